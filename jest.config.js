@@ -1,0 +1,16 @@
+// Two projects: `unit` (pure code, no I/O) and `integration` (real PostgreSQL, PGlite, Redis, HTTP).
+const common = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: {
+    '^@piao/lifecycle$': '<rootDir>/libs/lifecycle/src',
+    '^@piao/event-store$': '<rootDir>/libs/event-store/src',
+  },
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.test.ts'], testTimeout: 120000 },
+  ],
+};

@@ -1,0 +1,19 @@
+export const ROLES = ['segretario', 'dirigente', 'nucleo', 'rpct', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The authenticated person issuing a command, as the identity provider vouches for them. */
+export interface Actor {
+  id: string;
+  name: string;
+  ente: string;
+  roles: readonly Role[];
+}
+
+/** What a decision needs to know about the world beyond the stream itself. */
+export interface DecisionContext {
+  actor: Actor;
+  /** Units the actor heads today, from the ente's organisation. */
+  unitsHeaded: ReadonlySet<string>;
+  /** Today in Italy: business dates may not be later. */
+  today: string;
+}

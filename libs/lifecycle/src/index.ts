@@ -1,0 +1,12 @@
+export * from './calendar/calendar-date';
+export * from './access/actor';
+export * from './access/rule-violation';
+export { type Grant } from './access/permissions';
+export * from './objective/objective-definition';
+export { type FieldChange } from './objective/definition-changes';
+export * from './objective/objective-events';
+export * from './objective/objective-commands';
+export * from './objective/objective-state';
+export { decideObjective, OBJECTIVE_GRANTS, type ObjectiveDecision } from './objective/objective-decide';
+export * from './plan/plan';
+export * from './organisation/organisation';

@@ -1,0 +1,32 @@
+import { type CalendarDate } from '../calendar/calendar-date';
+import { type ObjectiveDefinition } from './objective-definition';
+import { type GiuntaAct, type IndicatorReport, type PhaseReport } from './objective-events';
+
+type Command<Type extends string, Data = unknown> = { type: Type } & Data;
+
+export type ObjectiveCommand =
+  | Command<'DraftObjective', { objectiveId: string; planId: string; ente: string; code: string; definition: ObjectiveDefinition }>
+  | Command<'UpdateDraft', { definition: ObjectiveDefinition }>
+  | Command<'Propose'>
+  | Command<'ReturnForChanges', { reason?: string }>
+  | Command<'ApproveByGiunta', { act?: GiuntaAct; planApprovalEventId?: string }>
+  | Command<'RecordPhaseProgress', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
+  | Command<'RecordIndicatorValue', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
+  | Command<'SubmitMonitoringReport', { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }>
+  | Command<'ValidateMonitoringReport', { asOf: CalendarDate }>
+  | Command<'ReturnMonitoringReport', { asOf: CalendarDate; reason?: string }>
+  | Command<'ProposeReprogramming', { definition: ObjectiveDefinition; motivation?: string }>
+  | Command<'ApproveReprogramming', { act?: GiuntaAct }>
+  | Command<'RejectReprogramming', { reason?: string }>
+  | Command<'ReassignResponsible', { toUnitId: string; effectiveOn: CalendarDate }>
+  | Command<'Cancel', { reason?: string; act?: GiuntaAct }>
+  | Command<'SubmitYearEndReport', { phases: PhaseReport[]; indicators: IndicatorReport[]; evidence?: string; notes?: string }>
+  | Command<'ValidateYearEndReport'>
+  | Command<'ReturnYearEndReport', { reason?: string }>
+  | Command<'Evaluate', { achievementPercent: number; motivation?: string }>
+  | Command<'ShareEvaluation'>
+  | Command<'ContestEvaluation', { reason?: string }>
+  | Command<'ConfirmEvaluation', { achievementPercent: number; motivation?: string }>
+  | Command<'Close'>;
+
+export type ObjectiveCommandType = ObjectiveCommand['type'];

@@ -1,0 +1,242 @@
+import { type Role, type DecisionContext } from '../access/actor';
+import { actingRole, type Grant } from '../access/permissions';
+import { violated } from '../access/rule-violation';
+import { type ObjectiveCommand, type ObjectiveCommandType } from './objective-commands';
+import { definitionChanges } from './definition-changes';
+import { definitionWarnings, type ObjectiveDefinition } from './objective-definition';
+import { type GiuntaAct, type IndicatorReport, type ObjectiveEvent, type PhaseReport } from './objective-events';
+import { type ObjectiveState, type ObjectiveStatus } from './objective-state';
+
+/** Who may issue each command. The whole access policy of the objective lifecycle is this table. */
+export const OBJECTIVE_GRANTS: Record<ObjectiveCommandType, readonly Grant[]> = {
+  DraftObjective: ['segretario', 'dirigente:responsible'],
+  UpdateDraft: ['segretario', 'dirigente:responsible'],
+  Propose: ['segretario', 'dirigente:responsible'],
+  ReturnForChanges: ['segretario'],
+  ApproveByGiunta: ['segretario'],
+  RecordPhaseProgress: ['segretario', 'dirigente:involved'],
+  RecordIndicatorValue: ['segretario', 'dirigente:involved'],
+  SubmitMonitoringReport: ['segretario', 'dirigente:responsible'],
+  ValidateMonitoringReport: ['segretario'],
+  ReturnMonitoringReport: ['segretario'],
+  ProposeReprogramming: ['segretario', 'dirigente:responsible'],
+  ApproveReprogramming: ['segretario'],
+  RejectReprogramming: ['segretario'],
+  ReassignResponsible: ['segretario'],
+  Cancel: ['segretario'],
+  SubmitYearEndReport: ['segretario', 'dirigente:responsible'],
+  ValidateYearEndReport: ['segretario'],
+  ReturnYearEndReport: ['segretario'],
+  Evaluate: ['nucleo'],
+  ShareEvaluation: ['nucleo'],
+  ContestEvaluation: ['dirigente:responsible'],
+  ConfirmEvaluation: ['nucleo'],
+  Close: ['segretario'],
+};
+
+export interface ObjectiveDecision {
+  events: ObjectiveEvent[];
+  role: Role;
+}
+
+/**
+ * The objective lifecycle (BRIEF §4) as one pure function: given the current state, a command and who issues it,
+ * the events to record, or a RuleViolation / NotPermitted naming the rule.
+ */
+export function decideObjective(state: ObjectiveState | undefined, command: ObjectiveCommand, context: DecisionContext): ObjectiveDecision {
+  const what = command.type;
+  if (command.type === 'DraftObjective') {
+    if (state) violated('objective-already-exists', `objective ${command.objectiveId} already exists`);
+    const role = actingRole(OBJECTIVE_GRANTS.DraftObjective, context, command.definition, what);
+    const { objectiveId, planId, ente, code, definition } = command;
+    return { role, events: [{ type: 'ObjectiveDrafted', data: { objectiveId, planId, ente, code, definition, warnings: definitionWarnings(definition) } }] };
+  }
+  if (!state) return violated('objective-not-found', 'the objective does not exist');
+  const role = actingRole(OBJECTIVE_GRANTS[command.type], context, state.definition, what);
+  const decided = (...events: ObjectiveEvent[]): ObjectiveDecision => ({ role, events });
+  const me = context.actor.id;
+  if (state.status === 'closed' || state.status === 'cancelled') {
+    violated('objective-terminated', `the objective is ${state.status}: nothing more can be recorded on it`);
+  }
+
+  switch (command.type) {
+    case 'UpdateDraft': {
+      requireStatus(state, ['draft', 'returned'], 'draft-not-editable', 'only a draft or an objective returned for changes can be edited');
+      if (role === 'dirigente') actingRole(['dirigente:responsible'], context, command.definition, 'moving the objective to another unit');
+      const changes = definitionChanges(state.definition, command.definition);
+      if (changes.length === 0) violated('nothing-changed', 'the new definition is identical to the current one');
+      return decided({ type: 'ObjectiveDraftUpdated', data: { definition: command.definition, changes, warnings: definitionWarnings(command.definition) } });
+    }
+    case 'Propose':
+      requireStatus(state, ['draft', 'returned'], 'not-a-draft', 'only a draft or a returned objective can be proposed');
+      return decided({ type: 'ObjectiveProposed', data: {} });
+    case 'ReturnForChanges':
+      requireStatus(state, ['proposed'], 'not-proposed', 'only a proposed objective can be returned for changes');
+      return decided({ type: 'ObjectiveReturnedForChanges', data: { reason: requireText(command.reason, 'reason-required', 'returning an objective needs a reason') } });
+    case 'ApproveByGiunta': {
+      requireStatus(state, ['proposed'], 'not-proposed', 'the Giunta approves only proposed objectives');
+      const act = requireAct(command.act, context);
+      return decided({ type: 'ObjectiveApprovedByGiunta', data: { act, ...(command.planApprovalEventId ? { planApprovalEventId: command.planApprovalEventId } : {}) } });
+    }
+    case 'RecordPhaseProgress': {
+      requireApproved(state, 'recording progress');
+      const phase = state.definition.phases.find((p) => p.id === command.phaseId);
+      if (!phase) violated('unknown-phase', `the objective has no phase ${command.phaseId}`);
+      if (phase.cancelled) violated('phase-cancelled', `phase ${command.phaseId} was cancelled`);
+      if (command.actualStart && command.actualEnd && command.actualEnd < command.actualStart) {
+        violated('end-before-start', 'the actual end precedes the actual start');
+      }
+      notInFuture(command.actualStart, context, 'actual start');
+      notInFuture(command.actualEnd, context, 'actual end');
+      const { phaseId, progressPercent, actualStart, actualEnd, note } = command;
+      return decided({ type: 'PhaseProgressRecorded', data: compact({ phaseId, progressPercent, actualStart, actualEnd, note }) });
+    }
+    case 'RecordIndicatorValue': {
+      requireApproved(state, 'recording an indicator value');
+      if (!state.definition.indicators.some((i) => i.id === command.indicatorId)) {
+        violated('unknown-indicator', `the objective has no indicator ${command.indicatorId}`);
+      }
+      notInFuture(command.asOf, context, 'the value date');
+      const { indicatorId, value, asOf, note } = command;
+      return decided({ type: 'IndicatorValueRecorded', data: compact({ indicatorId, value, asOf, note }) });
+    }
+    case 'SubmitMonitoringReport': {
+      requireApproved(state, 'a monitoring report');
+      const existing = state.monitoringReports[command.asOf];
+      if (existing && existing.status !== 'returned') {
+        violated('monitoring-report-already-submitted', `a monitoring report as of ${command.asOf} is already ${existing.status}`);
+      }
+      requireKnownItems(state.definition, command.phases, command.indicators);
+      const { asOf, phases, indicators, problems, correctiveActions } = command;
+      return decided({ type: 'MonitoringReportSubmitted', data: compact({ asOf, phases, indicators, problems, correctiveActions }) });
+    }
+    case 'ValidateMonitoringReport':
+    case 'ReturnMonitoringReport': {
+      const report = state.monitoringReports[command.asOf];
+      if (report?.status !== 'submitted') violated('no-monitoring-report-to-review', `there is no submitted monitoring report as of ${command.asOf}`);
+      if (report.submittedBy === me) violated('self-validation-forbidden', 'nobody validates or returns their own monitoring report');
+      if (command.type === 'ValidateMonitoringReport') return decided({ type: 'MonitoringReportValidated', data: { asOf: command.asOf } });
+      return decided({
+        type: 'MonitoringReportReturned',
+        data: { asOf: command.asOf, reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason') },
+      });
+    }
+    case 'ProposeReprogramming': {
+      if (state.status !== 'approved') violated('reprogramming-needs-approved-objective', 'a reprogramming needs an approved objective');
+      if (state.pendingReprogramming) violated('reprogramming-already-pending', 'a reprogramming is already awaiting the Giunta');
+      if (state.yearEndReport && state.yearEndReport.status !== 'returned') {
+        violated('year-end-report-submitted', 'the year-end report is already submitted: the objective can no longer be reprogrammed');
+      }
+      const motivation = requireText(command.motivation, 'motivation-required', 'a reprogramming needs a motivation');
+      const changes = definitionChanges(state.definition, command.definition);
+      if (changes.length === 0) violated('nothing-changed', 'the reprogramming changes nothing');
+      if (role === 'dirigente') actingRole(['dirigente:responsible'], context, command.definition, 'moving the objective to another unit');
+      return decided({
+        type: 'ReprogrammingProposed',
+        data: { definition: command.definition, changes, warnings: definitionWarnings(command.definition), motivation },
+      });
+    }
+    case 'ApproveReprogramming': {
+      if (!state.pendingReprogramming) violated('no-pending-reprogramming', 'there is no reprogramming awaiting the Giunta');
+      if (!command.act) violated('giunta-act-required', "only the Giunta's act makes a reprogramming effective");
+      const act = requireAct(command.act, context);
+      return decided({ type: 'ReprogrammingApprovedByGiunta', data: { act, changes: state.pendingReprogramming.changes } });
+    }
+    case 'RejectReprogramming':
+      if (!state.pendingReprogramming) violated('no-pending-reprogramming', 'there is no reprogramming awaiting the Giunta');
+      return decided({ type: 'ReprogrammingRejected', data: { reason: requireText(command.reason, 'reason-required', 'a rejection needs a reason') } });
+    case 'ReassignResponsible': {
+      if (command.toUnitId === state.definition.responsibleUnitId) violated('nothing-changed', 'the objective already belongs to that unit');
+      return decided({
+        type: 'ResponsibleReassigned',
+        data: { fromUnitId: state.definition.responsibleUnitId, toUnitId: command.toUnitId, effectiveOn: command.effectiveOn },
+      });
+    }
+    case 'Cancel': {
+      const reason = requireText(command.reason, 'reason-required', 'cancelling an objective needs a reason');
+      const approved = !['draft', 'proposed', 'returned'].includes(state.status);
+      // An approved objective is the Giunta's: only another act of the Giunta removes it.
+      if (approved && !command.act) violated('giunta-act-required', 'cancelling an approved objective needs a Giunta act');
+      const act = command.act ? requireAct(command.act, context) : undefined;
+      return decided({ type: 'ObjectiveCancelled', data: compact({ reason, act }) });
+    }
+    case 'SubmitYearEndReport': {
+      requireApproved(state, 'the year-end report');
+      if (state.pendingReprogramming) violated('reprogramming-pending', 'a reprogramming awaits the Giunta: report after its decision');
+      if (state.yearEndReport && state.yearEndReport.status !== 'returned') {
+        violated('year-end-report-already-submitted', `the year-end report is already ${state.yearEndReport.status}`);
+      }
+      requireKnownItems(state.definition, command.phases, command.indicators);
+      const { phases, indicators, evidence, notes } = command;
+      return decided({ type: 'YearEndReportSubmitted', data: compact({ phases, indicators, evidence, notes }) });
+    }
+    case 'ValidateYearEndReport':
+    case 'ReturnYearEndReport': {
+      if (state.yearEndReport?.status !== 'submitted') violated('no-year-end-report-to-review', 'there is no submitted year-end report');
+      if (state.yearEndReport.submittedBy === me) violated('self-validation-forbidden', 'nobody validates or returns their own year-end report');
+      if (command.type === 'ValidateYearEndReport') return decided({ type: 'YearEndReportValidated', data: {} });
+      return decided({ type: 'YearEndReportReturned', data: { reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason') } });
+    }
+    case 'Evaluate': {
+      requireStatus(state, ['reported'], 'evaluation-needs-validated-report', 'the NdV evaluates after the year-end report is validated');
+      if (state.yearEndReport?.submittedBy === me) violated('self-evaluation-forbidden', 'nobody evaluates their own report');
+      const motivation = requireText(command.motivation, 'motivation-required', 'an evaluation needs a motivation');
+      return decided({ type: 'ObjectiveEvaluated', data: { achievementPercent: command.achievementPercent, motivation } });
+    }
+    case 'ShareEvaluation':
+      if (state.evaluation?.status !== 'evaluated') violated('evaluation-not-ready', 'there is no evaluation waiting to be shared');
+      return decided({ type: 'EvaluationShared', data: {} });
+    case 'ContestEvaluation':
+      if (state.evaluation?.status !== 'shared') violated('evaluation-not-shared', 'only a shared evaluation can be contested');
+      return decided({ type: 'EvaluationContested', data: { reason: requireText(command.reason, 'reason-required', 'contesting needs a reason') } });
+    case 'ConfirmEvaluation': {
+      if (state.evaluation?.status !== 'contested') violated('evaluation-not-contested', 'only a contested evaluation is confirmed or revised');
+      const motivation = requireText(command.motivation, 'motivation-required', 'the answer to a contestation needs a motivation');
+      return decided({ type: 'EvaluationConfirmed', data: { achievementPercent: command.achievementPercent, motivation } });
+    }
+    case 'Close': {
+      const evaluation = state.evaluation?.status;
+      if (evaluation !== 'shared' && evaluation !== 'confirmed') {
+        violated('evaluation-not-final', 'an objective closes once its evaluation is shared and not under contestation');
+      }
+      return decided({ type: 'ObjectiveClosed', data: {} });
+    }
+  }
+}
+
+function requireStatus(state: ObjectiveState, allowed: ObjectiveStatus[], rule: string, message: string): void {
+  if (!allowed.includes(state.status)) violated(rule, `${message} (the objective is ${state.status})`);
+}
+
+function requireApproved(state: ObjectiveState, what: string): void {
+  requireStatus(state, ['approved'], 'objective-not-approved', `${what} needs an objective approved by the Giunta`);
+}
+
+function requireText(text: string | undefined, rule: string, message: string): string {
+  if (!text || text.trim() === '') violated(rule, message);
+  return text.trim();
+}
+
+function requireAct(act: GiuntaAct | undefined, context: DecisionContext): GiuntaAct {
+  if (!act) return violated('giunta-act-required', 'this step rests on a deliberation of the Giunta: give its number and date');
+  notInFuture(act.date, context, 'the act');
+  return act;
+}
+
+function notInFuture(date: string | undefined, context: DecisionContext, what: string): void {
+  if (date && date > context.today) violated('date-in-future', `${what} is dated ${date}, after today (${context.today})`);
+}
+
+function requireKnownItems(definition: ObjectiveDefinition, phases: PhaseReport[], indicators: IndicatorReport[]): void {
+  for (const { phaseId } of phases) {
+    if (!definition.phases.some((p) => p.id === phaseId)) violated('unknown-phase', `the objective has no phase ${phaseId}`);
+  }
+  for (const { indicatorId } of indicators) {
+    if (!definition.indicators.some((i) => i.id === indicatorId)) violated('unknown-indicator', `the objective has no indicator ${indicatorId}`);
+  }
+}
+
+/** Drops undefined fields so that stored events carry only what was said. */
+function compact<T extends object>(data: T): T {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,164 @@
+import { type CalendarDate } from '../calendar/calendar-date';
+
+/** Where the objective hangs in the plan's tree (BRIEF §3): Valore Pubblico → strategic line → DUP → codes. */
+export interface PlanTreePlace {
+  publicValueArea?: string;
+  strategicLine?: string;
+  mandateObjective?: string;
+  dupMission?: string;
+  dupProgramme?: string;
+  strategicObjective?: string;
+  operationalObjective?: string;
+}
+
+export const OBJECTIVE_NATURES = ['istituzionale', 'gestionale'] as const;
+export const OBJECTIVE_LEVELS = ['strategico', 'operativo', 'esecutivo'] as const;
+export const CROSS_CUTTING = ['intersettoriale', 'trasversale'] as const;
+/** Tags with a meaning for the system; any other tag is kept as written. */
+export const KNOWN_TAGS = [
+  'anticorruption-transparency',
+  'pnrr',
+  'digitalisation',
+  'equal-opportunities',
+  'training',
+  'agenda-2030',
+] as const;
+
+export interface ObjectiveKind {
+  nature?: (typeof OBJECTIVE_NATURES)[number];
+  level?: (typeof OBJECTIVE_LEVELS)[number];
+  crossCutting?: (typeof CROSS_CUTTING)[number];
+  /** "fase 1 di 3" of a multi-year objective. */
+  multiYear?: { stage: number; of: number };
+}
+
+export interface Person {
+  name: string;
+  personId?: string;
+  category?: string;
+  /** Drives individual performance; the total over people should be 100 but real plans differ. */
+  participationPercent?: number;
+}
+
+export interface Phase {
+  id: string;
+  description: string;
+  plannedStart?: CalendarDate;
+  plannedEnd?: CalendarDate;
+  /** The period as the plan wrote it when it gives no day: "II trim", "1 sem", "annuale". */
+  plannedPeriodText?: string;
+  /** Null or absent when the plan left it blank: never filled in by the system. */
+  weight?: number | null;
+  /** % of the phase planned to be done at each monitoring date, keyed by ISO date (e.g. 2025-07-31). */
+  plannedPercentAt?: Record<CalendarDate, number>;
+  responsiblePerson?: string;
+  notes?: string;
+  cancelled?: boolean;
+}
+
+export const INDICATOR_TYPES = [
+  'efficacia',
+  'efficienza',
+  'economicita',
+  'qualita',
+  'quantita',
+  'tempo',
+  'costo',
+  'output',
+  'outcome',
+] as const;
+export const INDICATOR_MEASURES = ['number', 'percentage', 'date', 'done', 'text'] as const;
+export const TARGET_SENSES = ['at-least', 'at-most', 'exactly', 'by-date', 'done'] as const;
+
+/** The target exactly as the plan wrote it, plus its structured reading when one was given. */
+export interface Target {
+  text: string;
+  sense?: (typeof TARGET_SENSES)[number];
+  value?: number;
+  unit?: string;
+  date?: CalendarDate;
+}
+
+export interface Indicator {
+  id: string;
+  description: string;
+  type?: (typeof INDICATOR_TYPES)[number];
+  measure?: (typeof INDICATOR_MEASURES)[number];
+  target?: Target;
+  baseline?: string;
+  dueDate?: CalendarDate;
+  historicalValues?: { year: number; value: string }[];
+}
+
+export interface Resource {
+  description: string;
+  amountEuro?: number;
+}
+
+/** Everything that the Giunta approves about an objective; reprogramming replaces it as a whole. */
+export interface ObjectiveDefinition {
+  code?: string;
+  title: string;
+  description?: string;
+  purpose?: string;
+  implementation?: string;
+  criticalFactors?: string;
+  place?: PlanTreePlace;
+  kind?: ObjectiveKind;
+  tags?: string[];
+  pnrr?: { measureCode?: string; cup?: string };
+  assessorato?: string;
+  responsibleUnitId: string;
+  responsiblePerson?: string;
+  contributingUnitIds?: string[];
+  people?: Person[];
+  horizon: { fromYear: number; toYear: number; cyclical?: boolean };
+  phases: Phase[];
+  indicators: Indicator[];
+  resources?: Resource[];
+}
+
+/** Things a person should look at, recorded with the event that introduced them; never corrected silently. */
+export interface DefinitionWarning {
+  code: string;
+  message: string;
+}
+
+export function definitionWarnings(definition: ObjectiveDefinition): DefinitionWarning[] {
+  const warnings: DefinitionWarning[] = [];
+  const active = definition.phases.filter((p) => !p.cancelled);
+  const weighted = active.filter((p) => typeof p.weight === 'number');
+  if (active.length > 0 && weighted.length < active.length) {
+    warnings.push({
+      code: 'phase-weight-missing',
+      message: `${active.length - weighted.length} of ${active.length} phases have no weight`,
+    });
+  }
+  if (weighted.length > 0) {
+    const total = weighted.reduce((sum, p) => sum + (p.weight as number), 0);
+    if (Math.abs(total - 100) > 1e-9) {
+      warnings.push({ code: 'phase-weights-not-100', message: `phase weights total ${formatNumber(total)}, not 100` });
+    }
+  }
+  if (definition.indicators.length === 0) {
+    warnings.push({ code: 'no-indicator', message: 'the objective has no indicator' });
+  }
+  for (const indicator of definition.indicators) {
+    if (!indicator.target || indicator.target.text.trim() === '') {
+      warnings.push({ code: 'indicator-without-target', message: `indicator ${indicator.id} has no target` });
+    }
+  }
+  const people = definition.people ?? [];
+  const shares = people.filter((p) => typeof p.participationPercent === 'number');
+  if (shares.length > 0) {
+    const total = shares.reduce((sum, p) => sum + (p.participationPercent as number), 0);
+    if (Math.abs(total - 100) > 1e-9) {
+      warnings.push({ code: 'participation-not-100', message: `participation totals ${formatNumber(total)}%, not 100%` });
+    }
+  }
+  return warnings;
+}
+
+function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}

@@ -1,0 +1,47 @@
+import { type CalendarDate } from '../calendar/calendar-date';
+import { type DefinitionWarning, type ObjectiveDefinition } from './objective-definition';
+import { type FieldChange } from './definition-changes';
+
+/** A deliberation of the Giunta: "DGC n. 31 del 10/03/2022". */
+export interface GiuntaAct {
+  number: string;
+  date: CalendarDate;
+}
+
+export interface PhaseReport {
+  phaseId: string;
+  progressPercent: number;
+}
+export interface IndicatorReport {
+  indicatorId: string;
+  value: string;
+}
+
+type Event<Type extends string, Data> = { type: Type; data: Data };
+
+export type ObjectiveEvent =
+  | Event<'ObjectiveDrafted', { objectiveId: string; planId: string; ente: string; code: string; definition: ObjectiveDefinition; warnings: DefinitionWarning[] }>
+  | Event<'ObjectiveDraftUpdated', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[] }>
+  | Event<'ObjectiveProposed', Record<string, never>>
+  | Event<'ObjectiveReturnedForChanges', { reason: string }>
+  | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string }>
+  | Event<'PhaseProgressRecorded', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
+  | Event<'IndicatorValueRecorded', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
+  | Event<'MonitoringReportSubmitted', { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }>
+  | Event<'MonitoringReportValidated', { asOf: CalendarDate }>
+  | Event<'MonitoringReportReturned', { asOf: CalendarDate; reason: string }>
+  | Event<'ReprogrammingProposed', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[]; motivation: string }>
+  | Event<'ReprogrammingApprovedByGiunta', { act: GiuntaAct; changes: FieldChange[] }>
+  | Event<'ReprogrammingRejected', { reason: string }>
+  | Event<'ResponsibleReassigned', { fromUnitId: string; toUnitId: string; effectiveOn: CalendarDate }>
+  | Event<'ObjectiveCancelled', { reason: string; act?: GiuntaAct }>
+  | Event<'YearEndReportSubmitted', { phases: PhaseReport[]; indicators: IndicatorReport[]; evidence?: string; notes?: string }>
+  | Event<'YearEndReportValidated', Record<string, never>>
+  | Event<'YearEndReportReturned', { reason: string }>
+  | Event<'ObjectiveEvaluated', { achievementPercent: number; motivation: string }>
+  | Event<'EvaluationShared', Record<string, never>>
+  | Event<'EvaluationContested', { reason: string }>
+  | Event<'EvaluationConfirmed', { achievementPercent: number; motivation: string }>
+  | Event<'ObjectiveClosed', Record<string, never>>;
+
+export type ObjectiveEventType = ObjectiveEvent['type'];

@@ -1,0 +1,148 @@
+import { type CalendarDate } from '../calendar/calendar-date';
+import { type DefinitionWarning, type ObjectiveDefinition } from './objective-definition';
+import { type FieldChange } from './definition-changes';
+import { type GiuntaAct, type ObjectiveEvent } from './objective-events';
+
+export const OBJECTIVE_STATUSES = [
+  'draft',
+  'proposed',
+  'returned',
+  'approved',
+  'reported',
+  'evaluated',
+  'closed',
+  'cancelled',
+] as const;
+export type ObjectiveStatus = (typeof OBJECTIVE_STATUSES)[number];
+
+type ReportStatus = 'submitted' | 'validated' | 'returned';
+
+/** Who did it: kept so that nobody validates or evaluates their own submission. */
+interface Submission {
+  status: ReportStatus;
+  submittedBy: string;
+}
+
+export interface ObjectiveState {
+  objectiveId: string;
+  planId: string;
+  ente: string;
+  code: string;
+  status: ObjectiveStatus;
+  definition: ObjectiveDefinition;
+  /** The definition as the Giunta first approved it; reprogramming never touches it. */
+  approvedDefinition?: ObjectiveDefinition;
+  approvalAct?: GiuntaAct;
+  warnings: DefinitionWarning[];
+  progress: Record<string, { progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate }>;
+  indicatorValues: Record<string, { value: string; asOf: CalendarDate }[]>;
+  monitoringReports: Record<CalendarDate, Submission>;
+  pendingReprogramming?: { definition: ObjectiveDefinition; changes: FieldChange[]; motivation: string; proposedBy: string };
+  reprogrammings: { act: GiuntaAct; changes: FieldChange[] }[];
+  yearEndReport?: Submission;
+  evaluation?: { status: 'evaluated' | 'shared' | 'contested' | 'confirmed'; achievementPercent: number; evaluatedBy: string };
+}
+
+/** Who recorded the event; evolve needs it only to remember submitters. */
+export interface EventAuthor {
+  actorId: string;
+}
+
+export function evolveObjective(state: ObjectiveState | undefined, event: ObjectiveEvent, author: EventAuthor): ObjectiveState {
+  if (event.type === 'ObjectiveDrafted') {
+    const { objectiveId, planId, ente, code, definition, warnings } = event.data;
+    return {
+      objectiveId,
+      planId,
+      ente,
+      code,
+      status: 'draft',
+      definition,
+      warnings,
+      progress: {},
+      indicatorValues: {},
+      monitoringReports: {},
+      reprogrammings: [],
+    };
+  }
+  if (!state) throw new Error(`${event.type} before ObjectiveDrafted: the stream is corrupt`);
+  switch (event.type) {
+    case 'ObjectiveDraftUpdated':
+      return { ...state, definition: event.data.definition, warnings: event.data.warnings };
+    case 'ObjectiveProposed':
+      return { ...state, status: 'proposed' };
+    case 'ObjectiveReturnedForChanges':
+      return { ...state, status: 'returned' };
+    case 'ObjectiveApprovedByGiunta':
+      return { ...state, status: 'approved', approvalAct: event.data.act, approvedDefinition: state.definition };
+    case 'PhaseProgressRecorded': {
+      const { phaseId, progressPercent, actualStart, actualEnd } = event.data;
+      const previous = state.progress[phaseId];
+      return {
+        ...state,
+        progress: {
+          ...state.progress,
+          [phaseId]: { progressPercent, actualStart: actualStart ?? previous?.actualStart, actualEnd: actualEnd ?? previous?.actualEnd },
+        },
+      };
+    }
+    case 'IndicatorValueRecorded': {
+      const { indicatorId, value, asOf } = event.data;
+      const values = [...(state.indicatorValues[indicatorId] ?? []), { value, asOf }];
+      return { ...state, indicatorValues: { ...state.indicatorValues, [indicatorId]: values } };
+    }
+    case 'MonitoringReportSubmitted':
+      return withReport(state, event.data.asOf, { status: 'submitted', submittedBy: author.actorId });
+    case 'MonitoringReportValidated':
+      return withReport(state, event.data.asOf, { ...state.monitoringReports[event.data.asOf], status: 'validated' });
+    case 'MonitoringReportReturned':
+      return withReport(state, event.data.asOf, { ...state.monitoringReports[event.data.asOf], status: 'returned' });
+    case 'ReprogrammingProposed': {
+      const { definition, changes, motivation } = event.data;
+      return { ...state, pendingReprogramming: { definition, changes, motivation, proposedBy: author.actorId } };
+    }
+    case 'ReprogrammingApprovedByGiunta': {
+      const pending = state.pendingReprogramming;
+      if (!pending) throw new Error('ReprogrammingApprovedByGiunta without a pending reprogramming: the stream is corrupt');
+      return {
+        ...state,
+        definition: pending.definition,
+        pendingReprogramming: undefined,
+        reprogrammings: [...state.reprogrammings, { act: event.data.act, changes: event.data.changes }],
+      };
+    }
+    case 'ReprogrammingRejected':
+      return { ...state, pendingReprogramming: undefined };
+    case 'ResponsibleReassigned':
+      return { ...state, definition: { ...state.definition, responsibleUnitId: event.data.toUnitId } };
+    case 'ObjectiveCancelled':
+      return { ...state, status: 'cancelled', pendingReprogramming: undefined };
+    case 'YearEndReportSubmitted':
+      return { ...state, yearEndReport: { status: 'submitted', submittedBy: author.actorId } };
+    case 'YearEndReportValidated':
+      return { ...state, status: 'reported', yearEndReport: { ...state.yearEndReport!, status: 'validated' } };
+    case 'YearEndReportReturned':
+      return { ...state, yearEndReport: { ...state.yearEndReport!, status: 'returned' } };
+    case 'ObjectiveEvaluated':
+      return {
+        ...state,
+        status: 'evaluated',
+        evaluation: { status: 'evaluated', achievementPercent: event.data.achievementPercent, evaluatedBy: author.actorId },
+      };
+    case 'EvaluationShared':
+      return { ...state, evaluation: { ...state.evaluation!, status: 'shared' } };
+    case 'EvaluationContested':
+      return { ...state, evaluation: { ...state.evaluation!, status: 'contested' } };
+    case 'EvaluationConfirmed':
+      return {
+        ...state,
+        evaluation: { ...state.evaluation!, status: 'confirmed', achievementPercent: event.data.achievementPercent },
+      };
+    case 'ObjectiveClosed':
+      return { ...state, status: 'closed' };
+  }
+}
+
+function withReport(state: ObjectiveState, asOf: CalendarDate, report: Submission): ObjectiveState {
+  return { ...state, monitoringReports: { ...state.monitoringReports, [asOf]: report } };
+}

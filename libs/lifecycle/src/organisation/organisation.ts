@@ -1,0 +1,109 @@
+import { type DecisionContext, type Role } from '../access/actor';
+import { actingRole } from '../access/permissions';
+import { violated } from '../access/rule-violation';
+import { type CalendarDate } from '../calendar/calendar-date';
+
+export const UNIT_KINDS = ['settore', 'direzione', 'servizio', 'ufficio', 'centro-di-responsabilita', 'altro'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+type Event<Type extends string, Data> = { type: Type; data: Data };
+export type OrganisationEvent =
+  | Event<'UnitCreated', { unitId: string; name: string; kind: UnitKind }>
+  | Event<'PersonRegistered', { personId: string; name: string; email?: string }>
+  /** `to` is the last day of the headship; absent while it is open-ended. */
+  | Event<'UnitHeadAssigned', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
+  | Event<'UnitHeadshipEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>;
+
+export interface Headship {
+  unitId: string;
+  personId: string;
+  from: CalendarDate;
+  to?: CalendarDate;
+}
+
+export interface OrganisationState {
+  units: Record<string, { unitId: string; name: string; kind: UnitKind }>;
+  people: Record<string, { personId: string; name: string; email?: string }>;
+  headships: Headship[];
+}
+
+export const EMPTY_ORGANISATION: OrganisationState = { units: {}, people: {}, headships: [] };
+
+type Command<Type extends string, Data> = { type: Type } & Data;
+export type OrganisationCommand =
+  | Command<'CreateUnit', { unitId: string; name: string; kind: UnitKind }>
+  | Command<'RegisterPerson', { personId: string; name: string; email?: string }>
+  | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
+  | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>;
+
+export function evolveOrganisation(state: OrganisationState, event: OrganisationEvent): OrganisationState {
+  switch (event.type) {
+    case 'UnitCreated':
+      return { ...state, units: { ...state.units, [event.data.unitId]: event.data } };
+    case 'PersonRegistered':
+      return { ...state, people: { ...state.people, [event.data.personId]: event.data } };
+    case 'UnitHeadAssigned':
+      return { ...state, headships: [...state.headships, event.data] };
+    case 'UnitHeadshipEnded': {
+      const { unitId, personId, from, to } = event.data;
+      return {
+        ...state,
+        headships: state.headships.map((h) => (h.unitId === unitId && h.personId === personId && h.from === from ? { ...h, to } : h)),
+      };
+    }
+  }
+}
+
+function covers(headship: Headship, date: CalendarDate): boolean {
+  return headship.from <= date && (headship.to === undefined || date <= headship.to);
+}
+
+function overlaps(a: { from: CalendarDate; to?: CalendarDate }, b: { from: CalendarDate; to?: CalendarDate }): boolean {
+  return (a.to === undefined || b.from <= a.to) && (b.to === undefined || a.from <= b.to);
+}
+
+/** The units a person heads on a date: one person may head two units, and a unit may be vacant. */
+export function unitsHeadedBy(state: OrganisationState, personId: string, date: CalendarDate): Set<string> {
+  return new Set(state.headships.filter((h) => h.personId === personId && covers(h, date)).map((h) => h.unitId));
+}
+
+export function headOf(state: OrganisationState, unitId: string, date: CalendarDate): string | undefined {
+  return state.headships.find((h) => h.unitId === unitId && covers(h, date))?.personId;
+}
+
+export function decideOrganisation(state: OrganisationState, command: OrganisationCommand, context: DecisionContext): { events: OrganisationEvent[]; role: Role } {
+  const role = actingRole(['admin'], context, undefined, command.type);
+  switch (command.type) {
+    case 'CreateUnit': {
+      if (state.units[command.unitId]) violated('unit-already-exists', `unit ${command.unitId} already exists`);
+      const sameName = Object.values(state.units).find((u) => u.name.toLocaleLowerCase('it') === command.name.toLocaleLowerCase('it'));
+      if (sameName) violated('unit-name-taken', `a unit named "${command.name}" already exists (${sameName.unitId})`);
+      return { role, events: [{ type: 'UnitCreated', data: { unitId: command.unitId, name: command.name, kind: command.kind } }] };
+    }
+    case 'RegisterPerson':
+      if (state.people[command.personId]) violated('person-already-registered', `person ${command.personId} is already registered`);
+      return { role, events: [{ type: 'PersonRegistered', data: compactPerson(command) }] };
+    case 'AssignUnitHead': {
+      const { unitId, personId, from, to } = command;
+      if (!state.units[unitId]) violated('unknown-unit', `the ente has no unit ${unitId}`);
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
+      if (to !== undefined && to < from) violated('end-before-start', 'the headship ends before it starts');
+      const clash = state.headships.find((h) => h.unitId === unitId && overlaps(h, { from, to }));
+      if (clash) {
+        violated('headship-overlap', `unit ${unitId} is headed by ${clash.personId} from ${clash.from}${clash.to ? ` to ${clash.to}` : ''}: end that headship first`);
+      }
+      return { role, events: [{ type: 'UnitHeadAssigned', data: to === undefined ? { unitId, personId, from } : { unitId, personId, from, to } }] };
+    }
+    case 'EndUnitHeadship': {
+      const { unitId, personId, from, to } = command;
+      const headship = state.headships.find((h) => h.unitId === unitId && h.personId === personId && h.from === from);
+      if (!headship) violated('unknown-headship', `${personId} has no headship of ${unitId} starting ${from}`);
+      if (to < from) violated('end-before-start', 'the headship ends before it starts');
+      return { role, events: [{ type: 'UnitHeadshipEnded', data: { unitId, personId, from, to } }] };
+    }
+  }
+}
+
+function compactPerson(command: { personId: string; name: string; email?: string }) {
+  return command.email ? { personId: command.personId, name: command.name, email: command.email } : { personId: command.personId, name: command.name };
+}
