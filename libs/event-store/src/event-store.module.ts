@@ -1,0 +1,29 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from './event-store.port';
+import { IDEMPOTENCY_STORE } from './idempotency.port';
+import { openStorage, type Storage, type StorageConfig } from './storage';
+
+const STORAGE = Symbol('Storage');
+
+/** Provides EVENT_STORE and IDEMPOTENCY_STORE, opened (and migrated) from the configuration at start. */
+@Global()
+@Module({})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
+
+  static forRootAsync(options: { useFactory: (...deps: never[]) => StorageConfig | Promise<StorageConfig>; inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[] }): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [
+        { provide: STORAGE, useFactory: async (...deps: never[]) => openStorage(await options.useFactory(...deps)), inject: options.inject ?? [] },
+        { provide: EVENT_STORE, useFactory: (storage: Storage) => storage.events, inject: [STORAGE] },
+        { provide: IDEMPOTENCY_STORE, useFactory: (storage: Storage) => storage.idempotency, inject: [STORAGE] },
+      ],
+      exports: [EVENT_STORE, IDEMPOTENCY_STORE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.events.close();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The event-store port: the only way the application touches its system of record.
+ * Adapters: PostgreSQL and PGlite (same SQL), EventStoreDB/KurrentDB.
+ */
+
+/** A point in the global log. Ordered by `commit`, then `prepare`; opaque outside the adapters. */
+export interface LogPosition {
+  commit: bigint;
+  prepare: bigint;
+}
+
+/** Before the first event of the log. */
+export const LOG_START: LogPosition = Object.freeze({ commit: -1n, prepare: -1n });
+
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+export function formatPosition(p: LogPosition): string {
+  return `${p.commit}/${p.prepare}`;
+}
+
+/**
+ * What must be true of the stream for an append to go through. A number is the revision (0-based index)
+ * of the stream's last event as the writer last saw it.
+ */
+export type ExpectedRevision = 'no-stream' | 'any' | number;
+
+/** Every event says who, for which ente, when it happened and was recorded, why, on which act (BRIEF §4). */
+export interface EventMetadata {
+  actor: { id: string; name: string; role: string };
+  ente: string;
+  /** The business date or instant the fact happened: a deliberation of 10/03 recorded on 14/03 says 10/03. */
+  occurredAt: string;
+  /** When the system recorded it (ISO instant). */
+  recordedAt: string;
+  reason?: string;
+  act?: { number: string; date: string };
+  correlationId: string;
+  causationId: string;
+  schemaVersion: number;
+}
+
+export interface NewEvent {
+  id: string;
+  type: string;
+  data: object;
+  metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  streamId: string;
+  /** 0-based index of the event in its stream. */
+  revision: number;
+  position: LogPosition;
+}
+
+export interface AppendResult {
+  /** Revision of the last event appended: the expected revision for the next append. */
+  revision: number;
+  position: LogPosition;
+}
+
+export class WrongExpectedRevision extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current revision, or 'no-stream'. */
+    readonly actual: number | 'no-stream',
+  ) {
+    super(`stream ${streamId}: expected revision ${expected}, actual ${actual}`);
+    this.name = 'WrongExpectedRevision';
+  }
+}
+
+export interface EventStore {
+  /** Appends atomically: all the events or none. Throws WrongExpectedRevision. */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** The stream's events in order; empty when the stream does not exist. */
+  readStream(streamId: string): Promise<StoredEvent[]>;
+  /**
+   * Up to `maxCount` events of the global log strictly after `after`, in log order. A reader that pages through
+   * it sees every event exactly once: no event may commit later at a position already passed.
+   */
+  readAll(after: LogPosition, maxCount: number): Promise<StoredEvent[]>;
+  /** The last stored position of a named log follower, LOG_START if it never stored one. */
+  loadCheckpoint(name: string): Promise<LogPosition>;
+  storeCheckpoint(name: string, position: LogPosition): Promise<void>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');

@@ -1,0 +1,149 @@
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type ReadPosition,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import {
+  comparePositions,
+  LOG_START,
+  WrongExpectedRevision,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type LogPosition,
+  type NewEvent,
+  type StoredEvent,
+} from '../event-store.port';
+
+/** Streams the adapter keeps for itself (checkpoints, idempotency); they are not part of the domain's log. */
+export const INTERNAL_PREFIX = 'piao-internal-';
+
+/**
+ * The EventStoreDB / KurrentDB adapter. It cannot be exercised on the development machines (no server runs
+ * there): the shared contract suite runs against it when EVENTSTORE_CONNECTION_STRING is set.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  constructor(readonly client: EventStoreDBClient) {}
+
+  static connect(connectionString: string): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    try {
+      const result = await this.client.appendToStream(
+        streamId,
+        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as unknown as Record<string, unknown> })),
+        { expectedRevision: toExpected(expected) },
+      );
+      return { revision: Number(result.nextExpectedRevision), position: result.position ?? LOG_START };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        const actual = error.actualVersion;
+        throw new WrongExpectedRevision(streamId, expected, typeof actual === 'bigint' ? Number(actual) : 'no-stream');
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: START, direction: FORWARDS })) {
+        const stored = toStoredEvent(resolved);
+        if (stored) events.push(stored);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return events;
+  }
+
+  async readAll(after: LogPosition, maxCount: number): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    const fromPosition = comparePositions(after, LOG_START) === 0 ? START : after;
+    // $all is read in pages because system and internal events are skipped here, not by the server.
+    let cursor: ReadPosition = fromPosition;
+    while (events.length < maxCount) {
+      let seen = 0;
+      let last: LogPosition | undefined;
+      for await (const resolved of this.client.readAll({ fromPosition: cursor, direction: FORWARDS, maxCount: maxCount + 1 })) {
+        seen += 1;
+        const event = resolved.event;
+        if (!event) continue;
+        last = event.position;
+        if (comparePositions(event.position, after) <= 0) continue; // fromPosition is inclusive
+        const stored = toStoredEvent(resolved as AllStreamResolvedEvent);
+        if (stored && !event.streamId.startsWith('$') && !event.streamId.startsWith(INTERNAL_PREFIX)) events.push(stored);
+        if (events.length === maxCount) break;
+      }
+      if (seen <= 1 || !last) break;
+      cursor = last;
+    }
+    return events;
+  }
+
+  async loadCheckpoint(name: string): Promise<LogPosition> {
+    try {
+      for await (const resolved of this.client.readStream(checkpointStream(name), { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+        const data = resolved.event?.data as { commit: string; prepare: string } | undefined;
+        if (data) return { commit: BigInt(data.commit), prepare: BigInt(data.prepare) };
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return LOG_START;
+  }
+
+  async storeCheckpoint(name: string, position: LogPosition): Promise<void> {
+    const stream = checkpointStream(name);
+    const result = await this.client.appendToStream(stream, jsonEvent({ type: 'CheckpointStored', data: { commit: position.commit.toString(), prepare: position.prepare.toString() } }));
+    // Only the latest checkpoint matters: let the server scavenge the rest.
+    if (result.nextExpectedRevision === 0n) await this.client.setStreamMetadata(stream, { maxCount: 1 });
+  }
+
+  async ping(): Promise<void> {
+    for await (const _ of this.client.readAll({ maxCount: 1, direction: BACKWARDS, fromPosition: END })) break;
+  }
+
+  close(): Promise<void> {
+    return this.client.dispose();
+  }
+}
+
+function checkpointStream(name: string): string {
+  return `${INTERNAL_PREFIX}checkpoint-${name}`;
+}
+
+function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'no-stream') return NO_STREAM;
+  if (expected === 'any') return ANY;
+  return BigInt(expected);
+}
+
+function toStoredEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): StoredEvent | undefined {
+  const event = resolved.event;
+  if (!event || !event.isJson || !event.position) return undefined;
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    type: event.type,
+    data: event.data as object,
+    metadata: event.metadata as unknown as EventMetadata,
+    position: event.position,
+  };
+}

@@ -1,0 +1,58 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Pool, type PoolConfig } from 'pg';
+
+export interface SqlQuery {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/** The few SQL operations the adapters need, over node-postgres or PGlite: one SQL dialect, two engines. */
+export interface SqlClient extends SqlQuery {
+  transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class PostgresClient implements SqlClient {
+  private readonly pool: Pool;
+  constructor(config: PoolConfig) {
+    this.pool = new Pool(config);
+    // An idle client losing its connection must not crash the process; the next query gets a fresh one.
+    this.pool.on('error', () => undefined);
+  }
+  async query<Row>(text: string, params?: unknown[]): Promise<Row[]> {
+    return (await this.pool.query(text, params)).rows as Row[];
+  }
+  async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work({ query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as Row[] });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+export class PgliteClient implements SqlClient {
+  private constructor(private readonly db: PGlite) {}
+  /** `dataDir` undefined keeps everything in memory (tests); otherwise the folder holds the database. */
+  static async open(dataDir?: string): Promise<PgliteClient> {
+    return new PgliteClient(await PGlite.create(dataDir));
+  }
+  async query<Row>(text: string, params?: unknown[]): Promise<Row[]> {
+    return (await this.db.query<Row>(text, params)).rows;
+  }
+  transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows }));
+  }
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

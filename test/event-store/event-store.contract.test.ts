@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import {
+  comparePositions,
+  LOG_START,
+  LogFollower,
+  WrongExpectedRevision,
+  type EventMetadata,
+  type NewEvent,
+  type Storage,
+  type StoredEvent,
+} from '@piao/event-store';
+import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
+
+const metadata = (n = 0): EventMetadata => ({
+  actor: { id: 'seg', name: 'Segretaria Generale', role: 'segretario' },
+  ente: 'comune-test',
+  occurredAt: '2022-03-10',
+  recordedAt: new Date(Date.UTC(2022, 2, 14, 9, 0, n)).toISOString(),
+  reason: 'Approvazione PIAO',
+  act: { number: '31', date: '2022-03-10' },
+  correlationId: 'corr-1',
+  causationId: 'cause-1',
+  schemaVersion: 1,
+});
+const event = (type = 'Something', data: object = {}, n = 0): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(n) });
+const stream = () => `objective-${randomUUID()}`;
+
+async function conflictOf(promise: Promise<unknown>): Promise<WrongExpectedRevision> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WrongExpectedRevision) return error;
+    throw error;
+  }
+  throw new Error('the append went through');
+}
+
+/** Every event appended so far after `from`, paging the log the way a follower does. */
+async function readLog(storage: Storage, from = LOG_START, page = 100): Promise<StoredEvent[]> {
+  const all: StoredEvent[] = [];
+  let position = from;
+  for (;;) {
+    const batch = await storage.events.readAll(position, page);
+    if (batch.length === 0) return all;
+    all.push(...batch);
+    position = batch[batch.length - 1].position;
+  }
+}
+
+describe.each(ADAPTERS)('event store contract on %s', (kind) => {
+  let sut: StorageUnderTest;
+  let storage: Storage;
+  beforeAll(async () => {
+    sut = await storageUnderTest(kind);
+    storage = await sut.open();
+  });
+  afterAll(async () => {
+    await storage.events.close();
+    await sut.dispose();
+  });
+
+  it('appends to a new stream and reads it back in order, with all its metadata', async () => {
+    const id = stream();
+    const result = await storage.events.append(id, [event('A', { n: 1 }), event('B', { n: 2 })], 'no-stream');
+    expect(result.revision).toBe(1);
+    const read = await storage.events.readStream(id);
+    expect(read.map((e) => [e.type, e.revision, e.data])).toEqual([
+      ['A', 0, { n: 1 }],
+      ['B', 1, { n: 2 }],
+    ]);
+    expect(read[0].metadata).toEqual(metadata());
+    expect(comparePositions(read[1].position, result.position)).toBe(0);
+  });
+
+  it('reads a missing stream as empty', async () => {
+    expect(await storage.events.readStream(stream())).toEqual([]);
+  });
+
+  it('honours expected revisions: no-stream, exact and any', async () => {
+    const id = stream();
+    await storage.events.append(id, [event()], 'no-stream');
+    expect((await conflictOf(storage.events.append(id, [event()], 'no-stream'))).actual).toBe(0);
+    await storage.events.append(id, [event()], 0);
+    const stale = await conflictOf(storage.events.append(id, [event()], 0));
+    expect([stale.expected, stale.actual]).toEqual([0, 1]);
+    expect((await storage.events.append(id, [event(), event()], 'any')).revision).toBe(3);
+    expect((await conflictOf(storage.events.append(stream(), [event()], 5))).actual).toBe('no-stream');
+    expect((await storage.events.readStream(id)).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('appends all the events of a call or none', async () => {
+    const id = stream();
+    await storage.events.append(id, [event()], 'no-stream');
+    const duplicate = event();
+    await expect(storage.events.append(id, [event(), duplicate, { ...duplicate }], 0)).rejects.toThrow();
+    expect(await storage.events.readStream(id)).toHaveLength(1);
+  });
+
+  it('stores and loads checkpoints', async () => {
+    const name = `follower-${randomUUID()}`;
+    expect(await storage.events.loadCheckpoint(name)).toEqual(LOG_START);
+    const { position } = await storage.events.append(stream(), [event()], 'no-stream');
+    await storage.events.storeCheckpoint(name, position);
+    expect(comparePositions(await storage.events.loadCheckpoint(name), position)).toBe(0);
+  });
+
+  it('lets exactly one of 50 concurrent appends at the same revision through; the stream stays intact', async () => {
+    const id = stream();
+    await storage.events.append(id, [event('Drafted')], 'no-stream');
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => storage.events.append(id, [event('Progress', { i })], 0)));
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(49);
+    expect(lost.every((o) => o.reason instanceof WrongExpectedRevision && o.reason.actual === 1)).toBe(true);
+    expect((await storage.events.readStream(id)).map((e) => e.revision)).toEqual([0, 1]);
+  });
+
+  it('gives a follower every event exactly once, in log order, while 8 writers append 500 events each', async () => {
+    const start = (await readLog(storage)).at(-1)?.position ?? LOG_START;
+    const writers = 8;
+    const perWriter = 500;
+    const seen: StoredEvent[] = [];
+    const follower = new LogFollower(storage.events, {
+      name: `contract-${randomUUID()}`,
+      idleMs: 5,
+      handle: async (batch) => void seen.push(...batch),
+      startAt: start, // earlier tests' events do not count
+    }).start();
+    const written = await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        const id = `writer-${w}-${randomUUID()}`;
+        const ids: string[] = [];
+        for (let i = 0; i < perWriter; i++) {
+          const e = event('Written', { w, i });
+          await storage.events.append(id, [e], i === 0 ? 'no-stream' : i - 1);
+          ids.push(e.id);
+        }
+        return ids;
+      }),
+    );
+    const expected = written.flat();
+    const deadline = Date.now() + 60_000;
+    try {
+      while (seen.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await follower.stop();
+    }
+    expect(seen).toHaveLength(expected.length);
+    expect(new Set(seen.map((e) => e.id))).toEqual(new Set(expected));
+    for (let i = 1; i < seen.length; i++) expect(comparePositions(seen[i - 1].position, seen[i].position)).toBe(-1);
+    // Each writer's events reach the follower in the order they were appended.
+    for (let w = 0; w < writers; w++) {
+      const mine = seen.filter((e) => (e.data as { w: number }).w === w).map((e) => (e.data as { i: number }).i);
+      expect(mine).toEqual(Array.from({ length: perWriter }, (_, i) => i));
+    }
+  });
+
+  it('idempotency: reserves a key once, replays the stored response, refuses the key for another request', async () => {
+    const key = randomUUID();
+    expect(await storage.idempotency.reserve('c1:seg', key, 'h1', 30_000)).toEqual({ outcome: 'reserved' });
+    expect(await storage.idempotency.reserve('c1:seg', key, 'h1', 30_000)).toEqual({ outcome: 'in-progress' });
+    await storage.idempotency.complete('c1:seg', key, { status: 201, body: { ok: true } });
+    expect(await storage.idempotency.reserve('c1:seg', key, 'h1', 30_000)).toEqual({ outcome: 'completed', response: { status: 201, body: { ok: true } } });
+    expect(await storage.idempotency.reserve('c1:seg', key, 'h2', 30_000)).toEqual({ outcome: 'key-reused' });
+    expect(await storage.idempotency.reserve('c2:other', key, 'h2', 30_000)).toEqual({ outcome: 'reserved' });
+    const abandoned = randomUUID();
+    await storage.idempotency.reserve('c1:seg', abandoned, 'h1', 30_000);
+    await storage.idempotency.release('c1:seg', abandoned);
+    expect(await storage.idempotency.reserve('c1:seg', abandoned, 'h1', 30_000)).toEqual({ outcome: 'reserved' });
+  });
+});
+
+describe('PostgreSQL global log and late commits', () => {
+  let sut: StorageUnderTest;
+  let storage: Storage;
+  beforeAll(async () => {
+    sut = await storageUnderTest('postgres');
+    storage = await sut.open();
+  });
+  afterAll(async () => {
+    await storage.events.close();
+    await sut.dispose();
+  });
+
+  it('does not let a reader pass an event whose transaction commits after a later-numbered one', async () => {
+    const before = (await readLog(storage)).at(-1)?.position ?? LOG_START;
+    // Transaction A takes its sequence number first and stays open.
+    const slow = new Client({ connectionString: (sut.config as { url: string }).url });
+    await slow.connect();
+    await slow.query('BEGIN');
+    const early = event('Early');
+    await slow.query(`INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata) VALUES ($1, $2, 0, 'Early', '{}', $3)`, [
+      early.id,
+      stream(),
+      JSON.stringify(early.metadata),
+    ]);
+    // Transaction B takes a later number and commits first.
+    const late = event('Late');
+    await storage.events.append(stream(), [late], 'no-stream');
+    const whileOpen = await readLog(storage, before);
+    expect(whileOpen.map((e) => e.type)).toEqual([]); // B is held back: delivering it would skip A for ever
+    await slow.query('COMMIT');
+    await slow.end();
+    const afterCommit = await readLog(storage, before);
+    expect(afterCommit.map((e) => e.type)).toEqual(['Early', 'Late']);
+  });
+});
