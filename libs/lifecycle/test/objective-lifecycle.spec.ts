@@ -11,7 +11,6 @@ import {
 } from '@piao/lifecycle';
 
 const definition: ObjectiveDefinition = {
-  code: '2025_S08_04',
   title: 'Sostegno alle famiglie',
   responsibleUnitId: 'welfare',
   horizon: { fromYear: 2025, toYear: 2025 },

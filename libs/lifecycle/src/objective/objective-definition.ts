@@ -95,9 +95,11 @@ export interface Resource {
   amountEuro?: number;
 }
 
-/** Everything that the Giunta approves about an objective; reprogramming replaces it as a whole. */
+/**
+ * Everything that the Giunta approves about an objective; reprogramming replaces it as a whole. The code is
+ * not part of it: it identifies the objective within its plan and is fixed when the objective is drafted.
+ */
 export interface ObjectiveDefinition {
-  code?: string;
   title: string;
   description?: string;
   purpose?: string;

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import { EventStoreModule } from '@piao/event-store';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenVerifier } from './auth/token-verifier';
+import { AppConfig } from './config/app-config';
+import { StreamCommands } from './event-sourcing/stream-commands';
+import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { DraftObjectiveHandler, RunObjectiveCommandHandler } from './objectives/objective.commands';
+import { ObjectivesController } from './objectives/objectives.controller';
+import { OrganisationController } from './organisation/organisation.controller';
+import { OrganisationDirectory, RunOrganisationCommandHandler } from './organisation/organisation.commands';
+import { PlanApproval } from './plans/plan-approval';
+import { RunPlanCommandHandler } from './plans/plan.commands';
+import { PlanMembership } from './plans/plan-membership';
+import { PlanProcessor } from './plans/plan-processor';
+import { PlansController } from './plans/plans.controller';
+import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
+import { createValidationPipe } from './validation/validation-pipe';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forRootAsync({ useFactory: () => config.storage() }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: (request, response) => {
+              const given = request.headers['x-request-id'];
+              const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+              response.setHeader('x-request-id', id);
+              return id;
+            },
+            customProps: (request) => ({ correlationId: request.headers['x-correlation-id'] ?? request.id }),
+            redact: ['req.headers.authorization'],
+          },
+        }),
+      ],
+      controllers: [HealthController, OrganisationController, PlansController, ObjectivesController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        TokenVerifier,
+        StreamCommands,
+        OrganisationDirectory,
+        PlanMembership,
+        PlanApproval,
+        PlanProcessor,
+        RunOrganisationCommandHandler,
+        RunPlanCommandHandler,
+        RunObjectiveCommandHandler,
+        DraftObjectiveHandler,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

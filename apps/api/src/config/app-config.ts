@@ -1,0 +1,101 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { type StorageConfig } from '@piao/event-store';
+
+/**
+ * Every setting, read from the environment once at boot. The defaults run the whole system on one machine with
+ * nothing installed: PGlite in ./data and a development signing secret.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['pglite', 'postgres', 'eventstoredb'])
+  EVENT_STORE: StorageConfig['kind'] = 'pglite';
+
+  @IsString()
+  @MinLength(1)
+  PGLITE_DATA_DIR = './data';
+
+  @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'postgres')
+  @IsString({ message: 'DATABASE_URL is required when EVENT_STORE=postgres (e.g. postgres://user@host:5432/db)' })
+  @MinLength(1)
+  DATABASE_URL?: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  @ValidateIf((c: AppConfig) => c.EVENT_STORE === 'eventstoredb')
+  @IsString({ message: 'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)' })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
+  /** HS256 secret for development tokens. Required in production unless OIDC_JWKS_URL is set. */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' ? !c.OIDC_JWKS_URL : c.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET (at least 32 characters) or OIDC_JWKS_URL is required in production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'OIDC_JWKS_URL must be the http(s) URL of the provider’s JWKS' })
+  OIDC_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_AUDIENCE?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Starts the log-driven processors (plan approval, plan membership) inside the API process. */
+  @IsIn(['true', 'false'])
+  RUN_PROCESSORS: 'true' | 'false' = 'true';
+
+  storage(): StorageConfig {
+    switch (this.EVENT_STORE) {
+      case 'postgres':
+        return { kind: 'postgres', url: this.DATABASE_URL!, poolSize: this.DATABASE_POOL_SIZE };
+      case 'eventstoredb':
+        return { kind: 'eventstoredb', connectionString: this.EVENTSTORE_CONNECTION_STRING! };
+      case 'pglite':
+        return { kind: 'pglite', dataDir: this.PGLITE_DATA_DIR };
+    }
+  }
+}
+
+/** The well-known secret that signs development tokens; refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'piao-cycle-development-secret-do-not-use-in-production';
+
+const NUMERIC = ['PORT', 'DATABASE_POOL_SIZE'];
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'JWT_SECRET', 'OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE'])) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = NUMERIC.includes(key) && /^\d+$/.test(value) ? Number(value) : value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.OIDC_JWKS_URL) config.JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: the development secret cannot be used in production');
+  }
+  return config;
+}

@@ -1,0 +1,218 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CROSS_CUTTING,
+  INDICATOR_MEASURES,
+  INDICATOR_TYPES,
+  isCalendarDate,
+  OBJECTIVE_LEVELS,
+  OBJECTIVE_NATURES,
+  TARGET_SENSES,
+  type Indicator,
+  type ObjectiveDefinition,
+  type Phase,
+} from '@piao/lifecycle';
+import { HasUniqueIds, IsCalendarDate } from '../validation/validators';
+
+const SHORT = 500;
+const LONG = 10_000;
+const ITEM_ID = /^[A-Za-z0-9_.-]{1,40}$/;
+
+export class PlanTreePlaceDto {
+  @ApiPropertyOptional({ example: '4 - BENES. SOCIO-EDUCATIVO, CULTURALE, ASSOCIATIVO' }) @IsOptional() @IsString() @MaxLength(SHORT) publicValueArea?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) strategicLine?: string;
+  @ApiPropertyOptional({ example: '2023_2028_DUP_04 CULTURA E GRANDI EVENTI' }) @IsOptional() @IsString() @MaxLength(SHORT) mandateObjective?: string;
+  @ApiPropertyOptional({ example: '01 Servizi istituzionali, generali e di gestione' }) @IsOptional() @IsString() @MaxLength(SHORT) dupMission?: string;
+  @ApiPropertyOptional({ example: '02 Segreteria generale' }) @IsOptional() @IsString() @MaxLength(SHORT) dupProgramme?: string;
+  @ApiPropertyOptional({ example: '1.01 - Gli Amministratori al servizio dei cittadini' }) @IsOptional() @IsString() @MaxLength(SHORT) strategicObjective?: string;
+  @ApiPropertyOptional({ example: '1.01.02 - Per la trasparenza dell’azione amministrativa' }) @IsOptional() @IsString() @MaxLength(SHORT) operationalObjective?: string;
+}
+
+export class MultiYearDto {
+  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(10) stage!: number;
+  @ApiProperty({ example: 3 }) @IsInt() @Min(1) @Max(10) of!: number;
+}
+
+export class ObjectiveKindDto {
+  @ApiPropertyOptional({ enum: OBJECTIVE_NATURES }) @IsOptional() @IsIn(OBJECTIVE_NATURES) nature?: (typeof OBJECTIVE_NATURES)[number];
+  @ApiPropertyOptional({ enum: OBJECTIVE_LEVELS }) @IsOptional() @IsIn(OBJECTIVE_LEVELS) level?: (typeof OBJECTIVE_LEVELS)[number];
+  @ApiPropertyOptional({ enum: CROSS_CUTTING }) @IsOptional() @IsIn(CROSS_CUTTING) crossCutting?: (typeof CROSS_CUTTING)[number];
+  @ApiPropertyOptional({ type: MultiYearDto }) @IsOptional() @ValidateNested() @Type(() => MultiYearDto) multiYear?: MultiYearDto;
+}
+
+export class PnrrDto {
+  @ApiPropertyOptional({ example: 'M1.C1.1.2' }) @IsOptional() @IsString() @MaxLength(50) measureCode?: string;
+  @ApiPropertyOptional({ example: 'J81F22000000006' }) @IsOptional() @Matches(/^[A-Z0-9]{15}$/, { message: 'cup must be the 15-character CUP' }) cup?: string;
+}
+
+export class PersonDto {
+  @ApiProperty({ example: 'MONTINI RAFFAELLA' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) personId?: string;
+  @ApiPropertyOptional({ example: 'D' }) @IsOptional() @IsString() @MaxLength(20) category?: string;
+  @ApiPropertyOptional({ example: 35 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100) participationPercent?: number;
+}
+
+export class HorizonDto {
+  @ApiProperty({ example: 2025 }) @IsInt() @Min(2000) @Max(2100) fromYear!: number;
+  @ApiProperty({ example: 2025 }) @IsInt() @Min(2000) @Max(2100) toYear!: number;
+  @ApiPropertyOptional({ description: '"annuale ciclico"' }) @IsOptional() @IsBoolean() cyclical?: boolean;
+}
+
+export class PhaseDto {
+  @ApiPropertyOptional({ description: 'Stable id within the objective; f1, f2… when absent', example: 'f1' })
+  @IsOptional()
+  @Matches(ITEM_ID, { message: 'id must be 1 to 40 letters, digits, dots, dashes or underscores' })
+  id?: string;
+
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(LONG) description!: string;
+  @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @IsCalendarDate() plannedStart?: string;
+  @ApiPropertyOptional({ example: '2025-12-31' }) @IsOptional() @IsCalendarDate() plannedEnd?: string;
+  @ApiPropertyOptional({ description: 'The period as written when the plan gives no day', example: 'II trim' }) @IsOptional() @IsString() @MaxLength(100) plannedPeriodText?: string;
+
+  @ApiPropertyOptional({ description: 'Weight in the objective; null when the plan left it blank', nullable: true, example: 20 })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
+  weight?: number | null;
+
+  @ApiPropertyOptional({ description: '% planned at each monitoring date', example: { '2025-07-31': 50, '2025-12-31': 100 } })
+  @IsOptional()
+  @IsObject()
+  plannedPercentAt?: Record<string, number>;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG) notes?: string;
+  @ApiPropertyOptional({ description: '"fase annullata"' }) @IsOptional() @IsBoolean() cancelled?: boolean;
+}
+
+export class TargetDto {
+  @ApiProperty({ description: 'The target as the plan wrote it', example: 'almeno n. 4' }) @IsString() @MaxLength(SHORT) text!: string;
+  @ApiPropertyOptional({ enum: TARGET_SENSES }) @IsOptional() @IsIn(TARGET_SENSES) sense?: (typeof TARGET_SENSES)[number];
+  @ApiPropertyOptional({ example: 4 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) value?: number;
+  @ApiPropertyOptional({ example: 'n.' }) @IsOptional() @IsString() @MaxLength(50) unit?: string;
+  @ApiPropertyOptional({ example: '2025-06-30' }) @IsOptional() @IsCalendarDate() date?: string;
+}
+
+export class HistoricalValueDto {
+  @ApiProperty() @IsInt() @Min(1990) @Max(2100) year!: number;
+  @ApiProperty() @IsString() @MaxLength(SHORT) value!: string;
+}
+
+export class IndicatorDto {
+  @ApiPropertyOptional({ description: 'Stable id within the objective; i1, i2… when absent', example: 'i1' })
+  @IsOptional()
+  @Matches(ITEM_ID, { message: 'id must be 1 to 40 letters, digits, dots, dashes or underscores' })
+  id?: string;
+
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(LONG) description!: string;
+  @ApiPropertyOptional({ enum: INDICATOR_TYPES }) @IsOptional() @IsIn(INDICATOR_TYPES) type?: (typeof INDICATOR_TYPES)[number];
+  @ApiPropertyOptional({ enum: INDICATOR_MEASURES }) @IsOptional() @IsIn(INDICATOR_MEASURES) measure?: (typeof INDICATOR_MEASURES)[number];
+  @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @ValidateNested() @Type(() => TargetDto) target?: TargetDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) baseline?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueDate?: string;
+  @ApiPropertyOptional({ type: [HistoricalValueDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => HistoricalValueDto) historicalValues?: HistoricalValueDto[];
+}
+
+export class ResourceDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(SHORT) description!: string;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) amountEuro?: number;
+}
+
+export class ObjectiveDefinitionDto {
+  @ApiProperty({ example: 'Valorizzare i beni di interesse storico e culturale della Città' }) @IsString() @IsNotEmpty() @MaxLength(SHORT * 2) title!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG) description?: string;
+  @ApiPropertyOptional({ description: 'finalità' }) @IsOptional() @IsString() @MaxLength(LONG) purpose?: string;
+  @ApiPropertyOptional({ description: 'modalità di attuazione' }) @IsOptional() @IsString() @MaxLength(LONG) implementation?: string;
+  @ApiPropertyOptional({ description: 'fattori critici' }) @IsOptional() @IsString() @MaxLength(LONG) criticalFactors?: string;
+  @ApiPropertyOptional({ type: PlanTreePlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlanTreePlaceDto) place?: PlanTreePlaceDto;
+  @ApiPropertyOptional({ type: ObjectiveKindDto }) @IsOptional() @ValidateNested() @Type(() => ObjectiveKindDto) kind?: ObjectiveKindDto;
+
+  @ApiPropertyOptional({ description: 'anticorruption-transparency, pnrr, digitalisation, equal-opportunities, training, agenda-2030, or free text', example: ['anticorruption-transparency'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({ type: PnrrDto }) @IsOptional() @ValidateNested() @Type(() => PnrrDto) pnrr?: PnrrDto;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) assessorato?: string;
+  @ApiProperty({ description: 'The unit responsible (an id from /organisation)', example: 'welfare' }) @IsString() @IsNotEmpty() @MaxLength(64) responsibleUnitId!: string;
+  @ApiPropertyOptional({ description: 'PO / responsabile' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) contributingUnitIds?: string[];
+  @ApiPropertyOptional({ type: [PersonDto] }) @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PersonDto) people?: PersonDto[];
+  @ApiProperty({ type: HorizonDto }) @ValidateNested() @Type(() => HorizonDto) horizon!: HorizonDto;
+
+  @ApiProperty({ type: [PhaseDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @HasUniqueIds()
+  @Type(() => PhaseDto)
+  phases!: PhaseDto[];
+
+  @ApiProperty({ type: [IndicatorDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @HasUniqueIds()
+  @Type(() => IndicatorDto)
+  indicators!: IndicatorDto[];
+
+  @ApiPropertyOptional({ type: [ResourceDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ResourceDto) resources?: ResourceDto[];
+}
+
+/**
+ * The DTO as the domain's definition: phases and indicators without an id get f1…/i1… (by position), keys of
+ * `plannedPercentAt` must be dates and values percentages. Returns the field errors instead when they are not.
+ */
+export function toDefinition(dto: ObjectiveDefinitionDto, field = 'definition'): { definition: ObjectiveDefinition } | { errors: { field: string; rule: string; message: string }[] } {
+  const errors: { field: string; rule: string; message: string }[] = [];
+  if (dto.horizon.toYear < dto.horizon.fromYear) errors.push({ field: `${field}.horizon.toYear`, rule: 'horizon-reversed', message: 'toYear precedes fromYear' });
+  const phases: Phase[] = dto.phases.map((phase, index) => {
+    for (const [date, percent] of Object.entries(phase.plannedPercentAt ?? {})) {
+      if (!isCalendarDate(date) || typeof percent !== 'number' || percent < 0 || percent > 100) {
+        errors.push({ field: `${field}.phases.${index}.plannedPercentAt`, rule: 'date-to-percent', message: 'plannedPercentAt maps YYYY-MM-DD dates to percentages 0-100' });
+      }
+    }
+    if (phase.plannedStart && phase.plannedEnd && phase.plannedEnd < phase.plannedStart) {
+      errors.push({ field: `${field}.phases.${index}.plannedEnd`, rule: 'end-before-start', message: 'plannedEnd precedes plannedStart' });
+    }
+    return strip({ ...phase, id: phase.id ?? nextId('f', index, dto.phases) });
+  });
+  const indicators: Indicator[] = dto.indicators.map((indicator, index) => strip({ ...indicator, id: indicator.id ?? nextId('i', index, dto.indicators) }));
+  if (errors.length > 0) return { errors };
+  return { definition: strip({ ...dto, phases, indicators }) as ObjectiveDefinition };
+}
+
+/** f3 for the third item, unless another item already took that id explicitly. */
+function nextId(prefix: string, index: number, items: { id?: string }[]): string {
+  const taken = new Set(items.map((i) => i.id).filter(Boolean));
+  let n = index + 1;
+  while (taken.has(`${prefix}${n}`)) n += items.length;
+  return `${prefix}${n}`;
+}
+
+/** Plain JSON without undefined members, nested DTO instances included. */
+function strip<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

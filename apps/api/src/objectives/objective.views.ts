@@ -1,0 +1,47 @@
+import { type Actor, type ObjectiveState } from '@piao/lifecycle';
+import { formatPosition, type StoredEvent } from '@piao/event-store';
+
+/** The evaluation is the NdV's until it is shared with the person evaluated (BRIEF §2.6). */
+function evaluationHiddenFrom(reader: Actor, state: ObjectiveState): boolean {
+  return state.evaluation?.status === 'evaluated' && !reader.roles.includes('nucleo');
+}
+
+export function objectiveView(state: ObjectiveState, revision: number, reader: Actor) {
+  const hidden = evaluationHiddenFrom(reader, state);
+  return {
+    objectiveId: state.objectiveId,
+    planId: state.planId,
+    code: state.code,
+    revision,
+    status: hidden ? 'reported' : state.status,
+    definition: state.definition,
+    warnings: state.warnings,
+    approvalAct: state.approvalAct ?? null,
+    approvedDefinition: state.approvedDefinition ?? null,
+    progress: state.progress,
+    indicatorValues: state.indicatorValues,
+    monitoringReports: state.monitoringReports,
+    pendingReprogramming: state.pendingReprogramming ?? null,
+    reprogrammings: state.reprogrammings,
+    yearEndReport: state.yearEndReport ?? null,
+    evaluation: hidden ? null : (state.evaluation ?? null),
+  };
+}
+
+export function historyView(events: StoredEvent[], state: ObjectiveState, reader: Actor) {
+  const hidden = evaluationHiddenFrom(reader, state);
+  return events.map((event) => ({
+    revision: event.revision,
+    eventId: event.id,
+    type: event.type,
+    data: hidden && event.type === 'ObjectiveEvaluated' ? { withheld: 'the evaluation is not shared yet' } : event.data,
+    actor: event.metadata.actor,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+    reason: event.metadata.reason ?? null,
+    act: event.metadata.act ?? null,
+    correlationId: event.metadata.correlationId,
+    causationId: event.metadata.causationId,
+    position: formatPosition(event.position),
+  }));
+}

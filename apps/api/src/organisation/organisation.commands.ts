@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideOrganisation, romeDateOf, unitsHeadedBy, type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
+import { type CommandRequest } from '../event-sourcing/command-request';
+import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
+import { organisationStream, organisationStreamId } from '../event-sourcing/stream-types';
+
+export class RunOrganisationCommand {
+  constructor(
+    readonly command: OrganisationCommand,
+    readonly request: CommandRequest,
+  ) {}
+}
+
+@CommandHandler(RunOrganisationCommand)
+export class RunOrganisationCommandHandler implements ICommandHandler<RunOrganisationCommand, CommandOutcome<OrganisationState>> {
+  constructor(private readonly streams: StreamCommands) {}
+
+  execute({ command, request }: RunOrganisationCommand): Promise<CommandOutcome<OrganisationState>> {
+    const ente = request.actor.ente;
+    const context = { actor: request.actor, unitsHeaded: new Set<string>(), today: romeDateOf(new Date()) };
+    return this.streams.run(organisationStream(ente), organisationStreamId(ente), request, (state) => decideOrganisation(state!, command, context), {
+      mustExist: false,
+      id: ente,
+    });
+  }
+}
+
+/** The ente's organisation as of now: units, people and who heads what when. */
+@Injectable()
+export class OrganisationDirectory {
+  constructor(private readonly streams: StreamCommands) {}
+
+  async load(ente: string): Promise<OrganisationState> {
+    return (await this.streams.load(organisationStream(ente), organisationStreamId(ente), ente)).state!;
+  }
+
+  async unitsHeadedToday(ente: string, personId: string): Promise<{ organisation: OrganisationState; unitsHeaded: Set<string>; today: string }> {
+    const organisation = await this.load(ente);
+    const today = romeDateOf(new Date());
+    return { organisation, unitsHeaded: unitsHeadedBy(organisation, personId, today), today };
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
+import { formatPosition } from '@piao/event-store';
+import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
+import { type CommandOutcome } from '../event-sourcing/stream-commands';
+import { CreateUnitDto, EndHeadshipDto, HeadshipDto, RegisterPersonDto, slugOf } from './organisation.dto';
+import { OrganisationDirectory, RunOrganisationCommand } from './organisation.commands';
+import { type CommandOptionsDto } from '../event-sourcing/command-options.dto';
+
+@ApiTags('organisation')
+@ApiBearerAuth()
+@Controller('organisation')
+export class OrganisationController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Units, people and headships of the ente' })
+  async read(@Context() context: RequestContext) {
+    const { units, people, headships } = await this.directory.load(context.actor.ente);
+    return { ente: context.actor.ente, units: Object.values(units), people: Object.values(people), headships };
+  }
+
+  @Post('units')
+  @ApiOperation({ summary: 'Create a unit (settore, direzione, …): admin' })
+  createUnit(@Context() context: RequestContext, @Body() dto: CreateUnitDto) {
+    const unitId = dto.unitId ?? slugOf(dto.name);
+    return this.run(context, dto, { type: 'CreateUnit', unitId, name: dto.name.trim(), kind: dto.kind }, { unitId });
+  }
+
+  @Post('people')
+  @ApiOperation({ summary: 'Register a person of the ente: admin' })
+  registerPerson(@Context() context: RequestContext, @Body() dto: RegisterPersonDto) {
+    return this.run(context, dto, { type: 'RegisterPerson', personId: dto.personId, name: dto.name.trim(), email: dto.email }, { personId: dto.personId });
+  }
+
+  @Post('headships')
+  @ApiOperation({ summary: 'Appoint the head of a unit from a date, optionally to a date: admin' })
+  assignHead(@Context() context: RequestContext, @Body() dto: HeadshipDto) {
+    return this.run(context, dto, { type: 'AssignUnitHead', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+  }
+
+  @Post('headships/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End a headship on a date: admin' })
+  endHeadship(@Context() context: RequestContext, @Body() dto: EndHeadshipDto) {
+    return this.run(context, dto, { type: 'EndUnitHeadship', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+  }
+
+  private async run(context: RequestContext, dto: CommandOptionsDto, command: OrganisationCommand, ids: Record<string, string>) {
+    const outcome: CommandOutcome<OrganisationState> = await this.commands.execute(new RunOrganisationCommand(command, commandRequest(context, dto)));
+    return { ...ids, revision: outcome.revision, position: outcome.position && formatPosition(outcome.position), recorded: outcome.recorded.map((e) => e.type) };
+  }
+}

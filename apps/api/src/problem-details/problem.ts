@@ -1,0 +1,91 @@
+import { BadRequestException, HttpException, HttpStatus, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { NotPermitted, RuleViolation } from '@piao/lifecycle';
+import { WrongExpectedRevision } from '@piao/event-store';
+
+/** One bad field of a request: which field, which rule, in words. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, with the members this API adds. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  /** 400: every bad field. */
+  errors?: FieldError[];
+  /** 422 and 403: the lifecycle or access rule that was broken. */
+  rule?: string;
+  /** 409: the stream's revision now, to reload and retry from. */
+  currentRevision?: number | null;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** A problem raised on purpose by the application (as opposed to one mapped from a library error). */
+export class ProblemException extends HttpException {
+  constructor(readonly problem: Omit<Problem, 'instance'>) {
+    super(problem, problem.status);
+  }
+}
+
+export function validationProblem(errors: FieldError[]): ProblemException {
+  const fields = [...new Set(errors.map((e) => e.field))];
+  return new ProblemException({
+    type: '/problems/validation',
+    title: 'The request is not valid',
+    status: 400,
+    detail: `Invalid fields: ${fields.join(', ')}`,
+    errors,
+  });
+}
+
+export function notFound(what: string): ProblemException {
+  return new ProblemException({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `${what} does not exist` });
+}
+
+/** Maps anything thrown while serving a request to the problem the client receives. */
+export function toProblem(error: unknown, instance: string): Problem {
+  const withInstance = (p: Omit<Problem, 'instance'>): Problem => ({ ...p, instance });
+  if (error instanceof ProblemException) return withInstance(error.problem);
+  if (error instanceof RuleViolation) {
+    return withInstance({ type: `/problems/lifecycle/${error.rule}`, title: 'Lifecycle rule broken', status: 422, detail: error.message, rule: error.rule });
+  }
+  if (error instanceof NotPermitted) {
+    return withInstance({ type: `/problems/access/${error.rule}`, title: 'Not permitted', status: 403, detail: error.message, rule: error.rule });
+  }
+  if (error instanceof WrongExpectedRevision) {
+    return withInstance({
+      type: '/problems/concurrency-conflict',
+      title: 'The objective changed meanwhile',
+      status: 409,
+      detail: `Expected revision ${error.expected}, but the stream is at ${error.actual}: reload and retry`,
+      currentRevision: error.actual === 'no-stream' ? null : error.actual,
+    });
+  }
+  const bodyError = (error as { type?: string; status?: number })?.type;
+  if (bodyError === 'entity.parse.failed') {
+    return withInstance({ type: '/problems/malformed-json', title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON' });
+  }
+  if (bodyError === 'charset.unsupported' || bodyError === 'encoding.unsupported') {
+    return withInstance({ type: '/problems/unsupported-encoding', title: 'Unsupported encoding', status: 415, detail: 'Send UTF-8 JSON' });
+  }
+  if (error instanceof PayloadTooLargeException || bodyError === 'entity.too.large') {
+    return withInstance({ type: '/problems/payload-too-large', title: 'Request too large', status: 413, detail: 'The request body exceeds the size limit' });
+  }
+  if (error instanceof BadRequestException && /JSON/i.test(error.message)) {
+    return withInstance({ type: '/problems/malformed-json', title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON' });
+  }
+  if (error instanceof NotFoundException) {
+    return withInstance({ type: '/problems/not-found', title: 'Not found', status: 404, detail: error.message });
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return withInstance({ type: `/problems/http-${status}`, title: HttpStatus[status] ?? 'Error', status, detail: error.message });
+  }
+  return withInstance({ type: '/problems/internal', title: 'Internal error', status: 500, detail: 'The server failed; the request may be retried' });
+}

@@ -1,0 +1,41 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { isCalendarDate, parseCalendarDate } from '@piao/lifecycle';
+
+/**
+ * A real calendar date. ISO `YYYY-MM-DD` and Italian `DD/MM/YYYY` are accepted and stored as ISO;
+ * 31/09/2024 or 2023-02-29 are refused.
+ */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  const validate = (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args: ValidationArguments) => `${args.property} must be a real date as YYYY-MM-DD or DD/MM/YYYY`, ...options },
+      validator: { validate: (value: unknown) => isCalendarDate(value) },
+    });
+  return applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? (parseCalendarDate(value.trim()) ?? value) : value)),
+    validate as PropertyDecorator,
+  );
+}
+
+/** Items of an array identified by `id` must not share one. */
+export function HasUniqueIds(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'uniqueIds',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args: ValidationArguments) => `${args.property} must not contain two items with the same id`, ...options },
+      validator: {
+        validate: (value: unknown) => {
+          if (!Array.isArray(value)) return true;
+          const ids = value.map((item: { id?: unknown }) => item?.id).filter((id) => id !== undefined);
+          return new Set(ids).size === ids.length;
+        },
+      },
+    });
+}
