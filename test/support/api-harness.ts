@@ -1,0 +1,76 @@
+import { type INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { type Role } from '@piao/lifecycle';
+import { EVENT_STORE, type EventStore, type StorageConfig } from '@piao/event-store';
+import { createApp } from '../../apps/api/src/bootstrap';
+import { loadConfig } from '../../apps/api/src/config/app-config';
+import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
+import { createTestDatabase } from './postgres';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface Person {
+  sub: string;
+  name: string;
+  ente: string;
+  roles: Role[];
+}
+
+export interface Api {
+  app: INestApplication;
+  store: EventStore;
+  /** A supertest agent for the person: every request carries their bearer token. */
+  as(person: Person): Promise<AuthorisedClient>;
+  anonymous(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+export interface AuthorisedClient {
+  get(url: string): request.Test;
+  post(url: string, body?: object, headers?: Record<string, string>): request.Test;
+}
+
+/** The real application on a fresh PostgreSQL database or an in-memory PGlite. */
+export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstoredb'>, env: Record<string, string> = {}): Promise<Api> {
+  const db = kind === 'postgres' ? await createTestDatabase() : undefined;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    EVENT_STORE: kind,
+    DATABASE_URL: db?.url,
+    PGLITE_DATA_DIR: 'memory://',
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.init();
+  const http = app.getHttpServer();
+  return {
+    app,
+    store: app.get<EventStore>(EVENT_STORE),
+    anonymous: () => request(http),
+    async as(person) {
+      const token = await mintDevelopmentToken({ sub: person.sub, name: person.name, ente: person.ente, roles: person.roles }, TEST_SECRET);
+      return {
+        get: (url) => request(http).get(url).set('Authorization', `Bearer ${token}`),
+        post: (url, body = {}, headers = {}) => request(http).post(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
+      };
+    },
+    async close() {
+      await app.close();
+      await db?.drop();
+    },
+  };
+}
+
+/** Every event in the store, in log order: to prove that a refused request wrote nothing. */
+export async function allEvents(store: EventStore) {
+  const events = [];
+  let position = { commit: -1n, prepare: -1n };
+  for (;;) {
+    const batch = await store.readAll(position, 1000);
+    if (batch.length === 0) return events;
+    events.push(...batch);
+    position = batch[batch.length - 1].position;
+  }
+}
