@@ -42,7 +42,7 @@ export interface CommandOutcome<S> {
 }
 
 /** Retries when another writer got in first and the client did not pin a revision. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
 export const SCHEMA_VERSION = 1;
 
 /** Load → decide → append at the expected revision: the only way commands change a stream. */
@@ -93,6 +93,8 @@ export class StreamCommands {
       } catch (error) {
         const retry = error instanceof WrongExpectedRevision && request.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
+        // Jitter spreads out writers that collided, so that the next attempt of each is likely to land.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CommandOptionsDto, GiuntaActCommandDto } from '../event-sourcing/command-options.dto';
 import { IsCalendarDate } from '../validation/validators';
 import { ObjectiveDefinitionDto } from './objective-definition.dto';
@@ -18,6 +18,7 @@ export class DraftObjectiveDto extends CommandOptionsDto {
   code?: string;
 
   @ApiProperty({ type: ObjectiveDefinitionDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => ObjectiveDefinitionDto)
   definition!: ObjectiveDefinitionDto;
@@ -25,6 +26,7 @@ export class DraftObjectiveDto extends CommandOptionsDto {
 
 export class DefinitionCommandDto extends CommandOptionsDto {
   @ApiProperty({ type: ObjectiveDefinitionDto, description: 'The whole new definition; the changes are computed field by field' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => ObjectiveDefinitionDto)
   definition!: ObjectiveDefinitionDto;

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -160,7 +161,7 @@ export class ObjectiveDefinitionDto {
   @ApiPropertyOptional({ description: 'PO / responsabile' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) contributingUnitIds?: string[];
   @ApiPropertyOptional({ type: [PersonDto] }) @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PersonDto) people?: PersonDto[];
-  @ApiProperty({ type: HorizonDto }) @ValidateNested() @Type(() => HorizonDto) horizon!: HorizonDto;
+  @ApiProperty({ type: HorizonDto }) @IsDefined() @ValidateNested() @Type(() => HorizonDto) horizon!: HorizonDto;
 
   @ApiProperty({ type: [PhaseDto] })
   @IsArray()
