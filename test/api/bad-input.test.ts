@@ -14,60 +14,201 @@ interface BadRequest {
 
 const objectiveUrl = (e: Ente, path = '') => `/objectives/${e.objectiveId}${path}`;
 const draftUrl = (e: Ente, path = '') => `/objectives/${e.draftId}${path}`;
-const newObjective = (e: Ente, patch: object, code = 'BAD') => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code, definition: { ...definition(), ...patch } });
+const newObjective = (e: Ente, patch: object, code = 'BAD') =>
+  e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code, definition: { ...definition(), ...patch } });
 const phase = (patch: object) => ({ phases: [{ id: 'f1', description: 'Fase', weight: 100, ...patch }] });
 const raw = (client: AuthorisedClient, url: string, body: string, type = 'application/json') => client.post(url).set('Content-Type', type).send(body);
 
 const cases: BadRequest[] = [
   { name: 'a title that is a number', send: (e) => newObjective(e, { title: 42 }), status: 400, field: 'definition.title' },
-  { name: 'an unknown top-level field', send: (e) => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { definition: definition(), priority: 'high' }), status: 400, field: 'priority' },
+  {
+    name: 'an unknown top-level field',
+    send: (e) => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { definition: definition(), priority: 'high' }),
+    status: 400,
+    field: 'priority',
+  },
   { name: 'an unknown nested field', send: (e) => newObjective(e, { colour: 'red' }), status: 400, field: 'definition.colour' },
   { name: 'a missing definition', send: (e) => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code: 'X' }), status: 400, field: 'definition' },
   { name: 'a missing horizon', send: (e) => newObjective(e, { horizon: undefined }), status: 400, field: 'definition.horizon' },
-  { name: 'a reprogramming without a definition', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/reprogramming'), { reason: 'x' }), status: 400, field: 'definition' },
+  {
+    name: 'a reprogramming without a definition',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/reprogramming'), { reason: 'x' }),
+    status: 400,
+    field: 'definition',
+  },
   { name: 'a missing responsible unit', send: (e) => newObjective(e, { responsibleUnitId: undefined }), status: 400, field: 'definition.responsibleUnitId' },
   { name: 'an oversized title', send: (e) => newObjective(e, { title: 'x'.repeat(1001) }), status: 400, field: 'definition.title' },
   { name: 'an oversized description', send: (e) => newObjective(e, { description: 'x'.repeat(10_001) }), status: 400, field: 'definition.description' },
   { name: 'a negative phase weight', send: (e) => newObjective(e, phase({ weight: -5 })), status: 400, field: 'definition.phases.0.weight' },
   { name: 'a phase weight as Italian text', send: (e) => newObjective(e, phase({ weight: '20,00' })), status: 400, field: 'definition.phases.0.weight' },
-  { name: 'the impossible date 31/09/2024', send: (e) => newObjective(e, phase({ plannedEnd: '31/09/2024' })), status: 400, field: 'definition.phases.0.plannedEnd' },
-  { name: 'the impossible date 2023-02-29', send: (e) => newObjective(e, phase({ plannedStart: '2023-02-29' })), status: 400, field: 'definition.phases.0.plannedStart' },
-  { name: 'a phase ending before it starts', send: (e) => newObjective(e, phase({ plannedStart: '2025-06-01', plannedEnd: '2025-01-31' })), status: 400, field: 'definition.phases.0.plannedEnd' },
+  {
+    name: 'the impossible date 31/09/2024',
+    send: (e) => newObjective(e, phase({ plannedEnd: '31/09/2024' })),
+    status: 400,
+    field: 'definition.phases.0.plannedEnd',
+  },
+  {
+    name: 'the impossible date 2023-02-29',
+    send: (e) => newObjective(e, phase({ plannedStart: '2023-02-29' })),
+    status: 400,
+    field: 'definition.phases.0.plannedStart',
+  },
+  {
+    name: 'a phase ending before it starts',
+    send: (e) => newObjective(e, phase({ plannedStart: '2025-06-01', plannedEnd: '2025-01-31' })),
+    status: 400,
+    field: 'definition.phases.0.plannedEnd',
+  },
   {
     name: 'two phases with one id',
-    send: (e) => newObjective(e, { phases: [{ id: 'f1', description: 'a' }, { id: 'f1', description: 'b' }] }),
+    send: (e) =>
+      newObjective(e, {
+        phases: [
+          { id: 'f1', description: 'a' },
+          { id: 'f1', description: 'b' },
+        ],
+      }),
     status: 400,
     field: 'definition.phases',
   },
-  { name: 'a horizon ending before it starts', send: (e) => newObjective(e, { horizon: { fromYear: 2026, toYear: 2025 } }), status: 400, field: 'definition.horizon.toYear' },
+  {
+    name: 'a horizon ending before it starts',
+    send: (e) => newObjective(e, { horizon: { fromYear: 2026, toYear: 2025 } }),
+    status: 400,
+    field: 'definition.horizon.toYear',
+  },
   { name: 'a malformed CUP', send: (e) => newObjective(e, { pnrr: { cup: 'not-a-cup' } }), status: 400, field: 'definition.pnrr.cup' },
   { name: 'tags that are not a list', send: (e) => newObjective(e, { tags: 'pnrr' }), status: 400, field: 'definition.tags' },
-  { name: 'a code with markup', send: (e) => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code: '<script>', definition: definition() }), status: 400, field: 'code' },
+  {
+    name: 'a code with markup',
+    send: (e) => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code: '<script>', definition: definition() }),
+    status: 400,
+    field: 'code',
+  },
   { name: 'a unit the ente does not have', send: (e) => newObjective(e, { responsibleUnitId: 'nowhere' }), status: 422, rule: 'unknown-unit' },
   { name: 'a code the plan already uses', send: (e) => newObjective(e, {}, 'S08_01'), status: 422, rule: 'objective-code-taken' },
-  { name: 'malformed JSON', send: (e) => raw(e.as.dirigente, objectiveUrl(e, '/phase-progress'), '{"phaseId": "f1",'), status: 400, type: '/problems/malformed-json' },
-  { name: 'a body over the size limit', send: (e) => raw(e.as.dirigente, objectiveUrl(e, '/phase-progress'), JSON.stringify({ note: 'x'.repeat(300_000) })), status: 413, type: '/problems/payload-too-large' },
+  {
+    name: 'malformed JSON',
+    send: (e) => raw(e.as.dirigente, objectiveUrl(e, '/phase-progress'), '{"phaseId": "f1",'),
+    status: 400,
+    type: '/problems/malformed-json',
+  },
+  {
+    name: 'a body over the size limit',
+    send: (e) => raw(e.as.dirigente, objectiveUrl(e, '/phase-progress'), JSON.stringify({ note: 'x'.repeat(300_000) })),
+    status: 413,
+    type: '/problems/payload-too-large',
+  },
   { name: 'an objective id that is not a UUID', send: (e) => e.as.dirigente.post('/objectives/12/propose'), status: 400, field: 'objectiveId' },
   { name: 'an objective that does not exist', send: (e) => e.as.dirigente.post(`/objectives/${randomUUID()}/propose`), status: 404 },
-  { name: 'progress over 100%', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 101 }), status: 400, field: 'progressPercent' },
-  { name: 'progress as a string', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: '50' }), status: 400, field: 'progressPercent' },
-  { name: 'progress on an objective not yet approved', send: (e) => e.as.dirigente.post(draftUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 50 }), status: 422, rule: 'objective-not-approved' },
-  { name: 'progress on a phase the objective lacks', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f9', progressPercent: 50 }), status: 422, rule: 'unknown-phase' },
-  { name: 'an indicator value dated in the future', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/indicator-values'), { indicatorId: 'i1', value: '3', asOf: '2099-12-31' }), status: 422, rule: 'date-in-future' },
-  { name: 'a business date in the future', send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), { occurredOn: '2099-01-01' }), status: 422, rule: 'date-in-future' },
-  { name: 'a business date that does not exist', send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), { occurredOn: '31/09/2024' }), status: 400, field: 'occurredOn' },
-  { name: 'an act without a number', send: (e) => e.as.segretario.post(objectiveUrl(e, '/reprogramming/approve'), { act: { number: '', date: '2025-09-15' } }), status: 400, field: 'act.number' },
-  { name: 'an act with an impossible date', send: (e) => e.as.segretario.post(objectiveUrl(e, '/reprogramming/approve'), { act: { number: '7', date: '30/02/2025' } }), status: 400, field: 'act.date' },
+  {
+    name: 'progress over 100%',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 101 }),
+    status: 400,
+    field: 'progressPercent',
+  },
+  {
+    name: 'progress as a string',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: '50' }),
+    status: 400,
+    field: 'progressPercent',
+  },
+  {
+    name: 'progress on an objective not yet approved',
+    send: (e) => e.as.dirigente.post(draftUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 50 }),
+    status: 422,
+    rule: 'objective-not-approved',
+  },
+  {
+    name: 'progress on a phase the objective lacks',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f9', progressPercent: 50 }),
+    status: 422,
+    rule: 'unknown-phase',
+  },
+  {
+    name: 'an indicator value dated in the future',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/indicator-values'), { indicatorId: 'i1', value: '3', asOf: '2099-12-31' }),
+    status: 422,
+    rule: 'date-in-future',
+  },
+  {
+    name: 'a business date in the future',
+    send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), { occurredOn: '2099-01-01' }),
+    status: 422,
+    rule: 'date-in-future',
+  },
+  {
+    name: 'a business date that does not exist',
+    send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), { occurredOn: '31/09/2024' }),
+    status: 400,
+    field: 'occurredOn',
+  },
+  {
+    name: 'an act without a number',
+    send: (e) => e.as.segretario.post(objectiveUrl(e, '/reprogramming/approve'), { act: { number: '', date: '2025-09-15' } }),
+    status: 400,
+    field: 'act.number',
+  },
+  {
+    name: 'an act with an impossible date',
+    send: (e) => e.as.segretario.post(objectiveUrl(e, '/reprogramming/approve'), { act: { number: '7', date: '30/02/2025' } }),
+    status: 400,
+    field: 'act.date',
+  },
   { name: 'returning an objective without a reason', send: (e) => e.as.segretario.post(draftUrl(e, '/return')), status: 422, rule: 'not-proposed' },
-  { name: 'a reprogramming of a draft', send: (e) => e.as.dirigente.post(draftUrl(e, '/reprogramming'), { definition: definition(), reason: 'x' }), status: 422, rule: 'reprogramming-needs-approved-objective' },
-  { name: 'a reprogramming without a motivation', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/reprogramming'), { definition: { ...definition(), title: 'Nuovo' } }), status: 422, rule: 'motivation-required' },
-  { name: 'approving a reprogramming nobody proposed', send: (e) => e.as.segretario.post(objectiveUrl(e, '/reprogramming/approve'), { act: { number: '7', date: '2025-09-15' } }), status: 422, rule: 'no-pending-reprogramming' },
-  { name: 'validating a monitoring report nobody submitted', send: (e) => e.as.segretario.post(objectiveUrl(e, '/monitoring-reports/validate'), { asOf: '2025-07-31' }), status: 422, rule: 'no-monitoring-report-to-review' },
-  { name: 'evaluating before the year-end report', send: (e) => e.as.nucleo.post(objectiveUrl(e, '/evaluation'), { achievementPercent: 80, reason: 'x' }), status: 422, rule: 'evaluation-needs-validated-report' },
-  { name: 'a negative evaluation', send: (e) => e.as.nucleo.post(objectiveUrl(e, '/evaluation'), { achievementPercent: -1 }), status: 400, field: 'achievementPercent' },
-  { name: 'a stale expected revision', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 5, expectedRevision: 0 }), status: 409, type: '/problems/concurrency-conflict' },
-  { name: 'an expected revision below -1', send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 5, expectedRevision: -5 }), status: 400, field: 'expectedRevision' },
-  { name: "another ente's objective", send: (e, other) => e.as.dirigente.post(`/objectives/${other.objectiveId}/phase-progress`, { phaseId: 'f1', progressPercent: 5 }), status: 404 },
+  {
+    name: 'a reprogramming of a draft',
+    send: (e) => e.as.dirigente.post(draftUrl(e, '/reprogramming'), { definition: definition(), reason: 'x' }),
+    status: 422,
+    rule: 'reprogramming-needs-approved-objective',
+  },
+  {
+    name: 'a reprogramming without a motivation',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/reprogramming'), { definition: { ...definition(), title: 'Nuovo' } }),
+    status: 422,
+    rule: 'motivation-required',
+  },
+  {
+    name: 'approving a reprogramming nobody proposed',
+    send: (e) => e.as.segretario.post(objectiveUrl(e, '/reprogramming/approve'), { act: { number: '7', date: '2025-09-15' } }),
+    status: 422,
+    rule: 'no-pending-reprogramming',
+  },
+  {
+    name: 'validating a monitoring report nobody submitted',
+    send: (e) => e.as.segretario.post(objectiveUrl(e, '/monitoring-reports/validate'), { asOf: '2025-07-31' }),
+    status: 422,
+    rule: 'no-monitoring-report-to-review',
+  },
+  {
+    name: 'evaluating before the year-end report',
+    send: (e) => e.as.nucleo.post(objectiveUrl(e, '/evaluation'), { achievementPercent: 80, reason: 'x' }),
+    status: 422,
+    rule: 'evaluation-needs-validated-report',
+  },
+  {
+    name: 'a negative evaluation',
+    send: (e) => e.as.nucleo.post(objectiveUrl(e, '/evaluation'), { achievementPercent: -1 }),
+    status: 400,
+    field: 'achievementPercent',
+  },
+  {
+    name: 'a stale expected revision',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 5, expectedRevision: 0 }),
+    status: 409,
+    type: '/problems/concurrency-conflict',
+  },
+  {
+    name: 'an expected revision below -1',
+    send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f1', progressPercent: 5, expectedRevision: -5 }),
+    status: 400,
+    field: 'expectedRevision',
+  },
+  {
+    name: "another ente's objective",
+    send: (e, other) => e.as.dirigente.post(`/objectives/${other.objectiveId}/phase-progress`, { phaseId: 'f1', progressPercent: 5 }),
+    status: 404,
+  },
   { name: "another ente's plan", send: (e, other) => e.as.segretario.post(`/plans/${other.planId}/submit`), status: 404 },
   { name: 'the wrong role', send: (e) => e.as.nucleo.post(draftUrl(e, '/propose')), status: 403, rule: 'role-not-allowed' },
   { name: "a dirigente on another unit's objective", send: (e) => e.as.otherDirigente.post(draftUrl(e, '/propose')), status: 403, rule: 'not-head-of-unit' },
@@ -80,12 +221,42 @@ const cases: BadRequest[] = [
     status: 422,
     rule: 'idempotency-key-reused',
   },
-  { name: 'an Idempotency-Key with spaces', send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), {}, { 'Idempotency-Key': 'two words' }), status: 400, field: 'Idempotency-Key' },
-  { name: 'a unit of an unknown kind', send: (e) => e.as.admin.post('/organisation/units', { name: 'Ufficio X', kind: 'dipartimento' }), status: 400, field: 'kind' },
-  { name: 'an invalid e-mail', send: (e) => e.as.admin.post('/organisation/people', { personId: 'p9', name: 'P', email: 'not-an-email' }), status: 400, field: 'email' },
-  { name: 'overlapping headships', send: (e) => e.as.admin.post('/organisation/headships', { unitId: 'welfare', personId: e.people.otherDirigente.sub, from: '2025-06-01' }), status: 422, rule: 'headship-overlap' },
-  { name: 'a plan ending before it starts', send: (e) => e.as.segretario.post('/plans', { kind: 'PIAO', title: 'X', fromYear: 2026, toYear: 2025 }), status: 422, rule: 'horizon-reversed' },
-  { name: 'a plan of an unknown kind', send: (e) => e.as.segretario.post('/plans', { kind: 'DUP', title: 'X', fromYear: 2026, toYear: 2026 }), status: 400, field: 'kind' },
+  {
+    name: 'an Idempotency-Key with spaces',
+    send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), {}, { 'Idempotency-Key': 'two words' }),
+    status: 400,
+    field: 'Idempotency-Key',
+  },
+  {
+    name: 'a unit of an unknown kind',
+    send: (e) => e.as.admin.post('/organisation/units', { name: 'Ufficio X', kind: 'dipartimento' }),
+    status: 400,
+    field: 'kind',
+  },
+  {
+    name: 'an invalid e-mail',
+    send: (e) => e.as.admin.post('/organisation/people', { personId: 'p9', name: 'P', email: 'not-an-email' }),
+    status: 400,
+    field: 'email',
+  },
+  {
+    name: 'overlapping headships',
+    send: (e) => e.as.admin.post('/organisation/headships', { unitId: 'welfare', personId: e.people.otherDirigente.sub, from: '2025-06-01' }),
+    status: 422,
+    rule: 'headship-overlap',
+  },
+  {
+    name: 'a plan ending before it starts',
+    send: (e) => e.as.segretario.post('/plans', { kind: 'PIAO', title: 'X', fromYear: 2026, toYear: 2025 }),
+    status: 422,
+    rule: 'horizon-reversed',
+  },
+  {
+    name: 'a plan of an unknown kind',
+    send: (e) => e.as.segretario.post('/plans', { kind: 'DUP', title: 'X', fromYear: 2026, toYear: 2026 }),
+    status: 400,
+    field: 'kind',
+  },
   { name: 'a body that is not JSON', send: (e) => raw(e.as.segretario, '/plans', 'kind=PIAO', 'text/plain'), status: 400, field: 'kind' },
 ];
 
@@ -108,8 +279,16 @@ describe('bad input gets a specific 4xx problem and changes nothing (PostgreSQL)
     const response = await c.send(e, other);
     expect({ status: response.status, body: response.body }).toMatchObject({ status: c.status });
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: c.status, title: expect.any(String), detail: expect.any(String), type: expect.stringMatching(/^\/problems\//) });
-    if (c.field) expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: c.field, rule: expect.any(String), message: expect.any(String) })]));
+    expect(response.body).toMatchObject({
+      status: c.status,
+      title: expect.any(String),
+      detail: expect.any(String),
+      type: expect.stringMatching(/^\/problems\//),
+    });
+    if (c.field)
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: c.field, rule: expect.any(String), message: expect.any(String) })]),
+      );
     if (c.rule) expect(response.body.rule).toBe(c.rule);
     if (c.type) expect(response.body.type).toBe(c.type);
     const after = await allEvents(api.store);

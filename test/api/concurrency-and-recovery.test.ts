@@ -36,7 +36,9 @@ describe('concurrent commands and idempotent retries over HTTP (PostgreSQL)', ()
   it('without an expected revision, 20 parallel commands are retried by the server: each one is recorded or gets a clean 409, none is lost', async () => {
     const before = (await e.as.dirigente.get(`/objectives/${e.objectiveId}`)).body.revision as number;
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => e.as.dirigente.post(`/objectives/${e.objectiveId}/indicator-values`, { indicatorId: 'i1', value: String(i), asOf: '2025-07-31' })),
+      Array.from({ length: 20 }, (_, i) =>
+        e.as.dirigente.post(`/objectives/${e.objectiveId}/indicator-values`, { indicatorId: 'i1', value: String(i), asOf: '2025-07-31' }),
+      ),
     );
     // The server retries on conflicts up to a bound; whatever it could not place is a clean 409, never a loss.
     const accepted = responses.filter((r) => r.status === 200).length;
@@ -66,11 +68,21 @@ describe('concurrent commands and idempotent retries over HTTP (PostgreSQL)', ()
     const key = randomUUID();
     const count = (await allEvents(api.store)).length;
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => e.as.dirigente.post(`/objectives/${e.objectiveId}/indicator-values`, { indicatorId: 'i1', value: '42', asOf: '2025-07-31' }, { 'Idempotency-Key': key })),
+      Array.from({ length: 10 }, () =>
+        e.as.dirigente.post(
+          `/objectives/${e.objectiveId}/indicator-values`,
+          { indicatorId: 'i1', value: '42', asOf: '2025-07-31' },
+          { 'Idempotency-Key': key },
+        ),
+      ),
     );
     expect(responses.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     expect((await allEvents(api.store)).length).toBe(count + 1);
-    const settled = await e.as.dirigente.post(`/objectives/${e.objectiveId}/indicator-values`, { indicatorId: 'i1', value: '42', asOf: '2025-07-31' }, { 'Idempotency-Key': key });
+    const settled = await e.as.dirigente.post(
+      `/objectives/${e.objectiveId}/indicator-values`,
+      { indicatorId: 'i1', value: '42', asOf: '2025-07-31' },
+      { 'Idempotency-Key': key },
+    );
     expect(settled.status).toBe(200);
     expect(settled.headers['idempotency-replayed']).toBe('true');
   });
@@ -132,7 +144,14 @@ describe('the plan processor finishes from the log what a crashed process left h
     const first = await api.store.readStream(`objective-${ids[0]}`);
     await api.store.append(
       `objective-${ids[0]}`,
-      [{ id: randomUUID(), type: 'ObjectiveApprovedByGiunta', data: { act: metadata.act, planApprovalEventId: approvalId }, metadata: { ...metadata, causationId: approvalId } }],
+      [
+        {
+          id: randomUUID(),
+          type: 'ObjectiveApprovedByGiunta',
+          data: { act: metadata.act, planApprovalEventId: approvalId },
+          metadata: { ...metadata, causationId: approvalId },
+        },
+      ],
       first.length - 1,
     );
 
@@ -146,7 +165,11 @@ describe('the plan processor finishes from the log what a crashed process left h
       expect(approvals[0].metadata.causationId).toBe(approvalId);
       expect(approvals[0].metadata.act).toEqual({ number: '12', date: '2026-02-01' });
     }
-    expect((await e.as.segretario.get(`/plans/${plan.planId}`)).body.objectives.map((o: { status: string }) => o.status)).toEqual(['approved', 'approved', 'approved']);
+    expect((await e.as.segretario.get(`/plans/${plan.planId}`)).body.objectives.map((o: { status: string }) => o.status)).toEqual([
+      'approved',
+      'approved',
+      'approved',
+    ]);
   });
 
   it('attaches to its plan an objective whose drafting stopped before the plan was told', async () => {
@@ -162,7 +185,14 @@ describe('the plan processor finishes from the log what a crashed process left h
     };
     await api.store.append(
       `objective-${objectiveId}`,
-      [{ id: randomUUID(), type: 'ObjectiveDrafted', data: { objectiveId, planId: e.planId, ente: e.ente, code: 'ORPHAN', definition: definition(), warnings: [] }, metadata }],
+      [
+        {
+          id: randomUUID(),
+          type: 'ObjectiveDrafted',
+          data: { objectiveId, planId: e.planId, ente: e.ente, code: 'ORPHAN', definition: definition(), warnings: [] },
+          metadata,
+        },
+      ],
       'no-stream',
     );
     expect((await e.as.segretario.get(`/plans/${e.planId}`)).body.objectives.map((o: { code: string }) => o.code)).not.toContain('ORPHAN');

@@ -51,17 +51,25 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
     await ok(as.admin.post('/organisation/headships', { unitId: 'affari-generali', personId: 'bellagamba', from: '2022-01-01' }), 201);
     await ok(as.admin.post('/organisation/headships', { unitId: 'segreteria-generale', personId: 'seg', from: '2022-01-01' }), 201);
 
-    const plan = await ok(as.segretario.post('/plans', { kind: 'PIAO', title: 'Piano della Performance 2022-2025', fromYear: 2022, toYear: 2025, occurredOn: '2022-01-10' }), 201);
+    const plan = await ok(
+      as.segretario.post('/plans', { kind: 'PIAO', title: 'Piano della Performance 2022-2025', fromYear: 2022, toYear: 2025, occurredOn: '2022-01-10' }),
+      201,
+    );
     const planId = plan.planId as string;
 
     // Drafted by whoever answers for each unit.
     const s08 = await ok(as.welfare.post(`/plans/${planId}/objectives`, { ...cinisello('welfare'), occurredOn: '2022-02-01' }), 201);
     expect(s08.warnings).toEqual([{ code: 'phase-weights-not-100', message: 'phase weights total 80, not 100' }]);
     expect((s08.definition as { phases: { weight: number }[] }).phases.map((p) => p.weight)).toEqual([20, 20, 20, 20]);
-    const ptpct = await ok(as.affariGenerali.post(`/plans/${planId}/objectives`, { ...segratePtpct('affari-generali', ['welfare', 'territorio']), occurredOn: '2022-02-01' }), 201);
+    const ptpct = await ok(
+      as.affariGenerali.post(`/plans/${planId}/objectives`, { ...segratePtpct('affari-generali', ['welfare', 'territorio']), occurredOn: '2022-02-01' }),
+      201,
+    );
     expect((ptpct.warnings as { code: string }[]).map((w) => w.code)).toEqual(['phase-weight-missing']);
     const trasp = await ok(as.segretario.post(`/plans/${planId}/objectives`, { ...cesanoTrasparenza('segreteria-generale'), occurredOn: '2022-02-01' }), 201);
-    expect((trasp.definition as { indicators: { target: unknown }[] }).indicators[0].target).toEqual({ text: 'entro la scadenza fissata 100%;\nentro dicembre 90%' });
+    expect((trasp.definition as { indicators: { target: unknown }[] }).indicators[0].target).toEqual({
+      text: 'entro la scadenza fissata 100%;\nentro dicembre 90%',
+    });
 
     const objectives = [
       { id: s08.objectiveId, owner: as.welfare, ownerKey: 'welfare' as const, validator: 'segretario' as const },
@@ -104,15 +112,26 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       const current = await ok(as.segretario.get(`/objectives/${o.id}`));
       const definition = structuredClone(current.definition) as { indicators: { target?: { text: string } }[] };
       definition.indicators[0].target = { text: 'almeno 1 (riprogrammato)' };
-      const proposed = await ok(o.owner.post(`/objectives/${o.id}/reprogramming`, { definition, reason: 'Il bando regionale è slittato al 2023', occurredOn: '2022-09-01' }));
+      const proposed = await ok(
+        o.owner.post(`/objectives/${o.id}/reprogramming`, { definition, reason: 'Il bando regionale è slittato al 2023', occurredOn: '2022-09-01' }),
+      );
       expect((proposed.definition as typeof definition).indicators[0].target).not.toEqual({ text: 'almeno 1 (riprogrammato)' }); // not effective yet
       const reprogrammed = await ok(as.segretario.post(`/objectives/${o.id}/reprogramming/approve`, { act: SECOND_ACT }));
       expect((reprogrammed.definition as typeof definition).indicators[0].target).toEqual({ text: 'almeno 1 (riprogrammato)' });
       expect((reprogrammed.approvedDefinition as typeof definition).indicators[0].target).not.toEqual({ text: 'almeno 1 (riprogrammato)' });
 
-      await ok(o.owner.post(`/objectives/${o.id}/year-end-report`, { phases: [{ phaseId: 'f1', progressPercent: 100 }], indicators: [{ indicatorId: 'i1', value: '2' }], evidence: 'Relazione finale prot. 1234', occurredOn: '2023-01-31' }));
+      await ok(
+        o.owner.post(`/objectives/${o.id}/year-end-report`, {
+          phases: [{ phaseId: 'f1', progressPercent: 100 }],
+          indicators: [{ indicatorId: 'i1', value: '2' }],
+          evidence: 'Relazione finale prot. 1234',
+          occurredOn: '2023-01-31',
+        }),
+      );
       await ok(as[o.validator].post(`/objectives/${o.id}/year-end-report/validate`, { occurredOn: '2023-02-15' }));
-      await ok(as.nucleo.post(`/objectives/${o.id}/evaluation`, { achievementPercent: 90, reason: 'Obiettivo raggiunto con lieve ritardo', occurredOn: '2023-05-10' }));
+      await ok(
+        as.nucleo.post(`/objectives/${o.id}/evaluation`, { achievementPercent: 90, reason: 'Obiettivo raggiunto con lieve ritardo', occurredOn: '2023-05-10' }),
+      );
       await ok(as.nucleo.post(`/objectives/${o.id}/evaluation/share`, { occurredOn: '2023-05-20' }));
       const closed = await ok(as.segretario.post(`/objectives/${o.id}/close`, { occurredOn: '2023-06-30' }));
       expect(closed.status).toBe('closed');
@@ -120,7 +139,15 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
 
     for (const o of objectives) {
       const history = await ok(as.nucleo.get(`/objectives/${o.id}/history`));
-      const events = history.events as { type: string; actor: { id: string; name: string; role: string }; occurredAt: string; recordedAt: string; act: unknown; reason: unknown; revision: number }[];
+      const events = history.events as {
+        type: string;
+        actor: { id: string; name: string; role: string };
+        occurredAt: string;
+        recordedAt: string;
+        act: unknown;
+        reason: unknown;
+        revision: number;
+      }[];
       const owner = o.ownerKey;
       const ownerRole = owner === 'segretario' ? 'segretario' : 'dirigente';
       const expected: Step[] = [
@@ -128,7 +155,14 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
         ['ObjectiveProposed', owner, ownerRole, '2022-02-10'],
         ['ObjectiveReturnedForChanges', 'segretario', 'segretario', '2022-02-15', null, 'Indicare la fonte dei dati degli indicatori'],
         ['ObjectiveProposed', owner, ownerRole, '2022-02-20', null, 'Fonte dei dati indicata'],
-        ['ObjectiveApprovedByGiunta', 'segretario', 'segretario', '2022-03-10', { number: '31', date: '2022-03-10' }, 'Approvazione del Piano della Performance'],
+        [
+          'ObjectiveApprovedByGiunta',
+          'segretario',
+          'segretario',
+          '2022-03-10',
+          { number: '31', date: '2022-03-10' },
+          'Approvazione del Piano della Performance',
+        ],
         ['PhaseProgressRecorded', owner, ownerRole, '2022-06-30'],
         ['IndicatorValueRecorded', owner, ownerRole, '2022-07-31'],
         ['MonitoringReportSubmitted', owner, ownerRole, '2022-08-05'],

@@ -11,7 +11,10 @@ const STORAGE = Symbol('Storage');
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly events: EventStore) {}
 
-  static forRootAsync(options: { useFactory: (...deps: never[]) => StorageConfig | Promise<StorageConfig>; inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[] }): DynamicModule {
+  static forRootAsync(options: {
+    useFactory: (...deps: never[]) => StorageConfig | Promise<StorageConfig>;
+    inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
+  }): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [

@@ -4,11 +4,7 @@ export interface StoredResponse {
   body: unknown;
 }
 
-export type Reservation =
-  | { outcome: 'reserved' }
-  | { outcome: 'completed'; response: StoredResponse }
-  | { outcome: 'in-progress' }
-  | { outcome: 'key-reused'; }; // same key, different request
+export type Reservation = { outcome: 'reserved' } | { outcome: 'completed'; response: StoredResponse } | { outcome: 'in-progress' } | { outcome: 'key-reused' }; // same key, different request
 
 /**
  * Remembers requests by (scope, key). A reservation expires after `lockMs` so that a process that died

@@ -7,9 +7,7 @@ import { SqlEventStore } from './sql/sql-event-store';
 import { SqlIdempotencyStore } from './sql/sql-idempotency-store';
 
 export type StorageConfig =
-  | { kind: 'pglite'; dataDir?: string }
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'eventstoredb'; connectionString: string };
+  { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'eventstoredb'; connectionString: string };
 
 /** Everything the application keeps, behind its ports. */
 export interface Storage {

@@ -54,8 +54,15 @@ const approved = () => run(run(drafted(), dirigente, { type: 'Propose' }), segre
 
 describe('objective lifecycle', () => {
   it('records phase weights that do not total 100 as a warning and keeps them as written', () => {
-    const { events } = decideObjective(undefined, { type: 'DraftObjective', objectiveId: 'o1', planId: 'p1', ente: 'c1', code: 'X', definition }, context(dirigente));
-    expect(events[0]).toMatchObject({ type: 'ObjectiveDrafted', data: { warnings: [{ code: 'phase-weights-not-100', message: 'phase weights total 80, not 100' }] } });
+    const { events } = decideObjective(
+      undefined,
+      { type: 'DraftObjective', objectiveId: 'o1', planId: 'p1', ente: 'c1', code: 'X', definition },
+      context(dirigente),
+    );
+    expect(events[0]).toMatchObject({
+      type: 'ObjectiveDrafted',
+      data: { warnings: [{ code: 'phase-weights-not-100', message: 'phase weights total 80, not 100' }] },
+    });
     expect((events[0].data as { definition: ObjectiveDefinition }).definition.phases.map((p) => p.weight)).toEqual([20, 20, 20, 20]);
   });
 
@@ -70,9 +77,17 @@ describe('objective lifecycle', () => {
     expect(s).toMatchObject({ status: 'approved', approvalAct: { number: '31', date: '2022-03-10' } });
     s = run(s, dirigente, { type: 'RecordPhaseProgress', phaseId: 'f1', progressPercent: 100, actualStart: '2025-01-10', actualEnd: '2025-03-01' });
     s = run(s, dirigente, { type: 'RecordIndicatorValue', indicatorId: 'i1', value: '40', asOf: '2025-07-31' });
-    s = run(s, dirigente, { type: 'SubmitMonitoringReport', asOf: '2025-07-31', phases: [{ phaseId: 'f1', progressPercent: 100 }], indicators: [{ indicatorId: 'i1', value: '40' }] });
+    s = run(s, dirigente, {
+      type: 'SubmitMonitoringReport',
+      asOf: '2025-07-31',
+      phases: [{ phaseId: 'f1', progressPercent: 100 }],
+      indicators: [{ indicatorId: 'i1', value: '40' }],
+    });
     s = run(s, segretario, { type: 'ValidateMonitoringReport', asOf: '2025-07-31' });
-    const lowered = { ...s.definition, indicators: [{ ...s.definition.indicators[0], target: { text: 'almeno n. 80', sense: 'at-least' as const, value: 80 } }] };
+    const lowered = {
+      ...s.definition,
+      indicators: [{ ...s.definition.indicators[0], target: { text: 'almeno n. 80', sense: 'at-least' as const, value: 80 } }],
+    };
     s = run(s, dirigente, { type: 'ProposeReprogramming', definition: lowered, motivation: 'Ritardo del bando regionale' });
     expect(s.definition.indicators[0].target?.value).toBe(100); // not effective before the Giunta's act
     s = run(s, segretario, { type: 'ApproveReprogramming', act: act('120', '2025-09-15') });
@@ -115,11 +130,20 @@ describe('objective lifecycle', () => {
   it("makes a reprogramming effective only with the Giunta's act", () => {
     const pending = run(approved(), dirigente, { type: 'ProposeReprogramming', definition: { ...definition, title: 'Nuovo titolo' }, motivation: 'x' });
     expect(ruleOf(() => decideObjective(pending, { type: 'ApproveReprogramming' }, context(segretario)))).toBe('giunta-act-required');
-    expect(ruleOf(() => decideObjective(pending, { type: 'ProposeReprogramming', definition, motivation: 'y' }, context(dirigente)))).toBe('reprogramming-already-pending');
+    expect(ruleOf(() => decideObjective(pending, { type: 'ProposeReprogramming', definition, motivation: 'y' }, context(dirigente)))).toBe(
+      'reprogramming-already-pending',
+    );
   });
 
   it('forbids validating your own report, and lets another segretario do it', () => {
-    const segObjective = run(undefined, segretario, { type: 'DraftObjective', objectiveId: 'o2', planId: 'p1', ente: 'c1', code: 'SEG_01', definition: { ...definition, responsibleUnitId: 'segreteria' } });
+    const segObjective = run(undefined, segretario, {
+      type: 'DraftObjective',
+      objectiveId: 'o2',
+      planId: 'p1',
+      ente: 'c1',
+      code: 'SEG_01',
+      definition: { ...definition, responsibleUnitId: 'segreteria' },
+    });
     let s = run(run(segObjective, segretario, { type: 'Propose' }), segretario, { type: 'ApproveByGiunta', act: act('31', '2022-03-10') });
     s = run(s, segretario, { type: 'SubmitMonitoringReport', asOf: '2025-07-31', phases: [], indicators: [] });
     expect(ruleOf(() => decideObjective(s, { type: 'ValidateMonitoringReport', asOf: '2025-07-31' }, context(segretario)))).toBe('self-validation-forbidden');
@@ -127,7 +151,14 @@ describe('objective lifecycle', () => {
   });
 
   it('lets a dirigente of a contributing unit record progress but not propose', () => {
-    const shared = run(undefined, segretario, { type: 'DraftObjective', objectiveId: 'o3', planId: 'p1', ente: 'c1', code: 'PTPCT', definition: { ...definition, contributingUnitIds: ['cultura'] } });
+    const shared = run(undefined, segretario, {
+      type: 'DraftObjective',
+      objectiveId: 'o3',
+      planId: 'p1',
+      ente: 'c1',
+      code: 'PTPCT',
+      definition: { ...definition, contributingUnitIds: ['cultura'] },
+    });
     expect(ruleOf(() => decideObjective(shared, { type: 'Propose' }, context(otherDirigente)))).toBe('not-head-of-unit');
     const live = run(run(shared, segretario, { type: 'Propose' }), segretario, { type: 'ApproveByGiunta', act: act('31', '2022-03-10') });
     expect(decideObjective(live, { type: 'RecordPhaseProgress', phaseId: 'f2', progressPercent: 30 }, context(otherDirigente)).role).toBe('dirigente');

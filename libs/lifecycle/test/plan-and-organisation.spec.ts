@@ -41,7 +41,9 @@ describe('plan', () => {
     expect(() => decidePlan(plan(open), { type: 'SubmitPlan' }, ctx(segretario))).toThrow(expect.objectContaining({ rule: 'plan-without-objectives' }));
     const submitted = plan(open, { type: 'AttachObjective', objectiveId: 'o1', code: 'A' }, { type: 'SubmitPlan' });
     expect(() => decidePlan(submitted, { type: 'ApprovePlan' }, ctx(segretario))).toThrow(expect.objectContaining({ rule: 'giunta-act-required' }));
-    expect(decidePlan(submitted, { type: 'ApprovePlan', act: { number: '31', date: '2022-03-10' } }, ctx(segretario)).events[0].type).toBe('PlanApprovedByGiunta');
+    expect(decidePlan(submitted, { type: 'ApprovePlan', act: { number: '31', date: '2022-03-10' } }, ctx(segretario)).events[0].type).toBe(
+      'PlanApprovedByGiunta',
+    );
   });
 });
 

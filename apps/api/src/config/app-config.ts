@@ -37,7 +37,7 @@ export class AppConfig {
   EVENTSTORE_CONNECTION_STRING?: string;
 
   /** HS256 secret for development tokens. Required in production unless OIDC_JWKS_URL is set. */
-  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' ? !c.OIDC_JWKS_URL : c.JWT_SECRET !== undefined)
+  @ValidateIf((c: AppConfig) => (c.NODE_ENV === 'production' ? !c.OIDC_JWKS_URL : c.JWT_SECRET !== undefined))
   @IsString({ message: 'JWT_SECRET (at least 32 characters) or OIDC_JWKS_URL is required in production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
@@ -82,7 +82,14 @@ export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat(['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'JWT_SECRET', 'OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE'])) {
+  for (const key of Object.keys(new AppConfig()).concat([
+    'DATABASE_URL',
+    'EVENTSTORE_CONNECTION_STRING',
+    'JWT_SECRET',
+    'OIDC_JWKS_URL',
+    'OIDC_ISSUER',
+    'OIDC_AUDIENCE',
+  ])) {
     const value = env[key];
     if (value === undefined || value === '') continue;
     raw[key] = NUMERIC.includes(key) && /^\d+$/.test(value) ? Number(value) : value;

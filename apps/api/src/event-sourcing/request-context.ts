@@ -19,7 +19,11 @@ export const Context = createParamDecorator((_: unknown, context: ExecutionConte
   return { actor: request.actor, requestId, correlationId: typeof header === 'string' && header ? header : requestId };
 });
 
-export function commandRequest(context: RequestContext, options: CommandOptionsDto & Partial<Pick<GiuntaActCommandDto, 'act'>>, reason?: string): CommandRequest {
+export function commandRequest(
+  context: RequestContext,
+  options: CommandOptionsDto & Partial<Pick<GiuntaActCommandDto, 'act'>>,
+  reason?: string,
+): CommandRequest {
   return {
     actor: context.actor,
     occurredOn: options.occurredOn,

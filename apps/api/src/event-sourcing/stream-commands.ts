@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { romeDateOf, violated, type Role } from '@piao/lifecycle';
-import {
-  EVENT_STORE,
-  WrongExpectedRevision,
-  type EventMetadata,
-  type EventStore,
-  type LogPosition,
-  type NewEvent,
-  type StoredEvent,
-} from '@piao/event-store';
+import { EVENT_STORE, WrongExpectedRevision, type EventMetadata, type EventStore, type LogPosition, type NewEvent, type StoredEvent } from '@piao/event-store';
 import { notFound } from '../problem-details/problem';
 import { type CommandRequest } from './command-request';
 
@@ -78,7 +70,9 @@ export class StreamCommands {
     const today = romeDateOf(new Date());
     if (request.occurredOn && request.occurredOn > today) violated('date-in-future', `the business date ${request.occurredOn} is after today (${today})`);
     for (let attempt = 1; ; attempt++) {
-      const loaded = options.mustExist ? await this.loadExisting(type, streamId, request.actor.ente, options.id) : await this.load(type, streamId, request.actor.ente);
+      const loaded = options.mustExist
+        ? await this.loadExisting(type, streamId, request.actor.ente, options.id)
+        : await this.load(type, streamId, request.actor.ente);
       if (!options.mustExist && loaded.state === undefined && loaded.events.length > 0) throw notFound(`${type.name} ${options.id}`);
       if (request.expectedRevision !== undefined && request.expectedRevision !== loaded.revision) {
         throw new WrongExpectedRevision(streamId, request.expectedRevision, loaded.revision < 0 ? 'no-stream' : loaded.revision);
@@ -88,7 +82,10 @@ export class StreamCommands {
       const recorded = events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, role, today) }));
       try {
         const result = await this.store.append(streamId, recorded, loaded.revision < 0 ? 'no-stream' : loaded.revision);
-        const state = type.fold([...loaded.events, ...recorded.map((e, i) => ({ ...e, streamId, revision: loaded.revision + 1 + i, position: result.position }))]);
+        const state = type.fold([
+          ...loaded.events,
+          ...recorded.map((e, i) => ({ ...e, streamId, revision: loaded.revision + 1 + i, position: result.position })),
+        ]);
         return { state: state as S, revision: result.revision, position: result.position, recorded };
       } catch (error) {
         const retry = error instanceof WrongExpectedRevision && request.expectedRevision === undefined && attempt < MAX_ATTEMPTS;

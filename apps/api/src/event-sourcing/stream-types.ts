@@ -19,7 +19,10 @@ export const organisationStreamId = (ente: string) => `organisation-${ente}`;
 export const OBJECTIVE_STREAM: StreamType<ObjectiveState> = {
   name: 'objective',
   fold: (events) =>
-    events.reduce<ObjectiveState | undefined>((state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }), undefined),
+    events.reduce<ObjectiveState | undefined>(
+      (state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }),
+      undefined,
+    ),
   enteOf: (state) => state.ente,
 };
 

@@ -42,7 +42,11 @@ export class PhaseProgressDto extends CommandOptionsDto {
 
 export class IndicatorValueDto extends CommandOptionsDto {
   @ApiProperty({ example: 'i1' }) @IsString() @IsNotEmpty() @MaxLength(40) indicatorId!: string;
-  @ApiProperty({ description: 'The value reached, as measured (number, %, date, Fatto…)', example: '3' }) @IsString() @IsNotEmpty() @MaxLength(500) value!: string;
+  @ApiProperty({ description: 'The value reached, as measured (number, %, date, Fatto…)', example: '3' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  value!: string;
   @ApiProperty({ example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) note?: string;
 }
@@ -59,7 +63,12 @@ export class IndicatorReportDto {
 
 export class ReportItemsDto extends CommandOptionsDto {
   @ApiProperty({ type: [PhaseReportDto] }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PhaseReportDto) phases!: PhaseReportDto[];
-  @ApiProperty({ type: [IndicatorReportDto] }) @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => IndicatorReportDto) indicators!: IndicatorReportDto[];
+  @ApiProperty({ type: [IndicatorReportDto] })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => IndicatorReportDto)
+  indicators!: IndicatorReportDto[];
 }
 
 export class MonitoringReportDto extends ReportItemsDto {

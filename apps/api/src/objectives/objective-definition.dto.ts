@@ -43,8 +43,16 @@ export class PlanTreePlaceDto {
   @ApiPropertyOptional({ example: '2023_2028_DUP_04 CULTURA E GRANDI EVENTI' }) @IsOptional() @IsString() @MaxLength(SHORT) mandateObjective?: string;
   @ApiPropertyOptional({ example: '01 Servizi istituzionali, generali e di gestione' }) @IsOptional() @IsString() @MaxLength(SHORT) dupMission?: string;
   @ApiPropertyOptional({ example: '02 Segreteria generale' }) @IsOptional() @IsString() @MaxLength(SHORT) dupProgramme?: string;
-  @ApiPropertyOptional({ example: '1.01 - Gli Amministratori al servizio dei cittadini' }) @IsOptional() @IsString() @MaxLength(SHORT) strategicObjective?: string;
-  @ApiPropertyOptional({ example: '1.01.02 - Per la trasparenza dell’azione amministrativa' }) @IsOptional() @IsString() @MaxLength(SHORT) operationalObjective?: string;
+  @ApiPropertyOptional({ example: '1.01 - Gli Amministratori al servizio dei cittadini' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(SHORT)
+  strategicObjective?: string;
+  @ApiPropertyOptional({ example: '1.01.02 - Per la trasparenza dell’azione amministrativa' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(SHORT)
+  operationalObjective?: string;
 }
 
 export class MultiYearDto {
@@ -86,7 +94,11 @@ export class PhaseDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(LONG) description!: string;
   @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @IsCalendarDate() plannedStart?: string;
   @ApiPropertyOptional({ example: '2025-12-31' }) @IsOptional() @IsCalendarDate() plannedEnd?: string;
-  @ApiPropertyOptional({ description: 'The period as written when the plan gives no day', example: 'II trim' }) @IsOptional() @IsString() @MaxLength(100) plannedPeriodText?: string;
+  @ApiPropertyOptional({ description: 'The period as written when the plan gives no day', example: 'II trim' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  plannedPeriodText?: string;
 
   @ApiPropertyOptional({ description: 'Weight in the objective; null when the plan left it blank', nullable: true, example: 20 })
   @ValidateIf((_, value) => value !== null && value !== undefined)
@@ -130,7 +142,13 @@ export class IndicatorDto {
   @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @ValidateNested() @Type(() => TargetDto) target?: TargetDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) baseline?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueDate?: string;
-  @ApiPropertyOptional({ type: [HistoricalValueDto] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => HistoricalValueDto) historicalValues?: HistoricalValueDto[];
+  @ApiPropertyOptional({ type: [HistoricalValueDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => HistoricalValueDto)
+  historicalValues?: HistoricalValueDto[];
 }
 
 export class ResourceDto {
@@ -147,7 +165,10 @@ export class ObjectiveDefinitionDto {
   @ApiPropertyOptional({ type: PlanTreePlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlanTreePlaceDto) place?: PlanTreePlaceDto;
   @ApiPropertyOptional({ type: ObjectiveKindDto }) @IsOptional() @ValidateNested() @Type(() => ObjectiveKindDto) kind?: ObjectiveKindDto;
 
-  @ApiPropertyOptional({ description: 'anticorruption-transparency, pnrr, digitalisation, equal-opportunities, training, agenda-2030, or free text', example: ['anticorruption-transparency'] })
+  @ApiPropertyOptional({
+    description: 'anticorruption-transparency, pnrr, digitalisation, equal-opportunities, training, agenda-2030, or free text',
+    example: ['anticorruption-transparency'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
@@ -157,10 +178,20 @@ export class ObjectiveDefinitionDto {
 
   @ApiPropertyOptional({ type: PnrrDto }) @IsOptional() @ValidateNested() @Type(() => PnrrDto) pnrr?: PnrrDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) assessorato?: string;
-  @ApiProperty({ description: 'The unit responsible (an id from /organisation)', example: 'welfare' }) @IsString() @IsNotEmpty() @MaxLength(64) responsibleUnitId!: string;
+  @ApiProperty({ description: 'The unit responsible (an id from /organisation)', example: 'welfare' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  responsibleUnitId!: string;
   @ApiPropertyOptional({ description: 'PO / responsabile' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) contributingUnitIds?: string[];
-  @ApiPropertyOptional({ type: [PersonDto] }) @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => PersonDto) people?: PersonDto[];
+  @ApiPropertyOptional({ type: [PersonDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => PersonDto)
+  people?: PersonDto[];
   @ApiProperty({ type: HorizonDto }) @IsDefined() @ValidateNested() @Type(() => HorizonDto) horizon!: HorizonDto;
 
   @ApiProperty({ type: [PhaseDto] })
@@ -179,20 +210,34 @@ export class ObjectiveDefinitionDto {
   @Type(() => IndicatorDto)
   indicators!: IndicatorDto[];
 
-  @ApiPropertyOptional({ type: [ResourceDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ResourceDto) resources?: ResourceDto[];
+  @ApiPropertyOptional({ type: [ResourceDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ResourceDto)
+  resources?: ResourceDto[];
 }
 
 /**
  * The DTO as the domain's definition: phases and indicators without an id get f1…/i1… (by position), keys of
  * `plannedPercentAt` must be dates and values percentages. Returns the field errors instead when they are not.
  */
-export function toDefinition(dto: ObjectiveDefinitionDto, field = 'definition'): { definition: ObjectiveDefinition } | { errors: { field: string; rule: string; message: string }[] } {
+export function toDefinition(
+  dto: ObjectiveDefinitionDto,
+  field = 'definition',
+): { definition: ObjectiveDefinition } | { errors: { field: string; rule: string; message: string }[] } {
   const errors: { field: string; rule: string; message: string }[] = [];
-  if (dto.horizon.toYear < dto.horizon.fromYear) errors.push({ field: `${field}.horizon.toYear`, rule: 'horizon-reversed', message: 'toYear precedes fromYear' });
+  if (dto.horizon.toYear < dto.horizon.fromYear)
+    errors.push({ field: `${field}.horizon.toYear`, rule: 'horizon-reversed', message: 'toYear precedes fromYear' });
   const phases: Phase[] = dto.phases.map((phase, index) => {
     for (const [date, percent] of Object.entries(phase.plannedPercentAt ?? {})) {
       if (!isCalendarDate(date) || typeof percent !== 'number' || percent < 0 || percent > 100) {
-        errors.push({ field: `${field}.phases.${index}.plannedPercentAt`, rule: 'date-to-percent', message: 'plannedPercentAt maps YYYY-MM-DD dates to percentages 0-100' });
+        errors.push({
+          field: `${field}.phases.${index}.plannedPercentAt`,
+          rule: 'date-to-percent',
+          message: 'plannedPercentAt maps YYYY-MM-DD dates to percentages 0-100',
+        });
       }
     }
     if (phase.plannedStart && phase.plannedEnd && phase.plannedEnd < phase.plannedStart) {

@@ -72,10 +72,15 @@ export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, Co
     let outcome: CommandOutcome<ObjectiveState>;
     try {
       outcome = await this.commands.execute(
-        new RunObjectiveCommand(objectiveId, { type: 'DraftObjective', objectiveId, planId, ente, code, definition }, { ...request, expectedRevision: undefined }),
+        new RunObjectiveCommand(
+          objectiveId,
+          { type: 'DraftObjective', objectiveId, planId, ente, code, definition },
+          { ...request, expectedRevision: undefined },
+        ),
       );
     } catch (error) {
-      if (error instanceof RuleViolation && error.rule === 'objective-already-exists') violated('objective-code-taken', `the plan already has an objective ${code}`);
+      if (error instanceof RuleViolation && error.rule === 'objective-already-exists')
+        violated('objective-code-taken', `the plan already has an objective ${code}`);
       throw error;
     }
     await this.membership.attach(planId, objectiveId, code, definition.responsibleUnitId, request);

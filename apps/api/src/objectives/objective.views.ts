@@ -30,18 +30,22 @@ export function objectiveView(state: ObjectiveState, revision: number, reader: A
 
 export function historyView(events: StoredEvent[], state: ObjectiveState, reader: Actor) {
   const hidden = evaluationHiddenFrom(reader, state);
-  return events.map((event) => ({
-    revision: event.revision,
-    eventId: event.id,
-    type: event.type,
-    data: hidden && event.type === 'ObjectiveEvaluated' ? { withheld: 'the evaluation is not shared yet' } : event.data,
-    actor: event.metadata.actor,
-    occurredAt: event.metadata.occurredAt,
-    recordedAt: event.metadata.recordedAt,
-    reason: event.metadata.reason ?? null,
-    act: event.metadata.act ?? null,
-    correlationId: event.metadata.correlationId,
-    causationId: event.metadata.causationId,
-    position: formatPosition(event.position),
-  }));
+  return events.map((event) => {
+    // The score and its motivation (the event's reason) stay with the NdV until shared.
+    const withheld = hidden && event.type === 'ObjectiveEvaluated';
+    return {
+      revision: event.revision,
+      eventId: event.id,
+      type: event.type,
+      data: withheld ? { withheld: 'the evaluation is not shared yet' } : event.data,
+      actor: event.metadata.actor,
+      occurredAt: event.metadata.occurredAt,
+      recordedAt: event.metadata.recordedAt,
+      reason: withheld ? null : (event.metadata.reason ?? null),
+      act: event.metadata.act ?? null,
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.causationId,
+      position: formatPosition(event.position),
+    };
+  });
 }

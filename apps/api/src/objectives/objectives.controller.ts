@@ -153,7 +153,13 @@ export class ObjectivesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit the year-end report (rendicontazione)' })
   submitYearEnd(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: YearEndReportDto) {
-    return this.run(c, id, dto, { type: 'SubmitYearEndReport', phases: plain(dto.phases), indicators: plain(dto.indicators), evidence: dto.evidence, notes: dto.notes });
+    return this.run(c, id, dto, {
+      type: 'SubmitYearEndReport',
+      phases: plain(dto.phases),
+      indicators: plain(dto.indicators),
+      evidence: dto.evidence,
+      notes: dto.notes,
+    });
   }
 
   @Post('year-end-report/validate')

@@ -53,6 +53,11 @@ export class OrganisationController {
 
   private async run(context: RequestContext, dto: CommandOptionsDto, command: OrganisationCommand, ids: Record<string, string>) {
     const outcome: CommandOutcome<OrganisationState> = await this.commands.execute(new RunOrganisationCommand(command, commandRequest(context, dto)));
-    return { ...ids, revision: outcome.revision, position: outcome.position && formatPosition(outcome.position), recorded: outcome.recorded.map((e) => e.type) };
+    return {
+      ...ids,
+      revision: outcome.revision,
+      position: outcome.position && formatPosition(outcome.position),
+      recorded: outcome.recorded.map((e) => e.type),
+    };
   }
 }

@@ -54,7 +54,12 @@ export class PlanProcessor implements OnApplicationBootstrap, OnApplicationShutd
 
   private attach(event: StoredEvent): Promise<unknown> {
     const { planId, objectiveId, code, definition } = event.data as { planId: string; objectiveId: string; code: string; definition: ObjectiveDefinition };
-    const request = { actor: actorOf(event), correlationId: event.metadata.correlationId, causationId: event.id, occurredOn: event.metadata.occurredAt.slice(0, 10) };
+    const request = {
+      actor: actorOf(event),
+      correlationId: event.metadata.correlationId,
+      causationId: event.id,
+      occurredOn: event.metadata.occurredAt.slice(0, 10),
+    };
     return this.membership.attach(planId, objectiveId, code, definition.responsibleUnitId, request);
   }
 }

@@ -13,7 +13,10 @@ export class OpenPlanDto extends CommandOptionsDto {
 
 export class MonitoringCampaignDto extends CommandOptionsDto {
   @ApiProperty({ description: 'Reference date of the monitoring', example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
-  @ApiPropertyOptional({ description: 'When reports are due; the reference date by default', example: '2025-08-31' }) @IsOptional() @IsCalendarDate() dueOn?: string;
+  @ApiPropertyOptional({ description: 'When reports are due; the reference date by default', example: '2025-08-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueOn?: string;
 }
 
 export class CloseCampaignDto extends CommandOptionsDto {

@@ -43,7 +43,15 @@ export class PlansController {
         const loaded = await this.streams.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), c.actor.ente);
         const o = loaded.state;
         return o
-          ? { objectiveId, code, title: o.definition.title, responsibleUnitId: o.definition.responsibleUnitId, status: o.status, revision: loaded.revision, warnings: o.warnings.map((w) => w.code) }
+          ? {
+              objectiveId,
+              code,
+              title: o.definition.title,
+              responsibleUnitId: o.definition.responsibleUnitId,
+              status: o.status,
+              revision: loaded.revision,
+              warnings: o.warnings.map((w) => w.code),
+            }
           : { objectiveId, code, status: 'missing' };
       }),
     );
@@ -53,7 +61,9 @@ export class PlansController {
   @Post(':planId/objectives')
   @ApiOperation({ summary: 'Draft an objective in the plan: segretario, or the dirigente of its unit' })
   async draft(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: DraftObjectiveDto) {
-    const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(new DraftObjective(planId, dto.code?.trim(), definitionOf(dto.definition), commandRequest(c, dto)));
+    const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(
+      new DraftObjective(planId, dto.code?.trim(), definitionOf(dto.definition), commandRequest(c, dto)),
+    );
     return commandResult(outcome, c);
   }
 
@@ -93,7 +103,12 @@ export class PlansController {
 
   private async run(c: RequestContext, planId: string, dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] }, command: PlanCommand) {
     const outcome: CommandOutcome<PlanState> = await this.commands.execute(new RunPlanCommand(planId, command, commandRequest(c, dto)));
-    return { ...planView(outcome.state), revision: outcome.revision, position: outcome.position ? formatPosition(outcome.position) : null, recorded: outcome.recorded.map((e) => e.type) };
+    return {
+      ...planView(outcome.state),
+      revision: outcome.revision,
+      position: outcome.position ? formatPosition(outcome.position) : null,
+      recorded: outcome.recorded.map((e) => e.type),
+    };
   }
 }
 

@@ -45,7 +45,9 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const result = await this.client.appendToStream(
         streamId,
-        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as unknown as Record<string, unknown> })),
+        events.map((e) =>
+          jsonEvent({ id: e.id, type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as unknown as Record<string, unknown> }),
+        ),
         { expectedRevision: toExpected(expected) },
       );
       return { revision: Number(result.nextExpectedRevision), position: result.position ?? LOG_START };
@@ -110,13 +112,19 @@ export class EventStoreDbEventStore implements EventStore {
 
   async storeCheckpoint(name: string, position: LogPosition): Promise<void> {
     const stream = checkpointStream(name);
-    const result = await this.client.appendToStream(stream, jsonEvent({ type: 'CheckpointStored', data: { commit: position.commit.toString(), prepare: position.prepare.toString() } }));
+    const result = await this.client.appendToStream(
+      stream,
+      jsonEvent({ type: 'CheckpointStored', data: { commit: position.commit.toString(), prepare: position.prepare.toString() } }),
+    );
     // Only the latest checkpoint matters: let the server scavenge the rest.
     if (result.nextExpectedRevision === 0n) await this.client.setStreamMetadata(stream, { maxCount: 1 });
   }
 
   async ping(): Promise<void> {
-    for await (const _ of this.client.readAll({ maxCount: 1, direction: BACKWARDS, fromPosition: END })) break;
+    // Reading one event of $all proves the connection, the credentials and the server all work.
+    const read = this.client.readAll({ maxCount: 1, direction: BACKWARDS, fromPosition: END });
+    await read[Symbol.asyncIterator]().next();
+    read.destroy();
   }
 
   close(): Promise<void> {

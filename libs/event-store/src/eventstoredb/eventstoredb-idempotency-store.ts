@@ -18,7 +18,9 @@ export class EventStoreDbIdempotencyStore implements IdempotencyStore {
     if (latest) {
       const { entry, revision } = latest;
       if (entry.type === 'Completed') {
-        return entry.data.requestHash === requestHash ? { outcome: 'completed', response: { status: entry.data.status, body: entry.data.body } } : { outcome: 'key-reused' };
+        return entry.data.requestHash === requestHash
+          ? { outcome: 'completed', response: { status: entry.data.status, body: entry.data.body } }
+          : { outcome: 'key-reused' };
       }
       if (entry.type === 'Reserved') {
         if (entry.data.requestHash !== requestHash) return { outcome: 'key-reused' };

@@ -60,7 +60,10 @@ export class SqlEventStore implements EventStore {
   private async advanceStream(tx: SqlQuery, streamId: string, count: number, expected: ExpectedRevision): Promise<number> {
     let rows: { revision: string }[];
     if (expected === 'no-stream') {
-      rows = await tx.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text`, [streamId, count - 1]);
+      rows = await tx.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text`, [
+        streamId,
+        count - 1,
+      ]);
     } else if (expected === 'any') {
       rows = await tx.query(
         `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2)

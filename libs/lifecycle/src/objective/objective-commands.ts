@@ -12,7 +12,10 @@ export type ObjectiveCommand =
   | Command<'ApproveByGiunta', { act?: GiuntaAct; planApprovalEventId?: string }>
   | Command<'RecordPhaseProgress', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
   | Command<'RecordIndicatorValue', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
-  | Command<'SubmitMonitoringReport', { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }>
+  | Command<
+      'SubmitMonitoringReport',
+      { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }
+    >
   | Command<'ValidateMonitoringReport', { asOf: CalendarDate }>
   | Command<'ReturnMonitoringReport', { asOf: CalendarDate; reason?: string }>
   | Command<'ProposeReprogramming', { definition: ObjectiveDefinition; motivation?: string }>

@@ -72,11 +72,17 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       return decided({ type: 'ObjectiveProposed', data: {} });
     case 'ReturnForChanges':
       requireStatus(state, ['proposed'], 'not-proposed', 'only a proposed objective can be returned for changes');
-      return decided({ type: 'ObjectiveReturnedForChanges', data: { reason: requireText(command.reason, 'reason-required', 'returning an objective needs a reason') } });
+      return decided({
+        type: 'ObjectiveReturnedForChanges',
+        data: { reason: requireText(command.reason, 'reason-required', 'returning an objective needs a reason') },
+      });
     case 'ApproveByGiunta': {
       requireStatus(state, ['proposed'], 'not-proposed', 'the Giunta approves only proposed objectives');
       const act = requireAct(command.act, context);
-      return decided({ type: 'ObjectiveApprovedByGiunta', data: { act, ...(command.planApprovalEventId ? { planApprovalEventId: command.planApprovalEventId } : {}) } });
+      return decided({
+        type: 'ObjectiveApprovedByGiunta',
+        data: { act, ...(command.planApprovalEventId ? { planApprovalEventId: command.planApprovalEventId } : {}) },
+      });
     }
     case 'RecordPhaseProgress': {
       requireApproved(state, 'recording progress');

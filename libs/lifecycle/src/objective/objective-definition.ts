@@ -15,14 +15,7 @@ export const OBJECTIVE_NATURES = ['istituzionale', 'gestionale'] as const;
 export const OBJECTIVE_LEVELS = ['strategico', 'operativo', 'esecutivo'] as const;
 export const CROSS_CUTTING = ['intersettoriale', 'trasversale'] as const;
 /** Tags with a meaning for the system; any other tag is kept as written. */
-export const KNOWN_TAGS = [
-  'anticorruption-transparency',
-  'pnrr',
-  'digitalisation',
-  'equal-opportunities',
-  'training',
-  'agenda-2030',
-] as const;
+export const KNOWN_TAGS = ['anticorruption-transparency', 'pnrr', 'digitalisation', 'equal-opportunities', 'training', 'agenda-2030'] as const;
 
 export interface ObjectiveKind {
   nature?: (typeof OBJECTIVE_NATURES)[number];
@@ -56,17 +49,7 @@ export interface Phase {
   cancelled?: boolean;
 }
 
-export const INDICATOR_TYPES = [
-  'efficacia',
-  'efficienza',
-  'economicita',
-  'qualita',
-  'quantita',
-  'tempo',
-  'costo',
-  'output',
-  'outcome',
-] as const;
+export const INDICATOR_TYPES = ['efficacia', 'efficienza', 'economicita', 'qualita', 'quantita', 'tempo', 'costo', 'output', 'outcome'] as const;
 export const INDICATOR_MEASURES = ['number', 'percentage', 'date', 'done', 'text'] as const;
 export const TARGET_SENSES = ['at-least', 'at-most', 'exactly', 'by-date', 'done'] as const;
 

@@ -20,14 +20,20 @@ export interface IndicatorReport {
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
 export type ObjectiveEvent =
-  | Event<'ObjectiveDrafted', { objectiveId: string; planId: string; ente: string; code: string; definition: ObjectiveDefinition; warnings: DefinitionWarning[] }>
+  | Event<
+      'ObjectiveDrafted',
+      { objectiveId: string; planId: string; ente: string; code: string; definition: ObjectiveDefinition; warnings: DefinitionWarning[] }
+    >
   | Event<'ObjectiveDraftUpdated', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[] }>
   | Event<'ObjectiveProposed', Record<string, never>>
   | Event<'ObjectiveReturnedForChanges', { reason: string }>
   | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string }>
   | Event<'PhaseProgressRecorded', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
   | Event<'IndicatorValueRecorded', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
-  | Event<'MonitoringReportSubmitted', { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }>
+  | Event<
+      'MonitoringReportSubmitted',
+      { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }
+    >
   | Event<'MonitoringReportValidated', { asOf: CalendarDate }>
   | Event<'MonitoringReportReturned', { asOf: CalendarDate; reason: string }>
   | Event<'ReprogrammingProposed', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[]; motivation: string }>

@@ -3,16 +3,7 @@ import { type DefinitionWarning, type ObjectiveDefinition } from './objective-de
 import { type FieldChange } from './definition-changes';
 import { type GiuntaAct, type ObjectiveEvent } from './objective-events';
 
-export const OBJECTIVE_STATUSES = [
-  'draft',
-  'proposed',
-  'returned',
-  'approved',
-  'reported',
-  'evaluated',
-  'closed',
-  'cancelled',
-] as const;
+export const OBJECTIVE_STATUSES = ['draft', 'proposed', 'returned', 'approved', 'reported', 'evaluated', 'closed', 'cancelled'] as const;
 export type ObjectiveStatus = (typeof OBJECTIVE_STATUSES)[number];
 
 type ReportStatus = 'submitted' | 'validated' | 'returned';

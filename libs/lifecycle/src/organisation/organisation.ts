@@ -71,7 +71,11 @@ export function headOf(state: OrganisationState, unitId: string, date: CalendarD
   return state.headships.find((h) => h.unitId === unitId && covers(h, date))?.personId;
 }
 
-export function decideOrganisation(state: OrganisationState, command: OrganisationCommand, context: DecisionContext): { events: OrganisationEvent[]; role: Role } {
+export function decideOrganisation(
+  state: OrganisationState,
+  command: OrganisationCommand,
+  context: DecisionContext,
+): { events: OrganisationEvent[]; role: Role } {
   const role = actingRole(['admin'], context, undefined, command.type);
   switch (command.type) {
     case 'CreateUnit': {
@@ -90,7 +94,10 @@ export function decideOrganisation(state: OrganisationState, command: Organisati
       if (to !== undefined && to < from) violated('end-before-start', 'the headship ends before it starts');
       const clash = state.headships.find((h) => h.unitId === unitId && overlaps(h, { from, to }));
       if (clash) {
-        violated('headship-overlap', `unit ${unitId} is headed by ${clash.personId} from ${clash.from}${clash.to ? ` to ${clash.to}` : ''}: end that headship first`);
+        violated(
+          'headship-overlap',
+          `unit ${unitId} is headed by ${clash.personId} from ${clash.from}${clash.to ? ` to ${clash.to}` : ''}: end that headship first`,
+        );
       }
       return { role, events: [{ type: 'UnitHeadAssigned', data: to === undefined ? { unitId, personId, from } : { unitId, personId, from, to } }] };
     }
