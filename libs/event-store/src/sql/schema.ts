@@ -7,14 +7,13 @@
  * alone would step over the late one for ever. Each row also records its transaction id, and readers only
  * return rows of transactions older than the oldest one still running (`pg_snapshot_xmin`), ordered by
  * (transaction id, global position). Once a reader has passed a position, nothing can commit before it.
+ *
+ * Optimistic concurrency: there is no table of streams. The unique (stream_id, revision) index is the arbiter:
+ * two writers expecting the same revision both try to insert the next one, and the second fails.
  */
 export const SCHEMA_LOCK_ID = 7_140_021_001;
 
 export const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS es_streams (
-     stream_id text PRIMARY KEY,
-     revision  bigint NOT NULL
-   )`,
   `CREATE TABLE IF NOT EXISTS es_events (
      transaction_id  bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
      global_position bigint GENERATED ALWAYS AS IDENTITY,
@@ -26,8 +25,8 @@ export const SCHEMA = [
      metadata        jsonb  NOT NULL,
      stored_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
      PRIMARY KEY (transaction_id, global_position),
-     UNIQUE (stream_id, revision),
-     UNIQUE (event_id)
+     CONSTRAINT es_events_stream_revision UNIQUE (stream_id, revision),
+     CONSTRAINT es_events_event_id UNIQUE (event_id)
    )`,
   `CREATE TABLE IF NOT EXISTS es_checkpoints (
      name            text PRIMARY KEY,

@@ -2,7 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolConfig } from 'pg';
 
 export interface SqlQuery {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** `name` makes it a prepared statement, parsed and planned once per connection: for the hot paths. */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<Row[]>;
 }
 
 /** The few SQL operations the adapters need, over node-postgres or PGlite: one SQL dialect, two engines. */
@@ -18,8 +19,8 @@ export class PostgresClient implements SqlClient {
     // An idle client losing its connection must not crash the process; the next query gets a fresh one.
     this.pool.on('error', () => undefined);
   }
-  async query<Row>(text: string, params?: unknown[]): Promise<Row[]> {
-    return (await this.pool.query(text, params)).rows as Row[];
+  async query<Row>(text: string, params?: unknown[], name?: string): Promise<Row[]> {
+    return (await this.pool.query({ text, values: params, name })).rows as Row[];
   }
   async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

@@ -9,7 +9,7 @@ import {
   type StoredEvent,
 } from '../event-store.port';
 import { SCHEMA, SCHEMA_LOCK_ID } from './schema';
-import { type SqlClient, type SqlQuery } from './sql-client';
+import { type SqlClient } from './sql-client';
 
 interface EventRow {
   commit_position: string;
@@ -35,60 +35,50 @@ export class SqlEventStore implements EventStore {
     return new SqlEventStore(sql);
   }
 
+  /**
+   * One statement, so one round trip and one implicit transaction: it reads the stream's last revision, and
+   * inserts the events numbered after it only if that is the expected one. Of two concurrent writers expecting
+   * the same revision, the second blocks on the unique (stream_id, revision) index until the first commits,
+   * then fails: a conflict, with nothing written.
+   */
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    return this.sql.transaction(async (tx) => {
-      const last = await this.advanceStream(tx, streamId, events.length, expected);
-      const first = last - events.length + 1;
-      const params: unknown[] = [streamId];
-      const rows = events.map((event, i) => {
-        params.push(event.id, first + i, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-        const p = 1 + i * 5;
-        return `($${p + 1}::uuid, $1, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}::jsonb)`;
-      });
-      const inserted = await tx.query<{ commit_position: string; prepare_position: string }>(
-        `INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata) VALUES ${rows.join(', ')}
-         RETURNING transaction_id::text AS commit_position, global_position::text AS prepare_position`,
-        params,
-      );
-      const lastRow = inserted[inserted.length - 1];
-      return { revision: last, position: { commit: BigInt(lastRow.commit_position), prepare: BigInt(lastRow.prepare_position) } };
-    });
-  }
-
-  /** Moves the stream's revision on by `count` if `expected` holds; returns the new last revision. */
-  private async advanceStream(tx: SqlQuery, streamId: string, count: number, expected: ExpectedRevision): Promise<number> {
-    let rows: { revision: string }[];
-    if (expected === 'no-stream') {
-      rows = await tx.query(`INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text`, [
-        streamId,
-        count - 1,
-      ]);
-    } else if (expected === 'any') {
-      rows = await tx.query(
-        `INSERT INTO es_streams (stream_id, revision) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $3 RETURNING revision::text`,
-        [streamId, count - 1, count],
-      );
-    } else {
-      // Row lock + re-check under READ COMMITTED: of concurrent writers at the same revision exactly one wins.
-      rows = await tx.query(`UPDATE es_streams SET revision = revision + $3 WHERE stream_id = $1 AND revision = $2 RETURNING revision::text`, [
-        streamId,
-        expected,
-        count,
-      ]);
+    const batch = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
+    const condition = expected === 'any' ? 'true' : 'base.last = $3::bigint';
+    const params = [streamId, batch, ...(expected === 'any' ? [] : [expected === 'no-stream' ? -1 : expected])];
+    // 'any' has no expectation to break: a concurrent writer only means numbering again after it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = await this.sql.query<{ last: string; revision: string | null; commit_position: string | null; prepare_position: string | null }>(
+          `WITH base AS (SELECT coalesce(max(revision), -1) AS last FROM es_events WHERE stream_id = $1),
+                inserted AS (
+                  INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata)
+                  SELECT (e.event->>'id')::uuid, $1, base.last + e.ordinal, e.event->>'type', e.event->'data', e.event->'metadata'
+                    FROM base, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(event, ordinal)
+                   WHERE ${condition}
+                  RETURNING revision, transaction_id, global_position)
+           SELECT (SELECT last::text FROM base) AS last, max(revision)::text AS revision,
+                  max(transaction_id)::text AS commit_position, max(global_position)::text AS prepare_position
+             FROM inserted`,
+          params,
+          expected === 'any' ? 'es_append_any' : 'es_append_expected',
+        );
+        if (row.revision === null) throw new WrongExpectedRevision(streamId, expected, row.last === '-1' ? 'no-stream' : Number(row.last));
+        return { revision: Number(row.revision), position: { commit: BigInt(row.commit_position!), prepare: BigInt(row.prepare_position!) } };
+      } catch (error) {
+        if (!isRevisionTaken(error)) throw error;
+        if (expected !== 'any' || attempt >= 10) throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(streamId));
+      }
     }
-    if (rows.length === 0) throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(tx, streamId));
-    return Number(rows[0].revision);
   }
 
-  private async currentRevision(tx: SqlQuery, streamId: string): Promise<number | 'no-stream'> {
-    const rows = await tx.query<{ revision: string }>(`SELECT revision::text FROM es_streams WHERE stream_id = $1`, [streamId]);
-    return rows.length === 0 ? 'no-stream' : Number(rows[0].revision);
+  private async currentRevision(streamId: string): Promise<number | 'no-stream'> {
+    const [row] = await this.sql.query<{ last: string | null }>(`SELECT max(revision)::text AS last FROM es_events WHERE stream_id = $1`, [streamId]);
+    return row.last === null ? 'no-stream' : Number(row.last);
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
-    const rows = await this.sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 ORDER BY revision`, [streamId]);
+    const rows = await this.sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 ORDER BY revision`, [streamId], 'es_read_stream');
     return rows.map(toStoredEvent);
   }
 
@@ -100,6 +90,7 @@ export class SqlEventStore implements EventStore {
         ORDER BY es_events.transaction_id, es_events.global_position
         LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), maxCount],
+      'es_read_all',
     );
     return rows.map(toStoredEvent);
   }
@@ -134,6 +125,12 @@ export async function migrate(sql: SqlClient): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_ID})`);
     for (const statement of SCHEMA) await tx.query(statement);
   });
+}
+
+/** A unique violation of (stream_id, revision): another writer took the revision first. */
+function isRevisionTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+  return code === '23505' && constraint === 'es_events_stream_revision';
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
