@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** Latency samples of one benchmark run, in milliseconds, and what they add up to. */
 export class Samples {
   private readonly values: number[] = [];
@@ -36,7 +38,6 @@ export async function runFor(seconds: number, writers: number, operation: (write
 }
 
 export function machine(): string {
-  const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
