@@ -73,6 +73,16 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     expect(comparePositions(read[1].position, result.position)).toBe(0);
   });
 
+  it('reads a stream from a revision', async () => {
+    const id = stream();
+    await storage.events.append(id, [event('A'), event('B'), event('C')], 'no-stream');
+    expect((await storage.events.readStream(id, 1)).map((e) => [e.type, e.revision])).toEqual([
+      ['B', 1],
+      ['C', 2],
+    ]);
+    expect(await storage.events.readStream(id, 3)).toEqual([]);
+  });
+
   it('reads a missing stream as empty', async () => {
     expect(await storage.events.readStream(stream())).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { EventStoreModule } from '@piao/event-store';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
@@ -41,6 +42,8 @@ export class AppModule {
             },
             customProps: (request) => ({ correlationId: request.headers['x-correlation-id'] ?? request.id }),
             redact: ['req.headers.authorization'],
+            // Buffered and asynchronous: a synchronous write per request line costs a tenth of the CPU under load.
+            stream: pino.destination({ dest: 1, sync: false, minLength: 4096 }),
           },
         }),
       ],

@@ -78,8 +78,8 @@ export class WrongExpectedRevision extends Error {
 export interface EventStore {
   /** Appends atomically: all the events or none. Throws WrongExpectedRevision. */
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** The stream's events in order; empty when the stream does not exist. */
-  readStream(streamId: string): Promise<StoredEvent[]>;
+  /** The stream's events in order from `fromRevision` (0 by default); empty when the stream does not exist. */
+  readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
   /**
    * Up to `maxCount` events of the global log strictly after `after`, in log order. A reader that pages through
    * it sees every event exactly once: no event may commit later at a position already passed.

@@ -1,28 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { romeDateOf, violated, type Role } from '@piao/lifecycle';
-import { EVENT_STORE, WrongExpectedRevision, type EventMetadata, type EventStore, type LogPosition, type NewEvent, type StoredEvent } from '@piao/event-store';
+import { EVENT_STORE, WrongExpectedRevision, type EventMetadata, type EventStore, type LogPosition, type NewEvent } from '@piao/event-store';
 import { notFound } from '../problem-details/problem';
 import { type CommandRequest } from './command-request';
+import { fold, type StreamType } from './stream-types';
 
 export interface DomainEvent {
   type: string;
   data: object;
 }
 
-/** How a kind of stream turns into state, and which ente owns it. */
-export interface StreamType<S> {
-  /** Named in 404s: "objective 123 does not exist". */
-  name: string;
-  fold(events: readonly StoredEvent[]): S | undefined;
-  enteOf(state: S): string;
-}
-
 export interface LoadedStream<S> {
   state: S | undefined;
   /** Revision of the last event, or -1 for a stream with none. */
   revision: number;
-  events: StoredEvent[];
+}
+
+/** As seen by one ente: another ente's stream looks empty, and is flagged so that nobody writes into it. */
+export interface ScopedStream<S> extends LoadedStream<S> {
+  foreign: boolean;
 }
 
 export interface CommandOutcome<S> {
@@ -35,25 +32,36 @@ export interface CommandOutcome<S> {
 
 /** Retries when another writer got in first and the client did not pin a revision. */
 const MAX_ATTEMPTS = 8;
+/** Folded states kept in memory; each load still asks the store for events after the cached revision. */
+const CACHED_STREAMS = 5_000;
 export const SCHEMA_VERSION = 1;
 
 /** Load → decide → append at the expected revision: the only way commands change a stream. */
 @Injectable()
 export class StreamCommands {
+  /** Insertion-ordered, so the first key is the least recently used. */
+  private readonly cache = new Map<string, LoadedStream<unknown>>();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async load<S>(type: StreamType<S>, streamId: string, ente: string): Promise<LoadedStream<S>> {
-    const events = await this.store.readStream(streamId);
-    const state = type.fold(events);
-    // Another ente's stream is reported exactly like a missing one: its existence is not disclosed.
-    if (state !== undefined && type.enteOf(state) !== ente) return { state: undefined, revision: -1, events: [] };
-    return { state, revision: events.length - 1, events };
+  /**
+   * The stream's current state. Another ente's stream is reported exactly like a missing one: its existence is
+   * not disclosed.
+   */
+  async load<S>(type: StreamType<S>, streamId: string, ente: string): Promise<ScopedStream<S>> {
+    const cached = this.cache.get(streamId) as LoadedStream<S> | undefined;
+    const from = cached ?? { state: type.initial, revision: -1 };
+    const tail = await this.store.readStream(streamId, from.revision + 1);
+    const loaded = tail.length === 0 ? from : { state: fold(type, tail, from.state), revision: tail[tail.length - 1].revision };
+    this.remember(streamId, loaded);
+    if (loaded.state !== undefined && type.enteOf(loaded.state) !== ente) return { state: type.initial, revision: -1, foreign: true };
+    return { ...loaded, foreign: false };
   }
 
-  async loadExisting<S>(type: StreamType<S>, streamId: string, ente: string, id: string): Promise<LoadedStream<S> & { state: S }> {
+  async loadExisting<S>(type: StreamType<S>, streamId: string, ente: string, id: string): Promise<{ state: S; revision: number }> {
     const loaded = await this.load(type, streamId, ente);
-    if (loaded.state === undefined) throw notFound(`${type.name} ${id}`);
-    return loaded as LoadedStream<S> & { state: S };
+    if (loaded.state === undefined || loaded.revision < 0) throw notFound(`${type.name} ${id}`);
+    return loaded as { state: S; revision: number };
   }
 
   /**
@@ -70,10 +78,8 @@ export class StreamCommands {
     const today = romeDateOf(new Date());
     if (request.occurredOn && request.occurredOn > today) violated('date-in-future', `the business date ${request.occurredOn} is after today (${today})`);
     for (let attempt = 1; ; attempt++) {
-      const loaded = options.mustExist
-        ? await this.loadExisting(type, streamId, request.actor.ente, options.id)
-        : await this.load(type, streamId, request.actor.ente);
-      if (!options.mustExist && loaded.state === undefined && loaded.events.length > 0) throw notFound(`${type.name} ${options.id}`);
+      const loaded = await this.load(type, streamId, request.actor.ente);
+      if (loaded.foreign || (options.mustExist && loaded.revision < 0)) throw notFound(`${type.name} ${options.id}`);
       if (request.expectedRevision !== undefined && request.expectedRevision !== loaded.revision) {
         throw new WrongExpectedRevision(streamId, request.expectedRevision, loaded.revision < 0 ? 'no-stream' : loaded.revision);
       }
@@ -82,11 +88,9 @@ export class StreamCommands {
       const recorded = events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(request, role, today) }));
       try {
         const result = await this.store.append(streamId, recorded, loaded.revision < 0 ? 'no-stream' : loaded.revision);
-        const state = type.fold([
-          ...loaded.events,
-          ...recorded.map((e, i) => ({ ...e, streamId, revision: loaded.revision + 1 + i, position: result.position })),
-        ]);
-        return { state: state as S, revision: result.revision, position: result.position, recorded };
+        const outcome = { state: fold(type, recorded, loaded.state) as S, revision: result.revision };
+        this.remember(streamId, outcome);
+        return { ...outcome, position: result.position, recorded };
       } catch (error) {
         const retry = error instanceof WrongExpectedRevision && request.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
@@ -94,6 +98,15 @@ export class StreamCommands {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
+  }
+
+  /** Keeps the newest state seen; concurrent loads finishing out of order must not move it back. */
+  private remember(streamId: string, loaded: LoadedStream<unknown>): void {
+    const cached = this.cache.get(streamId);
+    if (cached && cached.revision > loaded.revision) return;
+    this.cache.delete(streamId);
+    this.cache.set(streamId, loaded);
+    if (this.cache.size > CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value as string);
   }
 }
 

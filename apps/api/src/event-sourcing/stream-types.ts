@@ -10,25 +10,40 @@ import {
   type PlanEvent,
   type PlanState,
 } from '@piao/lifecycle';
-import { type StreamType } from './stream-commands';
+import { type StoredEvent } from '@piao/event-store';
 
 export const objectiveStreamId = (objectiveId: string) => `objective-${objectiveId}`;
 export const planStreamId = (planId: string) => `plan-${planId}`;
 export const organisationStreamId = (ente: string) => `organisation-${ente}`;
 
+/** An event as folded: stored, or just decided and about to be. */
+export type FoldableEvent = Pick<StoredEvent, 'type' | 'data' | 'metadata'>;
+
+/** How a kind of stream turns into state, and which ente owns it. */
+export interface StreamType<S> {
+  /** Named in 404s: "objective 123 does not exist". */
+  name: string;
+  /** The state before the first event. */
+  initial: S | undefined;
+  evolve(state: S | undefined, event: FoldableEvent): S;
+  enteOf(state: S): string;
+}
+
+export function fold<S>(type: StreamType<S>, events: readonly FoldableEvent[], from: S | undefined = type.initial): S | undefined {
+  return events.reduce<S | undefined>((state, event) => type.evolve(state, event), from);
+}
+
 export const OBJECTIVE_STREAM: StreamType<ObjectiveState> = {
   name: 'objective',
-  fold: (events) =>
-    events.reduce<ObjectiveState | undefined>(
-      (state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }),
-      undefined,
-    ),
+  initial: undefined,
+  evolve: (state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }),
   enteOf: (state) => state.ente,
 };
 
 export const PLAN_STREAM: StreamType<PlanState> = {
   name: 'plan',
-  fold: (events) => events.reduce<PlanState | undefined>((state, e) => evolvePlan(state, { type: e.type, data: e.data } as PlanEvent), undefined),
+  initial: undefined,
+  evolve: (state, e) => evolvePlan(state, { type: e.type, data: e.data } as PlanEvent),
   enteOf: (state) => state.ente,
 };
 
@@ -36,7 +51,8 @@ export const PLAN_STREAM: StreamType<PlanState> = {
 export function organisationStream(ente: string): StreamType<OrganisationState> {
   return {
     name: 'organisation',
-    fold: (events) => events.reduce((state, e) => evolveOrganisation(state, { type: e.type, data: e.data } as OrganisationEvent), EMPTY_ORGANISATION),
+    initial: EMPTY_ORGANISATION,
+    evolve: (state, e) => evolveOrganisation(state ?? EMPTY_ORGANISATION, { type: e.type, data: e.data } as OrganisationEvent),
     enteOf: () => ente,
   };
 }

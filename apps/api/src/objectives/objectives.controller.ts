@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
-import { formatPosition } from '@piao/event-store';
+import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
 import { validationProblem } from '../problem-details/problem';
 import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
 import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
-import { OBJECTIVE_STREAM, objectiveStreamId } from '../event-sourcing/stream-types';
+import { fold, OBJECTIVE_STREAM, objectiveStreamId } from '../event-sourcing/stream-types';
 import {
   AsOfDto,
   CommandOptionsDto,
@@ -32,6 +32,7 @@ export class ObjectivesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly streams: StreamCommands,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get()
@@ -44,7 +45,9 @@ export class ObjectivesController {
   @Get('history')
   @ApiOperation({ summary: 'Every event of the objective, in order: who, in which role, when, why, on which act' })
   async history(@Context() context: RequestContext, @Param('objectiveId', ID) id: string) {
-    const { state, events } = await this.streams.loadExisting(OBJECTIVE_STREAM, objectiveStreamId(id), context.actor.ente, id);
+    await this.streams.loadExisting(OBJECTIVE_STREAM, objectiveStreamId(id), context.actor.ente, id); // 404 unless the ente's
+    const events = await this.store.readStream(objectiveStreamId(id));
+    const state = fold(OBJECTIVE_STREAM, events)!;
     return { objectiveId: id, revision: events.length - 1, events: historyView(events, state, context.actor) };
   }
 

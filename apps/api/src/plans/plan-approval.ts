@@ -3,7 +3,7 @@ import { decideObjective, romeDateOf, type Actor, type GiuntaAct, type PlanState
 import { EVENT_STORE, type EventStore, type StoredEvent } from '@piao/event-store';
 import { type CommandRequest } from '../event-sourcing/command-request';
 import { StreamCommands } from '../event-sourcing/stream-commands';
-import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM } from '../event-sourcing/stream-types';
+import { fold, OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM } from '../event-sourcing/stream-types';
 
 /** The actor who recorded a stored event, in the role they recorded it in. */
 export function actorOf(event: StoredEvent): Actor {
@@ -28,7 +28,7 @@ export class PlanApproval {
     const approval = events.find((e) => e.id === approvalEventId);
     if (!approval) throw new Error(`no event ${approvalEventId} in ${planStreamId}`);
     const actor = actorOf(approval);
-    const plan = PLAN_STREAM.fold(events.slice(0, approval.revision + 1)) as PlanState;
+    const plan = fold(PLAN_STREAM, events.slice(0, approval.revision + 1)) as PlanState;
     const act = (approval.data as { act: GiuntaAct }).act;
     const request: CommandRequest = {
       actor,

@@ -60,10 +60,10 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
+  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, { fromRevision: START, direction: FORWARDS })) {
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: fromRevision > 0 ? BigInt(fromRevision) : START, direction: FORWARDS })) {
         const stored = toStoredEvent(resolved);
         if (stored) events.push(stored);
       }

@@ -77,8 +77,12 @@ export class SqlEventStore implements EventStore {
     return row.last === null ? 'no-stream' : Number(row.last);
   }
 
-  async readStream(streamId: string): Promise<StoredEvent[]> {
-    const rows = await this.sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 ORDER BY revision`, [streamId], 'es_read_stream');
+  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+    const rows = await this.sql.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
+      [streamId, fromRevision],
+      'es_read_stream',
+    );
     return rows.map(toStoredEvent);
   }
 

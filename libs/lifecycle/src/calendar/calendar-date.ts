@@ -26,7 +26,10 @@ export function isCalendarDate(text: unknown): text is CalendarDate {
   return typeof text === 'string' && ISO.test(text) && parseCalendarDate(text) === text;
 }
 
+// Building an Intl formatter costs far more than using one: build it once.
+const ROME_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The calendar date of an instant in Italy, where every ente of this system lives. */
 export function romeDateOf(instant: Date): CalendarDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return ROME_DATE.format(instant);
 }
