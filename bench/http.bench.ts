@@ -36,6 +36,21 @@ function rssMb(pid: number): number {
   return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
 }
 
+/** CPU seconds used by a process so far (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Busy and total jiffies of the whole machine. */
+function machineJiffies(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const numbers = values.map(Number);
+  const idle = numbers[3] + numbers[4];
+  const total = numbers.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const api = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/apps/api/src/main.js'], {
@@ -96,14 +111,18 @@ async function main(): Promise<void> {
     await autocannon(options(3)); // warm-up
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
+    const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
     const result = await autocannon(options(SECONDS));
+    const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
     clearInterval(sampler);
+    const apiCpu = (100 * (cpuAfter - cpuBefore)) / elapsed;
+    const machineBusy = (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total);
 
     console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, API on PostgreSQL (one Node process, LOG_LEVEL=info); ${machine()}\n`);
-    console.log('| commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('| commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB | API CPU (% of one core) | machine busy (both cores) |');
+    console.log('|---|---|---|---|---|---|---|---|');
     console.log(
-      `| ${fmt(result.requests.average, 0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${result.errors} | ${fmt(Math.max(...rss), 0)} |`,
+      `| ${fmt(result.requests.average, 0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${result.errors} | ${fmt(Math.max(...rss), 0)} | ${fmt(apiCpu, 0)} % | ${fmt(machineBusy, 0)} % |`,
     );
   } finally {
     api.kill('SIGTERM');

@@ -5,6 +5,9 @@ import { AppConfig } from '../config/app-config';
 
 export class InvalidToken extends Error {}
 
+/** Verified tokens remembered until they expire: the same token arrives with every request of a session. */
+const REMEMBERED_TOKENS = 10_000;
+
 /**
  * Verifies bearer tokens: HS256 with the configured secret (development), or RS/ES-signed by the OIDC
  * provider whose JWKS URL is configured (production). Claims: sub, name, ente, roles.
@@ -12,12 +15,26 @@ export class InvalidToken extends Error {}
 @Injectable()
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
 
   constructor(private readonly config: AppConfig) {
     this.key = config.OIDC_JWKS_URL ? createRemoteJWKSet(new URL(config.OIDC_JWKS_URL)) : new TextEncoder().encode(config.JWT_SECRET);
   }
 
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.actor;
+    this.verified.delete(token);
+    const { actor, expiresAt } = await this.verifyOnce(token);
+    // A token without an expiry is verified each time: nothing says how long it stays good.
+    if (expiresAt !== undefined) {
+      this.verified.set(token, { actor, expiresAt });
+      if (this.verified.size > REMEMBERED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    }
+    return actor;
+  }
+
+  private async verifyOnce(token: string): Promise<{ actor: Actor; expiresAt?: number }> {
     let payload: JWTPayload;
     try {
       const options = { issuer: this.config.OIDC_ISSUER, audience: this.config.OIDC_AUDIENCE, algorithms: this.config.OIDC_JWKS_URL ? undefined : ['HS256'] };
@@ -25,7 +42,7 @@ export class TokenVerifier {
     } catch (error) {
       throw new InvalidToken(`the token is not valid: ${(error as Error).message}`);
     }
-    return actorFromClaims(payload);
+    return { actor: actorFromClaims(payload), expiresAt: payload.exp === undefined ? undefined : payload.exp * 1000 };
   }
 }
 
