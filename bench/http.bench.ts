@@ -5,7 +5,7 @@
  * Usage: npm run bench:http [-- seconds]   (default 20 s, after a 3 s warm-up)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
@@ -29,17 +29,37 @@ async function call(token: string, path: string, body?: object): Promise<Record<
   return json;
 }
 
+/** The process and its descendants (cluster workers). */
+function processTree(pid: number): number[] {
+  const parents = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => {
+      try {
+        return [Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1])] as const;
+      } catch {
+        return [Number(d), -1] as const; // exited meanwhile
+      }
+    });
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return line ? Number(line.replace(/\D+/g, '')) / 1024 : NaN;
+  return processTree(pid).reduce((sum, p) => {
+    const line = readFileSync(`/proc/${p}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return sum + (line ? Number(line.replace(/\D+/g, '')) / 1024 : 0);
+  }, 0);
 }
 
 /** CPU seconds used by a process so far (user + system). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return processTree(pid).reduce((sum, p) => {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
 }
 
 /** Busy and total jiffies of the whole machine. */
@@ -54,7 +74,16 @@ function machineJiffies(): { busy: number; total: number } {
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const api = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/apps/api/src/main.js'], {
-    env: { ...process.env, NODE_ENV: 'production', EVENT_STORE: 'postgres', DATABASE_URL: db.url, PORT: String(PORT), JWT_SECRET: SECRET, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: db.url,
+      PORT: String(PORT),
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'info',
+      API_WORKERS: process.env.API_WORKERS ?? '1',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -119,10 +148,12 @@ async function main(): Promise<void> {
     const machineBusy = (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total);
 
     console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, API on PostgreSQL (one Node process, LOG_LEVEL=info); ${machine()}\n`);
-    console.log('| commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB | API CPU (% of one core) | machine busy (both cores) |');
-    console.log('|---|---|---|---|---|---|---|---|');
     console.log(
-      `| ${fmt(result.requests.average, 0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${result.errors} | ${fmt(Math.max(...rss), 0)} | ${fmt(apiCpu, 0)} % | ${fmt(machineBusy, 0)} % |`,
+      '| API workers | commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log(
+      `| ${process.env.API_WORKERS ?? '1'} | ${fmt(result.requests.average, 0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${result.errors} | ${fmt(Math.max(...rss), 0)} | ${fmt(apiCpu, 0)} % | ${fmt(machineBusy, 0)} % |`,
     );
   } finally {
     api.kill('SIGTERM');

@@ -1,17 +1,37 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config/app-config';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { createApp } from './bootstrap';
 
-async function main(): Promise<void> {
-  let config;
+function configOrExit(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
       process.exit(78); // EX_CONFIG
     }
     throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  if (cluster.isPrimary && config.API_WORKERS > 1) {
+    // Workers share the port. The log-driven processors are idempotent, but one copy of them is enough.
+    for (let i = 0; i < config.API_WORKERS; i++) cluster.fork({ RUN_PROCESSORS: i === 0 ? config.RUN_PROCESSORS : 'false' });
+    cluster.on('exit', (worker, code, signal) => {
+      console.error(`API worker ${worker.process.pid} exited (${signal ?? code}); stopping`);
+      process.exit(1);
+    });
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => {
+        cluster.removeAllListeners('exit');
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
+        process.exit(0);
+      });
+    }
+    return;
   }
   const app = await createApp(config);
   await app.listen(config.PORT);

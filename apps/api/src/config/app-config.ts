@@ -57,6 +57,12 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** HTTP worker processes sharing the port (Node cluster). PGlite allows one process only. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  API_WORKERS = 1;
+
   /** Starts the log-driven processors (plan approval, plan membership) inside the API process. */
   @IsIn(['true', 'false'])
   RUN_PROCESSORS: 'true' | 'false' = 'true';
@@ -76,7 +82,7 @@ export class AppConfig {
 /** The well-known secret that signs development tokens; refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'piao-cycle-development-secret-do-not-use-in-production';
 
-const NUMERIC = ['PORT', 'DATABASE_POOL_SIZE'];
+const NUMERIC = ['PORT', 'DATABASE_POOL_SIZE', 'API_WORKERS'];
 
 export class ConfigError extends Error {}
 
@@ -101,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   if (config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.OIDC_JWKS_URL) config.JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  if (config.EVENT_STORE === 'pglite' && config.API_WORKERS > 1) {
+    throw new ConfigError('Invalid configuration:\n  API_WORKERS: must be 1 with EVENT_STORE=pglite, since one process owns the data folder');
+  }
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: the development secret cannot be used in production');
   }

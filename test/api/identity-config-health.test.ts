@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { Client } from 'pg';
+import { AppConfig, ConfigError, loadConfig } from '../../apps/api/src/config/app-config';
+import { POSTGRES_ADMIN_URL } from '../support/postgres';
+import { startApi, type Api } from '../support/api-harness';
+
+describe('tokens from an OIDC provider, verified against its JWKS', () => {
+  let jwks: Server;
+  let api: Api;
+  let sign: (claims: Record<string, unknown>, options?: { issuer?: string; audience?: string }) => Promise<string>;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+    api = await startApi('pglite', {
+      NODE_ENV: 'production',
+      JWT_SECRET: '',
+      OIDC_JWKS_URL: url,
+      OIDC_ISSUER: 'https://idp.example',
+      OIDC_AUDIENCE: 'piao-cycle',
+    });
+    sign = (claims, { issuer = 'https://idp.example', audience = 'piao-cycle' } = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('rossi')
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+  });
+  afterAll(async () => {
+    await api.close();
+    jwks.close();
+  });
+
+  const organisation = (token: string) => api.anonymous().get('/organisation').set('Authorization', `Bearer ${token}`);
+
+  it('accepts a token signed by the provider with the expected issuer and audience', async () => {
+    const response = await organisation(await sign({ name: 'Mario Rossi', ente: 'comune-oidc', roles: ['dirigente'] }));
+    expect(response.status).toBe(200);
+    expect(response.body.ente).toBe('comune-oidc');
+  });
+
+  it.each([
+    ['another issuer', { issuer: 'https://evil.example' }, {}],
+    ['another audience', { audience: 'other-app' }, {}],
+    ['no ente claim', {}, { ente: undefined }],
+    ['an unknown role', {}, { roles: ['sindaco'] }],
+  ])('refuses %s with 401', async (_, options, claims) => {
+    const token = await sign({ name: 'Mario Rossi', ente: 'comune-oidc', roles: ['dirigente'], ...claims }, options);
+    expect((await organisation(token)).status).toBe(401);
+  });
+
+  it('refuses a development token signed with a shared secret', async () => {
+    const hs = await new SignJWT({ name: 'X', ente: 'comune-oidc', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setIssuer('https://idp.example')
+      .setAudience('piao-cycle')
+      .sign(new TextEncoder().encode('piao-cycle-development-secret-do-not-use-in-production'));
+    expect((await organisation(hs)).status).toBe(401);
+  });
+});
+
+describe('configuration is checked at boot, naming each bad variable', () => {
+  it.each([
+    [{ EVENT_STORE: 'mysql' }, 'EVENT_STORE'],
+    [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL'],
+    [{ EVENT_STORE: 'eventstoredb' }, 'EVENTSTORE_CONNECTION_STRING'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'piao-cycle-development-secret-do-not-use-in-production' }, 'JWT_SECRET'],
+    [{ OIDC_JWKS_URL: 'not a url' }, 'OIDC_JWKS_URL'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ API_WORKERS: '4' }, 'API_WORKERS'],
+  ])('%j → %s', (env, variable) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(new RegExp(variable));
+  });
+
+  it('needs nothing to run on the embedded defaults', () => {
+    const config = loadConfig({});
+    expect(config.storage()).toEqual({ kind: 'pglite', dataDir: './data' });
+    expect(config.PORT).toBe(3000);
+  });
+});
+
+describe('/health', () => {
+  /** Runs SQL as the server's administrator, outside the API's pool. */
+  async function asAdmin(sql: string, params: unknown[] = []): Promise<void> {
+    const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(sql, params);
+    await admin.end();
+  }
+
+  it('answers 200 while PostgreSQL is reachable and 503 once it is not, then 200 again', async () => {
+    const api = await startApi('postgres');
+    const database = new URL(api.app.get(AppConfig).DATABASE_URL!).pathname.slice(1);
+    try {
+      expect((await api.anonymous().get('/health')).body).toEqual({ status: 'ok', eventStore: 'postgres' });
+      await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
+      await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [database]);
+      const down = await api.anonymous().get('/health');
+      expect(down.status).toBe(503);
+      expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
+      await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
+      expect((await api.anonymous().get('/health')).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
+});
