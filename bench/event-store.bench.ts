@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   try {
     const settings = new Pool({ connectionString: db.url, max: 1 });
-    const [{ version }] = (await settings.query('SHOW server_version')).rows as { version: string }[];
+    const [{ version }] = (await settings.query(`SELECT current_setting('server_version') AS version`)).rows as { version: string }[];
     const sync = (await settings.query(`SELECT current_setting('synchronous_commit') AS s, current_setting('fsync') AS f`)).rows[0] as { s: string; f: string };
     await settings.end();
     const raw = { 1: await rawInsert(db.url, 1), 16: await rawInsert(db.url, 16) };

@@ -45,9 +45,18 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
+/** A /proc file of a process that may have exited meanwhile. */
+function procFile(pid: number, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function rssMb(pid: number): number {
   return processTree(pid).reduce((sum, p) => {
-    const line = readFileSync(`/proc/${p}/status`, 'utf8')
+    const line = procFile(p, 'status')
       .split('\n')
       .find((l) => l.startsWith('VmRSS:'));
     return sum + (line ? Number(line.replace(/\D+/g, '')) / 1024 : 0);
@@ -57,8 +66,8 @@ function rssMb(pid: number): number {
 /** CPU seconds used by a process so far (user + system). */
 function cpuSeconds(pid: number): number {
   return processTree(pid).reduce((sum, p) => {
-    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+    const fields = (procFile(p, 'stat').split(') ')[1] ?? '').split(' ');
+    return sum + (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
   }, 0);
 }
 
@@ -147,7 +156,7 @@ async function main(): Promise<void> {
     const apiCpu = (100 * (cpuAfter - cpuBefore)) / elapsed;
     const machineBusy = (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total);
 
-    console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, API on PostgreSQL (one Node process, LOG_LEVEL=info); ${machine()}\n`);
+    console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, API on PostgreSQL (LOG_LEVEL=info); ${machine()}\n`);
     console.log(
       '| API workers | commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) |',
     );
