@@ -31,9 +31,8 @@ export class RunObjectiveCommandHandler implements ICommandHandler<RunObjectiveC
   ) {}
 
   async execute({ objectiveId, command, request }: RunObjectiveCommand): Promise<CommandOutcome<ObjectiveState>> {
-    const { organisation, unitsHeaded, today } = await this.directory.unitsHeadedToday(request.actor.ente, request.actor.id);
+    const { organisation, context } = await this.directory.contextFor(request.actor);
     requireKnownUnits(organisation, command);
-    const context = { actor: request.actor, unitsHeaded, today };
     return this.streams.run(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), request, (state) => decideObjective(state, command, context), {
       mustExist: command.type !== 'DraftObjective',
       id: objectiveId,

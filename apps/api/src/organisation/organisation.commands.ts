@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideOrganisation, romeDateOf, unitsHeadedBy, type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
+import {
+  decideOrganisation,
+  decisionContext,
+  unitsHeadedBy,
+  type Actor,
+  type DecisionContext,
+  type OrganisationCommand,
+  type OrganisationState,
+} from '@piao/lifecycle';
 import { type CommandRequest } from '../event-sourcing/command-request';
 import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
 import { organisationStream, organisationStreamId } from '../event-sourcing/stream-types';
@@ -18,7 +26,7 @@ export class RunOrganisationCommandHandler implements ICommandHandler<RunOrganis
 
   execute({ command, request }: RunOrganisationCommand): Promise<CommandOutcome<OrganisationState>> {
     const ente = request.actor.ente;
-    const context = { actor: request.actor, unitsHeaded: new Set<string>(), today: romeDateOf(new Date()) };
+    const context = decisionContext(request.actor);
     return this.streams.run(organisationStream(ente), organisationStreamId(ente), request, (state) => decideOrganisation(state!, command, context), {
       mustExist: false,
       id: ente,
@@ -35,9 +43,10 @@ export class OrganisationDirectory {
     return (await this.streams.load(organisationStream(ente), organisationStreamId(ente), ente)).state!;
   }
 
-  async unitsHeadedToday(ente: string, personId: string): Promise<{ organisation: OrganisationState; unitsHeaded: Set<string>; today: string }> {
-    const organisation = await this.load(ente);
-    const today = romeDateOf(new Date());
-    return { organisation, unitsHeaded: unitsHeadedBy(organisation, personId, today), today };
+  /** The organisation, and the context of a decision the actor takes today with the units they head today. */
+  async contextFor(actor: Actor): Promise<{ organisation: OrganisationState; context: DecisionContext }> {
+    const organisation = await this.load(actor.ente);
+    const context = decisionContext(actor);
+    return { organisation, context: { ...context, unitsHeaded: unitsHeadedBy(organisation, actor.id, context.today) } };
   }
 }

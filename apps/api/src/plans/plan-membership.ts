@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decidePlan, romeDateOf, type PlanState } from '@piao/lifecycle';
+import { decidePlan, decisionContext, type PlanState } from '@piao/lifecycle';
 import { type CommandRequest } from '../event-sourcing/command-request';
 import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
 import { PLAN_STREAM, planStreamId } from '../event-sourcing/stream-types';
@@ -11,7 +11,7 @@ export class PlanMembership {
 
   attach(planId: string, objectiveId: string, code: string, responsibleUnitId: string, request: CommandRequest): Promise<CommandOutcome<PlanState>> {
     // The drafter was allowed to draft for this unit: attaching is the consequence of that, not a new decision.
-    const context = { actor: request.actor, unitsHeaded: new Set([responsibleUnitId]), today: romeDateOf(new Date()) };
+    const context = decisionContext(request.actor, [responsibleUnitId]);
     return this.streams.run(
       PLAN_STREAM,
       planStreamId(planId),

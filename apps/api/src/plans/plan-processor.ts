@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { NotPermitted, RuleViolation, type ObjectiveDefinition } from '@piao/lifecycle';
 import { EVENT_STORE, LogFollower, type EventStore, type StoredEvent } from '@piao/event-store';
 import { AppConfig } from '../config/app-config';
-import { PlanApproval, actorOf } from './plan-approval';
+import { requestFollowing } from '../event-sourcing/command-request';
+import { PlanApproval } from './plan-approval';
 import { PlanMembership } from './plan-membership';
 
 export const PLAN_PROCESSOR = 'plan-processor';
@@ -54,12 +55,6 @@ export class PlanProcessor implements OnApplicationBootstrap, OnApplicationShutd
 
   private attach(event: StoredEvent): Promise<unknown> {
     const { planId, objectiveId, code, definition } = event.data as { planId: string; objectiveId: string; code: string; definition: ObjectiveDefinition };
-    const request = {
-      actor: actorOf(event),
-      correlationId: event.metadata.correlationId,
-      causationId: event.id,
-      occurredOn: event.metadata.occurredAt.slice(0, 10),
-    };
-    return this.membership.attach(planId, objectiveId, code, definition.responsibleUnitId, request);
+    return this.membership.attach(planId, objectiveId, code, definition.responsibleUnitId, requestFollowing(event));
   }
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decidePlan, romeDateOf, type PlanCommand, type PlanState } from '@piao/lifecycle';
+import { decidePlan, decisionContext, type PlanCommand, type PlanState } from '@piao/lifecycle';
 import { type CommandRequest } from '../event-sourcing/command-request';
 import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
 import { PLAN_STREAM, planStreamId } from '../event-sourcing/stream-types';
@@ -21,7 +21,7 @@ export class RunPlanCommandHandler implements ICommandHandler<RunPlanCommand, Co
   ) {}
 
   async execute({ planId, command, request }: RunPlanCommand): Promise<CommandOutcome<PlanState>> {
-    const context = { actor: request.actor, unitsHeaded: new Set<string>(), today: romeDateOf(new Date()) };
+    const context = decisionContext(request.actor);
     const outcome = await this.streams.run(PLAN_STREAM, planStreamId(planId), request, (state) => decidePlan(state, command, context), {
       mustExist: command.type !== 'OpenPlan',
       id: planId,

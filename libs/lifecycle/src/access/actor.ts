@@ -1,3 +1,5 @@
+import { romeDateOf } from '../calendar/calendar-date';
+
 export const ROLES = ['segretario', 'dirigente', 'nucleo', 'rpct', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -16,4 +18,9 @@ export interface DecisionContext {
   unitsHeaded: ReadonlySet<string>;
   /** Today in Italy: business dates may not be later. */
   today: string;
+}
+
+/** The context of a decision taken now, by an actor heading the given units (none by default). */
+export function decisionContext(actor: Actor, unitsHeaded: Iterable<string> = [], now = new Date()): DecisionContext {
+  return { actor, unitsHeaded: new Set(unitsHeaded), today: romeDateOf(now) };
 }
