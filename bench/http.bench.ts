@@ -1,11 +1,16 @@
 /**
  * HTTP command throughput and latency at 32 connections, against a real API process on PostgreSQL, with the
- * API's resident memory sampled throughout. Commands go to 128 approved objectives in turn (indicator values,
- * no expected revision), so that they exercise load → decide → append on distinct streams.
+ * API's resident memory and CPU sampled throughout. Commands go to 128 approved objectives in turn (phase
+ * progress, no expected revision), so that they exercise load → decide → append on distinct streams.
+ * The load comes from wrk when it is installed (Debian package `wrk`: a C program, light on the shared CPU),
+ * from autocannon otherwise.
  * Usage: npm run bench:http [-- seconds]   (default 20 s, after a 3 s warm-up)
  */
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
@@ -80,6 +85,83 @@ function machineJiffies(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+interface LoadResult {
+  tool: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+const command = (n: number) => JSON.stringify({ phaseId: 'f1', progressPercent: n % 101 });
+
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+function autocannonLoad(token: string, ids: string[]) {
+  let next = 0;
+  return async (seconds: number): Promise<LoadResult> => {
+    const result = await autocannon({
+      url: BASE,
+      connections: 32,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          setupRequest: (request) => ({ ...request, path: `/objectives/${ids[next++ % ids.length]}/phase-progress`, body: command(next) }),
+        },
+      ],
+    });
+    return {
+      tool: 'autocannon',
+      perSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+  };
+}
+
+/** wrk with a Lua script that walks the objectives; its latency distribution gives p50 and p99. */
+function wrkLoad(token: string, ids: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'piao-wrk-'));
+  const script = join(dir, 'commands.lua');
+  writeFileSync(
+    script,
+    `local ids = { ${ids.map((id) => `"${id}"`).join(', ')} }
+local n = 0
+local headers = { ["Authorization"] = "Bearer ${token}", ["Content-Type"] = "application/json" }
+request = function()
+  n = n + 1
+  return wrk.format("POST", "/objectives/" .. ids[(n % #ids) + 1] .. "/phase-progress", headers, '{"phaseId":"f1","progressPercent":' .. (n % 101) .. '}')
+end
+`,
+  );
+  const ms = (text: string | undefined): number => {
+    const match = /([\d.]+)(us|ms|s)/.exec(text ?? '');
+    if (!match) return NaN;
+    return Number(match[1]) * (match[2] === 'us' ? 0.001 : match[2] === 's' ? 1000 : 1);
+  };
+  return async (seconds: number): Promise<LoadResult> => {
+    const { stdout: output } = await promisify(execFile)('wrk', ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE], { encoding: 'utf8' });
+    if (seconds === SECONDS) rmSync(dir, { recursive: true, force: true });
+    return {
+      tool: 'wrk',
+      perSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
+      p50: ms(/^\s+50%\s+(\S+)/m.exec(output)?.[1]),
+      p99: ms(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),
+      non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0),
+      errors: [...output.matchAll(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/g)]
+        .flatMap((m) => m.slice(1).map(Number))
+        .reduce((a, b) => a + b, 0),
+    };
+  };
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const api = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/apps/api/src/main.js'], {
@@ -129,41 +211,24 @@ async function main(): Promise<void> {
     await call(seg, `/plans/${plan.planId}/submit`, {});
     await call(seg, `/plans/${plan.planId}/approve`, { act: { number: '1', date: '2025-01-15' } });
 
-    let next = 0;
-    const options = (duration: number): autocannon.Options => ({
-      url: BASE,
-      connections: 32,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${seg}`, 'Content-Type': 'application/json' },
-          setupRequest: (request) => ({
-            ...request,
-            path: `/objectives/${ids[next++ % ids.length]}/indicator-values`,
-            body: JSON.stringify({ indicatorId: 'i1', value: String(next), asOf: '2025-07-31' }),
-          }),
-        },
-      ],
-    });
-    await autocannon(options(3)); // warm-up
+    const load = process.env.BENCH_LOAD !== 'autocannon' && hasWrk() ? wrkLoad(seg, ids) : autocannonLoad(seg, ids);
+    await load(3); // warm-up
     const rss: number[] = [];
     const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
     const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
-    const result = await autocannon(options(SECONDS));
+    const result = await load(SECONDS);
     const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
     clearInterval(sampler);
     const apiCpu = (100 * (cpuAfter - cpuBefore)) / elapsed;
     const machineBusy = (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total);
 
-    console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, API on PostgreSQL (LOG_LEVEL=info); ${machine()}\n`);
+    console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, load from ${result.tool}, API on PostgreSQL (LOG_LEVEL=info); ${machine()}\n`);
     console.log(
-      '| API workers | commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) |',
+      '| API workers | load | commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    console.log(
-      `| ${process.env.API_WORKERS ?? '1'} | ${fmt(result.requests.average, 0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${result.errors} | ${fmt(Math.max(...rss), 0)} | ${fmt(apiCpu, 0)} % | ${fmt(machineBusy, 0)} % |`,
-    );
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    const cells = [process.env.API_WORKERS ?? '1', result.tool, fmt(result.perSecond, 0), fmt(result.p50), fmt(result.p99), result.non2xx, result.errors];
+    console.log(`| ${[...cells, fmt(Math.max(...rss), 0), `${fmt(apiCpu, 0)} %`, `${fmt(machineBusy, 0)} %`].join(' | ')} |`);
   } finally {
     api.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
