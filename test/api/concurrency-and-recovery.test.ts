@@ -172,6 +172,40 @@ describe('the plan processor finishes from the log what a crashed process left h
     ]);
   });
 
+  it('does not approve, when it runs late, an objective proposed after the Giunta approved the plan', async () => {
+    const plan = (await e.as.segretario.post('/plans', { kind: 'PDO', title: 'PDO 2027', fromYear: 2027, toYear: 2027 })).body;
+    const early = (await e.as.dirigente.post(`/plans/${plan.planId}/objectives`, { code: 'EARLY', definition: definition() })).body.objectiveId;
+    const late = (await e.as.dirigente.post(`/plans/${plan.planId}/objectives`, { code: 'LATE', definition: definition() })).body.objectiveId;
+    await e.as.dirigente.post(`/objectives/${early}/propose`);
+    await e.as.segretario.post(`/plans/${plan.planId}/submit`);
+    // The approval is stored, then the process dies before following it up...
+    const planStream = `plan-${plan.planId}`;
+    const act = { number: '40', date: '2026-03-01' };
+    const metadata = {
+      actor: { id: e.people.segretario.sub, name: e.people.segretario.name, role: 'segretario' },
+      ente: e.ente,
+      occurredAt: act.date,
+      recordedAt: new Date().toISOString(),
+      act,
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      schemaVersion: 1,
+    };
+    await api.store.append(
+      planStream,
+      [{ id: randomUUID(), type: 'PlanApprovedByGiunta', data: { act }, metadata }],
+      (await api.store.readStream(planStream)).length - 1,
+    );
+    // ...and the other objective is proposed afterwards.
+    await e.as.dirigente.post(`/objectives/${late}/propose`);
+    await api.app.get(PlanProcessor).follower.catchUp();
+    const statuses = (await e.as.segretario.get(`/plans/${plan.planId}`)).body.objectives.map((o: { code: string; status: string }) => [o.code, o.status]);
+    expect(statuses).toEqual([
+      ['EARLY', 'approved'],
+      ['LATE', 'proposed'],
+    ]);
+  });
+
   it('attaches to its plan an objective whose drafting stopped before the plan was told', async () => {
     const objectiveId = randomUUID();
     const metadata = {
