@@ -112,6 +112,7 @@ describe('objective lifecycle', () => {
     ['reason-required', () => run(drafted(), dirigente, { type: 'Propose' }), { type: 'ReturnForChanges', reason: '  ' }, segretario],
     ['unknown-phase', approved, { type: 'RecordPhaseProgress', phaseId: 'f9', progressPercent: 10 }, dirigente],
     ['date-in-future', approved, { type: 'RecordIndicatorValue', indicatorId: 'i1', value: '1', asOf: '2026-01-01' }, dirigente],
+    ['date-in-future', approved, { type: 'ReassignResponsible', toUnitId: 'cultura', effectiveOn: '2026-01-01' }, segretario],
     ['no-pending-reprogramming', approved, { type: 'ApproveReprogramming', act: act('2', '2025-05-05') }, segretario],
     ['nothing-changed', approved, { type: 'ProposeReprogramming', definition, motivation: 'x' }, dirigente],
     ['motivation-required', approved, { type: 'ProposeReprogramming', definition: { ...definition, title: 'Nuovo' } }, dirigente],

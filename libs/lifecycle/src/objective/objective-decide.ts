@@ -153,6 +153,8 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       return decided({ type: 'ReprogrammingRejected', data: { reason: requireText(command.reason, 'reason-required', 'a rejection needs a reason') } });
     case 'ReassignResponsible': {
       if (command.toUnitId === state.definition.responsibleUnitId) violated('nothing-changed', 'the objective already belongs to that unit');
+      // The reassignment applies when recorded: a future date would make it effective early.
+      notInFuture(command.effectiveOn, context, 'the reassignment');
       return decided({
         type: 'ResponsibleReassigned',
         data: { fromUnitId: state.definition.responsibleUnitId, toUnitId: command.toUnitId, effectiveOn: command.effectiveOn },
