@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type StoredEvent } from '@piao/event-store';
+import { type EventMetadata, type StoredEvent } from '@piao/event-store';
 import { PlanProcessor } from '../../apps/api/src/plans/plan-processor';
-import { allEvents, startApi, type Api } from '../support/api-harness';
+import { allEvents, startApi, type Api, type Person } from '../support/api-harness';
 import { definition, seedEnte, type Ente } from '../support/scenario';
 
 describe('concurrent commands and idempotent retries over HTTP (PostgreSQL)', () => {
@@ -108,6 +108,20 @@ describe('concurrent commands and idempotent retries over HTTP (PostgreSQL)', ()
   });
 });
 
+/** Metadata of an event written straight to the store, as a process that died halfway would have left it. */
+function storedMetadata(person: Person, ente: string, occurredAt: string, act?: { number: string; date: string }): EventMetadata {
+  return {
+    actor: { id: person.sub, name: person.name, role: person.roles[0] },
+    ente,
+    occurredAt,
+    recordedAt: new Date().toISOString(),
+    ...(act ? { act } : {}),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    schemaVersion: 1,
+  };
+}
+
 describe('the plan processor finishes from the log what a crashed process left halfway (PostgreSQL)', () => {
   let api: Api;
   let e: Ente;
@@ -129,16 +143,7 @@ describe('the plan processor finishes from the log what a crashed process left h
     // The process died right after storing the plan's approval, having approved only the first objective.
     const planStream = `plan-${plan.planId}`;
     const revision = (await api.store.readStream(planStream)).length - 1;
-    const metadata = {
-      actor: { id: e.people.segretario.sub, name: e.people.segretario.name, role: 'segretario' },
-      ente: e.ente,
-      occurredAt: '2026-02-01',
-      recordedAt: new Date().toISOString(),
-      act: { number: '12', date: '2026-02-01' },
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      schemaVersion: 1,
-    };
+    const metadata = storedMetadata(e.people.segretario, e.ente, '2026-02-01', { number: '12', date: '2026-02-01' });
     const approvalId = randomUUID();
     await api.store.append(planStream, [{ id: approvalId, type: 'PlanApprovedByGiunta', data: { act: metadata.act }, metadata }], revision);
     const first = await api.store.readStream(`objective-${ids[0]}`);
@@ -181,16 +186,7 @@ describe('the plan processor finishes from the log what a crashed process left h
     // The approval is stored, then the process dies before following it up...
     const planStream = `plan-${plan.planId}`;
     const act = { number: '40', date: '2026-03-01' };
-    const metadata = {
-      actor: { id: e.people.segretario.sub, name: e.people.segretario.name, role: 'segretario' },
-      ente: e.ente,
-      occurredAt: act.date,
-      recordedAt: new Date().toISOString(),
-      act,
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      schemaVersion: 1,
-    };
+    const metadata = storedMetadata(e.people.segretario, e.ente, act.date, act);
     await api.store.append(
       planStream,
       [{ id: randomUUID(), type: 'PlanApprovedByGiunta', data: { act }, metadata }],
@@ -208,15 +204,7 @@ describe('the plan processor finishes from the log what a crashed process left h
 
   it('attaches to its plan an objective whose drafting stopped before the plan was told', async () => {
     const objectiveId = randomUUID();
-    const metadata = {
-      actor: { id: e.people.dirigente.sub, name: e.people.dirigente.name, role: 'dirigente' },
-      ente: e.ente,
-      occurredAt: '2026-02-01',
-      recordedAt: new Date().toISOString(),
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      schemaVersion: 1,
-    };
+    const metadata = storedMetadata(e.people.dirigente, e.ente, '2026-02-01');
     await api.store.append(
       `objective-${objectiveId}`,
       [

@@ -10,6 +10,7 @@ import {
   type Storage,
   type StoredEvent,
 } from '@piao/event-store';
+import { readLog } from '../support/read-log';
 import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
 
 const metadata = (n = 0): EventMetadata => ({
@@ -34,18 +35,6 @@ async function conflictOf(promise: Promise<unknown>): Promise<WrongExpectedRevis
     throw error;
   }
   throw new Error('the append went through');
-}
-
-/** Every event appended so far after `from`, paging the log the way a follower does. */
-async function readLog(storage: Storage, from = LOG_START, page = 100): Promise<StoredEvent[]> {
-  const all: StoredEvent[] = [];
-  let position = from;
-  for (;;) {
-    const batch = await storage.events.readAll(position, page);
-    if (batch.length === 0) return all;
-    all.push(...batch);
-    position = batch[batch.length - 1].position;
-  }
 }
 
 describe.each(ADAPTERS)('event store contract on %s', (kind) => {
@@ -128,7 +117,7 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
   });
 
   it('gives a follower every event exactly once, in log order, while 8 writers append 500 events each', async () => {
-    const start = (await readLog(storage)).at(-1)?.position ?? LOG_START;
+    const start = (await readLog(storage.events)).at(-1)?.position ?? LOG_START;
     const writers = 8;
     const perWriter = 500;
     const seen: StoredEvent[] = [];
@@ -195,7 +184,7 @@ describe('PostgreSQL global log and late commits', () => {
   });
 
   it('does not let a reader pass an event whose transaction commits after a later-numbered one', async () => {
-    const before = (await readLog(storage)).at(-1)?.position ?? LOG_START;
+    const before = (await readLog(storage.events)).at(-1)?.position ?? LOG_START;
     // Transaction A takes its sequence number first and stays open.
     const slow = new Client({ connectionString: (sut.config as { url: string }).url });
     await slow.connect();
@@ -209,11 +198,11 @@ describe('PostgreSQL global log and late commits', () => {
     // Transaction B takes a later number and commits first.
     const late = event('Late');
     await storage.events.append(stream(), [late], 'no-stream');
-    const whileOpen = await readLog(storage, before);
+    const whileOpen = await readLog(storage.events, before);
     expect(whileOpen.map((e) => e.type)).toEqual([]); // B is held back: delivering it would skip A for ever
     await slow.query('COMMIT');
     await slow.end();
-    const afterCommit = await readLog(storage, before);
+    const afterCommit = await readLog(storage.events, before);
     expect(afterCommit.map((e) => e.type)).toEqual(['Early', 'Late']);
   });
 });

@@ -6,6 +6,7 @@ import { createApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 import { createTestDatabase } from './postgres';
+import { readLog } from './read-log';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -64,13 +65,4 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
 }
 
 /** Every event in the store, in log order: to prove that a refused request wrote nothing. */
-export async function allEvents(store: EventStore) {
-  const events = [];
-  let position = { commit: -1n, prepare: -1n };
-  for (;;) {
-    const batch = await store.readAll(position, 1000);
-    if (batch.length === 0) return events;
-    events.push(...batch);
-    position = batch[batch.length - 1].position;
-  }
-}
+export const allEvents = (store: EventStore) => readLog(store);

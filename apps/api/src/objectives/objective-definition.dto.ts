@@ -243,11 +243,11 @@ export function toDefinition(
     if (phase.plannedStart && phase.plannedEnd && phase.plannedEnd < phase.plannedStart) {
       errors.push({ field: `${field}.phases.${index}.plannedEnd`, rule: 'end-before-start', message: 'plannedEnd precedes plannedStart' });
     }
-    return strip({ ...phase, id: phase.id ?? nextId('f', index, dto.phases) });
+    return plainJson({ ...phase, id: phase.id ?? nextId('f', index, dto.phases) });
   });
-  const indicators: Indicator[] = dto.indicators.map((indicator, index) => strip({ ...indicator, id: indicator.id ?? nextId('i', index, dto.indicators) }));
+  const indicators: Indicator[] = dto.indicators.map((indicator, index) => plainJson({ ...indicator, id: indicator.id ?? nextId('i', index, dto.indicators) }));
   if (errors.length > 0) return { errors };
-  return { definition: strip({ ...dto, phases, indicators }) as ObjectiveDefinition };
+  return { definition: plainJson({ ...dto, phases, indicators }) as ObjectiveDefinition };
 }
 
 /** f3 for the third item, unless another item already took that id explicitly. */
@@ -258,7 +258,7 @@ function nextId(prefix: string, index: number, items: { id?: string }[]): string
   return `${prefix}${n}`;
 }
 
-/** Plain JSON without undefined members, nested DTO instances included. */
-function strip<T>(value: T): T {
+/** Plain JSON without undefined members, nested DTO instances included: what an event stores. */
+export function plainJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -19,7 +19,7 @@ import {
   ReassignDto,
   YearEndReportDto,
 } from './objective-command.dto';
-import { toDefinition, type ObjectiveDefinitionDto } from './objective-definition.dto';
+import { plainJson, toDefinition, type ObjectiveDefinitionDto } from './objective-definition.dto';
 import { RunObjectiveCommand } from './objective.commands';
 import { historyView, objectiveView } from './objective.views';
 
@@ -100,7 +100,14 @@ export class ObjectivesController {
   @ApiOperation({ summary: 'Submit the monitoring report as of a date (e.g. 31/07)' })
   submitMonitoring(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: MonitoringReportDto) {
     const { asOf, phases, indicators, problems, correctiveActions } = dto;
-    return this.run(c, id, dto, { type: 'SubmitMonitoringReport', asOf, phases: plain(phases), indicators: plain(indicators), problems, correctiveActions });
+    return this.run(c, id, dto, {
+      type: 'SubmitMonitoringReport',
+      asOf,
+      phases: plainJson(phases),
+      indicators: plainJson(indicators),
+      problems,
+      correctiveActions,
+    });
   }
 
   @Post('monitoring-reports/validate')
@@ -158,8 +165,8 @@ export class ObjectivesController {
   submitYearEnd(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: YearEndReportDto) {
     return this.run(c, id, dto, {
       type: 'SubmitYearEndReport',
-      phases: plain(dto.phases),
-      indicators: plain(dto.indicators),
+      phases: plainJson(dto.phases),
+      indicators: plainJson(dto.indicators),
       evidence: dto.evidence,
       notes: dto.notes,
     });
@@ -232,8 +239,4 @@ export function definitionOf(dto: ObjectiveDefinitionDto) {
   const result = toDefinition(dto);
   if ('errors' in result) throw validationProblem(result.errors);
   return result.definition;
-}
-
-function plain<T>(items: T[]): T[] {
-  return JSON.parse(JSON.stringify(items)) as T[];
 }
