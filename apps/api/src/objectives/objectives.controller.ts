@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
-import { validationProblem } from '../problem-details/problem';
+import { notFound, validationProblem } from '../problem-details/problem';
 import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
 import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
 import { fold, OBJECTIVE_STREAM, objectiveStreamId } from '../event-sourcing/stream-types';
@@ -45,9 +45,10 @@ export class ObjectivesController {
   @Get('history')
   @ApiOperation({ summary: 'Every event of the objective, in order: who, in which role, when, why, on which act' })
   async history(@Context() context: RequestContext, @Param('objectiveId', ID) id: string) {
-    await this.streams.loadExisting(OBJECTIVE_STREAM, objectiveStreamId(id), context.actor.ente, id); // 404 unless the ente's
     const events = await this.store.readStream(objectiveStreamId(id));
-    const state = fold(OBJECTIVE_STREAM, events)!;
+    const state = fold(OBJECTIVE_STREAM, events);
+    // Missing and foreign alike: another ente's objective is not disclosed.
+    if (state === undefined || OBJECTIVE_STREAM.enteOf(state) !== context.actor.ente) throw notFound(`objective ${id}`);
     return { objectiveId: id, revision: events.length - 1, events: historyView(events, state, context.actor) };
   }
 
