@@ -10,3 +10,7 @@ export * from './objective/objective-state';
 export { decideObjective, OBJECTIVE_GRANTS, type ObjectiveDecision } from './objective/objective-decide';
 export * from './plan/plan';
 export * from './organisation/organisation';
+export { parseItalianNumber, parseItalianDate } from './scoring/italian-numbers';
+export { readTarget, type TargetReading } from './scoring/target-reading';
+export * from './scoring/scoring-system';
+export * from './scoring/achievement';

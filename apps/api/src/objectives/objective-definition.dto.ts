@@ -121,6 +121,7 @@ export class TargetDto {
   @ApiProperty({ description: 'The target as the plan wrote it', example: 'almeno n. 4' }) @IsString() @MaxLength(SHORT) text!: string;
   @ApiPropertyOptional({ enum: TARGET_SENSES }) @IsOptional() @IsIn(TARGET_SENSES) sense?: (typeof TARGET_SENSES)[number];
   @ApiPropertyOptional({ example: 4 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) value?: number;
+  @ApiPropertyOptional({ description: 'true for "> 3": the value itself does not reach the target' }) @IsOptional() @IsBoolean() strict?: boolean;
   @ApiPropertyOptional({ example: 'n.' }) @IsOptional() @IsString() @MaxLength(50) unit?: string;
   @ApiPropertyOptional({ example: '2025-06-30' }) @IsOptional() @IsCalendarDate() date?: string;
 }

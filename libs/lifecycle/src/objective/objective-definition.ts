@@ -58,6 +58,8 @@ export interface Target {
   text: string;
   sense?: (typeof TARGET_SENSES)[number];
   value?: number;
+  /** "> 3" rather than "almeno 3": the value itself does not reach the target. */
+  strict?: boolean;
   unit?: string;
   date?: CalendarDate;
 }

@@ -1,0 +1,205 @@
+import { type CalendarDate } from '../calendar/calendar-date';
+import { type Indicator, type ObjectiveDefinition, type Phase, type Target } from '../objective/objective-definition';
+import { parseItalianDate, parseItalianNumber } from './italian-numbers';
+import { DONE_WORDS, NOT_DONE_WORDS, readTarget, type TargetReading } from './target-reading';
+import { scoreOnScale, type ScoringSystem } from './scoring-system';
+
+/** Something the score rests on that a person should know: never hidden, never silently corrected. */
+export interface ScoreFlag {
+  code: string;
+  message: string;
+}
+
+export interface IndicatorAchievement {
+  indicatorId: string;
+  reading: TargetReading;
+  /** The latest value recorded on or before the date scored. */
+  actual?: { value: string; asOf: CalendarDate };
+  /** 0–100; absent when it cannot be computed, and then `flag` says why. */
+  percent?: number;
+  flag?: ScoreFlag;
+}
+
+export interface PhaseAchievement {
+  phaseId: string;
+  weight?: number | null;
+  /** The % planned at the date scored (100 at the year end). */
+  plannedPercent: number;
+  progressPercent: number;
+  /** How far behind plan, in percentage points; 0 when on or ahead of plan. */
+  behindBy: number;
+  percent: number;
+}
+
+export interface ObjectiveAchievement {
+  /** Absent when nothing could be scored. */
+  percent?: number;
+  score?: number;
+  phasesPercent?: number;
+  indicatorsPercent?: number;
+  phases: PhaseAchievement[];
+  indicators: IndicatorAchievement[];
+  flags: ScoreFlag[];
+}
+
+/** What scoring needs of an objective: its definition and what was recorded against it. */
+export interface ScoringInput {
+  definition: ObjectiveDefinition;
+  progress: Record<string, { progressPercent: number }>;
+  indicatorValues: Record<string, { value: string; asOf: CalendarDate }[]>;
+}
+
+/** The target as given when it carries a sense; otherwise its text as the reader understands it. */
+export function targetReadingOf(indicator: Indicator): TargetReading {
+  const target = indicator.target;
+  if (!target) return { status: 'unread', text: '', reason: 'no target' };
+  if (target.sense) return { status: 'read', target, senseFrom: 'text' };
+  return readTarget(target.text, indicator.type);
+}
+
+export function indicatorAchievement(indicator: Indicator, values: { value: string; asOf: CalendarDate }[], asOf?: CalendarDate): IndicatorAchievement {
+  const reading = targetReadingOf(indicator);
+  const recorded = values.filter((v) => !asOf || v.asOf <= asOf);
+  const actual = recorded.length ? recorded.reduce((a, b) => (b.asOf >= a.asOf ? b : a)) : undefined;
+  const result: IndicatorAchievement = { indicatorId: indicator.id, reading, ...(actual ? { actual } : {}) };
+  if (reading.status === 'unread') {
+    return { ...result, flag: { code: 'target-unread', message: `indicator ${indicator.id}: target "${reading.text}" needs a person (${reading.reason})` } };
+  }
+  if (!actual) return { ...result, flag: { code: 'no-value', message: `indicator ${indicator.id}: no value recorded` } };
+  const percent = achievementAgainst(reading.target, actual);
+  if (percent === undefined) {
+    return { ...result, flag: { code: 'value-unread', message: `indicator ${indicator.id}: value "${actual.value}" cannot be compared with its target` } };
+  }
+  return { ...result, percent };
+}
+
+/** 0–100: how much of the target a recorded value achieves, honouring the target's sense. */
+export function achievementAgainst(target: Target, actual: { value: string; asOf: CalendarDate }): number | undefined {
+  const text = actual.value.trim().toLowerCase();
+  switch (target.sense) {
+    case 'done':
+      if (DONE_WORDS.includes(text)) return 100;
+      if (NOT_DONE_WORDS.includes(text)) return 0;
+      return undefined;
+    case 'by-date': {
+      if (!target.date) return undefined;
+      const doneOn = DONE_WORDS.includes(text) ? actual.asOf : parseItalianDate(text);
+      if (NOT_DONE_WORDS.includes(text)) return 0;
+      return doneOn === undefined ? undefined : doneOn <= target.date ? 100 : 0;
+    }
+    case 'at-least':
+    case 'at-most':
+    case 'exactly': {
+      const value = numericValue(text);
+      const goal = target.value;
+      if (value === undefined || goal === undefined) return undefined;
+      if (target.sense === 'at-least') {
+        if (target.strict ? value > goal : value >= goal) return 100;
+        return goal <= 0 ? 0 : clamp((value / goal) * 100);
+      }
+      if (target.sense === 'at-most') {
+        if (target.strict ? value < goal : value <= goal) return 100;
+        return value <= 0 ? 0 : clamp((goal / value) * 100);
+      }
+      if (value === goal) return 100;
+      return goal === 0 ? 0 : clamp(100 - (Math.abs(value - goal) / Math.abs(goal)) * 100);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Progress against what was planned at `at` (a monitoring date); at the year end (no date) against 100. */
+export function phaseAchievement(phase: Phase, progressPercent: number, at?: CalendarDate): PhaseAchievement {
+  const plannedPercent = at ? plannedAt(phase, at) : 100;
+  const percent = plannedPercent <= 0 ? 100 : clamp((progressPercent / plannedPercent) * 100);
+  return { phaseId: phase.id, weight: phase.weight, plannedPercent, progressPercent, behindBy: Math.max(0, plannedPercent - progressPercent), percent };
+}
+
+/** The % planned at a date: the value for the latest monitoring date on or before it, 0 before any. */
+function plannedAt(phase: Phase, at: CalendarDate): number {
+  const dates = Object.keys(phase.plannedPercentAt ?? {})
+    .filter((d) => d <= at)
+    .sort();
+  if (dates.length === 0) return phase.plannedEnd && phase.plannedEnd <= at ? 100 : 0;
+  return phase.plannedPercentAt![dates[dates.length - 1]];
+}
+
+/**
+ * The achievement of an objective at a monitoring date, or at the year end when `at` is absent. Phases are
+ * weighted by their weights: weights that do not total 100 are scaled and flagged, missing ones are flagged and
+ * count as zero, and with no weight at all every phase counts the same, flagged.
+ */
+export function objectiveAchievement(input: ScoringInput, system: ScoringSystem, at?: CalendarDate): ObjectiveAchievement {
+  const flags: ScoreFlag[] = [];
+  const active = input.definition.phases.filter((p) => !p.cancelled);
+  const phases = active.map((p) => phaseAchievement(p, input.progress[p.id]?.progressPercent ?? 0, at));
+  const indicators = input.definition.indicators.map((i) => indicatorAchievement(i, input.indicatorValues[i.id] ?? [], at));
+  for (const i of indicators) if (i.flag) flags.push(i.flag);
+
+  let phasesPercent: number | undefined;
+  if (phases.length > 0) {
+    const weighted = phases.filter((p) => typeof p.weight === 'number');
+    const total = weighted.reduce((sum, p) => sum + (p.weight as number), 0);
+    if (weighted.length === 0 || total <= 0) {
+      flags.push({ code: 'phase-weights-missing', message: 'no phase has a weight: every phase counts the same' });
+      phasesPercent = mean(phases.map((p) => p.percent));
+    } else {
+      if (weighted.length < phases.length) {
+        flags.push({ code: 'phase-weight-missing', message: `${phases.length - weighted.length} of ${phases.length} phases have no weight and count zero` });
+      }
+      if (Math.abs(total - 100) > 1e-9) {
+        flags.push({ code: 'phase-weights-not-100', message: `phase weights total ${round(total)}: each weight is scaled by 100/${round(total)}` });
+      }
+      phasesPercent = weighted.reduce((sum, p) => sum + p.percent * (p.weight as number), 0) / total;
+    }
+  }
+  const scored = indicators.filter((i) => i.percent !== undefined).map((i) => i.percent as number);
+  const indicatorsPercent = scored.length ? mean(scored) : undefined;
+  if (input.definition.indicators.length === 0) flags.push({ code: 'no-indicator', message: 'the objective has no indicator' });
+
+  const parts = system.basis === 'phases' ? [phasesPercent] : system.basis === 'indicators' ? [indicatorsPercent] : [phasesPercent, indicatorsPercent];
+  const present = parts.filter((p): p is number => p !== undefined);
+  if (present.length < parts.length && present.length > 0) {
+    flags.push({ code: 'partial-basis', message: `scored on ${system.basis === 'mean' ? 'part of' : 'none of'} its basis (${system.basis})` });
+  }
+  const percent = present.length ? round(mean(present)) : undefined;
+  return {
+    ...(percent !== undefined ? { percent, score: round(scoreOnScale(percent, system.scale)) } : {}),
+    ...(phasesPercent !== undefined ? { phasesPercent: round(phasesPercent) } : {}),
+    ...(indicatorsPercent !== undefined ? { indicatorsPercent: round(indicatorsPercent) } : {}),
+    phases,
+    indicators,
+    flags,
+  };
+}
+
+/** A unit's achievement: the mean over the objectives it is responsible for that could be scored. */
+export function unitAchievement(objectivePercents: (number | undefined)[]): number | undefined {
+  const scored = objectivePercents.filter((p): p is number => p !== undefined);
+  return scored.length ? round(mean(scored)) : undefined;
+}
+
+/** A person's achievement: their objectives' achievements weighted by their % of participation in each. */
+export function personAchievement(shares: { participationPercent: number; objectivePercent?: number }[]): number | undefined {
+  const scored = shares.filter((s) => s.objectivePercent !== undefined && s.participationPercent > 0);
+  const total = scored.reduce((sum, s) => sum + s.participationPercent, 0);
+  if (total === 0) return undefined;
+  return round(scored.reduce((sum, s) => sum + (s.objectivePercent as number) * s.participationPercent, 0) / total);
+}
+
+function numericValue(text: string): number | undefined {
+  return parseItalianNumber(text.replace(/\s*(%|€|euro)$/, '').replace(/^€\s*/, ''));
+}
+
+function clamp(n: number): number {
+  return Math.min(100, Math.max(0, n));
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
