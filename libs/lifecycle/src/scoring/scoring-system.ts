@@ -13,7 +13,7 @@ export type ScoreScale =
   /** Each band starts at `fromPercent` (inclusive) and gives `score`; e.g. 0/50/75/100, or 1–5. */
   | { kind: 'bands'; bands: { fromPercent: number; score: number }[] };
 
-export const DEFAULT_SCORING_SYSTEM: ScoringSystem = Object.freeze({ basis: 'mean', scale: { kind: 'linear' } });
+export const DEFAULT_SCORING_SYSTEM: ScoringSystem = Object.freeze({ basis: 'mean', scale: Object.freeze({ kind: 'linear' as const }) });
 
 export const SCORING_BASES = ['phases', 'indicators', 'mean'] as const;
 
