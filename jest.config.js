@@ -6,6 +6,7 @@ const common = {
   moduleNameMapper: {
     '^@piao/lifecycle$': '<rootDir>/libs/lifecycle/src',
     '^@piao/event-store$': '<rootDir>/libs/event-store/src',
+    '^@piao/read-models$': '<rootDir>/libs/read-models/src',
   },
 };
 module.exports = {

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { allEvents, startApi, TEST_SECRET, type Api } from '../support/api-harness';
+import { allEvents, logHead, startApi, TEST_SECRET, type Api } from '../support/api-harness';
 import { definition, seedEnte, type Ente } from '../support/scenario';
 
 type Method = 'get' | 'post';
@@ -51,8 +51,18 @@ const DIRIGENTE_COMMANDS = [
   'evaluation/contest',
 ];
 
+/** A valid query string for the read routes that need one. */
+const QUERIES: Record<string, string> = {
+  'GET /plans/{planId}/as-of': '?date=2025-12-31',
+  'GET /objectives/{objectiveId}/as-of': '?revision=0',
+};
+/** Routes without authentication, and free of any ente's data. */
+const PUBLIC = ['/health', '/metrics'];
+
 const key = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
-const fill = (path: string, e: Ente) => path.replace('{planId}', e.planId).replace('{objectiveId}', e.objectiveId);
+const fill = (path: string, e: Ente, route?: Route) =>
+  path.replace('{planId}', e.planId).replace('{objectiveId}', e.objectiveId).replace('{personId}', e.people.dirigente.sub) +
+  (route ? (QUERIES[key(route)] ?? '') : '');
 
 describe('access control on every route (PostgreSQL)', () => {
   let api: Api;
@@ -70,7 +80,7 @@ describe('access control on every route (PostgreSQL)', () => {
   afterAll(() => api.close());
 
   const send = (client: { get(url: string): Promise<unknown>; post(url: string, body?: object): Promise<unknown> }, route: Route, e: Ente) =>
-    (route.method === 'get' ? client.get(fill(route.path, e)) : client.post(fill(route.path, e), BODIES[key(route)] ?? {})) as Promise<{
+    (route.method === 'get' ? client.get(fill(route.path, e, route)) : client.post(fill(route.path, e), BODIES[key(route)] ?? {})) as Promise<{
       status: number;
       body: Record<string, unknown>;
     }>;
@@ -97,11 +107,11 @@ describe('access control on every route (PostgreSQL)', () => {
       .setSubject('x')
       .sign(new TextEncoder().encode(TEST_SECRET));
     const before = await allEvents(api.store);
-    for (const route of routes.filter((r) => r.path !== '/health')) {
+    for (const route of routes.filter((r) => !PUBLIC.includes(r.path))) {
       for (const authorization of [undefined, 'Basic abc', `Bearer ${expired}`, `Bearer ${forged}`, `Bearer ${noRoles}`]) {
         const call =
           route.method === 'get'
-            ? api.anonymous().get(fill(route.path, a))
+            ? api.anonymous().get(fill(route.path, a, route))
             : api
                 .anonymous()
                 .post(fill(route.path, a))
@@ -116,8 +126,10 @@ describe('access control on every route (PostgreSQL)', () => {
   });
 
   it("gives another ente's people 404 on every route naming ente A's plan or objective, and reads or writes nothing of A", async () => {
-    const idRoutes = routes.filter((r) => r.path.includes('{'));
-    expect(idRoutes.length).toBeGreaterThanOrEqual(28);
+    const idRoutes = routes.filter((r) => r.path.includes('{planId}') || r.path.includes('{objectiveId}'));
+    expect(idRoutes.length).toBeGreaterThanOrEqual(35);
+    // Everything of A is in the read models first, so that a 404 there means "not yours", not "not yet".
+    await a.as.segretario.get(`/plans/${a.planId}/objectives?after=${await logHead(api.store)}`).expect(200);
     const streamsOfA = async () => {
       const events = await allEvents(api.store);
       return events.filter((ev) => ev.metadata.ente === 'comune-a').map((ev) => ev.id);
@@ -131,6 +143,16 @@ describe('access control on every route (PostgreSQL)', () => {
       }
     }
     expect(await streamsOfA()).toEqual(before);
+    // People routes: B's oversight roles asking for A's dirigente see B's organisation, where that person heads nothing.
+    for (const person of ['segretario', 'nucleo', 'rpct', 'admin'] as const) {
+      for (const route of routes.filter((r) => r.path.includes('{personId}'))) {
+        const response = await send(b.as[person], route, a);
+        expect([person, key(route), response.status]).toEqual([person, key(route), 200]);
+        expect(response.body).toMatchObject({ unitsHeaded: [] });
+        expect(JSON.stringify(response.body)).not.toContain('Sostegno alle famiglie');
+        for (const list of ['objectives', 'overdue', 'upcoming']) if (list in response.body) expect(response.body[list]).toEqual([]);
+      }
+    }
     // Routes without ids act on the caller's own ente only.
     const organisation = (await b.as.admin.get('/organisation')).body;
     expect(organisation.ente).toBe('comune-b');

@@ -105,7 +105,11 @@ describe('/health', () => {
     const api = await startApi('postgres');
     const database = new URL(api.app.get(AppConfig).DATABASE_URL!).pathname.slice(1);
     try {
-      expect((await api.anonymous().get('/health')).body).toEqual({ status: 'ok', eventStore: 'postgres' });
+      expect((await api.anonymous().get('/health')).body).toEqual({
+        status: 'ok',
+        eventStore: 'postgres',
+        readModels: { lagEvents: expect.any(Number), position: expect.any(String), projecting: true },
+      });
       await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
       await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [database]);
       const down = await api.anonymous().get('/health');

@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { type Role } from '@piao/lifecycle';
-import { EVENT_STORE, type EventStore, type StorageConfig } from '@piao/event-store';
+import { EVENT_STORE, formatPosition, type EventStore, type StorageConfig } from '@piao/event-store';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
@@ -66,3 +66,9 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
 
 /** Every event in the store, in log order: to prove that a refused request wrote nothing. */
 export const allEvents = (store: EventStore) => readLog(store);
+
+/** The position of the last event in the log, for `?after=`: a query then sees everything written so far. */
+export async function logHead(store: EventStore): Promise<string> {
+  const events = await allEvents(store);
+  return events.length ? formatPosition(events[events.length - 1].position) : '0/0';
+}

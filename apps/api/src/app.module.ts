@@ -4,13 +4,20 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { EventStoreModule } from '@piao/event-store';
+import { EventStoreModule, openSqlDatabase, STORAGE, type Storage } from '@piao/event-store';
+import { ReadModelsModule } from '@piao/read-models';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { AppConfig } from './config/app-config';
 import { StreamCommands } from './event-sourcing/stream-commands';
 import { HealthController } from './health/health.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { MetricsController } from './metrics/metrics.controller';
+import { ObjectiveQueriesController } from './read-side/objective-queries.controller';
+import { PeopleQueriesController } from './read-side/people-queries.controller';
+import { PlanQueriesController } from './read-side/plan-queries.controller';
+import { ProjectionLagProbe } from './read-side/projection-lag';
+import { ReadYourWritesInterceptor } from './read-side/read-your-writes';
 import { DraftObjectiveHandler, RunObjectiveCommandHandler } from './objectives/objective.commands';
 import { ObjectivesController } from './objectives/objectives.controller';
 import { OrganisationController } from './organisation/organisation.controller';
@@ -31,6 +38,14 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         EventStoreModule.forRootAsync({ useFactory: () => config.storage() }),
+        ReadModelsModule.forRootAsync({
+          useFactory: async (storage: Storage) => ({
+            sql: storage.sql ?? (await openSqlDatabase(config.readModelDatabase())),
+            runProjections: config.RUN_PROJECTIONS === 'true',
+            ownsDatabase: storage.sql === undefined,
+          }),
+          inject: [STORAGE],
+        }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
@@ -52,10 +67,21 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController, OrganisationController, PlansController, ObjectivesController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        OrganisationController,
+        PlansController,
+        ObjectivesController,
+        PlanQueriesController,
+        ObjectiveQueriesController,
+        PeopleQueriesController,
+      ],
       providers: [
         { provide: AppConfig, useValue: config },
         TokenVerifier,
+        ProjectionLagProbe,
+        ReadYourWritesInterceptor,
         StreamCommands,
         OrganisationDirectory,
         PlanMembership,

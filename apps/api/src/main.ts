@@ -18,8 +18,11 @@ function configOrExit(): AppConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   if (cluster.isPrimary && config.API_WORKERS > 1) {
-    // Workers share the port. The log-driven processors are idempotent, but one copy of them is enough.
-    for (let i = 0; i < config.API_WORKERS; i++) cluster.fork({ RUN_PROCESSORS: i === 0 ? config.RUN_PROCESSORS : 'false' });
+    // Workers share the port. The log-driven processors and projections are idempotent, but one copy of them is enough.
+    for (let i = 0; i < config.API_WORKERS; i++) {
+      const first = i === 0;
+      cluster.fork({ RUN_PROCESSORS: first ? config.RUN_PROCESSORS : 'false', RUN_PROJECTIONS: first ? config.RUN_PROJECTIONS : 'false' });
+    }
     cluster.on('exit', (worker, code, signal) => {
       console.error(`API worker ${worker.process.pid} exited (${signal ?? code}); stopping`);
       process.exit(1);

@@ -3,7 +3,8 @@ import { EVENT_STORE, type EventStore } from './event-store.port';
 import { IDEMPOTENCY_STORE } from './idempotency.port';
 import { openStorage, type Storage, type StorageConfig } from './storage';
 
-const STORAGE = Symbol('Storage');
+/** The opened storage as a whole, for modules that keep their own tables beside the events. */
+export const STORAGE = Symbol('Storage');
 
 /** Provides EVENT_STORE and IDEMPOTENCY_STORE, opened (and migrated) from the configuration at start. */
 @Global()
@@ -22,7 +23,7 @@ export class EventStoreModule implements OnApplicationShutdown {
         { provide: EVENT_STORE, useFactory: (storage: Storage) => storage.events, inject: [STORAGE] },
         { provide: IDEMPOTENCY_STORE, useFactory: (storage: Storage) => storage.idempotency, inject: [STORAGE] },
       ],
-      exports: [EVENT_STORE, IDEMPOTENCY_STORE],
+      exports: [EVENT_STORE, IDEMPOTENCY_STORE, STORAGE],
     };
   }
 

@@ -85,6 +85,8 @@ export interface EventStore {
    * it sees every event exactly once: no event may commit later at a position already passed.
    */
   readAll(after: LogPosition, maxCount: number): Promise<StoredEvent[]>;
+  /** How many events of the log lie after `after`, counting at most `cap`: a follower's lag, a replay's length. */
+  countAfter(after: LogPosition, cap: number): Promise<number>;
   /** The last stored position of a named log follower, LOG_START if it never stored one. */
   loadCheckpoint(name: string): Promise<LogPosition>;
   storeCheckpoint(name: string, position: LogPosition): Promise<void>;

@@ -5,6 +5,13 @@ export interface LogFollowerOptions {
   name: string;
   /** Called with each batch in log order; the checkpoint moves past the batch only once it resolves. */
   handle: (events: StoredEvent[]) => Promise<void>;
+  /**
+   * Where the checkpoint lives when the handler keeps it itself, in the same transaction as its own writes:
+   * then `handle` must store `position` as it applies the batch, and the event store's checkpoint is not used.
+   */
+  ownCheckpoint?: { load: () => Promise<LogPosition> };
+  /** Called after each batch, with the position reached and the batch: progress bars, metrics. */
+  onBatch?: (position: LogPosition, events: StoredEvent[]) => void;
   batchSize?: number;
   /** Pause between polls when the log has nothing new. */
   idleMs?: number;
@@ -57,13 +64,14 @@ export class LogFollower {
       if (batch.length === 0) return (this.position = position);
       await this.options.handle(batch);
       position = batch[batch.length - 1].position;
-      await this.store.storeCheckpoint(this.options.name, position);
+      if (!this.options.ownCheckpoint) await this.store.storeCheckpoint(this.options.name, position);
       this.position = position;
+      this.options.onBatch?.(position, batch);
     }
   }
 
   private async startingPosition(): Promise<LogPosition> {
-    const stored = await this.store.loadCheckpoint(this.options.name);
+    const stored = await (this.options.ownCheckpoint?.load() ?? this.store.loadCheckpoint(this.options.name));
     return comparePositions(stored, LOG_START) === 0 && this.options.startAt ? this.options.startAt : stored;
   }
 

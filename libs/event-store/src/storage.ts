@@ -2,7 +2,7 @@ import { type EventStore } from './event-store.port';
 import { type IdempotencyStore } from './idempotency.port';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { EventStoreDbIdempotencyStore } from './eventstoredb/eventstoredb-idempotency-store';
-import { PgliteClient, PostgresClient } from './sql/sql-client';
+import { PgliteClient, PostgresClient, type SqlClient } from './sql/sql-client';
 import { SqlEventStore } from './sql/sql-event-store';
 import { SqlIdempotencyStore } from './sql/sql-idempotency-store';
 
@@ -14,17 +14,23 @@ export interface Storage {
   kind: StorageConfig['kind'];
   events: EventStore;
   idempotency: IdempotencyStore;
+  /** The SQL database under the events, when they live in one: read models share it, and its transactions. */
+  sql?: SqlClient;
+}
+
+export type SqlDatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; poolSize?: number };
+
+/** A PostgreSQL or PGlite database, for what is kept beside an event store that is not SQL. */
+export async function openSqlDatabase(config: SqlDatabaseConfig): Promise<SqlClient> {
+  return config.kind === 'pglite' ? PgliteClient.open(config.dataDir) : new PostgresClient({ connectionString: config.url, max: config.poolSize ?? 20 });
 }
 
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   switch (config.kind) {
-    case 'pglite': {
-      const sql = await PgliteClient.open(config.dataDir);
-      return { kind: config.kind, events: await SqlEventStore.open(sql), idempotency: new SqlIdempotencyStore(sql) };
-    }
+    case 'pglite':
     case 'postgres': {
-      const sql = new PostgresClient({ connectionString: config.url, max: config.poolSize ?? 20 });
-      return { kind: config.kind, events: await SqlEventStore.open(sql), idempotency: new SqlIdempotencyStore(sql) };
+      const sql = await openSqlDatabase(config);
+      return { kind: config.kind, events: await SqlEventStore.open(sql), idempotency: new SqlIdempotencyStore(sql), sql };
     }
     case 'eventstoredb': {
       const events = EventStoreDbEventStore.connect(config.connectionString);

@@ -14,3 +14,8 @@ export { parseItalianNumber, parseItalianDate } from './scoring/italian-numbers'
 export { readTarget, type TargetReading } from './scoring/target-reading';
 export * from './scoring/scoring-system';
 export * from './scoring/achievement';
+export * from './read-side/deadlines';
+export { timelineChanges } from './read-side/timeline';
+export { definitionChanges } from './objective/definition-changes';
+export * from './read-side/monitoring-gaps';
+export * from './objective/stream-names';

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
-import { type StorageConfig } from '@piao/event-store';
+import { type SqlDatabaseConfig, type StorageConfig } from '@piao/event-store';
 
 /**
  * Every setting, read from the environment once at boot. The defaults run the whole system on one machine with
@@ -67,6 +67,26 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   RUN_PROCESSORS: 'true' | 'false' = 'true';
 
+  /** Projects the event log into the read models inside the API process; 'false' when a projector process does. */
+  @IsIn(['true', 'false'])
+  RUN_PROJECTIONS: 'true' | 'false' = 'true';
+
+  /** How long a query asked to wait for a command's position (`after`) may wait, at most, in milliseconds. */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
+
+  /**
+   * Where the read models live when the events are not in SQL (EventStoreDB): DATABASE_URL if set, else PGlite
+   * in PGLITE_DATA_DIR. With PostgreSQL or PGlite events, the read models share their database.
+   */
+  readModelDatabase(): SqlDatabaseConfig {
+    return this.DATABASE_URL
+      ? { kind: 'postgres', url: this.DATABASE_URL, poolSize: this.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: this.PGLITE_DATA_DIR };
+  }
+
   storage(): StorageConfig {
     switch (this.EVENT_STORE) {
       case 'postgres':
@@ -82,7 +102,7 @@ export class AppConfig {
 /** The well-known secret that signs development tokens; refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'piao-cycle-development-secret-do-not-use-in-production';
 
-const NUMERIC = ['PORT', 'DATABASE_POOL_SIZE', 'API_WORKERS'];
+const NUMERIC = ['PORT', 'DATABASE_POOL_SIZE', 'API_WORKERS', 'READ_YOUR_WRITES_TIMEOUT_MS'];
 
 export class ConfigError extends Error {}
 

@@ -12,9 +12,7 @@ import {
 } from '@piao/lifecycle';
 import { type StoredEvent } from '@piao/event-store';
 
-export const objectiveStreamId = (objectiveId: string) => `objective-${objectiveId}`;
-export const planStreamId = (planId: string) => `plan-${planId}`;
-export const organisationStreamId = (ente: string) => `organisation-${ente}`;
+export { objectiveStreamId, organisationStreamId, planStreamId } from '@piao/lifecycle';
 
 /** An event as folded: stored, or just decided and about to be. */
 export type FoldableEvent = Pick<StoredEvent, 'type' | 'data' | 'metadata'>;

@@ -1,9 +1,14 @@
 import { type Actor, type ObjectiveState } from '@piao/lifecycle';
 import { formatPosition, type StoredEvent } from '@piao/event-store';
 
-/** The evaluation is the NdV's until it is shared with the person evaluated (BRIEF §2.6). */
-function evaluationHiddenFrom(reader: Actor, state: ObjectiveState): boolean {
-  return state.evaluation?.status === 'evaluated' && !reader.roles.includes('nucleo');
+/** Only the NdV reads an evaluation before it is shared with the person evaluated (BRIEF §2.6). */
+export function seesUnsharedEvaluations(reader: Actor): boolean {
+  return reader.roles.includes('nucleo');
+}
+
+/** The evaluation is the NdV's until it is shared with the person evaluated. */
+export function evaluationHiddenFrom(reader: Actor, state: Pick<ObjectiveState, 'evaluation'>): boolean {
+  return state.evaluation?.status === 'evaluated' && !seesUnsharedEvaluations(reader);
 }
 
 export function objectiveView(state: ObjectiveState, revision: number, reader: Actor) {

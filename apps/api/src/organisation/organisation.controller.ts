@@ -5,7 +5,7 @@ import { type OrganisationCommand, type OrganisationState } from '@piao/lifecycl
 import { formatPosition } from '@piao/event-store';
 import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
 import { type CommandOutcome } from '../event-sourcing/stream-commands';
-import { CreateUnitDto, EndHeadshipDto, HeadshipDto, RegisterPersonDto, slugOf } from './organisation.dto';
+import { CreateUnitDto, EndHeadshipDto, HeadshipDto, RegisterPersonDto, ScoringSystemDto, slugOf } from './organisation.dto';
 import { OrganisationDirectory, RunOrganisationCommand } from './organisation.commands';
 import { type CommandOptionsDto } from '../event-sourcing/command-options.dto';
 
@@ -21,8 +21,8 @@ export class OrganisationController {
   @Get()
   @ApiOperation({ summary: 'Units, people and headships of the ente' })
   async read(@Context() context: RequestContext) {
-    const { units, people, headships } = await this.directory.load(context.actor.ente);
-    return { ente: context.actor.ente, units: Object.values(units), people: Object.values(people), headships };
+    const { units, people, headships, scoringSystem } = await this.directory.load(context.actor.ente);
+    return { ente: context.actor.ente, units: Object.values(units), people: Object.values(people), headships, scoringSystem: scoringSystem ?? null };
   }
 
   @Post('units')
@@ -49,6 +49,17 @@ export class OrganisationController {
   @ApiOperation({ summary: 'End a headship on a date: admin' })
   endHeadship(@Context() context: RequestContext, @Body() dto: EndHeadshipDto) {
     return this.run(context, dto, { type: 'EndUnitHeadship', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+  }
+
+  @Post('scoring-system')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Adopt the ente's SMVP: scoring basis and scale (bands such as 0/50/75/100, a 1–5 scale, or linear): admin or segretario" })
+  adoptScoringSystem(@Context() context: RequestContext, @Body() dto: ScoringSystemDto) {
+    const scale =
+      dto.scale.kind === 'bands'
+        ? { kind: 'bands' as const, bands: (dto.scale.bands ?? []).map((b) => ({ fromPercent: b.fromPercent, score: b.score })) }
+        : { kind: 'linear' as const };
+    return this.run(context, dto, { type: 'AdoptScoringSystem', system: { basis: dto.basis, scale } }, {});
   }
 
   private async run(context: RequestContext, dto: CommandOptionsDto, command: OrganisationCommand, ids: Record<string, string>) {

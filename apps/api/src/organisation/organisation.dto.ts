@@ -1,6 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { UNIT_KINDS, type UnitKind } from '@piao/lifecycle';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { SCORING_BASES, UNIT_KINDS, type UnitKind } from '@piao/lifecycle';
 import { CommandOptionsDto } from '../event-sourcing/command-options.dto';
 import { IsCalendarDate } from '../validation/validators';
 
@@ -79,4 +97,37 @@ export function slugOf(name: string): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 64) || 'unit'
   );
+}
+
+export class ScoreBandDto {
+  @ApiProperty({ description: 'Achievement % where the band starts (inclusive)', example: 75 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  fromPercent!: number;
+  @ApiProperty({ description: 'Score the band gives: a %, or a point on a 1–5 scale', example: 75 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  score!: number;
+}
+
+export class ScoreScaleDto {
+  @ApiProperty({ enum: ['linear', 'bands'] }) @IsIn(['linear', 'bands']) kind!: 'linear' | 'bands';
+  @ApiPropertyOptional({ type: [ScoreBandDto], description: 'Required for bands: e.g. 0/50/75/100, or five bands scoring 1 to 5' })
+  @ValidateIf((o: ScoreScaleDto) => o.kind === 'bands')
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ScoreBandDto)
+  bands?: ScoreBandDto[];
+}
+
+/** The ente's SMVP as the Giunta adopted it. */
+export class ScoringSystemDto extends CommandOptionsDto {
+  @ApiProperty({ enum: SCORING_BASES, description: 'What an objective is scored on: weighted phases, indicators, or the mean of the two' })
+  @IsIn(SCORING_BASES)
+  basis!: (typeof SCORING_BASES)[number];
+  @ApiProperty({ type: ScoreScaleDto }) @IsDefined() @ValidateNested() @Type(() => ScoreScaleDto) scale!: ScoreScaleDto;
 }

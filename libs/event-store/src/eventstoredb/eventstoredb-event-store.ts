@@ -98,6 +98,19 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /** EventStoreDB keeps no count of $all: the events are read, page by page, up to the cap. */
+  async countAfter(after: LogPosition, cap: number): Promise<number> {
+    let count = 0;
+    let position = after;
+    while (count < cap) {
+      const page = await this.readAll(position, Math.min(1_000, cap - count));
+      if (page.length === 0) break;
+      count += page.length;
+      position = page[page.length - 1].position;
+    }
+    return count;
+  }
+
   async loadCheckpoint(name: string): Promise<LogPosition> {
     try {
       for await (const resolved of this.client.readStream(checkpointStream(name), { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {

@@ -99,6 +99,18 @@ export class SqlEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  async countAfter(after: LogPosition, cap: number): Promise<number> {
+    const [row] = await this.sql.query<{ n: number }>(
+      `SELECT count(*)::integer AS n FROM (
+         SELECT 1 FROM es_events
+          WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
+            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          LIMIT $3) AS pending`,
+      [after.commit.toString(), after.prepare.toString(), cap],
+    );
+    return row.n;
+  }
+
   async loadCheckpoint(name: string): Promise<LogPosition> {
     const rows = await this.sql.query<{ c: string; p: string }>(
       `SELECT commit_position::text AS c, prepare_position::text AS p FROM es_checkpoints WHERE name = $1`,

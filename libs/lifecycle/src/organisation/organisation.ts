@@ -2,6 +2,7 @@ import { type DecisionContext, type Role } from '../access/actor';
 import { actingRole } from '../access/permissions';
 import { violated } from '../access/rule-violation';
 import { type CalendarDate } from '../calendar/calendar-date';
+import { scoringSystemProblems, type ScoringSystem } from '../scoring/scoring-system';
 
 export const UNIT_KINDS = ['settore', 'direzione', 'servizio', 'ufficio', 'centro-di-responsabilita', 'altro'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -12,7 +13,9 @@ export type OrganisationEvent =
   | Event<'PersonRegistered', { personId: string; name: string; email?: string }>
   /** `to` is the last day of the headship; absent while it is open-ended. */
   | Event<'UnitHeadAssigned', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
-  | Event<'UnitHeadshipEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>;
+  | Event<'UnitHeadshipEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
+  /** The ente's SMVP: how achievement becomes a score. The act that adopted it travels in the metadata. */
+  | Event<'ScoringSystemAdopted', { system: ScoringSystem }>;
 
 export interface Headship {
   unitId: string;
@@ -25,6 +28,8 @@ export interface OrganisationState {
   units: Record<string, { unitId: string; name: string; kind: UnitKind }>;
   people: Record<string, { personId: string; name: string; email?: string }>;
   headships: Headship[];
+  /** Absent until the ente adopts one: the default (linear) applies. */
+  scoringSystem?: ScoringSystem;
 }
 
 export const EMPTY_ORGANISATION: OrganisationState = { units: {}, people: {}, headships: [] };
@@ -34,7 +39,8 @@ export type OrganisationCommand =
   | Command<'CreateUnit', { unitId: string; name: string; kind: UnitKind }>
   | Command<'RegisterPerson', { personId: string; name: string; email?: string }>
   | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
-  | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>;
+  | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
+  | Command<'AdoptScoringSystem', { system: ScoringSystem }>;
 
 export function evolveOrganisation(state: OrganisationState, event: OrganisationEvent): OrganisationState {
   switch (event.type) {
@@ -51,6 +57,8 @@ export function evolveOrganisation(state: OrganisationState, event: Organisation
         headships: state.headships.map((h) => (h.unitId === unitId && h.personId === personId && h.from === from ? { ...h, to } : h)),
       };
     }
+    case 'ScoringSystemAdopted':
+      return { ...state, scoringSystem: event.data.system };
   }
 }
 
@@ -76,7 +84,8 @@ export function decideOrganisation(
   command: OrganisationCommand,
   context: DecisionContext,
 ): { events: OrganisationEvent[]; role: Role } {
-  const role = actingRole(['admin'], context, undefined, command.type);
+  // The SMVP is the Segretario's to record as much as the administrator's: the Giunta adopts it by deliberation.
+  const role = actingRole(command.type === 'AdoptScoringSystem' ? ['admin', 'segretario'] : ['admin'], context, undefined, command.type);
   switch (command.type) {
     case 'CreateUnit': {
       if (state.units[command.unitId]) violated('unit-already-exists', `unit ${command.unitId} already exists`);
@@ -107,6 +116,11 @@ export function decideOrganisation(
       if (!headship) violated('unknown-headship', `${personId} has no headship of ${unitId} starting ${from}`);
       if (to < from) violated('end-before-start', 'the headship ends before it starts');
       return { role, events: [{ type: 'UnitHeadshipEnded', data: { unitId, personId, from, to } }] };
+    }
+    case 'AdoptScoringSystem': {
+      const problems = scoringSystemProblems(command.system);
+      if (problems.length > 0) violated('scoring-system-invalid', problems.join('; '));
+      return { role, events: [{ type: 'ScoringSystemAdopted', data: { system: command.system } }] };
     }
   }
 }

@@ -1,0 +1,89 @@
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { objectiveDeadlines, romeDateOf, unitsHeadedBy, NotPermitted, type Actor, type ObjectiveState } from '@piao/lifecycle';
+import { ReadModelQueries } from '@piao/read-models';
+import { Context, type RequestContext } from '../event-sourcing/request-context';
+import { evaluationHiddenFrom } from '../objectives/objective.views';
+import { OrganisationDirectory } from '../organisation/organisation.commands';
+import { OnDateQueryDto } from './query.dto';
+import { ReadYourWritesInterceptor } from './read-your-writes';
+
+/** Roles that oversee the whole ente and may look at anybody's objectives and deadlines. */
+const OVERSIGHT = ['segretario', 'nucleo', 'rpct', 'admin'];
+
+@ApiTags('people')
+@ApiBearerAuth()
+@Controller('people/:personId')
+@UseInterceptors(ReadYourWritesInterceptor)
+export class PeopleQueriesController {
+  constructor(
+    private readonly queries: ReadModelQueries,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Get('objectives')
+  @ApiOperation({ summary: '"My objectives" (personId `me` for oneself): of the units the person heads on the date, contributing, or naming them' })
+  async objectives(@Context() c: RequestContext, @Param('personId') personId: string, @Query() query: OnDateQueryDto) {
+    const { person, on, units, records } = await this.load(c.actor, personId, query.on);
+    return {
+      personId: person,
+      on,
+      unitsHeaded: units,
+      objectives: records.map(({ objectiveId, state, revision }) => ({
+        objectiveId,
+        planId: state.planId,
+        code: state.code,
+        title: state.definition.title,
+        status: evaluationHiddenFrom(c.actor, state) ? 'reported' : state.status,
+        revision,
+        role: roleIn(state, units, person),
+      })),
+    };
+  }
+
+  @Get('deadlines')
+  @ApiOperation({ summary: '"My deadlines": overdue and upcoming, for the units the person heads on the date (personId `me` for oneself)' })
+  async deadlines(@Context() c: RequestContext, @Param('personId') personId: string, @Query() query: OnDateQueryDto) {
+    const { person, on, units, records } = await this.load(c.actor, personId, query.on);
+    const responsible = records.filter((r) => units.includes(r.state.definition.responsibleUnitId));
+    const plans = await this.queries.plans(c.actor.ente, [...new Set(responsible.map((r) => r.state.planId))]);
+    const horizon = addDays(on, query.horizonDays ?? 30);
+    const overdue = [];
+    const upcoming = [];
+    for (const { objectiveId, state } of responsible) {
+      for (const deadline of objectiveDeadlines(state, plans.get(state.planId)?.campaigns ?? {})) {
+        if (deadline.met) continue;
+        const item = { objectiveId, code: state.code, title: state.definition.title, unitId: state.definition.responsibleUnitId, ...deadline };
+        if (deadline.dueOn < on) overdue.push({ ...item, daysOverdue: daysBetween(deadline.dueOn, on) });
+        else if (deadline.dueOn <= horizon) upcoming.push({ ...item, daysLeft: daysBetween(on, deadline.dueOn) });
+      }
+    }
+    const byDate = (a: { dueOn: string }, b: { dueOn: string }) => a.dueOn.localeCompare(b.dueOn);
+    return { personId: person, on, unitsHeaded: units, overdue: overdue.sort(byDate), upcoming: upcoming.sort(byDate) };
+  }
+
+  private async load(actor: Actor, personId: string, onDate?: string) {
+    const person = personId === 'me' ? actor.id : personId;
+    if (person !== actor.id && !actor.roles.some((r) => OVERSIGHT.includes(r))) {
+      throw new NotPermitted('others-objectives', "only the Segretario, the NdV, the RPCT and the administrator read another person's objectives");
+    }
+    const on = onDate ?? romeDateOf(new Date());
+    const units = [...unitsHeadedBy(await this.directory.load(actor.ente), person, on)].sort();
+    const records = await this.queries.objectivesOf(actor.ente, units, person);
+    return { person, on, units, records };
+  }
+}
+
+function roleIn(state: ObjectiveState, units: string[], personId: string): string {
+  if (units.includes(state.definition.responsibleUnitId)) return 'responsible';
+  if ((state.definition.contributingUnitIds ?? []).some((u) => units.includes(u))) return 'contributing';
+  return (state.definition.people ?? []).some((p) => p.personId === personId) ? 'participant' : 'other';
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

@@ -1,0 +1,220 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { personAchievement, scoreOnScale, unitAchievement, type Person } from '@piao/lifecycle';
+import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
+import { ReadModelQueries, type ListCursor } from '@piao/read-models';
+import { Context, type RequestContext } from '../event-sourcing/request-context';
+import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../event-sourcing/stream-types';
+import { evaluationHiddenFrom, seesUnsharedEvaluations } from '../objectives/objective.views';
+import { OrganisationDirectory } from '../organisation/organisation.commands';
+import { notFound, validationProblem } from '../problem-details/problem';
+import { pointOf } from './objective-queries.controller';
+import { AsOfQueryDto, ListObjectivesQueryDto, ReadQueryDto } from './query.dto';
+import { ReadYourWritesInterceptor } from './read-your-writes';
+import { achievementOnBasis, scoringSystemOf } from './scoring-system-of';
+import { eventsAsOf, stateAsOf } from './time-travel';
+
+const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'planId', rule: 'isUuid', message: 'planId must be a UUID' }]) });
+/** Streams folded at once when a whole plan travels in time. */
+const TIME_TRAVEL_CONCURRENCY = 16;
+
+@ApiTags('plan queries')
+@ApiBearerAuth()
+@Controller('plans/:planId')
+@UseInterceptors(ReadYourWritesInterceptor)
+export class PlanQueriesController {
+  constructor(
+    private readonly queries: ReadModelQueries,
+    private readonly directory: OrganisationDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('objectives')
+  @ApiOperation({ summary: 'Objectives of the plan: filter by unit, person, status, tag, overdue, Italian full text; cursor pagination' })
+  async list(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() query: ListObjectivesQueryDto) {
+    await this.existingPlan(c, planId);
+    const page = await this.queries.listObjectives(
+      c.actor.ente,
+      planId,
+      {
+        unitId: query.unitId,
+        responsiblePerson: query.responsiblePerson,
+        personId: query.personId,
+        status: query.status,
+        tag: query.tag,
+        overdueOn: query.overdueOn,
+        text: query.q,
+        seesEvaluations: seesUnsharedEvaluations(c.actor),
+      },
+      query.cursor ? decodeCursor(query.cursor) : undefined,
+      query.limit ?? 50,
+    );
+    return { items: page.items, next: page.next ? encodeCursor(page.next) : null };
+  }
+
+  @Get('dashboard')
+  @ApiOperation({ summary: 'Objectives by status and unit, weighted progress per unit, and at each monitoring date what is behind plan and by how much' })
+  async dashboard(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() _query: ReadQueryDto) {
+    const plan = await this.existingPlan(c, planId);
+    const rows = await this.queries.dashboardRows(c.actor.ente, planId, seesUnsharedEvaluations(c.actor));
+    const organisation = await this.directory.load(c.actor.ente);
+    const byStatus: Record<string, number> = {};
+    const units = new Map<string, { unitId: string; name: string | null; objectives: number; byStatus: Record<string, number>; progress: number[] }>();
+    const monitoring = new Map<string, { asOf: string; phasesBehind: object[]; indicatorsBehind: object[] }>();
+    for (const row of rows) {
+      byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+      const unit = units.get(row.responsibleUnitId) ?? {
+        unitId: row.responsibleUnitId,
+        name: organisation.units[row.responsibleUnitId]?.name ?? null,
+        objectives: 0,
+        byStatus: {},
+        progress: [],
+      };
+      unit.objectives += 1;
+      unit.byStatus[row.status] = (unit.byStatus[row.status] ?? 0) + 1;
+      if (row.phasesPercent !== null) unit.progress.push(row.phasesPercent);
+      units.set(row.responsibleUnitId, unit);
+      for (const gap of row.gaps) {
+        const at = monitoring.get(gap.asOf) ?? { asOf: gap.asOf, phasesBehind: [], indicatorsBehind: [] };
+        const item = {
+          objectiveId: row.objectiveId,
+          code: row.code,
+          unitId: row.responsibleUnitId,
+          id: gap.id,
+          planned: gap.planned,
+          actual: gap.actual,
+          behindBy: gap.behindBy,
+        };
+        (gap.kind === 'phase' ? at.phasesBehind : at.indicatorsBehind).push(item);
+        monitoring.set(gap.asOf, at);
+      }
+    }
+    return {
+      planId,
+      title: plan.state.title,
+      objectives: rows.length,
+      byStatus,
+      units: [...units.values()]
+        .sort((a, b) => a.unitId.localeCompare(b.unitId))
+        .map(({ progress, ...unit }) => ({ ...unit, weightedProgressPercent: unitAchievement(progress) ?? null })),
+      campaigns: Object.entries(plan.state.campaigns).map(([asOf, c2]) => ({ asOf, dueOn: c2.dueOn, open: c2.open })),
+      monitoring: [...monitoring.values()].sort((a, b) => a.asOf.localeCompare(b.asOf)),
+    };
+  }
+
+  @Get('scores')
+  @ApiOperation({ summary: "Achievement and score of every objective, unit and person under the ente's SMVP (persons by % participation)" })
+  async scores(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() _query: ReadQueryDto) {
+    await this.existingPlan(c, planId);
+    const system = scoringSystemOf(await this.directory.load(c.actor.ente));
+    const rows = await this.queries.scoreRows(c.actor.ente, planId);
+    const objectives = rows.map((r) => {
+      const percent = achievementOnBasis(system, r.phasesPercent, r.indicatorsPercent);
+      return {
+        objectiveId: r.objectiveId,
+        code: r.code,
+        unitId: r.responsibleUnitId,
+        percent: percent ?? null,
+        score: percent === undefined ? null : scoreOnScale(percent, system.scale),
+        people: r.people,
+      };
+    });
+    const byUnit = new Map<string, (number | undefined)[]>();
+    const byPerson = new Map<string, { name: string; shares: { participationPercent: number; objectivePercent?: number }[] }>();
+    for (const o of objectives) {
+      byUnit.set(o.unitId, [...(byUnit.get(o.unitId) ?? []), o.percent ?? undefined]);
+      for (const person of o.people as Person[]) {
+        if (typeof person.participationPercent !== 'number') continue;
+        const key = person.personId ?? person.name;
+        const entry = byPerson.get(key) ?? { name: person.name, shares: [] };
+        entry.shares.push({ participationPercent: person.participationPercent, objectivePercent: o.percent ?? undefined });
+        byPerson.set(key, entry);
+      }
+    }
+    const scored = (percent: number | undefined) => ({ percent: percent ?? null, score: percent === undefined ? null : scoreOnScale(percent, system.scale) });
+    return {
+      planId,
+      scoringSystem: system,
+      objectives: objectives.map(({ people: _people, ...o }) => o),
+      units: [...byUnit].map(([unitId, percents]) => ({ unitId, ...scored(unitAchievement(percents)) })),
+      people: [...byPerson].map(([personKey, p]) => ({ person: personKey, name: p.name, objectives: p.shares.length, ...scored(personAchievement(p.shares)) })),
+    };
+  }
+
+  @Get('as-of')
+  @ApiOperation({ summary: 'Time travel: the plan and its objectives as they stood at the end of a business date, or right after a plan revision' })
+  async asOf(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() query: AsOfQueryDto) {
+    const point = pointOf(query);
+    const planEvents = await this.store.readStream(planStreamId(planId));
+    const current = stateAsOf(PLAN_STREAM, planEvents, { revision: planEvents.length - 1 }).state;
+    if (!current || current.ente !== c.actor.ente) throw notFound(`plan ${planId}`);
+    const { state: plan, revision } = stateAsOf(PLAN_STREAM, planEvents, point);
+    if (!plan) return { planId, asOf: point, existed: false };
+    // At a plan revision, each objective is cut where the log stood when that plan event was written.
+    const logCut = 'revision' in point ? planEvents[revision].position : undefined;
+    const objectives = await mapConcurrently(plan.objectives, TIME_TRAVEL_CONCURRENCY, async ({ objectiveId, code }) => {
+      const events = await this.store.readStream(objectiveStreamId(objectiveId));
+      const kept = logCut ? events.filter((e) => comparePositions(e.position, logCut) <= 0) : eventsAsOf(events, point);
+      const state = stateAsOf(OBJECTIVE_STREAM, kept, { revision: kept.length - 1 }).state;
+      const now = stateAsOf(OBJECTIVE_STREAM, events, { revision: events.length - 1 }).state;
+      if (!state) return { objectiveId, code, existed: false };
+      const hidden = now !== undefined && evaluationHiddenFrom(c.actor, now);
+      return {
+        objectiveId,
+        code,
+        existed: true,
+        revision: kept.length - 1,
+        status: hidden && state.status === 'evaluated' ? 'reported' : state.status,
+        title: state.definition.title,
+        responsibleUnitId: state.definition.responsibleUnitId,
+        definition: state.definition,
+        approvalAct: state.approvalAct ?? null,
+        reprogrammings: state.reprogrammings,
+      };
+    });
+    return {
+      planId,
+      asOf: point,
+      existed: true,
+      revision,
+      status: plan.status,
+      title: plan.title,
+      approvalAct: plan.approvalAct ?? null,
+      campaigns: plan.campaigns,
+      objectives,
+    };
+  }
+
+  private async existingPlan(c: RequestContext, planId: string) {
+    const plan = await this.queries.plan(c.actor.ente, planId);
+    if (!plan) throw notFound(`plan ${planId}`);
+    return plan;
+  }
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.code, cursor.objectiveId])).toString('base64url');
+}
+
+function decodeCursor(text: string): ListCursor {
+  try {
+    const [code, objectiveId] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (typeof code === 'string' && typeof objectiveId === 'string' && /^[0-9a-f-]{36}$/.test(objectiveId)) return { code, objectiveId };
+  } catch {
+    // falls through to the 400 below
+  }
+  throw validationProblem([{ field: 'cursor', rule: 'cursor', message: 'cursor is not one this API returned' }]);
+}
+
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}

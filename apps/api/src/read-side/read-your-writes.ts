@@ -1,0 +1,48 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { type Request } from 'express';
+import { type Observable, from, switchMap } from 'rxjs';
+import { type LogPosition, type SqlClient } from '@piao/event-store';
+import { hasReached, ProjectionRunner, READ_MODEL_SQL } from '@piao/read-models';
+import { AppConfig } from '../config/app-config';
+import { ProblemException, validationProblem } from '../problem-details/problem';
+import { POSITION_PATTERN } from './query.dto';
+
+/**
+ * Read-your-writes: a query carrying `after=<position>` (from a command's response) waits until the read models
+ * have applied that position, polling the checkpoint in the database, so it works whichever process projects.
+ * Past the configured bound the answer is a 503 with Retry-After, never a silently stale page.
+ */
+@Injectable()
+export class ReadYourWritesInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(READ_MODEL_SQL) private readonly sql: SqlClient,
+    private readonly runner: ProjectionRunner,
+    private readonly config: AppConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const after = context.switchToHttp().getRequest<Request>().query.after;
+    if (after === undefined) return next.handle();
+    if (typeof after !== 'string' || !POSITION_PATTERN.test(after)) {
+      throw validationProblem([{ field: 'after', rule: 'matches', message: 'after must be a position as returned by a command, such as 748/12' }]);
+    }
+    const [commit, prepare] = after.split('/').map((n) => BigInt(n));
+    return from(this.waitFor({ commit, prepare })).pipe(switchMap(() => next.handle()));
+  }
+
+  async waitFor(position: LogPosition): Promise<void> {
+    const deadline = Date.now() + this.config.READ_YOUR_WRITES_TIMEOUT_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      if (hasReached((await ProjectionRunner.checkpoint(this.sql)).position, position)) return;
+      if (Date.now() >= deadline) break;
+      this.runner.poke();
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    throw new ProblemException({
+      type: '/problems/read-model-behind',
+      title: 'The read model has not caught up yet',
+      status: 503,
+      detail: `The read models have not reached position ${position.commit}/${position.prepare} within ${this.config.READ_YOUR_WRITES_TIMEOUT_MS} ms: retry shortly`,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { type CalendarDate } from '../calendar/calendar-date';
+import { type ObjectiveState } from '../objective/objective-state';
+
+export const DEADLINE_KINDS = ['phase-end', 'indicator-due', 'monitoring-report', 'year-end-report'] as const;
+
+/** A date by which the responsible unit owes something (BRIEF §5), and whether it has been met. */
+export interface Deadline {
+  kind: (typeof DEADLINE_KINDS)[number];
+  /** The phase or indicator id, or the monitoring date; the year for the year-end report. */
+  ref: string;
+  description: string;
+  dueOn: CalendarDate;
+  met: boolean;
+}
+
+/** The monitoring campaigns of the objective's plan: as-of date → due date. */
+export type Campaigns = Record<CalendarDate, { dueOn: CalendarDate }>;
+
+/**
+ * The year-end report is due by the end of January after the plan's last year: the NdV needs it well before it
+ * validates the Relazione by 30 June. An assumption written down in docs/read-side.md, not a law.
+ */
+export function yearEndReportDue(toYear: number): CalendarDate {
+  return `${toYear + 1}-01-31`;
+}
+
+/**
+ * What an objective owes, from its current (reprogrammed) definition: a deadline moved by a reprogramming is
+ * only ever seen at its new date, and a cancelled or closed objective owes nothing. Drafts owe nothing either:
+ * dates become commitments when the Giunta approves them.
+ */
+export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns): Deadline[] {
+  if (state.status !== 'approved') return [];
+  const deadlines: Deadline[] = [];
+  for (const phase of state.definition.phases) {
+    if (phase.cancelled || !phase.plannedEnd) continue;
+    const met = (state.progress[phase.id]?.progressPercent ?? 0) >= 100;
+    deadlines.push({ kind: 'phase-end', ref: phase.id, description: phase.description, dueOn: phase.plannedEnd, met });
+  }
+  for (const indicator of state.definition.indicators) {
+    if (!indicator.dueDate) continue;
+    const met = (state.indicatorValues[indicator.id] ?? []).length > 0;
+    deadlines.push({ kind: 'indicator-due', ref: indicator.id, description: indicator.description, dueOn: indicator.dueDate, met });
+  }
+  for (const [asOf, campaign] of Object.entries(campaigns)) {
+    const report = state.monitoringReports[asOf];
+    const met = report !== undefined && report.status !== 'returned';
+    deadlines.push({ kind: 'monitoring-report', ref: asOf, description: `monitoraggio al ${italianDate(asOf)}`, dueOn: campaign.dueOn, met });
+  }
+  const year = state.definition.horizon.toYear;
+  const yearEndMet = state.yearEndReport !== undefined && state.yearEndReport.status !== 'returned';
+  deadlines.push({ kind: 'year-end-report', ref: String(year), description: `rendicontazione ${year}`, dueOn: yearEndReportDue(year), met: yearEndMet });
+  return deadlines.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
+}
+
+/** The earliest deadline not yet met: the objective is overdue on any day after it. */
+export function firstUnmetDeadline(deadlines: Deadline[]): Deadline | undefined {
+  return deadlines.find((d) => !d.met);
+}
+
+function italianDate(iso: CalendarDate): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}

@@ -1,0 +1,62 @@
+import { type FieldChange } from '../objective/definition-changes';
+import { type ObjectiveEvent } from '../objective/objective-events';
+import { type ObjectiveState } from '../objective/objective-state';
+
+/**
+ * What one event changed, as the NdV reads it: old → new, for the fields the event touched. It looks only at
+ * those fields, so that a replay of millions of events does not diff whole objectives.
+ */
+export function timelineChanges(before: ObjectiveState | undefined, after: ObjectiveState, event: ObjectiveEvent): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const change = (path: string, from: unknown, to: unknown) => {
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes.push({ path, from: from ?? null, to: to ?? null });
+  };
+  change('status', before?.status, after.status);
+  const prefixed = (list: FieldChange[]) => list.map((c) => ({ ...c, path: `definition.${c.path}` }));
+  switch (event.type) {
+    case 'ObjectiveDraftUpdated':
+    case 'ReprogrammingApprovedByGiunta':
+      changes.push(...prefixed(event.data.changes));
+      break;
+    case 'ReprogrammingProposed':
+      changes.push(...prefixed(event.data.changes).map((c) => ({ ...c, path: `proposed.${c.path}` })));
+      break;
+    case 'PhaseProgressRecorded': {
+      const id = event.data.phaseId;
+      change(`progress[${id}].progressPercent`, before?.progress[id]?.progressPercent, after.progress[id]?.progressPercent);
+      change(`progress[${id}].actualStart`, before?.progress[id]?.actualStart, after.progress[id]?.actualStart);
+      change(`progress[${id}].actualEnd`, before?.progress[id]?.actualEnd, after.progress[id]?.actualEnd);
+      break;
+    }
+    case 'IndicatorValueRecorded': {
+      const id = event.data.indicatorId;
+      change(`indicatorValues[${id}]`, before?.indicatorValues[id]?.at(-1)?.value, event.data.value);
+      break;
+    }
+    case 'MonitoringReportSubmitted':
+    case 'MonitoringReportValidated':
+    case 'MonitoringReportReturned': {
+      const asOf = event.data.asOf;
+      change(`monitoringReports[${asOf}].status`, before?.monitoringReports[asOf]?.status, after.monitoringReports[asOf]?.status);
+      break;
+    }
+    case 'ResponsibleReassigned':
+      change('definition.responsibleUnitId', event.data.fromUnitId, event.data.toUnitId);
+      break;
+    case 'YearEndReportSubmitted':
+    case 'YearEndReportValidated':
+    case 'YearEndReportReturned':
+      change('yearEndReport.status', before?.yearEndReport?.status, after.yearEndReport?.status);
+      break;
+    case 'ObjectiveEvaluated':
+    case 'EvaluationShared':
+    case 'EvaluationContested':
+    case 'EvaluationConfirmed':
+      change('evaluation.status', before?.evaluation?.status, after.evaluation?.status);
+      change('evaluation.achievementPercent', before?.evaluation?.achievementPercent, after.evaluation?.achievementPercent);
+      break;
+    default:
+      break;
+  }
+  return changes;
+}

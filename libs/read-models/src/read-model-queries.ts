@@ -1,0 +1,176 @@
+import { type MonitoringGap, type ObjectiveState, type PlanState } from '@piao/lifecycle';
+import { type SqlClient } from '@piao/event-store';
+import { type ObjectiveExtras } from './plan-objectives.projection';
+
+export interface ObjectiveFilters {
+  unitId?: string;
+  responsiblePerson?: string;
+  personId?: string;
+  status?: string;
+  tag?: string;
+  /** Objectives with a deadline not met before this date. */
+  overdueOn?: string;
+  text?: string;
+  /** Readers other than the NdV filter and see the status as published (an unshared evaluation is not). */
+  seesEvaluations: boolean;
+}
+
+export interface ObjectiveListItem {
+  objectiveId: string;
+  code: string;
+  title: string;
+  status: string;
+  responsibleUnitId: string;
+  responsiblePerson: string | null;
+  contributingUnitIds: string[];
+  tags: string[];
+  firstUnmetDue: string | null;
+  phasesPercent: number | null;
+  indicatorsPercent: number | null;
+  revision: number;
+}
+
+/** Keyset pagination: the (code, id) of the last row of the previous page. */
+export interface ListCursor {
+  code: string;
+  objectiveId: string;
+}
+
+export interface ObjectiveRecord {
+  state: ObjectiveState;
+  extras: ObjectiveExtras;
+  revision: number;
+  gaps: MonitoringGap[];
+}
+
+export interface TimelineRow {
+  revision: number;
+  eventId: string;
+  type: string;
+  actor: { id: string; name: string; role: string };
+  occurredAt: string;
+  recordedAt: string;
+  reason: string | null;
+  act: { number: string; date: string } | null;
+  changes: { path: string; from: unknown; to: unknown }[];
+  data: Record<string, unknown>;
+  position: string;
+}
+
+export interface DashboardRow {
+  objectiveId: string;
+  code: string;
+  status: string;
+  responsibleUnitId: string;
+  phasesPercent: number | null;
+  gaps: MonitoringGap[];
+}
+
+const LIST_COLUMNS = `objective_id::text AS "objectiveId", code, title, status, public_status, responsible_unit_id AS "responsibleUnitId",
+  responsible_person AS "responsiblePerson", contributing_unit_ids AS "contributingUnitIds", tags, first_unmet_due::text AS "firstUnmetDue",
+  phases_percent::float8 AS "phasesPercent", indicators_percent::float8 AS "indicatorsPercent", revision`;
+
+/** Every read of the read models, each scoped to one ente: no query here can return another ente's row. */
+export class ReadModelQueries {
+  constructor(private readonly sql: SqlClient) {}
+
+  async listObjectives(ente: string, planId: string, filters: ObjectiveFilters, after: ListCursor | undefined, limit: number) {
+    const where = ['ente = $1', 'plan_id = $2'];
+    const params: unknown[] = [ente, planId];
+    const add = (clause: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filters.unitId) add((n) => `(responsible_unit_id = ${n} OR ${n} = ANY(contributing_unit_ids))`, filters.unitId);
+    if (filters.responsiblePerson) add((n) => `lower(responsible_person) = lower(${n})`, filters.responsiblePerson);
+    if (filters.personId) add((n) => `${n} = ANY(person_ids)`, filters.personId);
+    if (filters.status) add((n) => `${filters.seesEvaluations ? 'status' : 'public_status'} = ${n}`, filters.status);
+    if (filters.tag) add((n) => `tags @> ARRAY[${n}]::text[]`, filters.tag);
+    if (filters.overdueOn) add((n) => `first_unmet_due < ${n}::date`, filters.overdueOn);
+    if (filters.text) add((n) => `search @@ websearch_to_tsquery('italian', ${n})`, filters.text);
+    if (after) {
+      params.push(after.code, after.objectiveId);
+      where.push(`(code, objective_id) > ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows = await this.sql.query<ObjectiveListItem & { public_status: string }>(
+      `SELECT ${LIST_COLUMNS} FROM rm_objectives WHERE ${where.join(' AND ')} ORDER BY code, objective_id LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit).map(({ public_status, ...row }) => ({ ...row, status: filters.seesEvaluations ? row.status : public_status }));
+    const last = page[page.length - 1];
+    return { items: page, next: rows.length > limit && last ? { code: last.code, objectiveId: last.objectiveId } : undefined };
+  }
+
+  async objective(ente: string, objectiveId: string): Promise<ObjectiveRecord | undefined> {
+    const rows = await this.sql.query<ObjectiveRecord>(`SELECT state, extras, revision, gaps FROM rm_objectives WHERE ente = $1 AND objective_id = $2::uuid`, [
+      ente,
+      objectiveId,
+    ]);
+    return rows[0];
+  }
+
+  /** The timeline in revision order, from `fromRevision`; types narrows it to some kinds of event. */
+  async timeline(ente: string, objectiveId: string, fromRevision: number, limit: number, types?: string[]): Promise<TimelineRow[]> {
+    return this.sql.query<TimelineRow>(
+      `SELECT revision, event_id::text AS "eventId", type, actor, occurred_at AS "occurredAt", recorded_at AS "recordedAt", reason, act, changes, data, position
+         FROM rm_timeline
+        WHERE ente = $1 AND objective_id = $2::uuid AND revision >= $3 AND ($5::text[] IS NULL OR type = ANY($5::text[]))
+        ORDER BY revision LIMIT $4`,
+      [ente, objectiveId, fromRevision, limit, types ?? null],
+    );
+  }
+
+  async plan(ente: string, planId: string): Promise<{ state: PlanState; revision: number } | undefined> {
+    const rows = await this.sql.query<{ state: PlanState; revision: number }>(`SELECT state, revision FROM rm_plans WHERE ente = $1 AND plan_id = $2`, [
+      ente,
+      planId,
+    ]);
+    return rows[0];
+  }
+
+  async dashboardRows(ente: string, planId: string, seesEvaluations: boolean): Promise<DashboardRow[]> {
+    return this.sql.query<DashboardRow>(
+      `SELECT objective_id::text AS "objectiveId", code, ${seesEvaluations ? 'status' : 'public_status'} AS status,
+              responsible_unit_id AS "responsibleUnitId", phases_percent::float8 AS "phasesPercent", gaps
+         FROM rm_objectives WHERE ente = $1 AND plan_id = $2 ORDER BY code, objective_id`,
+      [ente, planId],
+    );
+  }
+
+  /** What scoring a plan needs of each objective: the two achievement parts and the people with their shares. */
+  async scoreRows(ente: string, planId: string) {
+    return this.sql.query<{
+      objectiveId: string;
+      code: string;
+      responsibleUnitId: string;
+      phasesPercent: number | null;
+      indicatorsPercent: number | null;
+      people: unknown[];
+    }>(
+      `SELECT objective_id::text AS "objectiveId", code, responsible_unit_id AS "responsibleUnitId", phases_percent::float8 AS "phasesPercent",
+              indicators_percent::float8 AS "indicatorsPercent", coalesce(state->'definition'->'people', '[]'::jsonb) AS people
+         FROM rm_objectives WHERE ente = $1 AND plan_id = $2 AND status NOT IN ('draft', 'returned', 'cancelled') ORDER BY code, objective_id`,
+      [ente, planId],
+    );
+  }
+
+  /** Objectives a person answers for: of the units given (those they head), or naming them among the people. */
+  async objectivesOf(ente: string, unitIds: string[], personId: string): Promise<(ObjectiveRecord & { objectiveId: string })[]> {
+    return this.sql.query<ObjectiveRecord & { objectiveId: string }>(
+      `SELECT objective_id::text AS "objectiveId", state, extras, revision, gaps FROM rm_objectives
+        WHERE ente = $1 AND (responsible_unit_id = ANY($2::text[]) OR contributing_unit_ids && $2::text[] OR $3 = ANY(person_ids))
+        ORDER BY plan_id, code`,
+      [ente, unitIds, personId],
+    );
+  }
+
+  /** The plans' states, for the campaigns that make deadlines. */
+  async plans(ente: string, planIds: string[]): Promise<Map<string, PlanState>> {
+    const rows = await this.sql.query<{ plan_id: string; state: PlanState }>(
+      `SELECT plan_id, state FROM rm_plans WHERE ente = $1 AND plan_id = ANY($2::text[])`,
+      [ente, planIds],
+    );
+    return new Map(rows.map((r) => [r.plan_id, r.state]));
+  }
+}
