@@ -1,22 +1,10 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { loadConfigOrExit } from './config/app-config';
 import { createApp } from './bootstrap';
 
-function configOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfigOrExit();
   if (cluster.isPrimary && config.API_WORKERS > 1) {
     // Workers share the port. The log-driven processors and projections are idempotent, but one copy of them is enough.
     for (let i = 0; i < config.API_WORKERS; i++) {

@@ -24,16 +24,24 @@ export class PostgresClient implements SqlClient {
   }
   async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection cut while checked out surfaces as the failure of the query in flight; without a listener its
+    // 'error' event would also crash the process.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    let failed = false;
     try {
       await client.query('BEGIN');
       const result = await work({ query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as Row[] });
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      failed = true;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', ignore);
+      // After a failure the connection may be broken: discard it rather than hand it to the next caller.
+      client.release(failed);
     }
   }
   close(): Promise<void> {
