@@ -28,11 +28,30 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
   });
   afterAll(() => api.close());
 
+  /** The log position of the last command: read-side queries wait for it (read-your-writes). */
+  let written = '';
   const ok = async (call: Promise<{ status: number; body: unknown }>, status = 200) => {
     const response = await call;
     if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
-    return response.body as Record<string, unknown> & { objectiveId: string; revision: number; status: string };
+    const body = response.body as Record<string, unknown> & { objectiveId: string; revision: number; status: string };
+    if (typeof body.position === 'string') written = body.position;
+    return body;
   };
+  /** A read-model query that sees every command so far. */
+  const read = (client: AuthorisedClient, path: string) => ok(client.get(`${path}${path.includes('?') ? '&' : '?'}after=${written}`));
+  const timelineOf = async (id: string, reader = as.nucleo) =>
+    (await read(reader, `/objectives/${id}/timeline`)).events as {
+      type: string;
+      changes: { path: string; from: unknown; to: unknown }[];
+      act: unknown;
+      reason: unknown;
+    }[];
+  const dashboard = async (planId: string, reader = as.segretario) =>
+    (await read(reader, `/plans/${planId}/dashboard`)) as unknown as {
+      byStatus: Record<string, number>;
+      units: { unitId: string; objectives: number; weightedProgressPercent: number | null }[];
+      monitoring: { asOf: string; phasesBehind: { code: string; id: string; planned: number; actual: number; behindBy: number }[] }[];
+    };
 
   it('drives three real objectives from draft to closed, and each history tells who, when, why and on which act', async () => {
     // The ente's organisation, as the admin records it.
@@ -71,6 +90,15 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       text: 'entro la scadenza fissata 100%;\nentro dicembre 90%',
     });
 
+    // Read side after drafting: three drafts, each with one timeline entry; nothing approved to compare yet.
+    expect((await dashboard(planId)).byStatus).toEqual({ draft: 3 });
+    expect((await timelineOf(s08.objectiveId)).map((e) => e.type)).toEqual(['ObjectiveDrafted']);
+    expect((await read(as.nucleo, `/objectives/${s08.objectiveId}/versions`)).asFirstApproved).toBeNull();
+    const listed = await read(as.segretario, `/plans/${planId}/objectives?tag=intersettoriale`);
+    expect((listed.items as { code: string }[]).map((o) => o.code)).toEqual(['SEGRATE_1.01.02']);
+    const searched = await read(as.segretario, `/plans/${planId}/objectives?q=trasparenza`);
+    expect((searched.items as { code: string }[]).map((o) => o.code)).toContain('CESANO_SEG_TRASP');
+
     const objectives = [
       { id: s08.objectiveId, owner: as.welfare, ownerKey: 'welfare' as const, validator: 'segretario' as const },
       { id: ptpct.objectiveId, owner: as.affariGenerali, ownerKey: 'affariGenerali' as const, validator: 'segretario' as const },
@@ -83,6 +111,17 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       await ok(o.owner.post(`/objectives/${o.id}/propose`, { occurredOn: '2022-02-20', reason: 'Fonte dei dati indicata' }));
     }
 
+    // Returned and proposed again: the timeline shows each status change, old → new, with its reason.
+    expect((await dashboard(planId)).byStatus).toEqual({ proposed: 3 });
+    const early = await timelineOf(s08.objectiveId);
+    expect(early.map((e) => e.changes.find((c) => c.path === 'status'))).toEqual([
+      { path: 'status', from: null, to: 'draft' },
+      { path: 'status', from: 'draft', to: 'proposed' },
+      { path: 'status', from: 'proposed', to: 'returned' },
+      { path: 'status', from: 'returned', to: 'proposed' },
+    ]);
+    expect(early[2].reason).toBe('Indicare la fonte dei dati degli indicatori');
+
     await ok(as.segretario.post(`/plans/${planId}/submit`, { occurredOn: '2022-03-01' }));
     const approved = await ok(as.segretario.post(`/plans/${planId}/approve`, { act: FIRST_ACT, reason: 'Approvazione del Piano della Performance' }));
     expect(approved.approvalAct).toEqual({ number: '31', date: '2022-03-10' });
@@ -92,6 +131,21 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       ['SEGRATE_1.01.02', 'approved'],
       ['CESANO_SEG_TRASP', 'approved'],
     ]);
+
+    // Approved: the dashboard counts them so, and the version as first approved is the current one.
+    await ok(as.segretario.get(`/plans/${planId}`));
+    const afterApproval = await dashboard(planId);
+    expect(afterApproval.byStatus).toEqual({ approved: 3 });
+    expect(afterApproval.units.map((u) => [u.unitId, u.objectives])).toEqual([
+      ['affari-generali', 1],
+      ['segreteria-generale', 1],
+      ['welfare', 1],
+    ]);
+    for (const o of objectives) {
+      const versions = await read(as.nucleo, `/objectives/${o.id}/versions`);
+      expect([versions.approvalAct, versions.differences, versions.changes]).toEqual([{ number: '31', date: '2022-03-10' }, [], []]);
+      expect(versions.asFirstApproved).toEqual(versions.current);
+    }
 
     for (const o of objectives) {
       await ok(o.owner.post(`/objectives/${o.id}/phase-progress`, { phaseId: 'f1', progressPercent: 60, actualStart: '2022-01-10', occurredOn: '2022-06-30' }));
@@ -107,6 +161,14 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
         }),
       );
       await ok(as[o.validator].post(`/objectives/${o.id}/monitoring-reports/validate`, { asOf: '2022-07-31', occurredOn: '2022-08-20' }));
+      const monitored = await timelineOf(o.id);
+      expect(monitored.find((e) => e.type === 'PhaseProgressRecorded')!.changes).toEqual([
+        { path: 'progress[f1].progressPercent', from: null, to: 60 },
+        { path: 'progress[f1].actualStart', from: null, to: '2022-01-10' },
+      ]);
+      expect(monitored.find((e) => e.type === 'MonitoringReportValidated')!.changes).toEqual([
+        { path: 'monitoringReports[2022-07-31].status', from: 'submitted', to: 'validated' },
+      ]);
 
       // Reprogramming: the first indicator's target is lowered, with a motivation.
       const current = await ok(as.segretario.get(`/objectives/${o.id}`));
@@ -119,6 +181,20 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       const reprogrammed = await ok(as.segretario.post(`/objectives/${o.id}/reprogramming/approve`, { act: SECOND_ACT }));
       expect((reprogrammed.definition as typeof definition).indicators[0].target).toEqual({ text: 'almeno 1 (riprogrammato)' });
       expect((reprogrammed.approvedDefinition as typeof definition).indicators[0].target).not.toEqual({ text: 'almeno 1 (riprogrammato)' });
+      // The version comparison: first approved → reprogrammed, field by field, with the act and the motivation.
+      const versions = await read(as.nucleo, `/objectives/${o.id}/versions`);
+      const firstTarget = (versions.asFirstApproved as typeof definition).indicators[0].target?.text ?? null;
+      expect(versions.differences).toEqual([{ path: 'indicators[i1].target.text', from: firstTarget, to: 'almeno 1 (riprogrammato)' }]);
+      expect(versions.changes).toEqual([
+        expect.objectContaining({
+          kind: 'reprogramming',
+          act: { number: '120', date: '2022-09-15' },
+          approvedOn: '2022-09-15',
+          motivation: 'Il bando regionale è slittato al 2023',
+          proposedOn: '2022-09-01',
+          changes: [{ path: 'indicators[i1].target.text', from: firstTarget, to: 'almeno 1 (riprogrammato)' }],
+        }),
+      ]);
 
       await ok(
         o.owner.post(`/objectives/${o.id}/year-end-report`, {
@@ -132,6 +208,13 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       await ok(
         as.nucleo.post(`/objectives/${o.id}/evaluation`, { achievementPercent: 90, reason: 'Obiettivo raggiunto con lieve ritardo', occurredOn: '2023-05-10' }),
       );
+      // The NdV's screen: the computed proposal beside its decision; the dirigente sees neither decision nor motivation yet.
+      const screen = await read(as.nucleo, `/objectives/${o.id}/evaluation`);
+      expect(screen.decision).toMatchObject({ status: 'evaluated', achievementPercent: 90, motivation: 'Obiettivo raggiunto con lieve ritardo' });
+      expect(screen.proposal).toHaveProperty('flags');
+      const unshared = await read(o.owner, `/objectives/${o.id}/evaluation`);
+      expect(unshared.decision).toBeNull();
+      expect(JSON.stringify(await read(o.owner, `/objectives/${o.id}/timeline`))).not.toContain('Obiettivo raggiunto con lieve ritardo');
       await ok(as.nucleo.post(`/objectives/${o.id}/evaluation/share`, { occurredOn: '2023-05-20' }));
       const closed = await ok(as.segretario.post(`/objectives/${o.id}/close`, { occurredOn: '2023-06-30' }));
       expect(closed.status).toBe('closed');
@@ -191,6 +274,37 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
         expect.objectContaining({ path: 'indicators[i1].target.text', to: 'almeno 1 (riprogrammato)' }),
       ]);
     }
+
+    // Read side at the end: every objective closed, and each timeline tells the same story as the history.
+    expect((await dashboard(planId)).byStatus).toEqual({ closed: 3 });
+    for (const o of objectives) {
+      const history = (await ok(as.nucleo.get(`/objectives/${o.id}/history`))).events as {
+        type: string;
+        actor: unknown;
+        occurredAt: string;
+        recordedAt: string;
+        act: unknown;
+        reason: unknown;
+      }[];
+      const timeline = (await read(as.nucleo, `/objectives/${o.id}/timeline`)).events as typeof history;
+      expect(timeline.map((e) => [e.type, e.actor, e.occurredAt, e.recordedAt, e.act, e.reason])).toEqual(
+        history.map((e) => [e.type, e.actor, e.occurredAt, e.recordedAt, e.act, e.reason]),
+      );
+    }
+    // Time travel: the plan as the Giunta approved it on 10/03/2022, and as it stands after the reprogramming.
+    const asApproved = (await ok(as.nucleo.get(`/plans/${planId}/as-of?date=10/03/2022`))) as unknown as {
+      status: string;
+      objectives: { code: string; status: string; definition: { indicators: { target?: { text: string } }[] } }[];
+    };
+    const asReprogrammed = (await ok(as.nucleo.get(`/plans/${planId}/as-of?date=2022-09-15`))) as unknown as typeof asApproved;
+    expect(asApproved.status).toBe('approved');
+    expect(asApproved.objectives.map((o) => o.status)).toEqual(['approved', 'approved', 'approved']);
+    expect(asApproved.objectives.map((o) => o.definition.indicators[0].target?.text)).not.toContain('almeno 1 (riprogrammato)');
+    expect(asReprogrammed.objectives.map((o) => o.definition.indicators[0].target?.text)).toEqual(Array(3).fill('almeno 1 (riprogrammato)'));
+    const beforeAnything = await ok(as.nucleo.get(`/objectives/${s08.objectiveId}/as-of?date=2022-01-31`));
+    expect(beforeAnything.existed).toBe(false);
+    const atRevision = await ok(as.nucleo.get(`/objectives/${s08.objectiveId}/as-of?revision=4`));
+    expect([atRevision.status, atRevision.revision]).toEqual(['approved', 4]);
 
     // The Giunta's approval reached each objective exactly once, caused by the plan's approval event.
     const planEvents = await api.store.readStream(`plan-${planId}`);

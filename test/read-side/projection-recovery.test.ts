@@ -17,7 +17,8 @@ function startProjector(databaseUrl: string, ...args: string[]): ChildProcess {
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -66,7 +67,10 @@ describe('the projection survives crashes: the read models end identical to a cl
     expect(atKill).toBeLessThan(total);
 
     const second = startProjector(db.url);
-    await until(async () => (await storage.events.countAfter((await ProjectionRunner.checkpoint(sql)).position, 10)) === 0, 'the restarted projector to catch up');
+    await until(
+      async () => (await storage.events.countAfter((await ProjectionRunner.checkpoint(sql)).position, 10)) === 0,
+      'the restarted projector to catch up',
+    );
     second.kill('SIGTERM');
     expect(await exited(second)).toBe(0);
 

@@ -63,7 +63,11 @@ export function syntheticDefinition(seed: string): ObjectiveDefinition {
       weight: weights ? weights[i] : null,
       plannedPercentAt: { '2025-07-31': Math.min(100, Math.round(((i + 1) / phaseCount) * 120)) },
     })),
-    indicators: Array.from({ length: 2 + Math.floor(r() * 3) }, (_, i) => ({ id: `i${i + 1}`, description: `Indicatore ${i + 1}`, target: { text: pick(TARGETS) } })),
+    indicators: Array.from({ length: 2 + Math.floor(r() * 3) }, (_, i) => ({
+      id: `i${i + 1}`,
+      description: `Indicatore ${i + 1}`,
+      target: { text: pick(TARGETS) },
+    })),
   };
 }
 
