@@ -1,0 +1,149 @@
+import { logHead, startApi, type Api } from '../support/api-harness';
+import { definition, seedEnte, type Ente } from '../support/scenario';
+
+describe('read-model queries (PostgreSQL)', () => {
+  let api: Api;
+  let a: Ente;
+  let b: Ente;
+  const fresh = async (path: string) => `${path}${path.includes('?') ? '&' : '?'}after=${await logHead(api.store)}`;
+
+  beforeAll(async () => {
+    // A short bound, so that the 503 of read-your-writes comes quickly.
+    api = await startApi('postgres', { READ_YOUR_WRITES_TIMEOUT_MS: '1500' });
+    a = await seedEnte(api, 'comune-a');
+    b = await seedEnte(api, 'comune-b');
+  });
+  afterAll(() => api.close());
+
+  it('lists a plan page by page with a cursor, and filters by unit, status, tag, person and Italian text', async () => {
+    for (let i = 0; i < 7; i++) {
+      const tags = i % 2 === 0 ? ['anticorruption-transparency'] : [];
+      const title = i === 3 ? 'Pubblicazione dei dati sulla trasparenza amministrativa' : `Obiettivo ${i}`;
+      const people = i === 5 ? [{ name: 'Anna Verdi', personId: 'p-verdi', participationPercent: 100 }] : [];
+      const response = await a.as.segretario.post(`/plans/${a.planId}/objectives`, {
+        code: `X${i}`,
+        definition: { ...definition(i < 4 ? 'welfare' : 'cultura'), title, tags, people },
+      });
+      expect(response.status).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await a.as.segretario.get(await fresh(`/plans/${a.planId}/objectives?limit=3${cursor ? `&cursor=${cursor}` : ''}`))).body;
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((o: { code: string }) => o.code));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual(['S08_01', 'S08_02', 'X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'X6']);
+
+    const codes = async (query: string) =>
+      ((await a.as.segretario.get(await fresh(`/plans/${a.planId}/objectives?${query}`))).body.items as { code: string }[]).map((o) => o.code);
+    expect(await codes('unitId=cultura')).toEqual(['X4', 'X5', 'X6']);
+    expect(await codes('status=approved')).toEqual(['S08_01']);
+    expect(await codes('tag=anticorruption-transparency')).toEqual(['X0', 'X2', 'X4', 'X6']);
+    expect(await codes('personId=p-verdi')).toEqual(['X5']);
+    // Italian stemming: "trasparente" finds "trasparenza".
+    expect(await codes('q=trasparente')).toEqual(['X3']);
+    // S08_01 is approved with a phase due 30/06/2025 not done: overdue on 1 July, not on 30 June.
+    expect(await codes('overdueOn=2025-07-01')).toEqual(['S08_01']);
+    expect(await codes('overdueOn=2025-06-30')).toEqual([]);
+  });
+
+  it('answers "my objectives" and "my deadlines" by who headed which unit on the date', async () => {
+    // The welfare dirigente's headship ends on 30/06/2025; cultura's head takes welfare over from 01/07/2025.
+    await a.as.admin
+      .post('/organisation/headships/end', { unitId: 'welfare', personId: a.people.dirigente.sub, from: '2025-01-01', to: '2025-06-30' })
+      .expect(200);
+    await a.as.admin.post('/organisation/headships', { unitId: 'welfare', personId: a.people.otherDirigente.sub, from: '2025-07-01' }).expect(201);
+
+    const mine = async (client: typeof a.as.dirigente, on: string) => (await client.get(await fresh(`/people/me/objectives?on=${on}`))).body;
+    const june = await mine(a.as.dirigente, '2025-06-15');
+    expect(june.unitsHeaded).toEqual(['welfare']);
+    expect(june.objectives.map((o: { code: string; role: string }) => [o.code, o.role])).toEqual(expect.arrayContaining([['S08_01', 'responsible']]));
+    expect((await mine(a.as.dirigente, '2025-07-15')).unitsHeaded).toEqual([]);
+    expect((await mine(a.as.otherDirigente, '2025-07-15')).unitsHeaded).toEqual(['cultura', 'welfare']);
+
+    const deadlines = (await a.as.otherDirigente.get(await fresh('/people/me/deadlines?on=2025-07-15&horizonDays=200'))).body;
+    expect(deadlines.overdue).toEqual([expect.objectContaining({ code: 'S08_01', kind: 'phase-end', ref: 'f1', dueOn: '2025-06-30', daysOverdue: 15 })]);
+    expect(deadlines.upcoming.map((d: { kind: string; dueOn: string }) => [d.kind, d.dueOn])).toEqual([
+      ['phase-end', '2025-12-31'],
+      ['year-end-report', '2026-01-31'],
+    ]);
+
+    // Progress at 100% meets the deadline: it is never reminded again.
+    await a.as.otherDirigente.post(`/objectives/${a.objectiveId}/phase-progress`, { phaseId: 'f1', progressPercent: 100 }).expect(200);
+    expect((await a.as.otherDirigente.get(await fresh('/people/me/deadlines?on=2025-07-15'))).body.overdue).toEqual([]);
+
+    // A dirigente may not read another person's objectives; the Segretario may.
+    expect((await a.as.dirigente.get(`/people/${a.people.otherDirigente.sub}/objectives`)).status).toBe(403);
+    expect((await a.as.segretario.get(`/people/${a.people.otherDirigente.sub}/objectives?on=2025-07-15`)).body.unitsHeaded).toEqual(['cultura', 'welfare']);
+  });
+
+  it("scores under the ente's SMVP once adopted, and refuses an incoherent one", async () => {
+    const bad = await a.as.segretario.post('/organisation/scoring-system', { basis: 'mean', scale: { kind: 'bands', bands: [{ fromPercent: 10, score: 1 }] } });
+    expect([bad.status, bad.body.rule]).toEqual([422, 'scoring-system-invalid']);
+    const malformed = await a.as.segretario.post('/organisation/scoring-system', { basis: 'media', scale: { kind: 'bands' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['basis', 'scale.bands']));
+    expect((await a.as.dirigente.post('/organisation/scoring-system', { basis: 'phases', scale: { kind: 'linear' } })).status).toBe(403);
+
+    const bands = [0, 50, 75, 100].map((p) => ({ fromPercent: p, score: p }));
+    await a.as.segretario.post('/organisation/scoring-system', { basis: 'phases', scale: { kind: 'bands', bands } }).expect(200);
+    const scores = (await a.as.nucleo.get(await fresh(`/plans/${a.planId}/scores`))).body;
+    expect(scores.scoringSystem).toEqual({ basis: 'phases', scale: { kind: 'bands', bands } });
+    // S08_01: f1 (weight 50) at 100%, f2 (weight 50) at 0% → 50% → the 50 band.
+    expect(scores.objectives.find((o: { code: string }) => o.code === 'S08_01')).toMatchObject({ percent: 50, score: 50 });
+    expect(scores.units.find((u: { unitId: string }) => u.unitId === 'welfare')).toMatchObject({ percent: 50, score: 50 });
+  });
+
+  it('waits for a command’s position when asked (read-your-writes), and says 503 when the read model cannot get there in time', async () => {
+    const progress = await a.as.otherDirigente.post(`/objectives/${a.objectiveId}/phase-progress`, { phaseId: 'f2', progressPercent: 40 }).expect(200);
+    const timeline = (await a.as.nucleo.get(`/objectives/${a.objectiveId}/timeline?after=${progress.body.position}`)).body;
+    expect(timeline.events.at(-1)).toMatchObject({ type: 'PhaseProgressRecorded', changes: [{ path: 'progress[f2].progressPercent', from: null, to: 40 }] });
+    const [commit] = (progress.body.position as string).split('/');
+    const never = await a.as.nucleo.get(`/objectives/${a.objectiveId}/timeline?after=${BigInt(commit) + 1_000_000n}/0`);
+    expect([never.status, never.body.type]).toEqual([503, '/problems/read-model-behind']);
+  }, 30_000);
+
+  it('refuses bad query parameters with 400 naming the parameter', async () => {
+    const cases: [string, string][] = [
+      [`/plans/${a.planId}/objectives?limit=0`, 'limit'],
+      [`/plans/${a.planId}/objectives?limit=abc`, 'limit'],
+      [`/plans/${a.planId}/objectives?status=finished`, 'status'],
+      [`/plans/${a.planId}/objectives?overdueOn=31/09/2025`, 'overdueOn'],
+      [`/plans/${a.planId}/objectives?cursor=bm90LWEtY3Vyc29y`, 'cursor'],
+      [`/plans/${a.planId}/objectives?colour=red`, 'colour'],
+      [`/plans/${a.planId}/objectives?after=yesterday`, 'after'],
+      [`/plans/${a.planId}/as-of`, 'date'],
+      [`/plans/${a.planId}/as-of?date=2025-01-01&revision=2`, 'date'],
+      [`/objectives/${a.objectiveId}/as-of?revision=-1`, 'revision'],
+      [`/objectives/${a.objectiveId}/timeline?limit=5000`, 'limit'],
+      [`/objectives/not-a-uuid/timeline`, 'objectiveId'],
+      [`/people/me/deadlines?horizonDays=1000`, 'horizonDays'],
+    ];
+    for (const [url, field] of cases) {
+      const response = await a.as.segretario.get(url);
+      expect([url, response.status, response.body.errors?.map((e: { field: string }) => e.field)]).toEqual([url, 400, expect.arrayContaining([field])]);
+    }
+  });
+
+  it('returns nothing of another ente on any query route: its ids are 404, its lists stay its own', async () => {
+    const theirs = (await b.as.segretario.get(await fresh(`/plans/${b.planId}/objectives`))).body.items.map((o: { code: string }) => o.code);
+    expect(theirs).toEqual(['S08_01', 'S08_02']);
+    for (const path of ['objectives', 'dashboard', 'scores', 'as-of?date=2025-12-31'])
+      expect((await b.as.nucleo.get(`/plans/${a.planId}/${path}`)).status).toBe(404);
+    for (const path of ['timeline', 'versions', 'evaluation', 'as-of?revision=0'])
+      expect((await b.as.nucleo.get(`/objectives/${a.objectiveId}/${path}`)).status).toBe(404);
+  });
+
+  it('reports the projection lag on /health and in Prometheus text on /metrics', async () => {
+    await a.as.nucleo.get(await fresh(`/plans/${a.planId}/objectives`)).expect(200);
+    const health = (await api.anonymous().get('/health')).body;
+    expect(health.readModels).toMatchObject({ lagEvents: 0, projecting: true });
+    const metrics = await api.anonymous().get('/metrics');
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(/^piao_projection_lag_events 0$/m);
+    expect(metrics.text).toMatch(/^piao_projection_applied_events \d+$/m);
+    expect(metrics.text).not.toContain('comune-a');
+  });
+});
