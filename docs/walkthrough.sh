@@ -51,10 +51,19 @@ post "$DIR" "/objectives/$OBJ/year-end-report" '{"phases":[{"phaseId":"f1","prog
 post "$SEG" "/objectives/$OBJ/year-end-report/validate" > /dev/null
 post "$NDV" "/objectives/$OBJ/evaluation" '{"achievementPercent":100,"reason":"Target raggiunto"}' > /dev/null
 post "$NDV" "/objectives/$OBJ/evaluation/share" > /dev/null
-post "$SEG" "/objectives/$OBJ/close" | jq '{status}'
+CLOSED=$(post "$SEG" "/objectives/$OBJ/close")
+echo "$CLOSED" | jq '{status, position}'
+AT=$(echo "$CLOSED" | jq -r .position)
 
 # 7. The audit trail: who, in which role, when (business and recorded), why, on which act.
 curl -s "$API/objectives/$OBJ/history" -H "Authorization: Bearer $NDV" | jq -c '.events[] | {type, who: .actor.name, role: .actor.role, occurredAt, act, reason}'
+
+# 8. The read side, kept up to date from the log; `after` waits until it includes the last command.
+curl -s "$API/plans/$PLAN/dashboard?after=$AT" -H "Authorization: Bearer $SEG" | jq -c '{byStatus, units}'
+curl -s "$API/objectives/$OBJ/versions?after=$AT" -H "Authorization: Bearer $NDV" | jq -c '{differences, changes: [.changes[] | {act, motivation}]}'
+curl -s "$API/objectives/$OBJ/timeline?after=$AT" -H "Authorization: Bearer $NDV" | jq -c '.events[] | {type, who: .actor.name, changes}'
+curl -s "$API/objectives/$OBJ/as-of?revision=2" -H "Authorization: Bearer $NDV" | jq -c '{status, target: .definition.indicators[0].target.text}'
+curl -s "$API/people/me/deadlines?after=$AT" -H "Authorization: Bearer $DIR" | jq -c '{unitsHeaded, overdue, upcoming}'
 
 # A broken rule is a 422 naming it:
 curl -s -X POST "$API/objectives/$OBJ/propose" -H "Authorization: Bearer $DIR" -H 'Content-Type: application/json' -d '{}' | jq .

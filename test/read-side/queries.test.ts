@@ -29,9 +29,11 @@ describe('read-model queries (PostgreSQL)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await a.as.segretario.get(await fresh(`/plans/${a.planId}/objectives?limit=3${cursor ? `&cursor=${cursor}` : ''}`))).body;
+      const page: { items: { code: string }[]; next: string | null } = (
+        await a.as.segretario.get(await fresh(`/plans/${a.planId}/objectives?limit=3${cursor ? `&cursor=${cursor}` : ''}`))
+      ).body;
       expect(page.items.length).toBeLessThanOrEqual(3);
-      seen.push(...page.items.map((o: { code: string }) => o.code));
+      seen.push(...page.items.map((o) => o.code));
       cursor = page.next;
     } while (cursor);
     expect(seen).toEqual(['S08_01', 'S08_02', 'X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'X6']);

@@ -12,6 +12,7 @@ import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '
 import { DraftObjectiveDto } from '../objectives/objective-command.dto';
 import { DraftObjective } from '../objectives/objective.commands';
 import { commandResult, definitionOf } from '../objectives/objectives.controller';
+import { evaluationHiddenFrom } from '../objectives/objective.views';
 import { CloseCampaignDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
 import { RunPlanCommand } from './plan.commands';
 
@@ -48,7 +49,8 @@ export class PlansController {
               code,
               title: o.definition.title,
               responsibleUnitId: o.definition.responsibleUnitId,
-              status: o.status,
+              // An evaluation the NdV has not shared yet is not disclosed, not even as a status.
+              status: evaluationHiddenFrom(c.actor, o) ? 'reported' : o.status,
               revision: loaded.revision,
               warnings: o.warnings.map((w) => w.code),
             }
