@@ -1,4 +1,5 @@
 import {
+  DEFAULT_SCORING_SYSTEM,
   evolveObjective,
   evolvePlan,
   firstUnmetDeadline,
@@ -146,7 +147,8 @@ function objectiveRow(objectiveId: string, row: ObjectiveRow, plan: PlanState | 
   const definition = state.definition;
   const campaigns = plan?.campaigns ?? {};
   const deadlines = objectiveDeadlines(state, campaigns);
-  const achievement = objectiveAchievement(state, { basis: 'mean', scale: { kind: 'linear' } });
+  // Both parts are kept; the ente's SMVP combines them when a query asks.
+  const achievement = objectiveAchievement(state, DEFAULT_SCORING_SYSTEM);
   const tags = new Set(definition.tags ?? []);
   if (definition.kind?.crossCutting) tags.add(definition.kind.crossCutting);
   if (definition.pnrr) tags.add('pnrr');

@@ -11,7 +11,7 @@ import { notFound, validationProblem } from '../problem-details/problem';
 import { AsOfQueryDto, ReadQueryDto, TimelineQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
 import { scoringSystemOf } from './scoring-system-of';
-import { stateAsOf, type PointInTime } from './time-travel';
+import { eventsUpTo, thenAndNow, type PointInTime } from './time-travel';
 
 const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'objectiveId', rule: 'isUuid', message: 'objectiveId must be a UUID' }]) });
 const REPROGRAMMING_EVENTS = ['ReprogrammingProposed', 'ReprogrammingApprovedByGiunta', 'ReprogrammingRejected', 'ResponsibleReassigned'];
@@ -120,14 +120,13 @@ export class ObjectiveQueriesController {
   async asOf(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Query() query: AsOfQueryDto) {
     const point = pointOf(query);
     const events = await this.store.readStream(objectiveStreamId(id));
-    const current = stateAsOf(OBJECTIVE_STREAM, events, { revision: events.length - 1 }).state;
-    if (!current || current.ente !== c.actor.ente) throw notFound(`objective ${id}`);
-    const { state, revision } = stateAsOf(OBJECTIVE_STREAM, events, point);
+    const { then: state, revision, now } = thenAndNow(OBJECTIVE_STREAM, events, eventsUpTo(events, point));
+    if (!now || now.ente !== c.actor.ente) throw notFound(`objective ${id}`);
     // Before its first event the objective did not exist yet: say so rather than invent an empty one.
     if (!state) return { objectiveId: id, asOf: point, existed: false };
     // What is hidden now stays hidden in the past: an unshared evaluation is the NdV's even as of an earlier date.
     const view = objectiveView(state, revision, c.actor);
-    return { asOf: point, existed: true, ...(evaluationHiddenFrom(c.actor, current) ? { ...view, evaluation: null, status: hiddenStatus(state) } : view) };
+    return { asOf: point, existed: true, ...(evaluationHiddenFrom(c.actor, now) ? { ...view, evaluation: null, status: hiddenStatus(state) } : view) };
   }
 
   private async existing(c: RequestContext, id: string) {

@@ -12,7 +12,7 @@ import { pointOf } from './objective-queries.controller';
 import { AsOfQueryDto, ListObjectivesQueryDto, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
 import { achievementOnBasis, scoringSystemOf } from './scoring-system-of';
-import { eventsAsOf, stateAsOf } from './time-travel';
+import { eventsUpTo, thenAndNow } from './time-travel';
 
 const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'planId', rule: 'isUuid', message: 'planId must be a UUID' }]) });
 /** Streams folded at once when a whole plan travels in time. */
@@ -146,24 +146,22 @@ export class PlanQueriesController {
   async asOf(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() query: AsOfQueryDto) {
     const point = pointOf(query);
     const planEvents = await this.store.readStream(planStreamId(planId));
-    const current = stateAsOf(PLAN_STREAM, planEvents, { revision: planEvents.length - 1 }).state;
+    const { then: plan, revision, now: current } = thenAndNow(PLAN_STREAM, planEvents, eventsUpTo(planEvents, point));
     if (!current || current.ente !== c.actor.ente) throw notFound(`plan ${planId}`);
-    const { state: plan, revision } = stateAsOf(PLAN_STREAM, planEvents, point);
     if (!plan) return { planId, asOf: point, existed: false };
     // At a plan revision, each objective is cut where the log stood when that plan event was written.
     const logCut = 'revision' in point ? planEvents[revision].position : undefined;
     const objectives = await mapConcurrently(plan.objectives, TIME_TRAVEL_CONCURRENCY, async ({ objectiveId, code }) => {
       const events = await this.store.readStream(objectiveStreamId(objectiveId));
-      const kept = logCut ? events.filter((e) => comparePositions(e.position, logCut) <= 0) : eventsAsOf(events, point);
-      const state = stateAsOf(OBJECTIVE_STREAM, kept, { revision: kept.length - 1 }).state;
-      const now = stateAsOf(OBJECTIVE_STREAM, events, { revision: events.length - 1 }).state;
+      const count = logCut ? events.filter((e) => comparePositions(e.position, logCut) <= 0).length : eventsUpTo(events, point);
+      const { then: state, now } = thenAndNow(OBJECTIVE_STREAM, events, count);
       if (!state) return { objectiveId, code, existed: false };
       const hidden = now !== undefined && evaluationHiddenFrom(c.actor, now);
       return {
         objectiveId,
         code,
         existed: true,
-        revision: kept.length - 1,
+        revision: count - 1,
         status: hidden && state.status === 'evaluated' ? 'reported' : state.status,
         title: state.definition.title,
         responsibleUnitId: state.definition.responsibleUnitId,

@@ -5,17 +5,21 @@ import { fold, type StreamType } from '../event-sourcing/stream-types';
 export type PointInTime = { date: string } | { revision: number };
 
 /**
- * The events that make up a stream as of a point. By date, the stream is cut before the first event whose
- * business date is later: later facts never leak in, and a back-dated fact recorded after a later one is shown
- * from the later one on, as it was in the record. By revision, the cut is exact.
+ * How many of a stream's first events make it up as of a point. By date, the stream is cut before the first
+ * event whose business date is later: later facts never leak in, and a back-dated fact recorded after a later
+ * one is shown from the later one on, as it was in the record. By revision, the cut is exact.
  */
-export function eventsAsOf(events: StoredEvent[], point: PointInTime): StoredEvent[] {
-  if ('revision' in point) return events.filter((e) => e.revision <= point.revision);
+export function eventsUpTo(events: StoredEvent[], point: PointInTime): number {
+  if ('revision' in point) return Math.min(events.length, point.revision + 1);
   const cut = events.findIndex((e) => e.metadata.occurredAt.slice(0, 10) > point.date);
-  return cut < 0 ? events : events.slice(0, cut);
+  return cut < 0 ? events.length : cut;
 }
 
-export function stateAsOf<S>(type: StreamType<S>, events: StoredEvent[], point: PointInTime): { state: S | undefined; revision: number } {
-  const kept = eventsAsOf(events, point);
-  return { state: fold(type, kept), revision: kept.length - 1 };
+/**
+ * The stream as it stood after its first `count` events, and as it stands now, in one fold: the current state
+ * decides who may see it (its ente, an evaluation not yet shared), the past one is what is shown.
+ */
+export function thenAndNow<S>(type: StreamType<S>, events: StoredEvent[], count: number): { then: S | undefined; revision: number; now: S | undefined } {
+  const then = fold(type, events.slice(0, count));
+  return { then, revision: count - 1, now: fold(type, events.slice(count), then) };
 }

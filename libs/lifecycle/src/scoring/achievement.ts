@@ -158,12 +158,8 @@ export function objectiveAchievement(input: ScoringInput, system: ScoringSystem,
   const indicatorsPercent = scored.length ? mean(scored) : undefined;
   if (input.definition.indicators.length === 0) flags.push({ code: 'no-indicator', message: 'the objective has no indicator' });
 
-  const parts = system.basis === 'phases' ? [phasesPercent] : system.basis === 'indicators' ? [indicatorsPercent] : [phasesPercent, indicatorsPercent];
-  const present = parts.filter((p): p is number => p !== undefined);
-  if (present.length < parts.length && present.length > 0) {
-    flags.push({ code: 'partial-basis', message: `scored on ${system.basis === 'mean' ? 'part of' : 'none of'} its basis (${system.basis})` });
-  }
-  const percent = present.length ? round(mean(present)) : undefined;
+  const { percent, partial } = onBasis(system.basis, phasesPercent, indicatorsPercent);
+  if (partial) flags.push({ code: 'partial-basis', message: `scored on part of its basis (${system.basis})` });
   return {
     ...(percent !== undefined ? { percent, score: round(scoreOnScale(percent, system.scale)) } : {}),
     ...(phasesPercent !== undefined ? { phasesPercent: round(phasesPercent) } : {}),
@@ -172,6 +168,16 @@ export function objectiveAchievement(input: ScoringInput, system: ScoringSystem,
     indicators,
     flags,
   };
+}
+
+/**
+ * An objective's achievement from its two parts on the SMVP's basis; `partial` when the basis is the mean and
+ * only one part could be scored.
+ */
+export function onBasis(basis: ScoringSystem['basis'], phasesPercent?: number, indicatorsPercent?: number): { percent?: number; partial: boolean } {
+  const parts = basis === 'phases' ? [phasesPercent] : basis === 'indicators' ? [indicatorsPercent] : [phasesPercent, indicatorsPercent];
+  const present = parts.filter((p): p is number => p !== undefined);
+  return { percent: present.length ? round(mean(present)) : undefined, partial: present.length > 0 && present.length < parts.length };
 }
 
 /** A unit's achievement: the mean over the objectives it is responsible for that could be scored. */
