@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { OBJECTIVE_ID } from '../validation/uuid-param';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
@@ -23,8 +24,6 @@ import { plainJson, toDefinition, type ObjectiveDefinitionDto } from './objectiv
 import { RunObjectiveCommand } from './objective.commands';
 import { historyView, objectiveView } from './objective.views';
 
-const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'objectiveId', rule: 'isUuid', message: 'objectiveId must be a UUID' }]) });
-
 @ApiTags('objectives')
 @ApiBearerAuth()
 @Controller('objectives/:objectiveId')
@@ -37,14 +36,14 @@ export class ObjectivesController {
 
   @Get()
   @ApiOperation({ summary: 'Current state and revision of an objective' })
-  async read(@Context() context: RequestContext, @Param('objectiveId', ID) id: string) {
+  async read(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string) {
     const { state, revision } = await this.streams.loadExisting(OBJECTIVE_STREAM, objectiveStreamId(id), context.actor.ente, id);
     return objectiveView(state, revision, context.actor);
   }
 
   @Get('history')
   @ApiOperation({ summary: 'Every event of the objective, in order: who, in which role, when, why, on which act' })
-  async history(@Context() context: RequestContext, @Param('objectiveId', ID) id: string) {
+  async history(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string) {
     const events = await this.store.readStream(objectiveStreamId(id));
     const state = fold(OBJECTIVE_STREAM, events);
     // Missing and foreign alike: another ente's objective is not disclosed.
@@ -55,35 +54,35 @@ export class ObjectivesController {
   @Post('draft')
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the definition of a draft or returned objective' })
-  updateDraft(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: DefinitionCommandDto) {
+  updateDraft(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: DefinitionCommandDto) {
     return this.run(c, id, dto, { type: 'UpdateDraft', definition: definitionOf(dto.definition) });
   }
 
   @Post('propose')
   @HttpCode(200)
   @ApiOperation({ summary: 'Propose the objective for the plan' })
-  propose(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  propose(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'Propose' });
   }
 
   @Post('return')
   @HttpCode(200)
   @ApiOperation({ summary: 'Return a proposed objective for changes (reason required): segretario' })
-  returnForChanges(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  returnForChanges(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'ReturnForChanges', reason: dto.reason });
   }
 
   @Post('approve')
   @HttpCode(200)
   @ApiOperation({ summary: "Record the Giunta's approval of this objective alone (act required): segretario" })
-  approve(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: GiuntaActCommandDto) {
+  approve(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: GiuntaActCommandDto) {
     return this.run(c, id, dto, { type: 'ApproveByGiunta', act: dto.act });
   }
 
   @Post('phase-progress')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the progress of a phase' })
-  phaseProgress(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: PhaseProgressDto) {
+  phaseProgress(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: PhaseProgressDto) {
     const { phaseId, progressPercent, actualStart, actualEnd, note } = dto;
     return this.run(c, id, dto, { type: 'RecordPhaseProgress', phaseId, progressPercent, actualStart, actualEnd, note });
   }
@@ -91,7 +90,7 @@ export class ObjectivesController {
   @Post('indicator-values')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the value an indicator reached at a date' })
-  indicatorValue(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: IndicatorValueDto) {
+  indicatorValue(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: IndicatorValueDto) {
     const { indicatorId, value, asOf, note } = dto;
     return this.run(c, id, dto, { type: 'RecordIndicatorValue', indicatorId, value, asOf, note });
   }
@@ -99,7 +98,7 @@ export class ObjectivesController {
   @Post('monitoring-reports')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit the monitoring report as of a date (e.g. 31/07)' })
-  submitMonitoring(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: MonitoringReportDto) {
+  submitMonitoring(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: MonitoringReportDto) {
     const { asOf, phases, indicators, problems, correctiveActions } = dto;
     return this.run(c, id, dto, {
       type: 'SubmitMonitoringReport',
@@ -114,56 +113,56 @@ export class ObjectivesController {
   @Post('monitoring-reports/validate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Validate a submitted monitoring report: segretario, not the submitter' })
-  validateMonitoring(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: AsOfDto) {
+  validateMonitoring(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: AsOfDto) {
     return this.run(c, id, dto, { type: 'ValidateMonitoringReport', asOf: dto.asOf });
   }
 
   @Post('monitoring-reports/return')
   @HttpCode(200)
   @ApiOperation({ summary: 'Return a submitted monitoring report (reason required): segretario' })
-  returnMonitoring(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: AsOfDto) {
+  returnMonitoring(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: AsOfDto) {
     return this.run(c, id, dto, { type: 'ReturnMonitoringReport', asOf: dto.asOf, reason: dto.reason });
   }
 
   @Post('reprogramming')
   @HttpCode(200)
   @ApiOperation({ summary: 'Propose a reprogramming: the new definition and its motivation (reason)' })
-  proposeReprogramming(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: DefinitionCommandDto) {
+  proposeReprogramming(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: DefinitionCommandDto) {
     return this.run(c, id, dto, { type: 'ProposeReprogramming', definition: definitionOf(dto.definition), motivation: dto.reason });
   }
 
   @Post('reprogramming/approve')
   @HttpCode(200)
   @ApiOperation({ summary: "Record the Giunta's act that makes the pending reprogramming effective: segretario" })
-  approveReprogramming(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: GiuntaActCommandDto) {
+  approveReprogramming(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: GiuntaActCommandDto) {
     return this.run(c, id, dto, { type: 'ApproveReprogramming', act: dto.act });
   }
 
   @Post('reprogramming/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject the pending reprogramming (reason required): segretario' })
-  rejectReprogramming(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  rejectReprogramming(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'RejectReprogramming', reason: dto.reason });
   }
 
   @Post('reassign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move the objective to another responsible unit from a date: segretario' })
-  reassign(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: ReassignDto) {
+  reassign(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: ReassignDto) {
     return this.run(c, id, dto, { type: 'ReassignResponsible', toUnitId: dto.toUnitId, effectiveOn: dto.effectiveOn });
   }
 
   @Post('cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the objective (reason; a Giunta act once approved): segretario' })
-  cancel(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: GiuntaActCommandDto) {
+  cancel(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: GiuntaActCommandDto) {
     return this.run(c, id, dto, { type: 'Cancel', reason: dto.reason, act: dto.act });
   }
 
   @Post('year-end-report')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit the year-end report (rendicontazione)' })
-  submitYearEnd(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: YearEndReportDto) {
+  submitYearEnd(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: YearEndReportDto) {
     return this.run(c, id, dto, {
       type: 'SubmitYearEndReport',
       phases: plainJson(dto.phases),
@@ -176,49 +175,49 @@ export class ObjectivesController {
   @Post('year-end-report/validate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Validate the year-end report: segretario, not the submitter' })
-  validateYearEnd(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  validateYearEnd(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'ValidateYearEndReport' });
   }
 
   @Post('year-end-report/return')
   @HttpCode(200)
   @ApiOperation({ summary: 'Return the year-end report (reason required): segretario' })
-  returnYearEnd(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  returnYearEnd(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'ReturnYearEndReport', reason: dto.reason });
   }
 
   @Post('evaluation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Evaluate the degree of achievement (motivation in reason): nucleo' })
-  evaluate(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: EvaluationDto) {
+  evaluate(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: EvaluationDto) {
     return this.run(c, id, dto, { type: 'Evaluate', achievementPercent: dto.achievementPercent, motivation: dto.reason });
   }
 
   @Post('evaluation/share')
   @HttpCode(200)
   @ApiOperation({ summary: 'Share the evaluation with the dirigente: nucleo' })
-  shareEvaluation(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  shareEvaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'ShareEvaluation' });
   }
 
   @Post('evaluation/contest')
   @HttpCode(200)
   @ApiOperation({ summary: 'Contest a shared evaluation (reason required): the dirigente of the unit' })
-  contestEvaluation(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  contestEvaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'ContestEvaluation', reason: dto.reason });
   }
 
   @Post('evaluation/confirm')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm or revise a contested evaluation (motivation in reason): nucleo' })
-  confirmEvaluation(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: EvaluationDto) {
+  confirmEvaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: EvaluationDto) {
     return this.run(c, id, dto, { type: 'ConfirmEvaluation', achievementPercent: dto.achievementPercent, motivation: dto.reason });
   }
 
   @Post('close')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close the objective once its evaluation is final: segretario' })
-  close(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Body() dto: CommandOptionsDto) {
+  close(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, id, dto, { type: 'Close' });
   }
 

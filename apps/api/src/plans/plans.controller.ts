@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { PLAN_ID } from '../validation/uuid-param';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveState, type PlanCommand, type PlanState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
-import { validationProblem } from '../problem-details/problem';
 import { CommandOptionsDto, GiuntaActCommandDto } from '../event-sourcing/command-options.dto';
 import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
 import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
@@ -15,8 +15,6 @@ import { commandResult, definitionOf } from '../objectives/objectives.controller
 import { evaluationHiddenFrom } from '../objectives/objective.views';
 import { CloseCampaignDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
 import { RunPlanCommand } from './plan.commands';
-
-const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'planId', rule: 'isUuid', message: 'planId must be a UUID' }]) });
 
 @ApiTags('plans')
 @ApiBearerAuth()
@@ -37,7 +35,7 @@ export class PlansController {
 
   @Get(':planId')
   @ApiOperation({ summary: 'The plan with each objective’s code, title, unit and status' })
-  async read(@Context() c: RequestContext, @Param('planId', ID) planId: string) {
+  async read(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string) {
     const { state, revision } = await this.streams.loadExisting(PLAN_STREAM, planStreamId(planId), c.actor.ente, planId);
     const objectives = await Promise.all(
       state.objectives.map(async ({ objectiveId, code }) => {
@@ -62,7 +60,7 @@ export class PlansController {
 
   @Post(':planId/objectives')
   @ApiOperation({ summary: 'Draft an objective in the plan: segretario, or the dirigente of its unit' })
-  async draft(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: DraftObjectiveDto) {
+  async draft(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: DraftObjectiveDto) {
     const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(
       new DraftObjective(planId, dto.code?.trim(), definitionOf(dto.definition), commandRequest(c, dto)),
     );
@@ -72,34 +70,34 @@ export class PlansController {
   @Post(':planId/submit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Submit the plan to the Giunta: segretario' })
-  submit(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: CommandOptionsDto) {
+  submit(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, planId, dto, { type: 'SubmitPlan' });
   }
 
   @Post(':planId/approve')
   @HttpCode(200)
   @ApiOperation({ summary: "Record the Giunta's approval of the plan; it approves every proposed objective with the same act: segretario" })
-  approve(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: GiuntaActCommandDto) {
+  approve(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: GiuntaActCommandDto) {
     return this.run(c, planId, dto, { type: 'ApprovePlan', act: dto.act });
   }
 
   @Post(':planId/monitoring-campaigns')
   @ApiOperation({ summary: 'Open a monitoring campaign as of a date (31/07 by custom): segretario' })
-  openCampaign(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: MonitoringCampaignDto) {
+  openCampaign(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: MonitoringCampaignDto) {
     return this.run(c, planId, dto, { type: 'OpenMonitoringCampaign', asOf: dto.asOf, dueOn: dto.dueOn ?? dto.asOf });
   }
 
   @Post(':planId/monitoring-campaigns/close')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a monitoring campaign: segretario' })
-  closeCampaign(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: CloseCampaignDto) {
+  closeCampaign(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CloseCampaignDto) {
     return this.run(c, planId, dto, { type: 'CloseMonitoringCampaign', asOf: dto.asOf });
   }
 
   @Post(':planId/close')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close the plan after the NdV validation: segretario' })
-  close(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Body() dto: CommandOptionsDto) {
+  close(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, planId, dto, { type: 'ClosePlan', reason: dto.reason });
   }
 

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { OBJECTIVE_ID } from '../validation/uuid-param';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { definitionChanges, objectiveAchievement, scoreOnScale, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
@@ -13,7 +14,6 @@ import { ReadYourWritesInterceptor } from './read-your-writes';
 import { scoringSystemOf } from './scoring-system-of';
 import { eventsUpTo, thenAndNow, type PointInTime } from './time-travel';
 
-const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'objectiveId', rule: 'isUuid', message: 'objectiveId must be a UUID' }]) });
 const REPROGRAMMING_EVENTS = ['ReprogrammingProposed', 'ReprogrammingApprovedByGiunta', 'ReprogrammingRejected', 'ResponsibleReassigned'];
 const EVALUATION_EVENTS = ['ObjectiveEvaluated', 'EvaluationShared', 'EvaluationContested', 'EvaluationConfirmed'];
 
@@ -30,7 +30,7 @@ export class ObjectiveQueriesController {
 
   @Get('timeline')
   @ApiOperation({ summary: 'Audit timeline: each event as who, role, when (business and recorded), what (old → new), why, act' })
-  async timeline(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Query() query: TimelineQueryDto) {
+  async timeline(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Query() query: TimelineQueryDto) {
     const record = await this.existing(c, id);
     const rows = await this.queries.timeline(c.actor.ente, id, query.fromRevision ?? 0, query.limit ?? 1000);
     const hidden = evaluationHiddenFrom(c.actor, record.state);
@@ -39,7 +39,7 @@ export class ObjectiveQueriesController {
 
   @Get('versions')
   @ApiOperation({ summary: 'As first approved vs as it stands, field by field (old → new), with the act and reason of each change' })
-  async versions(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Query() _query: ReadQueryDto) {
+  async versions(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Query() _query: ReadQueryDto) {
     const { state, revision } = await this.existing(c, id);
     const rows = await this.queries.timeline(c.actor.ente, id, 0, 100_000, REPROGRAMMING_EVENTS);
     const changes = [];
@@ -87,7 +87,7 @@ export class ObjectiveQueriesController {
 
   @Get('evaluation')
   @ApiOperation({ summary: "The NdV's evaluation screen: the computed proposal under the ente's SMVP beside the NdV's decision and motivation" })
-  async evaluation(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Query() _query: ReadQueryDto) {
+  async evaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Query() _query: ReadQueryDto) {
     const { state } = await this.existing(c, id);
     const system = scoringSystemOf(await this.directory.load(c.actor.ente));
     const proposal = objectiveAchievement(state, system);
@@ -117,7 +117,7 @@ export class ObjectiveQueriesController {
 
   @Get('as-of')
   @ApiOperation({ summary: 'Time travel: the objective as it stood at the end of a business date, or right after a revision' })
-  async asOf(@Context() c: RequestContext, @Param('objectiveId', ID) id: string, @Query() query: AsOfQueryDto) {
+  async asOf(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Query() query: AsOfQueryDto) {
     const point = pointOf(query);
     const events = await this.store.readStream(objectiveStreamId(id));
     const { then: state, revision, now } = thenAndNow(OBJECTIVE_STREAM, events, eventsUpTo(events, point));

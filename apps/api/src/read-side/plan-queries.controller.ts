@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { PLAN_ID } from '../validation/uuid-param';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { personAchievement, scoreOnScale, unitAchievement, type Person } from '@piao/lifecycle';
 import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
@@ -14,7 +15,6 @@ import { ReadYourWritesInterceptor } from './read-your-writes';
 import { achievementOnBasis, scoringSystemOf } from './scoring-system-of';
 import { eventsUpTo, thenAndNow } from './time-travel';
 
-const ID = new ParseUUIDPipe({ exceptionFactory: () => validationProblem([{ field: 'planId', rule: 'isUuid', message: 'planId must be a UUID' }]) });
 /** Streams folded at once when a whole plan travels in time. */
 const TIME_TRAVEL_CONCURRENCY = 16;
 
@@ -31,7 +31,7 @@ export class PlanQueriesController {
 
   @Get('objectives')
   @ApiOperation({ summary: 'Objectives of the plan: filter by unit, person, status, tag, overdue, Italian full text; cursor pagination' })
-  async list(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() query: ListObjectivesQueryDto) {
+  async list(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() query: ListObjectivesQueryDto) {
     await this.existingPlan(c, planId);
     const page = await this.queries.listObjectives(
       c.actor.ente,
@@ -54,7 +54,7 @@ export class PlanQueriesController {
 
   @Get('dashboard')
   @ApiOperation({ summary: 'Objectives by status and unit, weighted progress per unit, and at each monitoring date what is behind plan and by how much' })
-  async dashboard(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() _query: ReadQueryDto) {
+  async dashboard(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() _query: ReadQueryDto) {
     const plan = await this.existingPlan(c, planId);
     const rows = await this.queries.dashboardRows(c.actor.ente, planId, seesUnsharedEvaluations(c.actor));
     const organisation = await this.directory.load(c.actor.ente);
@@ -104,7 +104,7 @@ export class PlanQueriesController {
 
   @Get('scores')
   @ApiOperation({ summary: "Achievement and score of every objective, unit and person under the ente's SMVP (persons by % participation)" })
-  async scores(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() _query: ReadQueryDto) {
+  async scores(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() _query: ReadQueryDto) {
     await this.existingPlan(c, planId);
     const system = scoringSystemOf(await this.directory.load(c.actor.ente));
     const rows = await this.queries.scoreRows(c.actor.ente, planId);
@@ -143,7 +143,7 @@ export class PlanQueriesController {
 
   @Get('as-of')
   @ApiOperation({ summary: 'Time travel: the plan and its objectives as they stood at the end of a business date, or right after a plan revision' })
-  async asOf(@Context() c: RequestContext, @Param('planId', ID) planId: string, @Query() query: AsOfQueryDto) {
+  async asOf(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() query: AsOfQueryDto) {
     const point = pointOf(query);
     const planEvents = await this.store.readStream(planStreamId(planId));
     const { then: plan, revision, now: current } = thenAndNow(PLAN_STREAM, planEvents, eventsUpTo(planEvents, point));

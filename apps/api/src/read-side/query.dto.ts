@@ -8,6 +8,7 @@ import { IsCalendarDate } from '../validation/validators';
 const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
 
 export const POSITION_PATTERN = /^\d+\/\d+$/;
+export const POSITION_MESSAGE = 'after must be a position as returned by a command, such as 748/12';
 
 /** Every read-model query may wait for a command's position: read-your-writes. */
 export class ReadQueryDto {
@@ -16,7 +17,7 @@ export class ReadQueryDto {
     example: '748/12',
   })
   @IsOptional()
-  @Matches(POSITION_PATTERN, { message: 'after must be a position as returned by a command, such as 748/12' })
+  @Matches(POSITION_PATTERN, { message: POSITION_MESSAGE })
   after?: string;
 }
 

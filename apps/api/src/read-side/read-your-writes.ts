@@ -5,7 +5,7 @@ import { type LogPosition, type SqlClient } from '@piao/event-store';
 import { hasReached, ProjectionRunner, READ_MODEL_SQL } from '@piao/read-models';
 import { AppConfig } from '../config/app-config';
 import { ProblemException, validationProblem } from '../problem-details/problem';
-import { POSITION_PATTERN } from './query.dto';
+import { POSITION_MESSAGE, POSITION_PATTERN } from './query.dto';
 
 /**
  * Read-your-writes: a query carrying `after=<position>` (from a command's response) waits until the read models
@@ -24,7 +24,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     const after = context.switchToHttp().getRequest<Request>().query.after;
     if (after === undefined) return next.handle();
     if (typeof after !== 'string' || !POSITION_PATTERN.test(after)) {
-      throw validationProblem([{ field: 'after', rule: 'matches', message: 'after must be a position as returned by a command, such as 748/12' }]);
+      throw validationProblem([{ field: 'after', rule: 'matches', message: POSITION_MESSAGE }]);
     }
     const [commit, prepare] = after.split('/').map((n) => BigInt(n));
     return from(this.waitFor({ commit, prepare })).pipe(switchMap(() => next.handle()));
