@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { openStorage, type EventMetadata, type Storage, type StorageConfig } from '@piao/event-store';
+import { type EventMetadata } from '@piao/event-store';
+import { openStorage, type Storage, type StorageConfig } from '@piao/storage';
 import { createTestDatabase } from '../test/support/postgres';
 import { fmt, machine, runFor } from './measure';
 

@@ -7,7 +7,8 @@
  * Usage: npm run bench:read [-- totalEvents]   (default 1,000,000)
  */
 import { randomUUID } from 'node:crypto';
-import { LOG_START, openStorage } from '@piao/event-store';
+import { LOG_START } from '@piao/event-store';
+import { openStorage } from '@piao/storage';
 import { ProjectionRunner } from '@piao/read-models';
 import { createApp } from '../apps/api/src/bootstrap';
 import { loadConfig } from '../apps/api/src/config/app-config';

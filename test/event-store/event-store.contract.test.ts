@@ -7,9 +7,9 @@ import {
   WrongExpectedRevision,
   type EventMetadata,
   type NewEvent,
-  type Storage,
   type StoredEvent,
 } from '@piao/event-store';
+import { type Storage } from '@piao/storage';
 import { readLog } from '../support/read-log';
 import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
 

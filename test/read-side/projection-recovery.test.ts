@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openSqlDatabase, openStorage, type SqlClient, type Storage } from '@piao/event-store';
+import { type SqlClient } from '@piao/event-store';
+import { openSqlDatabase, openStorage, type Storage } from '@piao/storage';
 import { ProjectionRunner, readModelChecksums } from '@piao/read-models';
 import { createTestDatabase, POSTGRES_ADMIN_URL } from '../support/postgres';
 import { writeSyntheticEnte } from '../support/synthetic-enti';

@@ -1,7 +1,8 @@
 import { type INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { type Role } from '@piao/lifecycle';
-import { EVENT_STORE, formatPosition, type EventStore, type StorageConfig } from '@piao/event-store';
+import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
+import { type StorageConfig } from '@piao/storage';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';

@@ -1,4 +1,4 @@
-import { openStorage, type Storage, type StorageConfig } from '@piao/event-store';
+import { openStorage, type Storage, type StorageConfig } from '@piao/storage';
 import { createTestDatabase } from './postgres';
 
 export interface StorageUnderTest {

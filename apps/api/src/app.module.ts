@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { EventStoreModule, openSqlDatabase, STORAGE, type Storage } from '@piao/event-store';
+import { EventStoreModule, openSqlDatabase, STORAGE, type Storage } from '@piao/storage';
 import { ReadModelsModule } from '@piao/read-models';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { openSqlDatabase, openStorage } from '@piao/event-store';
+import { openSqlDatabase, openStorage } from '@piao/storage';
 import { ProjectionRunner } from '@piao/read-models';
 import { loadConfigOrExit } from './config/app-config';
 

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
-import { type SqlDatabaseConfig, type StorageConfig } from '@piao/event-store';
+import { type SqlDatabaseConfig, type StorageConfig } from '@piao/storage';
 
 /**
  * Every setting, read from the environment once at boot. The defaults run the whole system on one machine with

@@ -25,7 +25,7 @@ import {
   type LogPosition,
   type NewEvent,
   type StoredEvent,
-} from '../event-store.port';
+} from '@piao/event-store';
 
 /** Streams the adapter keeps for itself (checkpoints, idempotency); they are not part of the domain's log. */
 export const INTERNAL_PREFIX = 'piao-internal-';

@@ -1,5 +1,5 @@
-import { type IdempotencyStore, type Reservation, type StoredResponse } from '../idempotency.port';
-import { type SqlClient } from './sql-client';
+import { type IdempotencyStore, type Reservation, type StoredResponse } from '@piao/event-store';
+import { type SqlClient } from '@piao/event-store';
 
 export class SqlIdempotencyStore implements IdempotencyStore {
   constructor(private readonly sql: SqlClient) {}

@@ -7,9 +7,9 @@ import {
   type LogPosition,
   type NewEvent,
   type StoredEvent,
-} from '../event-store.port';
+} from '@piao/event-store';
 import { SCHEMA, SCHEMA_LOCK_ID } from './schema';
-import { type SqlClient } from './sql-client';
+import { type SqlClient } from '@piao/event-store';
 
 interface EventRow {
   commit_position: string;

@@ -1,16 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolConfig } from 'pg';
+import { type SqlClient, type SqlQuery } from '@piao/event-store';
 
-export interface SqlQuery {
-  /** `name` makes it a prepared statement, parsed and planned once per connection: for the hot paths. */
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<Row[]>;
-}
-
-/** The few SQL operations the adapters need, over node-postgres or PGlite: one SQL dialect, two engines. */
-export interface SqlClient extends SqlQuery {
-  transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+/** The SqlClient port over node-postgres or PGlite: one SQL dialect, two engines. */
 
 export class PostgresClient implements SqlClient {
   private readonly pool: Pool;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BACKWARDS, END, jsonEvent, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
-import { type IdempotencyStore, type Reservation, type StoredResponse } from '../idempotency.port';
+import { type IdempotencyStore, type Reservation, type StoredResponse } from '@piao/event-store';
 import { INTERNAL_PREFIX } from './eventstoredb-event-store';
 
 type Entry =

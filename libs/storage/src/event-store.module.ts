@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from './event-store.port';
-import { IDEMPOTENCY_STORE } from './idempotency.port';
+import { EVENT_STORE, type EventStore } from '@piao/event-store';
+import { IDEMPOTENCY_STORE } from '@piao/event-store';
 import { openStorage, type Storage, type StorageConfig } from './storage';
 
 /** The opened storage as a whole, for modules that keep their own tables beside the events. */

@@ -1,8 +1,9 @@
-import { type EventStore } from './event-store.port';
-import { type IdempotencyStore } from './idempotency.port';
+import { type EventStore } from '@piao/event-store';
+import { type IdempotencyStore } from '@piao/event-store';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { EventStoreDbIdempotencyStore } from './eventstoredb/eventstoredb-idempotency-store';
-import { PgliteClient, PostgresClient, type SqlClient } from './sql/sql-client';
+import { type SqlClient } from '@piao/event-store';
+import { PgliteClient, PostgresClient } from './sql/sql-client';
 import { SqlEventStore } from './sql/sql-event-store';
 import { SqlIdempotencyStore } from './sql/sql-idempotency-store';
 
