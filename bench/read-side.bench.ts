@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { LOG_START } from '@piao/event-store';
 import { openStorage } from '@piao/storage';
-import { ProjectionRunner } from '@piao/read-models';
+import { READ_MODELS, ReadModelsProjection } from '@piao/read-models';
+import { ProcessorRunner, SystemClock } from '@piao/application';
 import { createApp } from '../apps/api/src/bootstrap';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
@@ -51,23 +52,27 @@ async function main(): Promise<void> {
     const rawRate = read / ((performance.now() - t0) / 1000);
 
     // Replay into the read models, sampling memory every ~100,000 events.
-    await ProjectionRunner.migrate(sql);
-    await ProjectionRunner.reset(sql);
+    await ReadModelsProjection.migrate(sql);
+    await sql.query(`TRUNCATE rm_objectives, rm_timeline, rm_plans`);
+    await storage.processors.reset(READ_MODELS);
     const memory: { events: number; rss: number; heap: number }[] = [];
     let applied = 0;
     let nextSample = 0;
-    const runner = new ProjectionRunner(storage.events, sql, {
-      onBatch: (_, batch) => {
-        applied += batch.length;
-        if (applied >= nextSample) {
-          const usage = process.memoryUsage();
-          memory.push({ events: applied, rss: mb(usage.rss), heap: mb(usage.heapUsed) });
-          nextSample += 100_000;
-        }
-      },
-    });
+    const projection = new ReadModelsProjection();
+    const project = projection.handle.bind(projection);
+    projection.handle = async (batch, tx) => {
+      await project(batch, tx);
+      applied += batch.length;
+      if (applied >= nextSample) {
+        const usage = process.memoryUsage();
+        memory.push({ events: applied, rss: mb(usage.rss), heap: mb(usage.heapUsed) });
+        nextSample += 100_000;
+      }
+    };
+    const runner = new ProcessorRunner(projection, storage.events, storage.processors, new SystemClock(), { holder: 'bench', leaseMs: 60_000 });
     t0 = performance.now();
     await runner.catchUp();
+    await runner.stop();
     const replayRate = applied / ((performance.now() - t0) / 1000);
 
     // Queries over HTTP, on an API that only reads (the bench process projected everything already).
@@ -77,7 +82,6 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       JWT_SECRET: SECRET,
       LOG_LEVEL: 'silent',
-      RUN_PROJECTIONS: 'false',
       RUN_PROCESSORS: 'false',
     });
     const app = await createApp(config);

@@ -57,7 +57,7 @@ const QUERIES: Record<string, string> = {
   'GET /objectives/{objectiveId}/as-of': '?revision=0',
 };
 /** Routes without authentication, and free of any ente's data. */
-const PUBLIC = ['/health', '/metrics'];
+const PUBLIC = ['/health', '/health/live', '/health/ready', '/metrics'];
 
 const key = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
 const fill = (path: string, e: Ente, route?: Route) =>

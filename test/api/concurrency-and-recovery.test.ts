@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventMetadata, type StoredEvent } from '@piao/event-store';
-import { PlanProcessor } from '../../apps/api/src/plans/plan-processor';
+import { PLAN_PROCESSOR, ProcessorsHost } from '@piao/application';
 import { allEvents, startApi, type Api, type Person } from '../support/api-harness';
 import { definition, seedEnte, type Ente } from '../support/scenario';
 
@@ -160,9 +160,9 @@ describe('the plan processor finishes from the log what a crashed process left h
       first.length - 1,
     );
 
-    const processor = api.app.get(PlanProcessor);
-    await Promise.all([processor.follower.catchUp(), processor.follower.catchUp()]);
-    await processor.follower.catchUp();
+    const processor = api.app.get(ProcessorsHost).runner(PLAN_PROCESSOR);
+    await Promise.all([processor.catchUp(), processor.catchUp()]);
+    await processor.catchUp();
 
     for (const id of ids) {
       const approvals = (await api.store.readStream(`objective-${id}`)).filter((ev: StoredEvent) => ev.type === 'ObjectiveApprovedByGiunta');
@@ -194,7 +194,7 @@ describe('the plan processor finishes from the log what a crashed process left h
     );
     // ...and the other objective is proposed afterwards.
     await e.as.dirigente.post(`/objectives/${late}/propose`);
-    await api.app.get(PlanProcessor).follower.catchUp();
+    await api.app.get(ProcessorsHost).runner(PLAN_PROCESSOR).catchUp();
     const statuses = (await e.as.segretario.get(`/plans/${plan.planId}`)).body.objectives.map((o: { code: string; status: string }) => [o.code, o.status]);
     expect(statuses).toEqual([
       ['EARLY', 'approved'],
@@ -218,9 +218,9 @@ describe('the plan processor finishes from the log what a crashed process left h
       'no-stream',
     );
     expect((await e.as.segretario.get(`/plans/${e.planId}`)).body.objectives.map((o: { code: string }) => o.code)).not.toContain('ORPHAN');
-    const processor = api.app.get(PlanProcessor);
-    await processor.follower.catchUp();
-    await processor.follower.catchUp();
+    const processor = api.app.get(ProcessorsHost).runner(PLAN_PROCESSOR);
+    await processor.catchUp();
+    await processor.catchUp();
     const plan = (await e.as.segretario.get(`/plans/${e.planId}`)).body;
     expect(plan.objectives.filter((o: { code: string }) => o.code === 'ORPHAN')).toEqual([expect.objectContaining({ objectiveId, status: 'draft' })]);
   });

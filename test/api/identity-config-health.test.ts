@@ -105,16 +105,18 @@ describe('/health', () => {
     const api = await startApi('postgres');
     const database = new URL(api.app.get(AppConfig).DATABASE_URL!).pathname.slice(1);
     try {
-      expect((await api.anonymous().get('/health')).body).toEqual({
-        status: 'ok',
-        eventStore: 'postgres',
-        readModels: { lagEvents: expect.any(Number), position: expect.any(String), projecting: true },
-      });
+      const up = (await api.anonymous().get('/health/ready')).body;
+      expect(up).toMatchObject({ status: 'ok', details: { eventStore: { status: 'up', kind: 'postgres' }, processors: { status: 'up' } } });
+      expect(up.details.processors['read-models']).toMatchObject({ state: 'active', lagEvents: expect.any(Number), lagSeconds: expect.any(Number) });
       await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
       await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [database]);
       const down = await api.anonymous().get('/health');
       expect(down.status).toBe(503);
       expect(down.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(down.headers['retry-after']).toBeDefined();
+      expect(down.body.detail).toMatch(/eventStore: unreachable/);
+      // Liveness checks nothing but the process.
+      expect((await api.anonymous().get('/health/live')).status).toBe(200);
       await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
       expect((await api.anonymous().get('/health')).status).toBe(200);
     } finally {

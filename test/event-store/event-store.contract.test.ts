@@ -4,6 +4,7 @@ import {
   comparePositions,
   LOG_START,
   LogFollower,
+  CommandAlreadyRecorded,
   WrongExpectedRevision,
   type EventMetadata,
   type NewEvent,
@@ -156,18 +157,69 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     }
   });
 
-  it('idempotency: reserves a key once, replays the stored response, refuses the key for another request', async () => {
+  it('command records: stored with the events in one append, found again, and never for an append that failed', async () => {
+    const scope = { ente: 'c1', subject: 'seg' };
     const key = randomUUID();
-    expect(await storage.idempotency.reserve('c1:seg', key, 'h1', 30_000)).toEqual({ outcome: 'reserved' });
-    expect(await storage.idempotency.reserve('c1:seg', key, 'h1', 30_000)).toEqual({ outcome: 'in-progress' });
-    await storage.idempotency.complete('c1:seg', key, { status: 201, body: { ok: true } });
-    expect(await storage.idempotency.reserve('c1:seg', key, 'h1', 30_000)).toEqual({ outcome: 'completed', response: { status: 201, body: { ok: true } } });
-    expect(await storage.idempotency.reserve('c1:seg', key, 'h2', 30_000)).toEqual({ outcome: 'key-reused' });
-    expect(await storage.idempotency.reserve('c2:other', key, 'h2', 30_000)).toEqual({ outcome: 'reserved' });
-    const abandoned = randomUUID();
-    await storage.idempotency.reserve('c1:seg', abandoned, 'h1', 30_000);
-    await storage.idempotency.release('c1:seg', abandoned);
-    expect(await storage.idempotency.reserve('c1:seg', abandoned, 'h1', 30_000)).toEqual({ outcome: 'reserved' });
+    const command = { scope, key, requestHash: 'h1', answer: { status: 201, body: { ok: true, position: null } }, recordedAt: new Date() };
+    const stream = `cmd-${randomUUID()}`;
+    const appended = await storage.events.append(stream, [event('A')], 'no-stream', { command });
+    expect(await storage.commands.find(scope, key)).toMatchObject({
+      requestHash: 'h1',
+      answer: { status: 201, body: { ok: true } },
+      position: appended.position,
+    });
+    // The same key again: nothing is appended, the first record comes back.
+    const again = await storage.events.append(stream, [event('B')], 0, { command: { ...command, requestHash: 'h2' } }).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(CommandAlreadyRecorded);
+    expect((again as CommandAlreadyRecorded).recorded.requestHash).toBe('h1');
+    expect(await storage.events.readStream(stream)).toHaveLength(1);
+    // A refused append records nothing.
+    const refusedKey = randomUUID();
+    await expect(storage.events.append(stream, [event('C')], 5, { command: { ...command, key: refusedKey } })).rejects.toBeInstanceOf(WrongExpectedRevision);
+    expect(await storage.commands.find(scope, refusedKey)).toBeUndefined();
+  });
+
+  it('command records: the scope is ente and subject apart, never one string', async () => {
+    const key = randomUUID();
+    const answer = { status: 200, body: {} };
+    await storage.commands.record({ scope: { ente: 'x:seg', subject: '1' }, key, requestHash: 'h1', answer, recordedAt: new Date() });
+    expect(await storage.commands.find({ ente: 'x', subject: 'seg:1' }, key)).toBeUndefined();
+    const other = await storage.commands.record({ scope: { ente: 'x', subject: 'seg:1' }, key, requestHash: 'h2', answer, recordedAt: new Date() });
+    expect(other.requestHash).toBe('h2');
+    // Recording a key twice keeps the first answer.
+    const kept = await storage.commands.record({ scope: { ente: 'x', subject: 'seg:1' }, key, requestHash: 'h3', answer, recordedAt: new Date() });
+    expect(kept.requestHash).toBe('h2');
+  });
+
+  it('command records: purged after their retention', async () => {
+    const scope = { ente: 'c-purge', subject: 's' };
+    const old = randomUUID();
+    const recent = randomUUID();
+    await storage.commands.record({ scope, key: old, requestHash: 'h', answer: { status: 200, body: {} }, recordedAt: new Date('2026-01-01T00:00:00Z') });
+    await storage.commands.record({ scope, key: recent, requestHash: 'h', answer: { status: 200, body: {} }, recordedAt: new Date('2026-03-01T00:00:00Z') });
+    expect(await storage.commands.purge(new Date('2026-02-01T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+    expect(await storage.commands.find(scope, old)).toBeUndefined();
+    expect(await storage.commands.find(scope, recent)).toBeDefined();
+  });
+
+  it('appends to several streams together, or to none of them when one expectation fails', async () => {
+    const a = `multi-a-${randomUUID()}`;
+    const b = `multi-b-${randomUUID()}`;
+    await storage.events.append(b, [event('B0')], 'no-stream');
+    const results = await storage.events.appendToStreams([
+      { streamId: a, events: [event('A0'), event('A1')], expected: 'no-stream' },
+      { streamId: b, events: [event('B1')], expected: 0 },
+    ]);
+    expect(results.map((r) => r.revision)).toEqual([1, 1]);
+    const failure = await storage.events
+      .appendToStreams([
+        { streamId: a, events: [event('A2')], expected: 1 },
+        { streamId: b, events: [event('B2')], expected: 0 },
+      ])
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WrongExpectedRevision);
+    expect((failure as WrongExpectedRevision).streamId).toBe(b);
+    if (storage.kind !== 'eventstoredb') expect((await storage.events.readStream(a)).map((e) => e.type)).toEqual(['A0', 'A1']);
   });
 });
 

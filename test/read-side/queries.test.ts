@@ -140,12 +140,13 @@ describe('read-model queries (PostgreSQL)', () => {
 
   it('reports the projection lag on /health and in Prometheus text on /metrics', async () => {
     await a.as.nucleo.get(await fresh(`/plans/${a.planId}/objectives`)).expect(200);
-    const health = (await api.anonymous().get('/health')).body;
-    expect(health.readModels).toMatchObject({ lagEvents: 0, projecting: true });
+    const health = (await api.anonymous().get('/health/ready')).body;
+    expect(health.details.processors['read-models']).toMatchObject({ lagEvents: 0, lagSeconds: 0, state: 'active', parked: 0 });
     const metrics = await api.anonymous().get('/metrics');
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
-    expect(metrics.text).toMatch(/^piao_projection_lag_events 0$/m);
-    expect(metrics.text).toMatch(/^piao_projection_applied_events \d+$/m);
+    expect(metrics.text).toMatch(/^piao_processor_lag_events\{processor="read-models"\} 0$/m);
+    expect(metrics.text).toMatch(/^piao_processor_lag_seconds\{processor="plan-processor"\} 0$/m);
+    expect(metrics.text).toMatch(/^piao_processor_parked_events\{processor="read-models"\} 0$/m);
     expect(metrics.text).not.toContain('comune-a');
   });
 });

@@ -24,6 +24,6 @@ export async function storageUnderTest(kind: StorageConfig['kind']): Promise<Sto
     const config: StorageConfig = { kind };
     return { name: kind, config, open: () => openStorage(config), dispose: async () => undefined };
   }
-  const config: StorageConfig = { kind, connectionString: process.env.EVENTSTORE_CONNECTION_STRING! };
+  const config: StorageConfig = { kind, connectionString: process.env.EVENTSTORE_CONNECTION_STRING!, database: { kind: 'pglite' } };
   return { name: kind, config, open: () => openStorage(config), dispose: async () => undefined };
 }

@@ -1,51 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { EventStoreModule, openSqlDatabase, STORAGE, type Storage } from '@piao/storage';
-import { ReadModelsModule } from '@piao/read-models';
+import { type Clock } from '@piao/application';
+import { ProcessingModule } from './processing.module';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { AppConfig } from './config/app-config';
-import { StreamCommands } from './event-sourcing/stream-commands';
 import { HealthController } from './health/health.controller';
+import { ProcessorsController } from './admin/processors.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { ObjectiveQueriesController } from './read-side/objective-queries.controller';
 import { PeopleQueriesController } from './read-side/people-queries.controller';
 import { PlanQueriesController } from './read-side/plan-queries.controller';
-import { ProjectionLagProbe } from './read-side/projection-lag';
 import { ReadYourWritesInterceptor } from './read-side/read-your-writes';
-import { DraftObjectiveHandler, RunObjectiveCommandHandler } from './objectives/objective.commands';
 import { ObjectivesController } from './objectives/objectives.controller';
 import { OrganisationController } from './organisation/organisation.controller';
-import { OrganisationDirectory, RunOrganisationCommandHandler } from './organisation/organisation.commands';
-import { PlanApproval } from './plans/plan-approval';
-import { RunPlanCommandHandler } from './plans/plan.commands';
-import { PlanMembership } from './plans/plan-membership';
-import { PlanProcessor } from './plans/plan-processor';
 import { PlansController } from './plans/plans.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { createValidationPipe } from './validation/validation-pipe';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CqrsModule.forRoot(),
-        EventStoreModule.forRootAsync({ useFactory: () => config.storage() }),
-        ReadModelsModule.forRootAsync({
-          useFactory: async (storage: Storage) => ({
-            sql: storage.sql ?? (await openSqlDatabase(config.readModelDatabase())),
-            runProjections: config.RUN_PROJECTIONS === 'true',
-            ownsDatabase: storage.sql === undefined,
-          }),
-          inject: [STORAGE],
-        }),
+        ProcessingModule.forRoot(config, { runProcessors: config.RUN_PROCESSORS === 'true', clock }),
+        TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
@@ -69,6 +54,7 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        ProcessorsController,
         MetricsController,
         OrganisationController,
         PlansController,
@@ -78,19 +64,8 @@ export class AppModule {
         PeopleQueriesController,
       ],
       providers: [
-        { provide: AppConfig, useValue: config },
         TokenVerifier,
-        ProjectionLagProbe,
         ReadYourWritesInterceptor,
-        StreamCommands,
-        OrganisationDirectory,
-        PlanMembership,
-        PlanApproval,
-        PlanProcessor,
-        RunOrganisationCommandHandler,
-        RunPlanCommandHandler,
-        RunObjectiveCommandHandler,
-        DraftObjectiveHandler,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { DataFolderLocked } from '@piao/storage';
 import { loadConfigOrExit } from './config/app-config';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   if (cluster.isPrimary && config.API_WORKERS > 1) {
-    // Workers share the port. The log-driven processors and projections are idempotent, but one copy of them is enough.
-    for (let i = 0; i < config.API_WORKERS; i++) {
-      const first = i === 0;
-      cluster.fork({ RUN_PROCESSORS: first ? config.RUN_PROCESSORS : 'false', RUN_PROJECTIONS: first ? config.RUN_PROJECTIONS : 'false' });
-    }
+    // Workers share the port. Each runs the processors too (unless RUN_PROCESSORS=false): their leases let one
+    // worker be active and keep the others as standbys that take over if it dies.
+    for (let i = 0; i < config.API_WORKERS; i++) cluster.fork();
     cluster.on('exit', (worker, code, signal) => {
       console.error(`API worker ${worker.process.pid} exited (${signal ?? code}); stopping`);
       process.exit(1);
@@ -24,8 +24,20 @@ async function main(): Promise<void> {
     }
     return;
   }
+  Logger.overrideLogger(new StartupLogger());
   const app = await createApp(config);
   await app.listen(config.PORT);
+}
+
+/** Nest's logger until the application's own takes over: a data folder held by another process is told by its message alone. */
+class StartupLogger extends ConsoleLogger {
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (message instanceof DataFolderLocked) {
+      process.stderr.write(`${message.message}\n`);
+      process.exit(1);
+    }
+    super.error(message, ...rest);
+  }
 }
 
 void main();

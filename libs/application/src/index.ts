@@ -1,1 +1,24 @@
 export { CLOCK, ManualClock, SystemClock, type Clock } from './clock/clock.port';
+export { actorOf, requestFollowing, type CommandRequest, type IdempotentRequest } from './commands/command-request';
+export { CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './commands/command-errors';
+export { StreamCommands, CommandUnit, type CommandOutcome, type Decided, type DomainEvent, type ScopedStream } from './commands/stream-commands';
+export {
+  fold,
+  OBJECTIVE_STREAM,
+  PLAN_STREAM,
+  organisationStream,
+  objectiveStreamId,
+  organisationStreamId,
+  planStreamId,
+  type StreamType,
+} from './commands/stream-types';
+export { DraftObjective, RunObjectiveCommand, objectiveIdFor } from './objectives/objective.commands';
+export { RunPlanCommand } from './plans/plan.commands';
+export { PlanProcessor, PLAN_PROCESSOR } from './plans/plan-processor';
+export { OrganisationDirectory, RunOrganisationCommand } from './organisation/organisation.commands';
+export { ApplicationModule } from './application.module';
+export { CommandRecordsRetention } from './idempotency/command-records-retention';
+export { ProcessorsHost, type ProcessorLag } from './processors/processors-host';
+export { ProcessorRunner, type ProcessorRunnerOptions, type RunnerState } from './processors/processor-runner';
+export { type Processor } from './processors/processor';
+export { PROCESSING, type ProcessingOptions } from './processors/processing-options';

@@ -1,26 +1,12 @@
+import { type CommandRecord } from './idempotency.port';
+import { type LogPosition } from './log-position';
+
+export * from './log-position';
+
 /**
  * The event-store port: the only way the application touches its system of record.
  * Adapters: PostgreSQL and PGlite (same SQL), EventStoreDB/KurrentDB.
  */
-
-/** A point in the global log. Ordered by `commit`, then `prepare`; opaque outside the adapters. */
-export interface LogPosition {
-  commit: bigint;
-  prepare: bigint;
-}
-
-/** Before the first event of the log. */
-export const LOG_START: LogPosition = Object.freeze({ commit: -1n, prepare: -1n });
-
-export function comparePositions(a: LogPosition, b: LogPosition): number {
-  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
-  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
-  return 0;
-}
-
-export function formatPosition(p: LogPosition): string {
-  return `${p.commit}/${p.prepare}`;
-}
 
 /**
  * What must be true of the stream for an append to go through. A number is the revision (0-based index)
@@ -75,9 +61,52 @@ export class WrongExpectedRevision extends Error {
   }
 }
 
+/** The events to append to one stream, and what must be true of it. */
+export interface StreamWrite {
+  streamId: string;
+  events: readonly NewEvent[];
+  expected: ExpectedRevision;
+}
+
+export interface AppendOptions {
+  /** The command's Idempotency-Key record: stored with the events, in the same transaction, or not at all. */
+  command?: CommandRecord;
+}
+
+/**
+ * The store could not be reached, or the connection was lost while a write was in flight: whether it happened is
+ * unknown. The client may retry (with its Idempotency-Key, a retry is safe); the API answers 503 with Retry-After.
+ */
+export class StoreUnavailable extends Error {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}
+
+/**
+ * An event id is already in the log. Commands sent with an Idempotency-Key get event ids derived from the key,
+ * so this means the same command was recorded before (and its record is gone, or is kept elsewhere).
+ */
+export class DuplicateEventId extends Error {
+  constructor(readonly streamId: string | undefined) {
+    super(`an event with the same id is already stored${streamId ? ` in ${streamId}` : ''}`);
+    this.name = 'DuplicateEventId';
+  }
+}
+
 export interface EventStore {
-  /** Appends atomically: all the events or none. Throws WrongExpectedRevision. */
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Appends atomically: all the events or none. Throws WrongExpectedRevision, CommandAlreadyRecorded. */
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each at its expected revision. PostgreSQL and PGlite write them in one transaction
+   * (all or none); EventStoreDB cannot, and writes them in order, one stream at a time (see docs/architecture.md).
+   * Returns one result per write, in order.
+   */
+  appendToStreams(writes: readonly StreamWrite[], options?: AppendOptions): Promise<AppendResult[]>;
   /** The stream's events in order from `fromRevision` (0 by default); empty when the stream does not exist. */
   readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
   /**

@@ -34,11 +34,12 @@ interface PlanRow {
 }
 
 /**
- * Projects a batch of the log into rm_objectives, rm_timeline and rm_plans with a handful of statements,
+ * Projects a batch of the log into rm_objectives, rm_timeline and rm_plans (or a rebuild's tables, with their
+ * suffix) with a handful of statements,
  * whatever the batch's size: the rows it touches are read at once, evolved in memory, and written back in bulk.
  * An event at or below a row's stored revision is skipped, so applying a batch twice changes nothing.
  */
-export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[]): Promise<void> {
+export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[], suffix = ''): Promise<void> {
   const objectiveIds = new Set<string>();
   const planIds = new Set<string>();
   for (const e of events) {
@@ -47,10 +48,10 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[])
   }
   if (objectiveIds.size === 0 && planIds.size === 0) return;
 
-  const objectives = await loadObjectives(tx, `objective_id = ANY($1::uuid[])`, [[...objectiveIds]]);
+  const objectives = await loadObjectives(tx, suffix, `objective_id = ANY($1::uuid[])`, [[...objectiveIds]]);
   for (const row of objectives.values()) planIds.add(row.state.planId);
   for (const e of events) if (e.type === 'ObjectiveDrafted') planIds.add((e.data as { planId: string }).planId);
-  const plans = await loadPlans(tx, [...planIds]);
+  const plans = await loadPlans(tx, suffix, [...planIds]);
 
   const dirty = new Set<string>();
   const dirtyPlans = new Set<string>();
@@ -79,7 +80,7 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[])
 
   // A new campaign is a new deadline for every objective of the plan, including those this batch did not touch.
   for (const planId of campaignsChanged) {
-    const others = await loadObjectives(tx, `plan_id = $1 AND NOT (objective_id = ANY($2::uuid[]))`, [planId, [...objectives.keys()]]);
+    const others = await loadObjectives(tx, suffix, `plan_id = $1 AND NOT (objective_id = ANY($2::uuid[]))`, [planId, [...objectives.keys()]]);
     for (const [id, row] of others) {
       objectives.set(id, row);
       dirty.add(id);
@@ -88,7 +89,7 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[])
 
   if (timeline.length > 0) {
     await tx.query(
-      `INSERT INTO rm_timeline (objective_id, revision, ente, event_id, type, actor, occurred_at, recorded_at, reason, act, changes, data, position)
+      `INSERT INTO rm_timeline${suffix} (objective_id, revision, ente, event_id, type, actor, occurred_at, recorded_at, reason, act, changes, data, position)
        SELECT r.objective_id, r.revision, r.ente, r.event_id, r.type, r.actor, r.occurred_at, r.recorded_at, r.reason, r.act, r.changes, r.data, r.position
          FROM jsonb_to_recordset($1::jsonb) AS r(objective_id uuid, revision integer, ente text, event_id uuid, type text, actor jsonb,
               occurred_at text, recorded_at text, reason text, act jsonb, changes jsonb, data jsonb, position text)
@@ -99,7 +100,7 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[])
   if (dirty.size > 0) {
     const rows = [...dirty].map((id) => objectiveRow(id, objectives.get(id)!, plans.get(objectives.get(id)!.state.planId)?.state));
     await tx.query(
-      `INSERT INTO rm_objectives (objective_id, ente, plan_id, code, title, status, public_status, responsible_unit_id, responsible_person,
+      `INSERT INTO rm_objectives${suffix} (objective_id, ente, plan_id, code, title, status, public_status, responsible_unit_id, responsible_person,
               contributing_unit_ids, person_ids, tags, first_unmet_due, phases_percent, indicators_percent, gaps, revision, state, extras, search)
        SELECT r.objective_id, r.ente, r.plan_id, r.code, r.title, r.status, r.public_status, r.responsible_unit_id, r.responsible_person,
               ARRAY(SELECT jsonb_array_elements_text(r.contributing_unit_ids)), ARRAY(SELECT jsonb_array_elements_text(r.person_ids)),
@@ -126,7 +127,7 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[])
       state: plans.get(id)!.state,
     }));
     await tx.query(
-      `INSERT INTO rm_plans (plan_id, ente, revision, state)
+      `INSERT INTO rm_plans${suffix} (plan_id, ente, revision, state)
        SELECT r.plan_id, r.ente, r.revision, r.state FROM jsonb_to_recordset($1::jsonb) AS r(plan_id text, ente text, revision integer, state jsonb)
        ON CONFLICT (plan_id) DO UPDATE SET revision = excluded.revision, state = excluded.state`,
       [JSON.stringify(rows)],
@@ -197,18 +198,18 @@ function timelineRow(objectiveId: string, event: StoredEvent, changes: unknown[]
   };
 }
 
-async function loadObjectives(tx: SqlQuery, where: string, params: unknown[]): Promise<Map<string, ObjectiveRow>> {
+async function loadObjectives(tx: SqlQuery, suffix: string, where: string, params: unknown[]): Promise<Map<string, ObjectiveRow>> {
   const rows = await tx.query<{ objective_id: string; state: ObjectiveState; extras: ObjectiveExtras; revision: number }>(
-    `SELECT objective_id::text AS objective_id, state, extras, revision FROM rm_objectives WHERE ${where}`,
+    `SELECT objective_id::text AS objective_id, state, extras, revision FROM rm_objectives${suffix} WHERE ${where}`,
     params,
   );
   return new Map(rows.map((r) => [r.objective_id, { state: r.state, extras: r.extras, revision: r.revision }]));
 }
 
-async function loadPlans(tx: SqlQuery, planIds: string[]): Promise<Map<string, PlanRow>> {
+async function loadPlans(tx: SqlQuery, suffix: string, planIds: string[]): Promise<Map<string, PlanRow>> {
   if (planIds.length === 0) return new Map();
   const rows = await tx.query<{ plan_id: string; state: PlanState; revision: number }>(
-    `SELECT plan_id, state, revision FROM rm_plans WHERE plan_id = ANY($1::text[])`,
+    `SELECT plan_id, state, revision FROM rm_plans${suffix} WHERE plan_id = ANY($1::text[])`,
     [planIds],
   );
   return new Map(rows.map((r) => [r.plan_id, { state: r.state, revision: r.revision }]));

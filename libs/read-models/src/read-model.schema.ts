@@ -2,64 +2,81 @@
  * The read models, in the same SQL for PostgreSQL and PGlite. Everything here is derived from the event log and
  * can be dropped and rebuilt; nothing in it depends on when it was projected, so a rebuild is identical to a
  * projection that ran live (the crash tests compare checksums of every table).
+ *
+ * The tables are created by `readModelTables(suffix)`: with no suffix the live tables, with one the tables a
+ * rebuild fills beside them before it takes their names (read-models.rebuild.ts). Every index and constraint is
+ * named, with the same suffix, so that the switch can give them the live names back.
  */
 export const READ_MODEL_LOCK_ID = 7_140_021_002;
 
 export const READ_MODEL_TABLES = ['rm_objectives', 'rm_timeline', 'rm_plans'] as const;
+export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
+
+/** Named indexes and constraints of each table (the primary keys included). */
+export const READ_MODEL_INDEXES: Record<ReadModelTable, { indexes: string[]; constraints: string[] }> = {
+  rm_objectives: { indexes: ['rm_objectives_plan', 'rm_objectives_search', 'rm_objectives_tags'], constraints: ['rm_objectives_pkey'] },
+  rm_timeline: { indexes: [], constraints: ['rm_timeline_pkey'] },
+  rm_plans: { indexes: [], constraints: ['rm_plans_pkey'] },
+};
+
+export function readModelTables(suffix = ''): string[] {
+  const t = (name: ReadModelTable) => `${name}${suffix}`;
+  const n = (name: string) => `${name}${suffix}`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t('rm_objectives')} (
+       objective_id          uuid NOT NULL,
+       ente                  text NOT NULL,
+       plan_id               text NOT NULL,
+       code                  text NOT NULL,
+       title                 text NOT NULL,
+       status                text NOT NULL,
+       public_status         text NOT NULL,
+       responsible_unit_id   text NOT NULL,
+       responsible_person    text,
+       contributing_unit_ids text[] NOT NULL,
+       person_ids            text[] NOT NULL,
+       tags                  text[] NOT NULL,
+       first_unmet_due       date,
+       phases_percent        numeric,
+       indicators_percent    numeric,
+       gaps                  jsonb NOT NULL,
+       revision              integer NOT NULL,
+       state                 jsonb NOT NULL,
+       extras                jsonb NOT NULL,
+       search                tsvector NOT NULL,
+       CONSTRAINT ${n('rm_objectives_pkey')} PRIMARY KEY (objective_id)
+     )`,
+    `CREATE INDEX IF NOT EXISTS ${n('rm_objectives_plan')} ON ${t('rm_objectives')} (ente, plan_id, code, objective_id)`,
+    `CREATE INDEX IF NOT EXISTS ${n('rm_objectives_search')} ON ${t('rm_objectives')} USING gin (search)`,
+    `CREATE INDEX IF NOT EXISTS ${n('rm_objectives_tags')} ON ${t('rm_objectives')} USING gin (tags)`,
+    `CREATE TABLE IF NOT EXISTS ${t('rm_timeline')} (
+       objective_id uuid NOT NULL,
+       revision     integer NOT NULL,
+       ente         text NOT NULL,
+       event_id     uuid NOT NULL,
+       type         text NOT NULL,
+       actor        jsonb NOT NULL,
+       occurred_at  text NOT NULL,
+       recorded_at  text NOT NULL,
+       reason       text,
+       act          jsonb,
+       changes      jsonb NOT NULL,
+       data         jsonb NOT NULL,
+       position     text NOT NULL,
+       CONSTRAINT ${n('rm_timeline_pkey')} PRIMARY KEY (objective_id, revision)
+     )`,
+    `CREATE TABLE IF NOT EXISTS ${t('rm_plans')} (
+       plan_id  text NOT NULL,
+       ente     text NOT NULL,
+       revision integer NOT NULL,
+       state    jsonb NOT NULL,
+       CONSTRAINT ${n('rm_plans_pkey')} PRIMARY KEY (plan_id)
+     )`,
+  ];
+}
 
 export const READ_MODEL_SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS rm_checkpoints (
-     name             text PRIMARY KEY,
-     commit_position  bigint NOT NULL,
-     prepare_position bigint NOT NULL,
-     events           bigint NOT NULL DEFAULT 0,
-     updated_at       timestamptz NOT NULL DEFAULT now()
-   )`,
-  `CREATE TABLE IF NOT EXISTS rm_objectives (
-     objective_id          uuid PRIMARY KEY,
-     ente                  text NOT NULL,
-     plan_id               text NOT NULL,
-     code                  text NOT NULL,
-     title                 text NOT NULL,
-     status                text NOT NULL,
-     public_status         text NOT NULL,
-     responsible_unit_id   text NOT NULL,
-     responsible_person    text,
-     contributing_unit_ids text[] NOT NULL,
-     person_ids            text[] NOT NULL,
-     tags                  text[] NOT NULL,
-     first_unmet_due       date,
-     phases_percent        numeric,
-     indicators_percent    numeric,
-     gaps                  jsonb NOT NULL,
-     revision              integer NOT NULL,
-     state                 jsonb NOT NULL,
-     extras                jsonb NOT NULL,
-     search                tsvector NOT NULL
-   )`,
-  `CREATE INDEX IF NOT EXISTS rm_objectives_plan ON rm_objectives (ente, plan_id, code, objective_id)`,
-  `CREATE INDEX IF NOT EXISTS rm_objectives_search ON rm_objectives USING gin (search)`,
-  `CREATE INDEX IF NOT EXISTS rm_objectives_tags ON rm_objectives USING gin (tags)`,
-  `CREATE TABLE IF NOT EXISTS rm_timeline (
-     objective_id uuid NOT NULL,
-     revision     integer NOT NULL,
-     ente         text NOT NULL,
-     event_id     uuid NOT NULL,
-     type         text NOT NULL,
-     actor        jsonb NOT NULL,
-     occurred_at  text NOT NULL,
-     recorded_at  text NOT NULL,
-     reason       text,
-     act          jsonb,
-     changes      jsonb NOT NULL,
-     data         jsonb NOT NULL,
-     position     text NOT NULL,
-     PRIMARY KEY (objective_id, revision)
-   )`,
-  `CREATE TABLE IF NOT EXISTS rm_plans (
-     plan_id  text PRIMARY KEY,
-     ente     text NOT NULL,
-     revision integer NOT NULL,
-     state    jsonb NOT NULL
-   )`,
+  // The checkpoint is the processor's (processor_checkpoints, kept by the application's processors).
+  `DROP TABLE IF EXISTS rm_checkpoints`,
+  ...readModelTables(),
 ];

@@ -1,28 +1,28 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type SqlClient } from '@piao/event-store';
-import { ProjectionRunner } from './projection-runner';
+import { Global, Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { ProcessorsHost } from '@piao/application';
+import { type SqlClient } from '@piao/event-store';
 import { ReadModelQueries } from './read-model-queries';
+import { ReadModelsProjection } from './read-models.processor';
 
 /** The SQL database holding the read models: the event store's own when it is SQL. */
 export const READ_MODEL_SQL = Symbol('ReadModelSql');
 
 export interface ReadModelsOptions {
   sql: SqlClient;
-  /** Whether this process projects the log; otherwise another process does, and this one only reads. */
-  runProjections: boolean;
-  /** Close the database on shutdown: only when it is not the event store's. */
-  ownsDatabase: boolean;
 }
 
 const OPTIONS = Symbol('ReadModelsOptions');
 
-/** Provides ReadModelQueries, READ_MODEL_SQL and the ProjectionRunner, started with the application when asked to. */
+/**
+ * Provides ReadModelQueries and READ_MODEL_SQL, and registers the projection with the processors of the application
+ * (which run it in the process that runs processors).
+ */
 @Global()
 @Module({})
-export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReadModelsModule implements OnModuleInit {
   constructor(
-    @Inject(OPTIONS) private readonly options: ReadModelsOptions,
-    private readonly runner: ProjectionRunner,
+    private readonly host: ProcessorsHost,
+    @Inject(ReadModelsProjection) private readonly projection: ReadModelsProjection,
   ) {}
 
   static forRootAsync(options: { useFactory: (...deps: never[]) => Promise<ReadModelsOptions>; inject?: (string | symbol)[] }): DynamicModule {
@@ -33,29 +33,20 @@ export class ReadModelsModule implements OnApplicationBootstrap, OnApplicationSh
           provide: OPTIONS,
           useFactory: async (...deps: never[]) => {
             const resolved = await options.useFactory(...deps);
-            await ProjectionRunner.migrate(resolved.sql);
+            await ReadModelsProjection.migrate(resolved.sql);
             return resolved;
           },
           inject: options.inject ?? [],
         },
         { provide: READ_MODEL_SQL, useFactory: (o: ReadModelsOptions) => o.sql, inject: [OPTIONS] },
         { provide: ReadModelQueries, useFactory: (o: ReadModelsOptions) => new ReadModelQueries(o.sql), inject: [OPTIONS] },
-        {
-          provide: ProjectionRunner,
-          useFactory: (events: EventStore, o: ReadModelsOptions) => new ProjectionRunner(events, o.sql),
-          inject: [EVENT_STORE, OPTIONS],
-        },
+        { provide: ReadModelsProjection, useValue: new ReadModelsProjection() },
       ],
-      exports: [READ_MODEL_SQL, ReadModelQueries, ProjectionRunner],
+      exports: [READ_MODEL_SQL, ReadModelQueries, ReadModelsProjection],
     };
   }
 
-  onApplicationBootstrap(): void {
-    if (this.options.runProjections) this.runner.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    if (this.options.ownsDatabase) await this.options.sql.close();
+  onModuleInit(): void {
+    this.host.register(this.projection);
   }
 }

@@ -1,22 +1,27 @@
-import { type EventStore } from '@piao/event-store';
-import { type IdempotencyStore } from '@piao/event-store';
+import { type CommandRecords, type EventStore, type ProcessorStore, type SqlClient } from '@piao/event-store';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
-import { EventStoreDbIdempotencyStore } from './eventstoredb/eventstoredb-idempotency-store';
-import { type SqlClient } from '@piao/event-store';
 import { PgliteClient, PostgresClient } from './sql/sql-client';
-import { SqlEventStore } from './sql/sql-event-store';
-import { SqlIdempotencyStore } from './sql/sql-idempotency-store';
+import { migrate, SqlEventStore } from './sql/sql-event-store';
+import { SqlCommandRecords } from './sql/sql-command-records';
+import { SqlProcessorStore } from './sql/sql-processor-store';
 
 export type StorageConfig =
-  { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'eventstoredb'; connectionString: string };
+  | { kind: 'pglite'; dataDir?: string }
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  /** `database` keeps what EventStoreDB does not: command records, processor checkpoints, read models. */
+  | { kind: 'eventstoredb'; connectionString: string; database: SqlDatabaseConfig };
 
 /** Everything the application keeps, behind its ports. */
 export interface Storage {
   kind: StorageConfig['kind'];
   events: EventStore;
-  idempotency: IdempotencyStore;
-  /** The SQL database under the events, when they live in one: read models share it, and its transactions. */
-  sql?: SqlClient;
+  commands: CommandRecords;
+  processors: ProcessorStore;
+  /**
+   * The SQL database beside the events: the events' own with PostgreSQL and PGlite, a separate one with
+   * EventStoreDB. Command records, processor checkpoints, leases, dead letters and read models live there.
+   */
+  sql: SqlClient;
 }
 
 export type SqlDatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: 'postgres'; url: string; poolSize?: number };
@@ -31,11 +36,19 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     case 'pglite':
     case 'postgres': {
       const sql = await openSqlDatabase(config);
-      return { kind: config.kind, events: await SqlEventStore.open(sql), idempotency: new SqlIdempotencyStore(sql), sql };
+      return { kind: config.kind, events: await SqlEventStore.open(sql), commands: new SqlCommandRecords(sql), processors: new SqlProcessorStore(sql), sql };
     }
     case 'eventstoredb': {
-      const events = EventStoreDbEventStore.connect(config.connectionString);
-      return { kind: config.kind, events, idempotency: new EventStoreDbIdempotencyStore(events.client) };
+      const sql = await openSqlDatabase(config.database);
+      await migrate(sql);
+      const commands = new SqlCommandRecords(sql);
+      return {
+        kind: config.kind,
+        events: EventStoreDbEventStore.connect(config.connectionString, commands),
+        commands,
+        processors: new SqlProcessorStore(sql),
+        sql,
+      };
     }
   }
 }

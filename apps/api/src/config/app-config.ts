@@ -63,13 +63,34 @@ export class AppConfig {
   @Max(64)
   API_WORKERS = 1;
 
-  /** Starts the log-driven processors (plan approval, plan membership) inside the API process. */
+  /**
+   * Runs the processors that follow the log (read models, plan processor) in this process; 'false' when the
+   * projector process runs them. Each processor holds a lease, so extra instances wait as standbys.
+   */
   @IsIn(['true', 'false'])
   RUN_PROCESSORS: 'true' | 'false' = 'true';
 
-  /** Projects the event log into the read models inside the API process; 'false' when a projector process does. */
-  @IsIn(['true', 'false'])
-  RUN_PROJECTIONS: 'true' | 'false' = 'true';
+  /** How long a processor's lease lasts unless renewed: another process takes over a dead holder's within it. */
+  @IsInt()
+  @Min(1_000)
+  @Max(300_000)
+  PROCESSOR_LEASE_MS = 10_000;
+
+  /** Readiness fails when a processor has events waiting and its checkpoint has not moved for this long. */
+  @IsInt()
+  @Min(1)
+  PROCESSOR_STUCK_SECONDS = 60;
+
+  /** Readiness fails when the oldest event a processor has not handled was recorded longer ago than this. */
+  @IsInt()
+  @Min(1)
+  PROCESSOR_MAX_LAG_SECONDS = 300;
+
+  /** How long the answers of commands sent with an Idempotency-Key are kept for replay. */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  IDEMPOTENCY_RETENTION_DAYS = 7;
 
   /** How long a query asked to wait for a command's position (`after`) may wait, at most, in milliseconds. */
   @IsInt()
@@ -92,7 +113,7 @@ export class AppConfig {
       case 'postgres':
         return { kind: 'postgres', url: this.DATABASE_URL!, poolSize: this.DATABASE_POOL_SIZE };
       case 'eventstoredb':
-        return { kind: 'eventstoredb', connectionString: this.EVENTSTORE_CONNECTION_STRING! };
+        return { kind: 'eventstoredb', connectionString: this.EVENTSTORE_CONNECTION_STRING!, database: this.readModelDatabase() };
       case 'pglite':
         return { kind: 'pglite', dataDir: this.PGLITE_DATA_DIR };
     }
@@ -102,7 +123,16 @@ export class AppConfig {
 /** The well-known secret that signs development tokens; refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'piao-cycle-development-secret-do-not-use-in-production';
 
-const NUMERIC = ['PORT', 'DATABASE_POOL_SIZE', 'API_WORKERS', 'READ_YOUR_WRITES_TIMEOUT_MS'];
+const NUMERIC = [
+  'PORT',
+  'DATABASE_POOL_SIZE',
+  'API_WORKERS',
+  'READ_YOUR_WRITES_TIMEOUT_MS',
+  'PROCESSOR_LEASE_MS',
+  'PROCESSOR_STUCK_SECONDS',
+  'PROCESSOR_MAX_LAG_SECONDS',
+  'IDEMPOTENCY_RETENTION_DAYS',
+];
 
 export class ConfigError extends Error {}
 

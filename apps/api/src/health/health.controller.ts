@@ -1,39 +1,95 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { Public } from '../auth/auth.guard';
 import { AppConfig } from '../config/app-config';
-import { ProjectionLagProbe } from '../read-side/projection-lag';
+import { ProblemException } from '../problem-details/problem';
 
+/**
+ * Liveness and readiness (through @nestjs/terminus). Live: the process answers. Ready: the event store answers, and
+ * no processor is stuck (events waiting while its checkpoint has not moved) or far behind the head of the log. A
+ * processor with parked events is reported (`warning`): it goes on with everything else, so the API stays ready.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly processors: ProcessorsHost,
     private readonly config: AppConfig,
-    private readonly lag: ProjectionLagProbe,
   ) {}
+
+  @Get('live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers (no dependency is checked)' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ summary: 'Readiness: the event store answers and every processor follows the log (503 with the reason otherwise)' })
+  ready() {
+    return this.check();
+  }
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness, event-store reachability and how far the read models lag behind the log' })
-  async check() {
+  @ApiOperation({ summary: 'The same as /health/ready' })
+  readiness() {
+    return this.check();
+  }
+
+  private async check() {
+    try {
+      return await this.health.check([() => this.eventStore(), () => this.processorsFollow()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as { error?: Record<string, { message?: string }> };
+      const reasons = Object.entries(result.error ?? {}).map(([key, value]) => `${key}: ${value.message ?? 'down'}`);
+      throw new ProblemException({
+        type: '/problems/not-ready',
+        title: 'Not ready',
+        status: 503,
+        detail: reasons.join('; ') || 'a dependency is down',
+        checks: result,
+      });
+    }
+  }
+
+  private async eventStore() {
+    const check = this.indicators.check('eventStore');
     try {
       await this.store.ping();
+      return check.up({ kind: this.config.EVENT_STORE });
     } catch (error) {
-      throw new ServiceUnavailableException(`event store (${this.config.EVENT_STORE}) unreachable: ${(error as Error).message}`);
+      return check.down({ kind: this.config.EVENT_STORE, message: `unreachable: ${(error as Error).message}` });
     }
-    let lag;
+  }
+
+  private async processorsFollow() {
+    const check = this.indicators.check('processors');
+    let lags: ProcessorLag[];
     try {
-      lag = await this.lag.measure();
+      lags = await this.processors.lag();
     } catch (error) {
-      throw new ServiceUnavailableException(`read models unreachable: ${(error as Error).message}`);
+      return check.down({ message: `checkpoints unreachable: ${(error as Error).message}` });
     }
-    // A lag is reported, not failed on: the API still answers commands and reads of the event store.
-    return {
-      status: 'ok',
-      eventStore: this.config.EVENT_STORE,
-      readModels: { lagEvents: lag.events, position: lag.position, projecting: this.config.RUN_PROJECTIONS === 'true' },
-    };
+    const { PROCESSOR_STUCK_SECONDS: stuckAfter, PROCESSOR_MAX_LAG_SECONDS: maxLag } = this.config;
+    const problems = lags.flatMap((lag) => {
+      if (lag.lagEvents > 0 && lag.secondsSinceMoved > stuckAfter)
+        return [`${lag.name} is stuck: ${lag.lagEvents} events waiting, no progress for ${Math.round(lag.secondsSinceMoved)} s`];
+      if (lag.lagSeconds > maxLag) return [`${lag.name} is ${Math.round(lag.lagSeconds)} s behind the log`];
+      return [];
+    });
+    const details: Record<string, unknown> = Object.fromEntries(lags.map((lag) => [lag.name, lag]));
+    if (problems.length > 0) return check.down({ message: problems.join('; '), ...details });
+    // Parked events are reported, not failed on: the processor goes on with every other stream.
+    const parked = lags.filter((lag) => lag.parked > 0);
+    return check.up(parked.length > 0 ? { warning: parked.map((l) => `${l.name}: ${l.parked} parked events`).join('; '), ...details } : details);
   }
 }

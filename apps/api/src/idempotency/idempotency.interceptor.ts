@@ -1,76 +1,93 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import canonicalize from 'canonicalize';
-import { type Request, type Response } from 'express';
+import { type Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
-import { type Actor } from '@piao/lifecycle';
-import { IDEMPOTENCY_STORE, type IdempotencyStore } from '@piao/event-store';
-import { PROBLEM_CONTENT_TYPE, ProblemException, toProblem, validationProblem } from '../problem-details/problem';
+import { CommandReplayed, CLOCK, IdempotencyKeyReused, type Clock } from '@piao/application';
+import { COMMAND_RECORDS, formatPosition, type CommandRecords, type RecordedCommand } from '@piao/event-store';
+import { type RequestWithContext } from '../commands/request-context';
+import { PROBLEM_CONTENT_TYPE, toProblem, validationProblem } from '../problem-details/problem';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-/** How long a reservation blocks retries of a request that is still running (or whose process died). */
-const LOCK_MS = 30_000;
 
 /**
- * Honours the Idempotency-Key header on every POST: the first response (success or client error) is kept and
- * replayed to retries of the same request, which then append nothing. The same key with another request is
- * refused. Keys are scoped to the ente and the person, so two clients cannot collide.
+ * Honours the Idempotency-Key header on every POST. The key, its scope (ente and person, kept apart) and the
+ * request's fingerprint travel with the command, whose record is written in the same transaction as its events:
+ * a retry, after any crash, timeout or cut connection, gets the first answer back with `Idempotency-Replayed: true`
+ * and appends nothing. A refusal (4xx) appended nothing and is recorded here, to be replayed the same way. A server
+ * failure records nothing: the command either committed with its record, or did not happen.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(@Inject(IDEMPOTENCY_STORE) private readonly store: IdempotencyStore) {}
+  constructor(
+    @Inject(COMMAND_RECORDS) private readonly records: CommandRecords,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const request = context.switchToHttp().getRequest<RequestWithContext>();
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.actor) return next.handle();
     if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
       throw validationProblem([{ field: 'Idempotency-Key', rule: 'format', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
     }
-    const scope = `${request.actor.ente}:${request.actor.id}`;
-    const hash = createHash('sha256')
+    const scope = { ente: request.actor.ente, subject: request.actor.id };
+    const requestHash = createHash('sha256')
       .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null) ?? ''}`)
       .digest('hex');
-    return from(this.store.reserve(scope, key, hash, LOCK_MS)).pipe(
-      mergeMap((reservation) => {
-        switch (reservation.outcome) {
-          case 'completed': {
-            const { status, body } = reservation.response;
-            response.status(status).setHeader('Idempotency-Replayed', 'true');
-            if (status >= 400) response.type(PROBLEM_CONTENT_TYPE);
-            return of(body);
-          }
-          case 'key-reused':
-            throw new ProblemException({
-              type: '/problems/idempotency-key-reused',
-              title: 'Idempotency-Key already used',
-              status: 422,
-              detail: 'This Idempotency-Key was used for a different request; use a new key for a new request',
-              rule: 'idempotency-key-reused',
-            });
-          case 'in-progress':
-            throw new ProblemException({
-              type: '/problems/request-in-progress',
-              title: 'Request in progress',
-              status: 409,
-              detail: 'A request with this Idempotency-Key is still being processed; retry later',
-            });
-          case 'reserved':
-            return next.handle().pipe(
-              mergeMap(async (body: unknown) => {
-                await this.store.complete(scope, key, { status: response.statusCode, body });
-                return body;
-              }),
-              catchError(async (error: unknown) => {
-                const problem = toProblem(error, request.originalUrl);
-                if (problem.status < 500) await this.store.complete(scope, key, { status: problem.status, body: problem });
-                else await this.store.release(scope, key);
-                throw error;
-              }),
-            );
-        }
+    const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    request.idempotency = { scope, key, requestHash, status };
+    return from(this.records.find(scope, key)).pipe(
+      mergeMap((recorded) => {
+        if (!recorded) return this.handle(next, request, response);
+        if (recorded.requestHash !== requestHash) throw new IdempotencyKeyReused();
+        return of(replay(response, recorded));
       }),
     );
   }
+
+  private handle(next: CallHandler, request: RequestWithContext, response: Response): Observable<unknown> {
+    const { scope, key, requestHash } = request.idempotency!;
+    return next.handle().pipe(
+      catchError((error: unknown) =>
+        from(
+          (async () => {
+            if (error instanceof CommandReplayed) return replay(response, error.recorded);
+            const problem = toProblem(error, request.originalUrl);
+            if (problem.status >= 400 && problem.status < 500 && !isAboutTheKey(problem.rule)) {
+              const recorded = await this.records.record({
+                scope,
+                key,
+                requestHash,
+                answer: { status: problem.status, body: problem },
+                recordedAt: this.clock.now(),
+              });
+              // A concurrent copy of this request got there first, and its answer stands.
+              if (recorded.requestHash === requestHash && recorded.answer.status !== problem.status) return replay(response, recorded);
+            }
+            throw error;
+          })(),
+        ),
+      ),
+      mergeMap(async (body) => body),
+    );
+  }
+}
+
+/** The recorded answer, as first given: its log position is kept apart by the store and put back here. */
+function replay(response: Response, recorded: RecordedCommand): unknown {
+  const { status, body } = recorded.answer;
+  response.status(status).setHeader('Idempotency-Replayed', 'true');
+  if (status >= 400) response.type(PROBLEM_CONTENT_TYPE);
+  if (recorded.position && body && typeof body === 'object' && 'position' in body) return { ...body, position: formatPosition(recorded.position) };
+  return body;
+}
+
+/** Answers about the key itself are not the command's answer, and are never recorded under it. */
+function isAboutTheKey(rule: string | undefined): boolean {
+  return rule === 'idempotency-key-reused' || rule === 'idempotency-key-expired';
 }

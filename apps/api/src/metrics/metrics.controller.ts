@@ -1,45 +1,43 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { Public } from '../auth/auth.guard';
-import { ProjectionLagProbe } from '../read-side/projection-lag';
 
 /**
- * Prometheus metrics: the projection's lag and progress, and the process's own (memory, event loop, GC).
- * Public like /health, and like it free of any ente's data.
+ * Prometheus metrics: each processor's lag (events and seconds behind the head), progress and parked events, and
+ * the process's own (memory, event loop, GC). Public like /health, and like it free of any ente's data.
  */
 @ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(probe: ProjectionLagProbe) {
+  constructor(processors: ProcessorsHost) {
     collectDefaultMetrics({ register: this.registry });
-    // Both gauges read one measurement per scrape.
-    let pending: Promise<{ events: number; applied: number }> | undefined;
-    const measure = () => (pending ??= probe.measure().finally(() => setTimeout(() => (pending = undefined), 0)));
-    new Gauge({
-      name: 'piao_projection_lag_events',
-      help: 'Events in the log not yet applied to the read models',
-      registers: [this.registry],
-      collect: async function () {
-        this.set((await measure()).events);
-      },
-    });
-    new Gauge({
-      name: 'piao_projection_applied_events',
-      help: 'Events applied to the read models since their last rebuild',
-      registers: [this.registry],
-      collect: async function () {
-        this.set((await measure()).applied);
-      },
-    });
+    // Every gauge of a scrape reads one measurement.
+    let pending: Promise<ProcessorLag[]> | undefined;
+    const measure = () => (pending ??= processors.lag().finally(() => setTimeout(() => (pending = undefined), 0)));
+    const gauge = (name: string, help: string, value: (lag: ProcessorLag) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['processor'],
+        registers: [this.registry],
+        collect: async function () {
+          for (const lag of await measure()) this.set({ processor: lag.name }, value(lag));
+        },
+      });
+    gauge('piao_processor_lag_events', 'Events of the log the processor has not handled yet', (l) => l.lagEvents);
+    gauge('piao_processor_lag_seconds', 'How long ago the oldest event the processor has not handled was recorded', (l) => l.lagSeconds);
+    gauge('piao_processor_parked_events', 'Events the processor parked in its dead letters, not yet replayed', (l) => l.parked);
+    gauge('piao_processor_active', '1 when this process holds the processor’s lease', (l) => (l.state === 'active' ? 1 : 0));
   }
 
   @Get()
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus text format: projection lag, process metrics' })
+  @ApiOperation({ summary: 'Prometheus text format: processor lag and parked events, process metrics' })
   metrics(): Promise<string> {
     return this.registry.metrics();
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CommandOptionsDto, GiuntaActCommandDto } from '../event-sourcing/command-options.dto';
+import { CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
 import { IsCalendarDate } from '../validation/validators';
 import { ObjectiveDefinitionDto } from './objective-definition.dto';
 

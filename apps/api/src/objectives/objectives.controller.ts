@@ -1,3 +1,4 @@
+import { StreamCommands, type CommandOutcome, fold, OBJECTIVE_STREAM, objectiveStreamId } from '@piao/application';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { OBJECTIVE_ID } from '../validation/uuid-param';
 import { CommandBus } from '@nestjs/cqrs';
@@ -5,9 +6,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
 import { notFound, validationProblem } from '../problem-details/problem';
-import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
-import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
-import { fold, OBJECTIVE_STREAM, objectiveStreamId } from '../event-sourcing/stream-types';
+import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import {
   AsOfDto,
   CommandOptionsDto,
@@ -21,7 +20,7 @@ import {
   YearEndReportDto,
 } from './objective-command.dto';
 import { plainJson, toDefinition, type ObjectiveDefinitionDto } from './objective-definition.dto';
-import { RunObjectiveCommand } from './objective.commands';
+import { RunObjectiveCommand } from '@piao/application';
 import { historyView, objectiveView } from './objective.views';
 
 @ApiTags('objectives')
@@ -221,9 +220,14 @@ export class ObjectivesController {
     return this.run(c, id, dto, { type: 'Close' });
   }
 
-  private async run(context: RequestContext, objectiveId: string, dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] }, command: ObjectiveCommand) {
-    const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(new RunObjectiveCommand(objectiveId, command, commandRequest(context, dto)));
-    return commandResult(outcome, context);
+  private async run(
+    context: RequestContext,
+    objectiveId: string,
+    dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] },
+    command: Exclude<ObjectiveCommand, { type: 'DraftObjective' }>,
+  ) {
+    const render = (outcome: CommandOutcome<ObjectiveState>) => commandResult(outcome, context);
+    return render(await this.commands.execute(new RunObjectiveCommand(objectiveId, command, commandRequest(context, dto, render))));
   }
 }
 

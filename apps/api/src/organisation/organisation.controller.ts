@@ -1,13 +1,13 @@
+import { type CommandOutcome } from '@piao/application';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
-import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
-import { type CommandOutcome } from '../event-sourcing/stream-commands';
+import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import { CreateUnitDto, EndHeadshipDto, HeadshipDto, RegisterPersonDto, ScoringSystemDto, slugOf } from './organisation.dto';
-import { OrganisationDirectory, RunOrganisationCommand } from './organisation.commands';
-import { type CommandOptionsDto } from '../event-sourcing/command-options.dto';
+import { OrganisationDirectory, RunOrganisationCommand } from '@piao/application';
+import { type CommandOptionsDto } from '../commands/command-options.dto';
 
 @ApiTags('organisation')
 @ApiBearerAuth()
@@ -63,12 +63,12 @@ export class OrganisationController {
   }
 
   private async run(context: RequestContext, dto: CommandOptionsDto, command: OrganisationCommand, ids: Record<string, string>) {
-    const outcome: CommandOutcome<OrganisationState> = await this.commands.execute(new RunOrganisationCommand(command, commandRequest(context, dto)));
-    return {
+    const render = (outcome: CommandOutcome<OrganisationState>) => ({
       ...ids,
       revision: outcome.revision,
-      position: outcome.position && formatPosition(outcome.position),
+      position: outcome.position ? formatPosition(outcome.position) : null,
       recorded: outcome.recorded.map((e) => e.type),
-    };
+    });
+    return render(await this.commands.execute(new RunOrganisationCommand(command, commandRequest(context, dto, render))));
   }
 }

@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SCORING_BASES, UNIT_KINDS, type UnitKind } from '@piao/lifecycle';
-import { CommandOptionsDto } from '../event-sourcing/command-options.dto';
+import { CommandOptionsDto } from '../commands/command-options.dto';
 import { IsCalendarDate } from '../validation/validators';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PLAN_KINDS, type PlanKind } from '@piao/lifecycle';
-import { CommandOptionsDto } from '../event-sourcing/command-options.dto';
+import { CommandOptionsDto } from '../commands/command-options.dto';
 import { IsCalendarDate } from '../validation/validators';
 
 export class OpenPlanDto extends CommandOptionsDto {

@@ -1,3 +1,4 @@
+import { StreamCommands, type CommandOutcome, OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, DraftObjective } from '@piao/application';
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { PLAN_ID } from '../validation/uuid-param';
@@ -5,16 +6,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveState, type PlanCommand, type PlanState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
-import { CommandOptionsDto, GiuntaActCommandDto } from '../event-sourcing/command-options.dto';
-import { Context, commandRequest, type RequestContext } from '../event-sourcing/request-context';
-import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
-import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../event-sourcing/stream-types';
+import { CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
+import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import { DraftObjectiveDto } from '../objectives/objective-command.dto';
-import { DraftObjective } from '../objectives/objective.commands';
 import { commandResult, definitionOf } from '../objectives/objectives.controller';
 import { evaluationHiddenFrom } from '../objectives/objective.views';
 import { CloseCampaignDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
-import { RunPlanCommand } from './plan.commands';
+import { RunPlanCommand } from '@piao/application';
 
 @ApiTags('plans')
 @ApiBearerAuth()
@@ -61,10 +59,11 @@ export class PlansController {
   @Post(':planId/objectives')
   @ApiOperation({ summary: 'Draft an objective in the plan: segretario, or the dirigente of its unit' })
   async draft(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: DraftObjectiveDto) {
+    const render = (outcome: CommandOutcome<ObjectiveState>) => commandResult(outcome, c);
     const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(
-      new DraftObjective(planId, dto.code?.trim(), definitionOf(dto.definition), commandRequest(c, dto)),
+      new DraftObjective(planId, dto.code?.trim(), definitionOf(dto.definition), commandRequest(c, dto, render)),
     );
-    return commandResult(outcome, c);
+    return render(outcome);
   }
 
   @Post(':planId/submit')
@@ -102,13 +101,13 @@ export class PlansController {
   }
 
   private async run(c: RequestContext, planId: string, dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] }, command: PlanCommand) {
-    const outcome: CommandOutcome<PlanState> = await this.commands.execute(new RunPlanCommand(planId, command, commandRequest(c, dto)));
-    return {
+    const render = (outcome: CommandOutcome<PlanState>) => ({
       ...planView(outcome.state),
       revision: outcome.revision,
       position: outcome.position ? formatPosition(outcome.position) : null,
       recorded: outcome.recorded.map((e) => e.type),
-    };
+    });
+    return render(await this.commands.execute(new RunPlanCommand(planId, command, commandRequest(c, dto, render))));
   }
 }
 

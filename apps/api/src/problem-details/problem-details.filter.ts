@@ -2,6 +2,8 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import { type Request, type Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
 
+const RETRY_AFTER_SECONDS = 2;
+
 /** Every error leaves the API as RFC 9457 problem details. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -14,6 +16,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(error, request.originalUrl ?? request.url);
     if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) return;
+    // Lost infrastructure, a read model behind: the client is told when to come back.
+    if (problem.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 }

@@ -1,6 +1,7 @@
 import { BadRequestException, HttpException, HttpStatus, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { NotPermitted, RuleViolation } from '@piao/lifecycle';
-import { WrongExpectedRevision } from '@piao/event-store';
+import { StoreUnavailable, WrongExpectedRevision } from '@piao/event-store';
+import { IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from '@piao/application';
 
 /** One bad field of a request: which field, which rule, in words. */
 export interface FieldError {
@@ -22,6 +23,8 @@ export interface Problem {
   rule?: string;
   /** 409: the stream's revision now, to reload and retry from. */
   currentRevision?: number | null;
+  /** 503 from readiness: the result of each check. */
+  checks?: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -52,6 +55,34 @@ export function notFound(what: string): ProblemException {
 export function toProblem(error: unknown, instance: string): Problem {
   const withInstance = (p: Omit<Problem, 'instance'>): Problem => ({ ...p, instance });
   if (error instanceof ProblemException) return withInstance(error.problem);
+  if (error instanceof StreamNotFound) return withInstance({ type: '/problems/not-found', title: 'Not found', status: 404, detail: error.message });
+  if (error instanceof IdempotencyKeyReused) {
+    return withInstance({
+      type: '/problems/idempotency-key-reused',
+      title: 'Idempotency-Key already used',
+      status: 422,
+      detail: error.message,
+      rule: 'idempotency-key-reused',
+    });
+  }
+  if (error instanceof IdempotencyKeyExpired) {
+    return withInstance({
+      type: '/problems/idempotency-key-expired',
+      title: 'Idempotency-Key expired',
+      status: 422,
+      detail: error.message,
+      rule: 'idempotency-key-expired',
+    });
+  }
+  if (error instanceof StoreUnavailable) {
+    return withInstance({
+      type: '/problems/store-unavailable',
+      title: 'The database is unavailable',
+      status: 503,
+      detail:
+        'The database could not be reached, or the connection was lost: retry shortly. With the same Idempotency-Key, a retry is answered once and never applied twice.',
+    });
+  }
   if (error instanceof RuleViolation) {
     return withInstance({ type: `/problems/lifecycle/${error.rule}`, title: 'Lifecycle rule broken', status: 422, detail: error.message, rule: error.rule });
   }

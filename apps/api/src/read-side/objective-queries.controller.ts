@@ -1,13 +1,12 @@
+import { OBJECTIVE_STREAM, objectiveStreamId, OrganisationDirectory } from '@piao/application';
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { OBJECTIVE_ID } from '../validation/uuid-param';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { definitionChanges, objectiveAchievement, scoreOnScale, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { ReadModelQueries, type TimelineRow } from '@piao/read-models';
-import { Context, type RequestContext } from '../event-sourcing/request-context';
-import { OBJECTIVE_STREAM, objectiveStreamId } from '../event-sourcing/stream-types';
+import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom, objectiveView } from '../objectives/objective.views';
-import { OrganisationDirectory } from '../organisation/organisation.commands';
 import { notFound, validationProblem } from '../problem-details/problem';
 import { AsOfQueryDto, ReadQueryDto, TimelineQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';

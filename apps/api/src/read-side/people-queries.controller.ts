@@ -1,10 +1,10 @@
+import { OrganisationDirectory } from '@piao/application';
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { objectiveDeadlines, romeDateOf, unitsHeadedBy, NotPermitted, type Actor, type ObjectiveState } from '@piao/lifecycle';
 import { ReadModelQueries } from '@piao/read-models';
-import { Context, type RequestContext } from '../event-sourcing/request-context';
+import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom } from '../objectives/objective.views';
-import { OrganisationDirectory } from '../organisation/organisation.commands';
 import { OnDateQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
 

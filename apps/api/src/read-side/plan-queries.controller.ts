@@ -1,13 +1,12 @@
+import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, OrganisationDirectory } from '@piao/application';
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { PLAN_ID } from '../validation/uuid-param';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { personAchievement, scoreOnScale, unitAchievement, type Person } from '@piao/lifecycle';
 import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
 import { ReadModelQueries, type ListCursor } from '@piao/read-models';
-import { Context, type RequestContext } from '../event-sourcing/request-context';
-import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../event-sourcing/stream-types';
+import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom, seesUnsharedEvaluations } from '../objectives/objective.views';
-import { OrganisationDirectory } from '../organisation/organisation.commands';
 import { notFound, validationProblem } from '../problem-details/problem';
 import { pointOf } from './objective-queries.controller';
 import { AsOfQueryDto, ListObjectivesQueryDto, ReadQueryDto } from './query.dto';

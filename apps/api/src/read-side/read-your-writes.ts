@@ -1,22 +1,23 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { type Request } from 'express';
 import { type Observable, from, switchMap } from 'rxjs';
-import { type LogPosition, type SqlClient } from '@piao/event-store';
-import { hasReached, ProjectionRunner, READ_MODEL_SQL } from '@piao/read-models';
+import { ProcessorsHost } from '@piao/application';
+import { PROCESSOR_STORE, type LogPosition, type ProcessorStore } from '@piao/event-store';
+import { hasReached, READ_MODELS } from '@piao/read-models';
 import { AppConfig } from '../config/app-config';
 import { ProblemException, validationProblem } from '../problem-details/problem';
 import { POSITION_MESSAGE, POSITION_PATTERN } from './query.dto';
 
 /**
  * Read-your-writes: a query carrying `after=<position>` (from a command's response) waits until the read models
- * have applied that position, polling the checkpoint in the database, so it works whichever process projects.
- * Past the configured bound the answer is a 503 with Retry-After, never a silently stale page.
+ * have applied that position, polling the processor's checkpoint in the database, so it works whichever process
+ * projects. Past the configured bound the answer is a 503 with Retry-After, never a silently stale page.
  */
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
-    @Inject(READ_MODEL_SQL) private readonly sql: SqlClient,
-    private readonly runner: ProjectionRunner,
+    @Inject(PROCESSOR_STORE) private readonly processors: ProcessorStore,
+    private readonly host: ProcessorsHost,
     private readonly config: AppConfig,
   ) {}
 
@@ -31,11 +32,11 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
   }
 
   async waitFor(position: LogPosition): Promise<void> {
-    const deadline = Date.now() + this.config.READ_YOUR_WRITES_TIMEOUT_MS;
+    const deadline = performance.now() + this.config.READ_YOUR_WRITES_TIMEOUT_MS;
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      if (hasReached((await ProjectionRunner.checkpoint(this.sql)).position, position)) return;
-      if (Date.now() >= deadline) break;
-      this.runner.poke();
+      if (hasReached((await this.processors.checkpoint(READ_MODELS)).position, position)) return;
+      if (performance.now() >= deadline) break;
+      this.host.poke();
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
     throw new ProblemException({

@@ -1,5 +1,5 @@
+import { fold, type StreamType } from '@piao/application';
 import { type StoredEvent } from '@piao/event-store';
-import { fold, type StreamType } from '../event-sourcing/stream-types';
 
 /** A point in a stream's past: the end of a business date, or right after a revision. */
 export type PointInTime = { date: string } | { revision: number };

@@ -9,7 +9,7 @@ export type ObjectiveCommand =
   | Command<'UpdateDraft', { definition: ObjectiveDefinition }>
   | Command<'Propose'>
   | Command<'ReturnForChanges', { reason?: string }>
-  | Command<'ApproveByGiunta', { act?: GiuntaAct; planApprovalEventId?: string }>
+  | Command<'ApproveByGiunta', { act?: GiuntaAct; planApprovalEventId?: string; definitionHash?: string }>
   | Command<'RecordPhaseProgress', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
   | Command<'RecordIndicatorValue', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
   | Command<

@@ -1,6 +1,8 @@
 import { type Role, type DecisionContext } from '../access/actor';
 import { actingRole, type Grant } from '../access/permissions';
 import { violated } from '../access/rule-violation';
+import { refuseMalformedCommand } from '../invariants/command-fields';
+import { OBJECTIVE_COMMAND_FIELDS } from './objective-command-fields';
 import { type ObjectiveCommand, type ObjectiveCommandType } from './objective-commands';
 import { definitionChanges } from './definition-changes';
 import { definitionWarnings, type ObjectiveDefinition } from './objective-definition';
@@ -44,6 +46,7 @@ export interface ObjectiveDecision {
  * the events to record, or a RuleViolation / NotPermitted naming the rule.
  */
 export function decideObjective(state: ObjectiveState | undefined, command: ObjectiveCommand, context: DecisionContext): ObjectiveDecision {
+  refuseMalformedCommand(command, OBJECTIVE_COMMAND_FIELDS); // before anything reads it: nothing malformed reaches the log
   const what = command.type;
   if (command.type === 'DraftObjective') {
     if (state) violated('objective-already-exists', `objective ${command.objectiveId} already exists`);
@@ -81,7 +84,11 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       const act = requireAct(command.act, context);
       return decided({
         type: 'ObjectiveApprovedByGiunta',
-        data: { act, ...(command.planApprovalEventId ? { planApprovalEventId: command.planApprovalEventId } : {}) },
+        data: {
+          act,
+          ...(command.planApprovalEventId ? { planApprovalEventId: command.planApprovalEventId } : {}),
+          ...(command.definitionHash ? { definitionHash: command.definitionHash } : {}),
+        },
       });
     }
     case 'RecordPhaseProgress': {

@@ -27,7 +27,8 @@ export type ObjectiveEvent =
   | Event<'ObjectiveDraftUpdated', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[] }>
   | Event<'ObjectiveProposed', Record<string, never>>
   | Event<'ObjectiveReturnedForChanges', { reason: string }>
-  | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string }>
+  /** With the plan's approval: that event's id, and the fingerprint of the text the Giunta approved. */
+  | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string; definitionHash?: string }>
   | Event<'PhaseProgressRecorded', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
   | Event<'IndicatorValueRecorded', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
   | Event<

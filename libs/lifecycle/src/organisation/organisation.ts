@@ -1,6 +1,7 @@
 import { type DecisionContext, type Role } from '../access/actor';
 import { actingRole } from '../access/permissions';
 import { violated } from '../access/rule-violation';
+import { refuseMalformedCommand, type CommandFields } from '../invariants/command-fields';
 import { type CalendarDate } from '../calendar/calendar-date';
 import { scoringSystemProblems, type ScoringSystem } from '../scoring/scoring-system';
 
@@ -41,6 +42,15 @@ export type OrganisationCommand =
   | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
   | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
   | Command<'AdoptScoringSystem', { system: ScoringSystem }>;
+
+/** What each field of an organisation command must be, checked before anything else reads the command. */
+const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
+  CreateUnit: { unitId: 'id', name: 'name', kind: UNIT_KINDS },
+  RegisterPerson: { personId: 'id', name: 'name', email: 'text?' },
+  AssignUnitHead: { unitId: 'id', personId: 'id', from: 'date', to: 'date?' },
+  EndUnitHeadship: { unitId: 'id', personId: 'id', from: 'date', to: 'date' },
+  AdoptScoringSystem: { system: 'scoring-system' },
+};
 
 export function evolveOrganisation(state: OrganisationState, event: OrganisationEvent): OrganisationState {
   switch (event.type) {
@@ -84,6 +94,7 @@ export function decideOrganisation(
   command: OrganisationCommand,
   context: DecisionContext,
 ): { events: OrganisationEvent[]; role: Role } {
+  refuseMalformedCommand(command, ORGANISATION_COMMAND_FIELDS);
   // The SMVP is the Segretario's to record as much as the administrator's: the Giunta adopts it by deliberation.
   const role = actingRole(command.type === 'AdoptScoringSystem' ? ['admin', 'segretario'] : ['admin'], context, undefined, command.type);
   switch (command.type) {

@@ -1,6 +1,7 @@
 import { type DecisionContext, type Role } from '../access/actor';
 import { actingRole, type Grant } from '../access/permissions';
 import { violated } from '../access/rule-violation';
+import { refuseMalformedCommand, type CommandFields } from '../invariants/command-fields';
 import { type CalendarDate } from '../calendar/calendar-date';
 import { type GiuntaAct } from '../objective/objective-events';
 
@@ -12,10 +13,17 @@ export type PlanEvent =
   | Event<'PlanOpened', { planId: string; ente: string; kind: PlanKind; title: string; fromYear: number; toYear: number }>
   | Event<'ObjectiveAttached', { objectiveId: string; code: string }>
   | Event<'PlanSubmitted', { objectiveCount: number }>
-  | Event<'PlanApprovedByGiunta', { act: GiuntaAct }>
+  /** `proposals`: each objective the act approved, with the fingerprint of the text it approved (absent on older events). */
+  | Event<'PlanApprovedByGiunta', { act: GiuntaAct; proposals?: ApprovedProposal[] }>
   | Event<'MonitoringCampaignOpened', { asOf: CalendarDate; dueOn: CalendarDate }>
   | Event<'MonitoringCampaignClosed', { asOf: CalendarDate }>
   | Event<'PlanClosed', { reason?: string }>;
+
+/** An objective proposed when the Giunta approved the plan, and the fingerprint of its proposed definition. */
+export interface ApprovedProposal {
+  objectiveId: string;
+  definitionHash: string;
+}
 
 export type PlanStatus = 'open' | 'submitted' | 'approved' | 'closed';
 
@@ -37,7 +45,7 @@ export type PlanCommand =
   | Command<'OpenPlan', { planId: string; ente: string; kind: PlanKind; title: string; fromYear: number; toYear: number }>
   | Command<'AttachObjective', { objectiveId: string; code: string }>
   | Command<'SubmitPlan'>
-  | Command<'ApprovePlan', { act?: GiuntaAct }>
+  | Command<'ApprovePlan', { act?: GiuntaAct; proposals?: ApprovedProposal[] }>
   | Command<'OpenMonitoringCampaign', { asOf: CalendarDate; dueOn: CalendarDate }>
   | Command<'CloseMonitoringCampaign', { asOf: CalendarDate }>
   | Command<'ClosePlan', { reason?: string }>;
@@ -51,6 +59,17 @@ export const PLAN_GRANTS: Record<PlanCommand['type'], readonly Grant[]> = {
   OpenMonitoringCampaign: ['segretario'],
   CloseMonitoringCampaign: ['segretario'],
   ClosePlan: ['segretario'],
+};
+
+/** What each field of a plan command must be, checked before anything else reads the command. */
+const PLAN_COMMAND_FIELDS: CommandFields<PlanCommand> = {
+  OpenPlan: { planId: 'id', ente: 'id', kind: PLAN_KINDS, title: 'name', fromYear: 'year', toYear: 'year' },
+  AttachObjective: { objectiveId: 'id', code: 'id' },
+  SubmitPlan: {},
+  ApprovePlan: { act: 'act?', proposals: { listOf: { objectiveId: 'id', definitionHash: 'id' }, optional: true } },
+  OpenMonitoringCampaign: { asOf: 'date', dueOn: 'date' },
+  CloseMonitoringCampaign: { asOf: 'date' },
+  ClosePlan: { reason: 'text?' },
 };
 
 export interface PlanDecision {
@@ -82,6 +101,7 @@ export function evolvePlan(state: PlanState | undefined, event: PlanEvent): Plan
  * objectives of a unit they head.
  */
 export function decidePlan(state: PlanState | undefined, command: PlanCommand, context: DecisionContext, unitOfObjective?: string): PlanDecision {
+  refuseMalformedCommand(command, PLAN_COMMAND_FIELDS);
   const role = actingRole(PLAN_GRANTS[command.type], context, unitOfObjective ? { responsibleUnitId: unitOfObjective } : undefined, command.type);
   const decided = (...events: PlanEvent[]): PlanDecision => ({ role, events });
   if (command.type === 'OpenPlan') {
@@ -106,7 +126,7 @@ export function decidePlan(state: PlanState | undefined, command: PlanCommand, c
       if (state.status !== 'submitted') violated('plan-not-submitted', `the Giunta approves a submitted plan (the plan is ${state.status})`);
       if (!command.act) violated('giunta-act-required', "only the Giunta's act approves a plan");
       if (command.act.date > context.today) violated('date-in-future', `the act is dated ${command.act.date}, after today`);
-      return decided({ type: 'PlanApprovedByGiunta', data: { act: command.act } });
+      return decided({ type: 'PlanApprovedByGiunta', data: command.proposals ? { act: command.act, proposals: command.proposals } : { act: command.act } });
     }
     case 'OpenMonitoringCampaign':
       if (state.status !== 'approved') violated('plan-not-approved', 'monitoring starts once the Giunta has approved the plan');

@@ -15,16 +15,20 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import {
+  CommandAlreadyRecorded,
   comparePositions,
   LOG_START,
   WrongExpectedRevision,
+  type AppendOptions,
   type AppendResult,
+  type CommandRecords,
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type LogPosition,
   type NewEvent,
   type StoredEvent,
+  type StreamWrite,
 } from '@piao/event-store';
 
 /** Streams the adapter keeps for itself (checkpoints, idempotency); they are not part of the domain's log. */
@@ -35,13 +39,40 @@ export const INTERNAL_PREFIX = 'piao-internal-';
  * there): the shared contract suite runs against it when EVENTSTORE_CONNECTION_STRING is set.
  */
 export class EventStoreDbEventStore implements EventStore {
-  constructor(readonly client: EventStoreDBClient) {}
+  constructor(
+    readonly client: EventStoreDBClient,
+    /** Command records live in the SQL database beside: EventStoreDB has no transaction spanning both. */
+    private readonly commands: CommandRecords,
+  ) {}
 
-  static connect(connectionString: string): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  static connect(connectionString: string, commands: CommandRecords): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), commands);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  /**
+   * Not atomic across streams: EventStoreDB has no transaction spanning two streams, so they are written in order.
+   * A process that dies in between leaves the later streams unwritten; the processors finish such work from the log.
+   */
+  async appendToStreams(writes: readonly StreamWrite[], options: AppendOptions = {}): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const [i, write] of writes.entries()) {
+      results.push(await this.append(write.streamId, write.events, write.expected, i === writes.length - 1 ? options : {}));
+    }
+    return results;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
+    if (options.command) {
+      const recorded = await this.commands.find(options.command.scope, options.command.key);
+      if (recorded) throw new CommandAlreadyRecorded(recorded);
+    }
+    const result = await this.appendEvents(streamId, events, expected);
+    // After the events: a crash in between leaves events without a record (see docs/architecture.md).
+    if (options.command) await this.commands.record(options.command, result.position);
+    return result;
+  }
+
+  private async appendEvents(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(
         streamId,

@@ -1,8 +1,28 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolConfig } from 'pg';
-import { type SqlClient, type SqlQuery } from '@piao/event-store';
+import { StoreUnavailable, type SqlClient, type SqlQuery } from '@piao/event-store';
+import { isOnDisk, lockDataFolder, type DataFolderLock } from './pglite-folder-lock';
 
 /** The SqlClient port over node-postgres or PGlite: one SQL dialect, two engines. */
+
+/**
+ * SQLSTATE classes and codes that mean the server went away or refused the connection, not that the statement was
+ * wrong: 08 (connection exception), 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now), 53300 (too
+ * many connections).
+ */
+const LOST_CODES = /^(08...|57P0[123]|53300)$/;
+const LOST_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const LOST_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable/i;
+
+/**
+ * A lost connection becomes StoreUnavailable: the statement in flight may or may not have committed, and the caller
+ * answers 503 with Retry-After rather than a 500. Anything else is rethrown as it is.
+ */
+function unavailableOr(error: unknown): unknown {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const lost = (typeof code === 'string' && (LOST_CODES.test(code) || LOST_ERRNOS.has(code))) || LOST_MESSAGES.test(message ?? '');
+  return lost ? new StoreUnavailable(`PostgreSQL unavailable: ${message ?? code}`, error) : error;
+}
 
 export class PostgresClient implements SqlClient {
   private readonly pool: Pool;
@@ -12,10 +32,16 @@ export class PostgresClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
   async query<Row>(text: string, params?: unknown[], name?: string): Promise<Row[]> {
-    return (await this.pool.query({ text, values: params, name })).rows as Row[];
+    try {
+      return (await this.pool.query({ text, values: params, name })).rows as Row[];
+    } catch (error) {
+      throw unavailableOr(error);
+    }
   }
   async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unavailableOr(error);
+    });
     // A connection cut while checked out surfaces as the failure of the query in flight; without a listener its
     // 'error' event would also crash the process.
     const ignore = () => undefined;
@@ -29,7 +55,7 @@ export class PostgresClient implements SqlClient {
     } catch (error) {
       failed = true;
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      throw unavailableOr(error);
     } finally {
       client.off('error', ignore);
       // After a failure the connection may be broken: discard it rather than hand it to the next caller.
@@ -42,10 +68,22 @@ export class PostgresClient implements SqlClient {
 }
 
 export class PgliteClient implements SqlClient {
-  private constructor(private readonly db: PGlite) {}
-  /** `dataDir` undefined keeps everything in memory (tests); otherwise the folder holds the database. */
+  private constructor(
+    private readonly db: PGlite,
+    private readonly lock?: DataFolderLock,
+  ) {}
+  /**
+   * `dataDir` undefined keeps everything in memory (tests); otherwise the folder holds the database, locked for this
+   * process until close() (DataFolderLocked if another process holds it, see pglite-folder-lock.ts).
+   */
   static async open(dataDir?: string): Promise<PgliteClient> {
-    return new PgliteClient(await PGlite.create(dataDir));
+    const lock = isOnDisk(dataDir) ? await lockDataFolder(dataDir) : undefined;
+    try {
+      return new PgliteClient(await PGlite.create(dataDir), lock);
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
   }
   async query<Row>(text: string, params?: unknown[]): Promise<Row[]> {
     return (await this.db.query<Row>(text, params)).rows;
@@ -53,7 +91,11 @@ export class PgliteClient implements SqlClient {
   transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => work({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows }));
   }
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    try {
+      await this.db.close();
+    } finally {
+      await this.lock?.release();
+    }
   }
 }

@@ -1,15 +1,22 @@
 import {
+  CommandAlreadyRecorded,
+  DuplicateEventId,
   LOG_START,
   WrongExpectedRevision,
+  type AppendOptions,
   type AppendResult,
+  type CommandRecord,
   type EventStore,
   type ExpectedRevision,
   type LogPosition,
   type NewEvent,
+  type SqlClient,
   type StoredEvent,
+  type StreamWrite,
 } from '@piao/event-store';
+import { logHorizon } from './log-horizon';
 import { SCHEMA, SCHEMA_LOCK_ID } from './schema';
-import { type SqlClient } from '@piao/event-store';
+import { SqlCommandRecords } from './sql-command-records';
 
 interface EventRow {
   commit_position: string;
@@ -36,16 +43,16 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * One statement, so one round trip and one implicit transaction: it reads the stream's last revision, and
-   * inserts the events numbered after it only if that is the expected one. Of two concurrent writers expecting
-   * the same revision, the second blocks on the unique (stream_id, revision) index until the first commits,
-   * then fails: a conflict, with nothing written.
+   * One statement, so one round trip and one implicit transaction: it reads the stream's last revision, inserts the
+   * events numbered after it only if that is the expected one, and with them the command's record when there is
+   * one. Of two concurrent writers expecting the same revision, the second blocks on the unique (stream_id, revision)
+   * index until the first commits, then fails: a conflict, with nothing written. A key already recorded fails the
+   * whole statement on the record's primary key: the events are not written either.
    */
-  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const batch = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
-    const condition = expected === 'any' ? 'true' : 'base.last = $3::bigint';
-    const params = [streamId, batch, ...(expected === 'any' ? [] : [expected === 'no-stream' ? -1 : expected])];
+    const params = [streamId, batch, expectedNumber(expected), ...commandParams(options.command)];
     // 'any' has no expectation to break: a concurrent writer only means numbering again after it.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -55,20 +62,98 @@ export class SqlEventStore implements EventStore {
                   INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata)
                   SELECT (e.event->>'id')::uuid, $1, base.last + e.ordinal, e.event->>'type', e.event->'data', e.event->'metadata'
                     FROM base, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(event, ordinal)
-                   WHERE ${condition}
-                  RETURNING revision, transaction_id, global_position)
+                   WHERE $3::bigint = ${ANY} OR base.last = $3::bigint
+                   ORDER BY e.ordinal
+                  RETURNING revision, transaction_id, global_position),
+                ${COMMAND_CTE}
            SELECT (SELECT last::text FROM base) AS last, max(revision)::text AS revision,
                   max(transaction_id)::text AS commit_position, max(global_position)::text AS prepare_position
              FROM inserted`,
           params,
-          expected === 'any' ? 'es_append_any' : 'es_append_expected',
+          'es_append',
         );
         if (row.revision === null) throw new WrongExpectedRevision(streamId, expected, row.last === '-1' ? 'no-stream' : Number(row.last));
         return { revision: Number(row.revision), position: { commit: BigInt(row.commit_position!), prepare: BigInt(row.prepare_position!) } };
       } catch (error) {
+        await this.explainConflict(error, options.command);
         if (!isRevisionTaken(error)) throw error;
         if (expected !== 'any' || attempt >= 10) throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(streamId));
       }
+    }
+  }
+
+  /**
+   * Several streams in one statement, so in one transaction: each stream's last revision is read and every expected
+   * revision checked before anything is inserted; if one does not hold, nothing is written.
+   */
+  async appendToStreams(writes: readonly StreamWrite[], options: AppendOptions = {}): Promise<AppendResult[]> {
+    if (writes.length === 1) return [await this.append(writes[0].streamId, writes[0].events, writes[0].expected, options)];
+    if (writes.length === 0 || writes.some((w) => w.events.length === 0)) throw new Error('appendToStreams needs at least one event per stream');
+    if (new Set(writes.map((w) => w.streamId)).size !== writes.length) throw new Error('appendToStreams writes each stream once');
+    const batch = JSON.stringify(
+      writes.map((w) => ({
+        streamId: w.streamId,
+        expected: expectedNumber(w.expected),
+        events: w.events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
+      })),
+    );
+    try {
+      const rows = await this.sql.query<{
+        stream_id: string;
+        last: string;
+        revision: string | null;
+        commit_position: string | null;
+        prepare_position: string | null;
+      }>(
+        `WITH writes AS (
+                SELECT w.n, w.value->>'streamId' AS stream_id, (w.value->>'expected')::bigint AS expected, w.value->'events' AS events
+                  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS w(value, n)),
+              base AS (
+                SELECT writes.*, coalesce((SELECT max(revision) FROM es_events e WHERE e.stream_id = writes.stream_id), -1) AS last FROM writes),
+              checked AS (SELECT bool_and(expected = ${ANY} OR last = expected) AS ok FROM base),
+              inserted AS (
+                INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata)
+                SELECT (e.event->>'id')::uuid, base.stream_id, base.last + e.ordinal, e.event->>'type', e.event->'data', e.event->'metadata'
+                  FROM checked, base, jsonb_array_elements(base.events) WITH ORDINALITY AS e(event, ordinal)
+                 WHERE checked.ok
+                 ORDER BY base.n, e.ordinal
+                RETURNING stream_id, revision, transaction_id, global_position),
+              ${COMMAND_CTE.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) - 2}`)}
+         SELECT base.stream_id, base.last::text AS last,
+                (SELECT max(revision)::text FROM inserted i WHERE i.stream_id = base.stream_id) AS revision,
+                (SELECT max(global_position)::text FROM inserted i WHERE i.stream_id = base.stream_id) AS prepare_position,
+                (SELECT max(transaction_id)::text FROM inserted) AS commit_position
+           FROM base ORDER BY base.n`,
+        [batch, ...commandParams(options.command)],
+        'es_append_streams',
+      );
+      const refused = rows.find((r, i) => r.revision === null && !revisionHolds(writes[i].expected, Number(r.last)));
+      if (refused || rows.some((r) => r.revision === null)) {
+        const at = refused ?? rows[0];
+        const write = writes.find((w) => w.streamId === at.stream_id)!;
+        throw new WrongExpectedRevision(at.stream_id, write.expected, at.last === '-1' ? 'no-stream' : Number(at.last));
+      }
+      return rows.map((r) => ({ revision: Number(r.revision), position: { commit: BigInt(r.commit_position!), prepare: BigInt(r.prepare_position!) } }));
+    } catch (error) {
+      await this.explainConflict(error, options.command);
+      if (!isRevisionTaken(error)) throw error;
+      const streamId = conflictingStream(error) ?? writes[0].streamId;
+      const write = writes.find((w) => w.streamId === streamId) ?? writes[0];
+      throw new WrongExpectedRevision(write.streamId, write.expected, await this.currentRevision(write.streamId));
+    }
+  }
+
+  /**
+   * Turns a unique violation that is not a revision race into what it means: the command was recorded before
+   * (CommandAlreadyRecorded, with its record), or one of the events is already stored (DuplicateEventId).
+   */
+  private async explainConflict(error: unknown, command: CommandRecord | undefined): Promise<void> {
+    const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
+    if (code !== '23505') return;
+    if (constraint === 'command_records_key' || constraint === 'es_events_event_id') {
+      const recorded = command && (await new SqlCommandRecords(this.sql).find(command.scope, command.key));
+      if (recorded) throw new CommandAlreadyRecorded(recorded);
+      if (constraint === 'es_events_event_id') throw new DuplicateEventId(undefined);
     }
   }
 
@@ -86,27 +171,30 @@ export class SqlEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  /** Only below the log horizon (log-horizon.ts), taken by a statement of its own before this one's snapshot. */
   async readAll(after: LogPosition, maxCount: number): Promise<StoredEvent[]> {
+    const horizon = await logHorizon(this.sql);
     const rows = await this.sql.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events
         WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND transaction_id < $4::bigint
         ORDER BY es_events.transaction_id, es_events.global_position
         LIMIT $3`,
-      [after.commit.toString(), after.prepare.toString(), maxCount],
+      [after.commit.toString(), after.prepare.toString(), maxCount, horizon],
       'es_read_all',
     );
     return rows.map(toStoredEvent);
   }
 
   async countAfter(after: LogPosition, cap: number): Promise<number> {
+    const horizon = await logHorizon(this.sql);
     const [row] = await this.sql.query<{ n: number }>(
       `SELECT count(*)::integer AS n FROM (
          SELECT 1 FROM es_events
           WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
-            AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+            AND transaction_id < $4::bigint
           LIMIT $3) AS pending`,
-      [after.commit.toString(), after.prepare.toString(), cap],
+      [after.commit.toString(), after.prepare.toString(), cap, horizon],
     );
     return row.n;
   }
@@ -141,6 +229,40 @@ export async function migrate(sql: SqlClient): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_ID})`);
     for (const statement of SCHEMA) await tx.query(statement);
   });
+}
+
+/** Stands for 'any' in the statements: no revision is -2. */
+const ANY = -2;
+
+/**
+ * Inserts the command's record from the rows the append inserted, so only when it inserted some: $4… are the
+ * record's fields, all null when the append carries none.
+ */
+const COMMAND_CTE = `command AS (
+                  INSERT INTO command_records (ente, subject, key, request_hash, status, body, commit_position, prepare_position, recorded_at)
+                  SELECT $4::text, $5::text, $6::text, $7::text, $8::integer, $9::jsonb, max(transaction_id), max(global_position), $10::timestamptz
+                    FROM inserted
+                  HAVING count(*) > 0 AND $6::text IS NOT NULL
+                  RETURNING 1)`;
+
+function expectedNumber(expected: ExpectedRevision): number {
+  return expected === 'any' ? ANY : expected === 'no-stream' ? -1 : expected;
+}
+
+function revisionHolds(expected: ExpectedRevision, last: number): boolean {
+  return expected === 'any' || expectedNumber(expected) === last;
+}
+
+function commandParams(command: CommandRecord | undefined): unknown[] {
+  if (!command) return [null, null, null, null, null, null, null];
+  const { scope, key, requestHash, answer, recordedAt } = command;
+  return [scope.ente, scope.subject, key, requestHash, answer.status, JSON.stringify(answer.body ?? null), recordedAt.toISOString()];
+}
+
+/** The stream named in a unique violation of (stream_id, revision): "Key (stream_id, revision)=(plan-…, 3) already exists." */
+function conflictingStream(error: unknown): string | undefined {
+  const detail = (error as { detail?: string })?.detail ?? '';
+  return /=\((.*), \d+\) already exists/.exec(detail)?.[1];
 }
 
 /** A unique violation of (stream_id, revision): another writer took the revision first. */

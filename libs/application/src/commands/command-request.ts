@@ -1,5 +1,21 @@
 import { type Actor, type GiuntaAct, type Role } from '@piao/lifecycle';
-import { type StoredEvent } from '@piao/event-store';
+import { type CommandScope, type StoredEvent } from '@piao/event-store';
+
+/**
+ * A command sent with an Idempotency-Key. Its record (and the answer the client gets) is written in the same
+ * transaction as its events, so a retry after any crash, timeout or cut connection gets that answer back and
+ * appends nothing.
+ */
+export interface IdempotentRequest {
+  scope: CommandScope;
+  key: string;
+  /** Fingerprint of the request: the same key with another request is refused. */
+  requestHash: string;
+  /** The status the client gets when the command succeeds (201 for a creation, 200 otherwise). */
+  status: number;
+  /** The body the client gets for the command's result: computed before the append, so that it is stored with it. */
+  render: (result: never) => unknown;
+}
 
 /** What every command carries besides its own fields: who, when, why, on which act, at which revision. */
 export interface CommandRequest {
@@ -13,6 +29,7 @@ export interface CommandRequest {
   correlationId: string;
   /** The event or request this command follows from; the request id for HTTP commands. */
   causationId: string;
+  idempotency?: IdempotentRequest;
 }
 
 /** The actor who recorded a stored event, in the role they recorded it in. */
@@ -23,7 +40,8 @@ export function actorOf(event: StoredEvent): Actor {
 
 /**
  * A command that follows from a stored event: by the same actor, on the same business date and act, in the same
- * correlation, caused by that event.
+ * correlation, caused by that event. It carries no Idempotency-Key: what follows from an event is made idempotent
+ * by its decision (nothing to do the second time).
  */
 export function requestFollowing(event: StoredEvent): CommandRequest {
   const { occurredAt, reason, act, correlationId } = event.metadata;

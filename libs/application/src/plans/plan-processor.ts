@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { NotPermitted, RuleViolation, type ObjectiveDefinition } from '@piao/lifecycle';
-import { EVENT_STORE, LogFollower, type EventStore, type StoredEvent } from '@piao/event-store';
-import { AppConfig } from '../config/app-config';
-import { requestFollowing } from '../event-sourcing/command-request';
+import { type StoredEvent } from '@piao/event-store';
+import { requestFollowing } from '../commands/command-request';
+import { type Processor } from '../processors/processor';
+import { ProcessorsHost } from '../processors/processors-host';
 import { PlanApproval } from './plan-approval';
 import { PlanMembership } from './plan-membership';
 
@@ -10,34 +11,24 @@ export const PLAN_PROCESSOR = 'plan-processor';
 
 /**
  * Finishes, from the stored log, what commands start across streams: attaching each drafted objective to its
- * plan, and approving a plan's proposed objectives when the Giunta approves the plan. Its checkpoint lets a
- * restarted process resume where it stopped; both steps are idempotent, so a batch replayed after a crash
- * records nothing twice.
+ * plan, and approving the objectives a plan's approval approved. On PostgreSQL and PGlite commands do both in the
+ * same append, so this finds nothing to do; on EventStoreDB, which appends one stream at a time, it finishes what a
+ * process that stopped halfway left. Both steps are idempotent: the second time, nothing is recorded.
  */
 @Injectable()
-export class PlanProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PlanProcessor implements Processor, OnModuleInit {
+  readonly name = PLAN_PROCESSOR;
+  readonly mode = 'idempotent';
   private readonly logger = new Logger(PlanProcessor.name);
-  readonly follower: LogFollower;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
-    private readonly config: AppConfig,
+    private readonly host: ProcessorsHost,
     private readonly membership: PlanMembership,
     private readonly approval: PlanApproval,
-  ) {
-    this.follower = new LogFollower(store, {
-      name: PLAN_PROCESSOR,
-      handle: (events) => this.handle(events),
-      onError: (error) => this.logger.error(`plan processor batch failed, retrying: ${(error as Error).message}`),
-    });
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.RUN_PROCESSORS === 'true') this.follower.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.follower.stop();
+  onModuleInit(): void {
+    this.host.register(this);
   }
 
   async handle(events: StoredEvent[]): Promise<void> {

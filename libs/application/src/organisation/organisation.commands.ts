@@ -1,17 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideOrganisation,
-  decisionContext,
+  romeDateOf,
   unitsHeadedBy,
   type Actor,
   type DecisionContext,
   type OrganisationCommand,
   type OrganisationState,
 } from '@piao/lifecycle';
-import { type CommandRequest } from '../event-sourcing/command-request';
-import { StreamCommands, type CommandOutcome } from '../event-sourcing/stream-commands';
-import { organisationStream, organisationStreamId } from '../event-sourcing/stream-types';
+import { CLOCK, type Clock } from '../clock/clock.port';
+import { type CommandRequest } from '../commands/command-request';
+import { contextOf } from '../commands/decision-context';
+import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
+import { organisationStream, organisationStreamId } from '../commands/stream-types';
 
 export class RunOrganisationCommand {
   constructor(
@@ -26,18 +28,23 @@ export class RunOrganisationCommandHandler implements ICommandHandler<RunOrganis
 
   execute({ command, request }: RunOrganisationCommand): Promise<CommandOutcome<OrganisationState>> {
     const ente = request.actor.ente;
-    const context = decisionContext(request.actor);
-    return this.streams.run(organisationStream(ente), organisationStreamId(ente), request, (state) => decideOrganisation(state!, command, context), {
-      mustExist: false,
-      id: ente,
-    });
+    return this.streams.run(
+      organisationStream(ente),
+      organisationStreamId(ente),
+      request,
+      (state, today) => decideOrganisation(state!, command, contextOf(request.actor, today)),
+      { mustExist: false, id: ente },
+    );
   }
 }
 
 /** The ente's organisation as of now: units, people and who heads what when. */
 @Injectable()
 export class OrganisationDirectory {
-  constructor(private readonly streams: StreamCommands) {}
+  constructor(
+    private readonly streams: StreamCommands,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async load(ente: string): Promise<OrganisationState> {
     return (await this.streams.load(organisationStream(ente), organisationStreamId(ente), ente)).state!;
@@ -46,7 +53,7 @@ export class OrganisationDirectory {
   /** The organisation, and the context of a decision the actor takes today with the units they head today. */
   async contextFor(actor: Actor): Promise<{ organisation: OrganisationState; context: DecisionContext }> {
     const organisation = await this.load(actor.ente);
-    const context = decisionContext(actor);
-    return { organisation, context: { ...context, unitsHeaded: unitsHeadedBy(organisation, actor.id, context.today) } };
+    const today = romeDateOf(this.clock.now());
+    return { organisation, context: contextOf(actor, today, unitsHeadedBy(organisation, actor.id, today)) };
   }
 }

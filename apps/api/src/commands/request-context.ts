@@ -2,26 +2,42 @@ import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { type Request } from 'express';
 import { type Actor } from '@piao/lifecycle';
-import { type CommandRequest } from './command-request';
+import { type CommandRequest, type IdempotentRequest } from '@piao/application';
 import { type CommandOptionsDto, type GiuntaActCommandDto } from './command-options.dto';
+
+/** The Idempotency-Key of a command request, as the IdempotencyInterceptor read it; the body's rendering comes later. */
+export type IdempotencyHeader = Omit<IdempotentRequest, 'render'>;
 
 /** Who is asking and under which ids; combined with a command's options into a CommandRequest. */
 export interface RequestContext {
   actor: Actor;
   requestId: string;
   correlationId: string;
+  idempotency?: IdempotencyHeader;
 }
 
+export type RequestWithContext = Request & { actor: Actor; id?: string | number; idempotency?: IdempotencyHeader };
+
 export const Context = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const request = context.switchToHttp().getRequest<Request & { actor: Actor; id?: string | number }>();
+  const request = context.switchToHttp().getRequest<RequestWithContext>();
   const requestId = String(request.id ?? randomUUID());
   const header = request.headers['x-correlation-id'];
-  return { actor: request.actor, requestId, correlationId: typeof header === 'string' && header ? header : requestId };
+  return {
+    actor: request.actor,
+    requestId,
+    correlationId: typeof header === 'string' && header ? header : requestId,
+    idempotency: request.idempotency,
+  };
 });
 
-export function commandRequest(
+/**
+ * The command request of an HTTP command. `render` is how the route turns the command's result into its answer:
+ * with an Idempotency-Key the answer is stored with the command's events, so it is computed before they are appended.
+ */
+export function commandRequest<R>(
   context: RequestContext,
   options: CommandOptionsDto & Partial<Pick<GiuntaActCommandDto, 'act'>>,
+  render: (result: R) => unknown,
   reason?: string,
 ): CommandRequest {
   return {
@@ -32,5 +48,6 @@ export function commandRequest(
     expectedRevision: options.expectedRevision,
     correlationId: context.correlationId,
     causationId: context.requestId,
+    idempotency: context.idempotency && { ...context.idempotency, render: render as (result: never) => unknown },
   };
 }

@@ -1,0 +1,91 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ProcessorsHost } from '@piao/application';
+import { NotPermitted } from '@piao/lifecycle';
+import { formatPosition, PROCESSOR_STORE, type DeadLetter, type ProcessorStore } from '@piao/event-store';
+import { Context, type RequestContext } from '../commands/request-context';
+
+export class DeadLettersQueryDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  processor?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  unresolved?: 'true' | 'false';
+}
+
+export class ReplayDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  processor!: string;
+
+  /** The stream whose parked events are replayed, in log order. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  streamId!: string;
+}
+
+/**
+ * The processors for the ente's administrator: how far each one lags behind the log, the events of this ente that
+ * a processor parked (with the error), and the replay of a stream's parked events once the cause is fixed.
+ * Another ente's parked events are neither listed nor replayable.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+export class ProcessorsController {
+  constructor(
+    private readonly host: ProcessorsHost,
+    @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
+  ) {}
+
+  @Get('processors')
+  @ApiOperation({ summary: 'Each processor: state, position, lag (events and seconds), parked events: admin' })
+  async processors(@Context() c: RequestContext) {
+    requireAdmin(c);
+    return { processors: await this.host.lag() };
+  }
+
+  @Get('dead-letters')
+  @ApiOperation({ summary: 'Events of the ente that a processor parked after failing to handle them: admin' })
+  async deadLetters(@Context() c: RequestContext, @Query() query: DeadLettersQueryDto) {
+    requireAdmin(c);
+    const letters = await this.store.deadLetters({ processor: query.processor, ente: c.actor.ente, unresolved: query.unresolved !== 'false' });
+    return { deadLetters: letters.map(view) };
+  }
+
+  @Post('dead-letters/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Replay a stream's parked events (after a fix): the processor's active instance does it within seconds: admin" })
+  async replay(@Context() c: RequestContext, @Body() dto: ReplayDto) {
+    requireAdmin(c);
+    const mine = await this.store.deadLetters({ processor: dto.processor, ente: c.actor.ente, unresolved: true });
+    // Another ente's stream is answered like one with nothing parked: its existence is not disclosed.
+    const requested = mine.some((l) => l.event.streamId === dto.streamId) ? await this.store.requestReplay(dto.processor, dto.streamId) : 0;
+    return { processor: dto.processor, streamId: dto.streamId, requested };
+  }
+}
+
+function requireAdmin(c: RequestContext): void {
+  if (!c.actor.roles.includes('admin')) throw new NotPermitted('role-not-allowed', 'the processors are reserved to: admin');
+}
+
+function view(letter: DeadLetter) {
+  const { event } = letter;
+  return {
+    id: letter.id,
+    processor: letter.processor,
+    event: { id: event.id, streamId: event.streamId, revision: event.revision, type: event.type, position: formatPosition(event.position) },
+    error: letter.error,
+    attempts: letter.attempts,
+    heldBack: letter.heldBack,
+    parkedAt: letter.parkedAt.toISOString(),
+    replayRequestedAt: letter.replayRequestedAt?.toISOString() ?? null,
+    resolvedAt: letter.resolvedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  decideObjective,
+  decidePlan,
+  violated,
+  type ObjectiveCommand,
+  type ObjectiveDefinition,
+  type ObjectiveState,
+  type OrganisationState,
+} from '@piao/lifecycle';
+import { type CommandRequest } from '../commands/command-request';
+import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
+import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
+import { OrganisationDirectory } from '../organisation/organisation.commands';
+
+export class RunObjectiveCommand {
+  constructor(
+    readonly objectiveId: string,
+    readonly command: Exclude<ObjectiveCommand, { type: 'DraftObjective' }>,
+    readonly request: CommandRequest,
+  ) {}
+}
+
+@CommandHandler(RunObjectiveCommand)
+export class RunObjectiveCommandHandler implements ICommandHandler<RunObjectiveCommand, CommandOutcome<ObjectiveState>> {
+  constructor(
+    private readonly streams: StreamCommands,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  async execute({ objectiveId, command, request }: RunObjectiveCommand): Promise<CommandOutcome<ObjectiveState>> {
+    const { organisation, context } = await this.directory.contextFor(request.actor);
+    requireKnownUnits(organisation, command);
+    return this.streams.run(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), request, (state) => decideObjective(state, command, context), {
+      mustExist: true,
+      id: objectiveId,
+    });
+  }
+}
+
+export class DraftObjective {
+  constructor(
+    readonly planId: string,
+    readonly code: string | undefined,
+    readonly definition: ObjectiveDefinition,
+    readonly request: CommandRequest,
+  ) {}
+}
+
+/**
+ * Drafting writes the objective's stream and attaches it to its plan in one append: the plan's state (open or
+ * closed, the codes it holds) and the objective's are decided on together, so a refused draft writes nothing and
+ * an accepted one is in its plan. On EventStoreDB, which cannot append to two streams at once, the plan processor
+ * attaches a draft whose process stopped in between.
+ */
+@CommandHandler(DraftObjective)
+export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, CommandOutcome<ObjectiveState>> {
+  constructor(
+    private readonly streams: StreamCommands,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  async execute({ planId, code: givenCode, definition, request }: DraftObjective): Promise<CommandOutcome<ObjectiveState>> {
+    const ente = request.actor.ente;
+    const { organisation, context } = await this.directory.contextFor(request.actor);
+    requireKnownUnits(organisation, { type: 'DraftObjective', definition });
+    const objectiveId = givenCode ? objectiveIdFor(planId, givenCode) : randomUUID();
+    // The client addresses a new objective: a revision it pins means nothing here.
+    return this.streams.execute({ ...request, expectedRevision: undefined }, async (unit) => {
+      const plan = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId, mustExist: true });
+      const code = givenCode ?? `${plan.state!.fromYear}_OB_${objectiveId.slice(0, 8).toUpperCase()}`;
+      // The plan decides first: a closed plan or a code it holds is the answer, whatever the objective says.
+      const attached = decidePlan(plan.state, { type: 'AttachObjective', objectiveId, code }, context, definition.responsibleUnitId);
+      const objective = await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId, addressed: true });
+      if (objective.state) violated('objective-code-taken', `the plan already has an objective ${code}`);
+      const outcome = unit.write<ObjectiveState>(
+        objectiveStreamId(objectiveId),
+        decideObjective(undefined, { type: 'DraftObjective', objectiveId, planId, ente, code, definition }, context),
+      );
+      unit.write(planStreamId(planId), attached);
+      return outcome;
+    });
+  }
+}
+
+/**
+ * A coded objective's id is derived from its plan and code (UUID v5 with the plan id as namespace), so two
+ * concurrent drafts of the same code collide on the stream itself.
+ */
+export function objectiveIdFor(planId: string, code: string): string {
+  const namespace = Buffer.from(planId.replace(/-/g, ''), 'hex');
+  const hash = createHash('sha1').update(namespace).update(code, 'utf8').digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function requireKnownUnits(
+  organisation: OrganisationState,
+  command: Pick<ObjectiveCommand, 'type'> & Partial<{ definition: ObjectiveDefinition; toUnitId: string }>,
+): void {
+  const definition = command.definition;
+  const ids =
+    (command.type === 'DraftObjective' || command.type === 'UpdateDraft' || command.type === 'ProposeReprogramming') && definition
+      ? [definition.responsibleUnitId, ...(Array.isArray(definition.contributingUnitIds) ? definition.contributingUnitIds : [])]
+      : command.type === 'ReassignResponsible' && command.toUnitId
+        ? [command.toUnitId]
+        : [];
+  const unknown = ids.filter((id) => typeof id !== 'string' || !Object.hasOwn(organisation.units, id));
+  if (unknown.length > 0) violated('unknown-unit', `the ente has no unit ${unknown.join(', ')}: create it under /organisation first`);
+}

@@ -1,0 +1,58 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { decideObjective, decidePlan, definitionFingerprint, type ObjectiveState, type PlanCommand, type PlanState } from '@piao/lifecycle';
+import { type CommandRequest } from '../commands/command-request';
+import { contextOf } from '../commands/decision-context';
+import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
+import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
+
+export class RunPlanCommand {
+  constructor(
+    readonly planId: string,
+    readonly command: PlanCommand,
+    readonly request: CommandRequest,
+  ) {}
+}
+
+@CommandHandler(RunPlanCommand)
+export class RunPlanCommandHandler implements ICommandHandler<RunPlanCommand, CommandOutcome<PlanState>> {
+  constructor(private readonly streams: StreamCommands) {}
+
+  execute({ planId, command, request }: RunPlanCommand): Promise<CommandOutcome<PlanState>> {
+    if (command.type === 'ApprovePlan') return this.approve(planId, command, request);
+    return this.streams.run(PLAN_STREAM, planStreamId(planId), request, (state, today) => decidePlan(state, command, contextOf(request.actor, today)), {
+      mustExist: command.type !== 'OpenPlan',
+      id: planId,
+    });
+  }
+
+  /**
+   * The Giunta's act approves the plan and, in the same append, every objective proposed at that moment, each with
+   * the fingerprint of the text the Giunta saw. An objective that moves meanwhile makes the whole approval run again
+   * on the new state.
+   */
+  private approve(planId: string, command: Extract<PlanCommand, { type: 'ApprovePlan' }>, request: CommandRequest): Promise<CommandOutcome<PlanState>> {
+    return this.streams.execute(request, async (unit) => {
+      const context = contextOf(request.actor, unit.today);
+      const plan = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId, mustExist: true, addressed: true });
+      const members = await Promise.all(
+        plan.state!.objectives.map(async ({ objectiveId }) => ({
+          objectiveId,
+          state: (await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId })).state,
+        })),
+      );
+      const proposed = members.filter((m): m is { objectiveId: string; state: ObjectiveState } => m.state?.status === 'proposed');
+      const proposals = proposed.map(({ objectiveId, state }) => ({ objectiveId, definitionHash: definitionFingerprint(state.definition) }));
+      const approved = unit.write<PlanState>(planStreamId(planId), decidePlan(plan.state, { ...command, proposals }, context));
+      const planApprovalEventId = approved.recorded[0].id;
+      proposed.forEach(({ objectiveId, state }, i) => {
+        const { definitionHash } = proposals[i];
+        unit.write(
+          objectiveStreamId(objectiveId),
+          decideObjective(state, { type: 'ApproveByGiunta', act: command.act, planApprovalEventId, definitionHash }, context),
+          planApprovalEventId,
+        );
+      });
+      return approved;
+    });
+  }
+}

@@ -1,0 +1,251 @@
+import {
+  comparePositions,
+  formatPosition,
+  ProcessorStepRefused,
+  StoreUnavailable,
+  type DeadLetter,
+  type EventStore,
+  type LogPosition,
+  type ParkedEvent,
+  type ProcessorStore,
+  type StoredEvent,
+} from '@piao/event-store';
+import { type Clock } from '../clock/clock.port';
+import { type Processor } from './processor';
+
+export interface ProcessorRunnerOptions {
+  /** Who runs it: one id per process, recorded on the lease. */
+  holder: string;
+  /** How long a lease lasts unless renewed; a dead holder's processor is taken over at most this long (plus a poll) after. */
+  leaseMs: number;
+  /** Pause between polls when the log has nothing new. */
+  idleMs?: number;
+  /** Attempts before an event whose handling keeps failing is parked. */
+  maxAttempts?: number;
+  onError?: (error: unknown, processor: string) => void;
+}
+
+export type RunnerState = 'stopped' | 'standby' | 'active';
+
+/** How often an active instance looks for parked events whose replay an administrator requested. */
+const REPLAY_POLL_MS = 2_000;
+
+/**
+ * Runs one processor: holds its lease (or waits as a standby while another process holds it), reads the log after
+ * its checkpoint in batches, and moves the checkpoint by compare-and-set with the batch. A batch that keeps failing
+ * is retried event by event, and the event that fails every attempt is parked in the dead letters with the error,
+ * together with the later events of its stream (held back, so that its state is not built on a gap); every other
+ * stream, every other ente, goes on. Infrastructure failures (the database unreachable) are waited out, never
+ * parked.
+ */
+export class ProcessorRunner {
+  state: RunnerState = 'stopped';
+  lastError?: { message: string; at: Date };
+  private stopped = true;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private position?: LogPosition;
+  private blocked?: Set<string>;
+  private leaseRenewedAt = -Infinity;
+  private replayCheckedAt = -Infinity;
+
+  constructor(
+    readonly processor: Processor,
+    private readonly events: EventStore,
+    private readonly store: ProcessorStore,
+    private readonly clock: Clock,
+    private readonly options: ProcessorRunnerOptions,
+  ) {}
+
+  get name(): string {
+    return this.processor.name;
+  }
+
+  start(): this {
+    if (!this.loop) {
+      this.stopped = false;
+      this.loop = this.run();
+    }
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    if (this.state === 'active') await this.store.release(this.name, this.options.holder).catch(() => undefined);
+    this.state = 'stopped';
+  }
+
+  /** Polls now rather than after the idle pause. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  /**
+   * Handles everything committed so far, then returns the position reached: for tests, one-shot runs and rebuilds.
+   * Fails if another process holds the lease.
+   */
+  async catchUp(): Promise<LogPosition> {
+    if (!(await this.holdLease())) throw new Error(`processor ${this.name} is run by another process`);
+    while (await this.step());
+    return this.position!;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (!(await this.holdLease())) {
+          await this.sleep(Math.max(this.options.leaseMs / 5, 50));
+          continue;
+        }
+        const progressed = await this.step();
+        failures = 0;
+        if (!progressed) await this.sleep(this.options.idleMs ?? 200);
+      } catch (error) {
+        failures += 1;
+        this.failed(error);
+        await this.sleep(Math.min(100 * 2 ** failures, 5_000));
+      }
+    }
+  }
+
+  /** Takes the lease, or renews it once a third of it has run; losing it makes this instance a standby again. */
+  private async holdLease(): Promise<boolean> {
+    const due = this.state !== 'active' || performance.now() - this.leaseRenewedAt > this.options.leaseMs / 3;
+    if (!due) return true;
+    const held = await this.store.lease(this.name, this.options.holder, this.options.leaseMs);
+    if (held) {
+      if (this.state !== 'active') this.forget(); // another holder may have moved on meanwhile
+      this.leaseRenewedAt = performance.now();
+      this.state = 'active';
+    } else {
+      this.state = 'standby';
+    }
+    return held;
+  }
+
+  /** One batch: false when the log had nothing new. */
+  private async step(): Promise<boolean> {
+    await this.replayRequested();
+    const from = (this.position ??= (await this.store.checkpoint(this.name)).position);
+    this.blocked ??= await this.store.blockedStreams(this.name);
+    const batch = await this.events.readAll(from, this.processor.batchSize ?? 500);
+    if (batch.length === 0) return false;
+    try {
+      await this.commit(from, batch);
+    } catch (error) {
+      if (error instanceof ProcessorStepRefused) return this.forget();
+      if (isInfrastructure(error)) throw error;
+      this.failed(error);
+      await this.isolate(from, batch);
+    }
+    return true;
+  }
+
+  /** Handles `batch` after `from` and moves the checkpoint past it; events of blocked streams are held back. */
+  private async commit(from: LogPosition, batch: StoredEvent[], parked: ParkedEvent[] = []): Promise<void> {
+    const blocked = this.blocked!;
+    const heldBack = batch.filter((e) => blocked.has(e.streamId) && !parked.some((p) => p.event.id === e.id));
+    const live = batch.filter((e) => !blocked.has(e.streamId) && !parked.some((p) => p.event.id === e.id));
+    const all = [
+      ...parked,
+      ...heldBack.map((event) => ({ event, error: `held back: an earlier event of ${event.streamId} is parked`, attempts: 0, heldBack: true })),
+    ];
+    const step = { name: this.name, holder: this.options.holder, from, to: batch[batch.length - 1].position, count: batch.length, parked: all };
+    if (this.processor.mode === 'transactional') {
+      await this.store.advance(step, live.length > 0 ? (tx) => this.processor.handle(live, tx) : undefined);
+    } else {
+      if (live.length > 0) await this.processor.handle(live);
+      await this.store.advance(step);
+    }
+    this.position = step.to;
+    for (const p of all) blocked.add(p.event.streamId);
+  }
+
+  /**
+   * The batch failed: each of its events is tried on its own, up to maxAttempts times; one that still fails is
+   * parked, and the next step reads on from after it in full batches again.
+   */
+  private async isolate(from: LogPosition, batch: StoredEvent[]): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    let at = from;
+    for (const event of batch) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.commit(at, [event]);
+          break;
+        } catch (error) {
+          if (error instanceof ProcessorStepRefused) return void this.forget();
+          if (isInfrastructure(error)) throw error;
+          if (attempt < maxAttempts) {
+            await this.sleep(50 * attempt);
+            continue;
+          }
+          const message = error instanceof Error ? error.message : String(error);
+          this.failed(new Error(`parked ${event.type} ${event.id} of ${event.streamId} at ${formatPosition(event.position)}: ${message}`));
+          await this.commit(at, [event], [{ event, error: message, attempts: attempt, heldBack: false }]);
+          return;
+        }
+      }
+      at = event.position;
+    }
+  }
+
+  /** Replays, stream by stream and in log order, the parked events an administrator asked to replay (after a fix). */
+  private async replayRequested(): Promise<void> {
+    if (performance.now() - this.replayCheckedAt < REPLAY_POLL_MS) return;
+    this.replayCheckedAt = performance.now();
+    const letters = await this.store.replayRequests(this.name);
+    const byStream = new Map<string, DeadLetter[]>();
+    for (const letter of letters) byStream.set(letter.event.streamId, [...(byStream.get(letter.event.streamId) ?? []), letter]);
+    for (const [streamId, parked] of byStream) {
+      const events = parked.map((l) => l.event).sort((a, b) => comparePositions(a.position, b.position));
+      const ids = parked.map((l) => l.id);
+      try {
+        if (this.processor.mode === 'transactional') {
+          await this.store.resolve(this.name, this.options.holder, ids, (tx) => this.processor.handle(events, tx));
+        } else {
+          await this.processor.handle(events);
+          await this.store.resolve(this.name, this.options.holder, ids, async () => undefined);
+        }
+        this.blocked?.delete(streamId);
+      } catch (error) {
+        if (error instanceof ProcessorStepRefused) return void this.forget();
+        if (isInfrastructure(error)) throw error;
+        await this.store.replayFailed(this.name, ids, error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+
+  /** What this instance believed of its checkpoint and blocked streams is stale: read them again. */
+  private forget(): false {
+    this.position = undefined;
+    this.blocked = undefined;
+    return false;
+  }
+
+  private failed(error: unknown): void {
+    this.lastError = { message: error instanceof Error ? error.message : String(error), at: this.clock.now() };
+    this.options.onError?.(error, this.name);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** The database is unreachable or busy: waited out, never blamed on the event. */
+function isInfrastructure(error: unknown): boolean {
+  if (error instanceof StoreUnavailable) return true;
+  const code = (error as { code?: string })?.code;
+  return code === '40001' || code === '40P01' || code === '55P03' || code === '57014';
+}

@@ -1,0 +1,22 @@
+import { type SqlQuery, type StoredEvent } from '@piao/event-store';
+
+/**
+ * A consumer of the log: the read models, the plan processor, and next the reminders and the audit hashing.
+ * The ProcessorRunner gives each one a lease (one active instance across processes), a checkpoint moved by
+ * compare-and-set, a dead letter for an event it cannot handle, and its lag.
+ */
+export interface Processor {
+  /** Names its lease, checkpoint and dead letters; kept across restarts. */
+  readonly name: string;
+  /**
+   * - `transactional`: `handle` writes only through `tx`, the transaction that moves the checkpoint, so a batch and
+   *   its checkpoint commit together or not at all (the read models).
+   * - `idempotent`: `handle` writes elsewhere (it appends to the log through commands) and does nothing the second
+   *   time it sees an event; the checkpoint moves after it returns (the plan processor). On PGlite, with its single
+   *   connection, such a handler must not run inside a transaction.
+   */
+  readonly mode: 'transactional' | 'idempotent';
+  readonly batchSize?: number;
+  /** Handles events in log order. Throwing fails the batch: it is retried, then its poison event is parked. */
+  handle(events: StoredEvent[], tx?: SqlQuery): Promise<void>;
+}

@@ -1,0 +1,109 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, formatPosition, PROCESSOR_STORE, type EventStore, type ProcessorStore } from '@piao/event-store';
+import { CLOCK, type Clock } from '../clock/clock.port';
+import { type Processor } from './processor';
+import { ProcessorRunner, type RunnerState } from './processor-runner';
+import { PROCESSING, type ProcessingOptions } from './processing-options';
+
+/** Counting stops here: a lag beyond it is reported as "at least". */
+const LAG_CAP = 1_000_000;
+
+export interface ProcessorLag {
+  name: string;
+  /** This process's instance: active (holds the lease), standby, or stopped (processors run elsewhere). */
+  state: RunnerState;
+  position: string;
+  /** Events of the log not handled yet (at most LAG_CAP). */
+  lagEvents: number;
+  /** How long ago the oldest event not handled yet was recorded; 0 when caught up. */
+  lagSeconds: number;
+  /** When its checkpoint last moved. */
+  checkpointUpdatedAt?: string;
+  secondsSinceMoved: number;
+  parked: number;
+  lastError?: { message: string; at: string };
+}
+
+/**
+ * The processors of this installation: registered by the modules that define them, started in this process when it
+ * runs processors (RUN_PROCESSORS), and measured from the shared checkpoints whichever process runs them.
+ */
+@Injectable()
+export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Processors');
+  private readonly runners = new Map<string, ProcessorRunner>();
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PROCESSOR_STORE) private readonly store: ProcessorStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PROCESSING) private readonly options: ProcessingOptions,
+  ) {}
+
+  register(processor: Processor): ProcessorRunner {
+    if (this.runners.has(processor.name)) throw new Error(`processor ${processor.name} is registered twice`);
+    const runner = new ProcessorRunner(processor, this.events, this.store, this.clock, {
+      holder: this.holder,
+      leaseMs: this.options.leaseMs ?? 10_000,
+      maxAttempts: this.options.maxAttempts,
+      onError: (error, name) => this.logger.error(`processor ${name}: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.runners.set(processor.name, runner);
+    if (this.started) runner.start();
+    return runner;
+  }
+
+  runner(name: string): ProcessorRunner {
+    const runner = this.runners.get(name);
+    if (!runner) throw new Error(`no processor ${name}`);
+    return runner;
+  }
+
+  names(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  private started = false;
+
+  onApplicationBootstrap(): void {
+    if (!this.options.runProcessors) return;
+    this.started = true;
+    for (const runner of this.runners.values()) runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+  }
+
+  /** Wakes the processors of this process (a reader waits for a position). */
+  poke(): void {
+    for (const runner of this.runners.values()) runner.poke();
+  }
+
+  async lag(): Promise<ProcessorLag[]> {
+    const checkpoints = await this.store.checkpoints();
+    const parked = await this.store.deadLetters({ unresolved: true, limit: 100_000 });
+    return Promise.all(
+      [...this.runners.values()].map(async (runner) => {
+        const checkpoint = checkpoints.get(runner.name) ?? (await this.store.checkpoint(runner.name));
+        const lagEvents = await this.events.countAfter(checkpoint.position, LAG_CAP);
+        const oldest = lagEvents > 0 ? (await this.events.readAll(checkpoint.position, 1))[0] : undefined;
+        const recordedAt = oldest ? Date.parse(oldest.metadata.recordedAt) : NaN;
+        return {
+          name: runner.name,
+          state: runner.state,
+          position: formatPosition(checkpoint.position),
+          lagEvents,
+          lagSeconds: Number.isFinite(recordedAt) ? Math.max(0, (this.clock.now().getTime() - recordedAt) / 1000) : 0,
+          checkpointUpdatedAt: checkpoint.updatedAt?.toISOString(),
+          secondsSinceMoved: checkpoint.secondsSinceMoved ?? 0,
+          parked: parked.filter((l) => l.processor === runner.name).length,
+          ...(runner.lastError ? { lastError: { message: runner.lastError.message, at: runner.lastError.at.toISOString() } } : {}),
+        };
+      }),
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { type CommandRecord, type CommandRecords, type CommandScope, type LogPosition, type RecordedCommand, type SqlQuery } from '@piao/event-store';
+
+interface RecordRow {
+  request_hash: string;
+  status: number;
+  body: unknown;
+  commit_position: string | null;
+  prepare_position: string | null;
+  recorded_at: Date | string;
+}
+
+const RECORD_COLUMNS = `request_hash, status, body, commit_position::text AS commit_position, prepare_position::text AS prepare_position, recorded_at`;
+
+/**
+ * Command records in PostgreSQL or PGlite. A command that appended events was recorded by the append's own
+ * statement (SqlEventStore); here are the lookups, the answers that appended nothing, and the purge.
+ */
+export class SqlCommandRecords implements CommandRecords {
+  constructor(private readonly sql: SqlQuery) {}
+
+  async find(scope: CommandScope, key: string): Promise<RecordedCommand | undefined> {
+    const rows = await this.sql.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM command_records WHERE ente = $1 AND subject = $2 AND key = $3`,
+      [scope.ente, scope.subject, key],
+      'command_records_find',
+    );
+    return rows[0] && toRecorded(rows[0]);
+  }
+
+  async record(command: CommandRecord, position?: LogPosition): Promise<RecordedCommand> {
+    const { scope, key, requestHash, answer, recordedAt } = command;
+    const inserted = await this.sql.query<RecordRow>(
+      `INSERT INTO command_records (ente, subject, key, request_hash, status, body, recorded_at, commit_position, prepare_position)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+       ON CONFLICT (ente, subject, key) DO NOTHING RETURNING ${RECORD_COLUMNS}`,
+      [
+        scope.ente,
+        scope.subject,
+        key,
+        requestHash,
+        answer.status,
+        JSON.stringify(answer.body ?? null),
+        recordedAt.toISOString(),
+        position?.commit.toString() ?? null,
+        position?.prepare.toString() ?? null,
+      ],
+    );
+    if (inserted[0]) return toRecorded(inserted[0]);
+    // Another request with the same key got there first: its record stands.
+    const first = await this.find(scope, key);
+    if (!first) throw new Error('command record vanished between insert and read');
+    return first;
+  }
+
+  async purge(recordedBefore: Date): Promise<number> {
+    const rows = await this.sql.query<{ n: number }>(
+      `WITH purged AS (DELETE FROM command_records WHERE recorded_at < $1 RETURNING 1) SELECT count(*)::integer AS n FROM purged`,
+      [recordedBefore.toISOString()],
+    );
+    return rows[0].n;
+  }
+}
+
+function toRecorded(row: RecordRow): RecordedCommand {
+  return {
+    requestHash: row.request_hash,
+    answer: { status: row.status, body: row.body },
+    ...(row.commit_position !== null ? { position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position!) } } : {}),
+    recordedAt: new Date(row.recorded_at),
+  };
+}
