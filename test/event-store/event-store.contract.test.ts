@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import {
   comparePositions,
   LOG_START,
-  LogFollower,
+  ProcessorStepRefused,
   CommandAlreadyRecorded,
   WrongExpectedRevision,
   type EventMetadata,
@@ -11,6 +11,7 @@ import {
   type StoredEvent,
 } from '@piao/event-store';
 import { type Storage } from '@piao/storage';
+import { ProcessorRunner, SystemClock, type Processor } from '@piao/application';
 import { readLog } from '../support/read-log';
 import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
 
@@ -97,12 +98,26 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     expect(await storage.events.readStream(id)).toHaveLength(1);
   });
 
-  it('stores and loads checkpoints', async () => {
-    const name = `follower-${randomUUID()}`;
-    expect(await storage.events.loadCheckpoint(name)).toEqual(LOG_START);
+  it('processors: one lease holder at a time, checkpoints moved only by compare-and-set, never back', async () => {
+    const name = `processor-${randomUUID()}`;
+    const processors = storage.processors;
+    expect((await processors.checkpoint(name)).position).toEqual(LOG_START);
+    expect(await processors.lease(name, 'a', 60_000)).toBe(true);
+    expect(await processors.lease(name, 'b', 60_000)).toBe(false);
+    expect(await processors.lease(name, 'a', 60_000)).toBe(true); // renewed
     const { position } = await storage.events.append(stream(), [event()], 'no-stream');
-    await storage.events.storeCheckpoint(name, position);
-    expect(comparePositions(await storage.events.loadCheckpoint(name), position)).toBe(0);
+    await processors.advance({ name, holder: 'a', from: LOG_START, to: position, count: 1 });
+    expect(comparePositions((await processors.checkpoint(name)).position, position)).toBe(0);
+    // From a stale position, or without the lease: refused, and the work inside is not kept.
+    let ran = false;
+    const stale = processors.advance({ name, holder: 'a', from: LOG_START, to: position, count: 1 }, async () => void (ran = true));
+    await expect(stale).rejects.toBeInstanceOf(ProcessorStepRefused);
+    await expect(processors.advance({ name, holder: 'b', from: position, to: position, count: 0 })).rejects.toBeInstanceOf(ProcessorStepRefused);
+    expect(ran).toBe(false);
+    expect((await processors.checkpoint(name)).events).toBe(1);
+    // Released, the lease goes to the next taker.
+    await processors.release(name, 'a');
+    expect(await processors.lease(name, 'b', 60_000)).toBe(true);
   });
 
   it('lets exactly one of 50 concurrent appends at the same revision through; the stream stays intact', async () => {
@@ -118,19 +133,24 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
   });
 
   it('gives a follower every event exactly once, in log order, while 8 writers append 500 events each', async () => {
-    const start = (await readLog(storage.events)).at(-1)?.position ?? LOG_START;
     const writers = 8;
     const perWriter = 500;
     const seen: StoredEvent[] = [];
-    const follower = new LogFollower(storage.events, {
-      name: `contract-${randomUUID()}`,
+    const run = randomUUID();
+    const collector: Processor = {
+      name: `contract-${run}`,
+      mode: 'idempotent',
+      // Earlier tests' events do not count.
+      handle: async (batch) => void seen.push(...batch.filter((e) => e.streamId.startsWith(`writer-${run}-`))),
+    };
+    const follower = new ProcessorRunner(collector, storage.events, storage.processors, new SystemClock(), {
+      holder: 'contract',
+      leaseMs: 30_000,
       idleMs: 5,
-      handle: async (batch) => void seen.push(...batch),
-      startAt: start, // earlier tests' events do not count
     }).start();
     const written = await Promise.all(
       Array.from({ length: writers }, async (_, w) => {
-        const id = `writer-${w}-${randomUUID()}`;
+        const id = `writer-${run}-${w}`;
         const ids: string[] = [];
         for (let i = 0; i < perWriter; i++) {
           const e = event('Written', { w, i });

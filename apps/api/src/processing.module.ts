@@ -20,6 +20,7 @@ export class ProcessingModule {
           runProcessors: options.runProcessors,
           leaseMs: config.PROCESSOR_LEASE_MS,
           idempotencyRetentionDays: config.IDEMPOTENCY_RETENTION_DAYS,
+          ...(config.FAIL_POINTS === 'true' ? { crash: () => process.kill(process.pid, 'SIGKILL') } : {}),
           clock: options.clock,
         }),
         ReadModelsModule.forRootAsync({ useFactory: async (storage: Storage) => ({ sql: storage.sql }), inject: [STORAGE] }),

@@ -116,9 +116,6 @@ export interface EventStore {
   readAll(after: LogPosition, maxCount: number): Promise<StoredEvent[]>;
   /** How many events of the log lie after `after`, counting at most `cap`: a follower's lag, a replay's length. */
   countAfter(after: LogPosition, cap: number): Promise<number>;
-  /** The last stored position of a named log follower, LOG_START if it never stored one. */
-  loadCheckpoint(name: string): Promise<LogPosition>;
-  storeCheckpoint(name: string, position: LogPosition): Promise<void>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

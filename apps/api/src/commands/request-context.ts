@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { type Request } from 'express';
 import { type Actor } from '@piao/lifecycle';
-import { type CommandRequest, type IdempotentRequest } from '@piao/application';
+import { FAIL_POINTS, type CommandRequest, type FailPoint, type IdempotentRequest } from '@piao/application';
 import { type CommandOptionsDto, type GiuntaActCommandDto } from './command-options.dto';
 
 /** The Idempotency-Key of a command request, as the IdempotencyInterceptor read it; the body's rendering comes later. */
@@ -14,6 +14,7 @@ export interface RequestContext {
   requestId: string;
   correlationId: string;
   idempotency?: IdempotencyHeader;
+  failPoint?: FailPoint;
 }
 
 export type RequestWithContext = Request & { actor: Actor; id?: string | number; idempotency?: IdempotencyHeader };
@@ -27,8 +28,14 @@ export const Context = createParamDecorator((_: unknown, context: ExecutionConte
     requestId,
     correlationId: typeof header === 'string' && header ? header : requestId,
     idempotency: request.idempotency,
+    failPoint: failPointOf(request.headers['x-fail-point']),
   };
 });
+
+/** The fail point a test asked for; ignored unless the installation enables fault injection (StreamCommands checks). */
+function failPointOf(header: unknown): FailPoint | undefined {
+  return typeof header === 'string' && (FAIL_POINTS as readonly string[]).includes(header) ? (header as FailPoint) : undefined;
+}
 
 /**
  * The command request of an HTTP command. `render` is how the route turns the command's result into its answer:
@@ -49,5 +56,6 @@ export function commandRequest<R>(
     correlationId: context.correlationId,
     causationId: context.requestId,
     idempotency: context.idempotency && { ...context.idempotency, render: render as (result: never) => unknown },
+    failPoint: context.failPoint,
   };
 }

@@ -86,6 +86,13 @@ export class AppConfig {
   @Min(1)
   PROCESSOR_MAX_LAG_SECONDS = 300;
 
+  /**
+   * Fault injection for the crash tests: with 'true' (only allowed with NODE_ENV=test) a command request carrying
+   * `X-Fail-Point: before-append | during-append | after-append` kills the process (SIGKILL) at that point.
+   */
+  @IsIn(['true', 'false'])
+  FAIL_POINTS: 'true' | 'false' = 'false';
+
   /** How long the answers of commands sent with an Idempotency-Key are kept for replay. */
   @IsInt()
   @Min(1)
@@ -159,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.OIDC_JWKS_URL) config.JWT_SECRET = DEVELOPMENT_JWT_SECRET;
   if (config.EVENT_STORE === 'pglite' && config.API_WORKERS > 1) {
     throw new ConfigError('Invalid configuration:\n  API_WORKERS: must be 1 with EVENT_STORE=pglite, since one process owns the data folder');
+  }
+  if (config.FAIL_POINTS === 'true' && config.NODE_ENV !== 'test') {
+    throw new ConfigError('Invalid configuration:\n  FAIL_POINTS: fault injection is only allowed with NODE_ENV=test');
   }
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: the development secret cannot be used in production');

@@ -30,7 +30,18 @@ export interface CommandRequest {
   /** The event or request this command follows from; the request id for HTTP commands. */
   causationId: string;
   idempotency?: IdempotentRequest;
+  /** Fault injection in tests: where the process is to die while running this command (see FailPoint). */
+  failPoint?: FailPoint;
 }
+
+/**
+ * Points where a test makes the process die (SIGKILL) while a command runs, to prove that a retry with the same
+ * Idempotency-Key neither loses nor doubles it: before the append, while the append is in flight (its commit
+ * unknown to the process), and after it committed, before the answer. Honoured only when the installation enables
+ * fault injection (tests).
+ */
+export const FAIL_POINTS = ['before-append', 'during-append', 'after-append'] as const;
+export type FailPoint = (typeof FAIL_POINTS)[number];
 
 /** The actor who recorded a stored event, in the role they recorded it in. */
 export function actorOf(event: StoredEvent): Actor {

@@ -16,7 +16,8 @@ import {
 } from '@piao/event-store';
 import { CLOCK, type Clock } from '../clock/clock.port';
 import { CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './command-errors';
-import { type CommandRequest } from './command-request';
+import { type CommandRequest, type FailPoint } from './command-request';
+import { PROCESSING, type ProcessingOptions } from '../processors/processing-options';
 import { eventId } from './event-ids';
 import { fold, type StreamType } from './stream-types';
 
@@ -151,6 +152,7 @@ export class StreamCommands {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(COMMAND_RECORDS) private readonly records: CommandRecords,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PROCESSING) private readonly processing: ProcessingOptions,
   ) {}
 
   /** Today in Italy, by the application's clock. */
@@ -198,10 +200,14 @@ export class StreamCommands {
         return result;
       }
       try {
-        const appended = await this.store.appendToStreams(
+        this.failAt('before-append', request);
+        const appending = this.store.appendToStreams(
           unit.writes.map((w) => ({ streamId: w.streamId, events: w.outcome.recorded, expected: w.expected < 0 ? 'no-stream' : w.expected })),
           { command },
         );
+        if (request.failPoint === 'during-append') setTimeout(() => this.failAt('during-append', request), 1);
+        const appended = await appending;
+        this.failAt('after-append', request);
         // Read-your-writes waits for the last event of the transaction: everything the command wrote.
         const last = appended[appended.length - 1].position;
         unit.writes.forEach((w, i) => {
@@ -239,6 +245,10 @@ export class StreamCommands {
       const loaded = await unit.load(type, streamId, { ...options, addressed: true });
       return unit.write<S>(streamId, decide(loaded.state, unit.today));
     });
+  }
+
+  private failAt(point: FailPoint, request: CommandRequest): void {
+    if (request.failPoint === point) this.processing.crash?.();
   }
 
   private commandRecord(request: CommandRequest, result: unknown): CommandRecord | undefined {

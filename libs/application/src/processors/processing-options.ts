@@ -7,6 +7,8 @@ export interface ProcessingOptions {
   maxAttempts?: number;
   /** How long the records of commands sent with an Idempotency-Key are kept (7 days by default). */
   idempotencyRetentionDays?: number;
+  /** Fault injection (tests only): how the process dies at a command's fail point. Absent, fail points are ignored. */
+  crash?: () => void;
 }
 
 export const PROCESSING = Symbol('ProcessingOptions');

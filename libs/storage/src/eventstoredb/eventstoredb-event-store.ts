@@ -142,28 +142,6 @@ export class EventStoreDbEventStore implements EventStore {
     return count;
   }
 
-  async loadCheckpoint(name: string): Promise<LogPosition> {
-    try {
-      for await (const resolved of this.client.readStream(checkpointStream(name), { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
-        const data = resolved.event?.data as { commit: string; prepare: string } | undefined;
-        if (data) return { commit: BigInt(data.commit), prepare: BigInt(data.prepare) };
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return LOG_START;
-  }
-
-  async storeCheckpoint(name: string, position: LogPosition): Promise<void> {
-    const stream = checkpointStream(name);
-    const result = await this.client.appendToStream(
-      stream,
-      jsonEvent({ type: 'CheckpointStored', data: { commit: position.commit.toString(), prepare: position.prepare.toString() } }),
-    );
-    // Only the latest checkpoint matters: let the server scavenge the rest.
-    if (result.nextExpectedRevision === 0n) await this.client.setStreamMetadata(stream, { maxCount: 1 });
-  }
-
   async ping(): Promise<void> {
     // Reading one event of $all proves the connection, the credentials and the server all work.
     const read = this.client.readAll({ maxCount: 1, direction: BACKWARDS, fromPosition: END });
@@ -174,10 +152,6 @@ export class EventStoreDbEventStore implements EventStore {
   close(): Promise<void> {
     return this.client.dispose();
   }
-}
-
-function checkpointStream(name: string): string {
-  return `${INTERNAL_PREFIX}checkpoint-${name}`;
 }
 
 function toExpected(expected: ExpectedRevision): AppendExpectedRevision {

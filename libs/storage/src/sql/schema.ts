@@ -41,12 +41,7 @@ export const SCHEMA = [
      CONSTRAINT es_events_stream_revision UNIQUE (stream_id, revision),
      CONSTRAINT es_events_event_id UNIQUE (event_id)
    )`,
-  `CREATE TABLE IF NOT EXISTS es_checkpoints (
-     name            text PRIMARY KEY,
-     commit_position bigint NOT NULL,
-     prepare_position bigint NOT NULL,
-     updated_at      timestamptz NOT NULL DEFAULT now()
-   )`,
+  `DROP TABLE IF EXISTS es_checkpoints`,
   `DROP TABLE IF EXISTS http_idempotency`,
   // A command sent with an Idempotency-Key, inserted by the same statement as its events (or alone, for an answer that
   // appended nothing). The scope is two columns: ente and subject are never concatenated into one string.

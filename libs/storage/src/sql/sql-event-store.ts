@@ -1,7 +1,6 @@
 import {
   CommandAlreadyRecorded,
   DuplicateEventId,
-  LOG_START,
   WrongExpectedRevision,
   type AppendOptions,
   type AppendResult,
@@ -197,22 +196,6 @@ export class SqlEventStore implements EventStore {
       [after.commit.toString(), after.prepare.toString(), cap, horizon],
     );
     return row.n;
-  }
-
-  async loadCheckpoint(name: string): Promise<LogPosition> {
-    const rows = await this.sql.query<{ c: string; p: string }>(
-      `SELECT commit_position::text AS c, prepare_position::text AS p FROM es_checkpoints WHERE name = $1`,
-      [name],
-    );
-    return rows.length === 0 ? LOG_START : { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) };
-  }
-
-  async storeCheckpoint(name: string, position: LogPosition): Promise<void> {
-    await this.sql.query(
-      `INSERT INTO es_checkpoints (name, commit_position, prepare_position) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET commit_position = $2, prepare_position = $3, updated_at = now()`,
-      [name, position.commit.toString(), position.prepare.toString()],
-    );
   }
 
   async ping(): Promise<void> {
