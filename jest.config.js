@@ -9,6 +9,7 @@ const common = {
     '^@piao/read-models$': '<rootDir>/libs/read-models/src',
     '^@piao/storage$': '<rootDir>/libs/storage/src',
     '^@piao/application$': '<rootDir>/libs/application/src',
+    '^@piao/config$': '<rootDir>/libs/config/src',
   },
 };
 module.exports = {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
-import { AppConfig, ConfigError, loadConfig } from '../../apps/api/src/config/app-config';
+import { AppConfig, ConfigError, loadConfig } from '@piao/config';
 import { POSTGRES_ADMIN_URL } from '../support/postgres';
 import { startApi, type Api } from '../support/api-harness';
 

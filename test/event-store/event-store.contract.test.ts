@@ -241,6 +241,72 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     expect((failure as WrongExpectedRevision).streamId).toBe(b);
     if (storage.kind !== 'eventstoredb') expect((await storage.events.readStream(a)).map((e) => e.type)).toEqual(['A0', 'A1']);
   });
+
+  // What the EventStoreDB adapter adds to the contract (docs/architecture.md, "EventStoreDB: what the adapter
+  // guarantees"): defined for storage.kind === 'eventstoredb' only, so they run wherever a server is configured.
+  if (kind === 'eventstoredb') {
+    describe('EventStoreDB', () => {
+      it('gives every event its position in $all: a stream read, the log and the append agree', async () => {
+        const before = (await readLog(storage.events)).at(-1)?.position ?? LOG_START;
+        const id = stream();
+        const appended = await storage.events.append(id, [event('A'), event('B')], 'no-stream');
+        const read = await storage.events.readStream(id);
+        const log = (await readLog(storage.events, before)).filter((e) => e.streamId === id);
+        expect(log.map((e) => e.id)).toEqual(read.map((e) => e.id));
+        read.forEach((e, i) => expect(comparePositions(e.position, log[i].position)).toBe(0));
+        expect(comparePositions(appended.position, read[1].position)).toBe(0);
+      });
+
+      it('reads the log through the server-side filter: no system stream, and countAfter counts what readAll gives', async () => {
+        await storage.events.append(stream(), [event()], 'no-stream');
+        const log = await readLog(storage.events);
+        expect(log.filter((e) => e.streamId.startsWith('$'))).toEqual([]);
+        expect(await storage.events.countAfter(LOG_START, log.length + 100)).toBe(log.length);
+      });
+
+      it('lets the server deduplicate an append sent again at the same expected revision', async () => {
+        const id = stream();
+        const events = [event('A'), event('B')];
+        const first = await storage.events.append(id, events, 'no-stream');
+        const again = await storage.events.append(id, events, 'no-stream');
+        expect(again.revision).toBe(first.revision);
+        expect(comparePositions(again.position, first.position)).toBe(0);
+        expect(await storage.events.readStream(id)).toHaveLength(2);
+      });
+
+      it('finds the events of a keyed command whose record is missing, records it again, and appends nothing twice', async () => {
+        const scope = { ente: 'c-esdb', subject: 'seg' };
+        const key = randomUUID();
+        const events = [event('A'), event('B')];
+        const lost = { scope, key, requestHash: 'h1', answer: { status: 201, body: {} }, recordedAt: new Date('2001-01-01T00:00:00Z') };
+        const id = stream();
+        const first = await storage.events.append(id, events, 'no-stream', { command: lost });
+        // The record goes (as if its process had stopped between the append and the record).
+        await storage.commands.purge(new Date('2001-01-02T00:00:00Z'));
+        expect(await storage.commands.find(scope, key)).toBeUndefined();
+        // The retry decides on the stream as it is now, with the same key-derived event ids.
+        const retry = await storage.events.append(id, events, 1, { command: { ...lost, recordedAt: new Date() } }).catch((e: unknown) => e);
+        expect(retry).toBeInstanceOf(CommandAlreadyRecorded);
+        expect(comparePositions((retry as CommandAlreadyRecorded).recorded.position!, first.position)).toBe(0);
+        expect(await storage.events.readStream(id)).toHaveLength(2);
+        expect(await storage.commands.find(scope, key)).toBeDefined();
+      });
+
+      it('checks every expected revision before writing any of several streams', async () => {
+        const a = `multi-a-${randomUUID()}`;
+        const b = `multi-b-${randomUUID()}`;
+        await storage.events.append(b, [event('B0'), event('B1')], 'no-stream');
+        const failure = await storage.events
+          .appendToStreams([
+            { streamId: a, events: [event('A0')], expected: 'no-stream' },
+            { streamId: b, events: [event('B2')], expected: 0 },
+          ])
+          .catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(WrongExpectedRevision);
+        expect(await storage.events.readStream(a)).toEqual([]);
+      });
+    });
+  }
 });
 
 describe('PostgreSQL global log and late commits', () => {

@@ -3,8 +3,9 @@ import request from 'supertest';
 import { type Role } from '@piao/lifecycle';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
 import { type StorageConfig } from '@piao/storage';
+import { type Clock } from '@piao/application';
 import { createApp } from '../../apps/api/src/bootstrap';
-import { loadConfig } from '../../apps/api/src/config/app-config';
+import { loadConfig } from '@piao/config';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 import { createTestDatabase } from './postgres';
 import { readLog } from './read-log';
@@ -33,7 +34,7 @@ export interface AuthorisedClient {
 }
 
 /** The real application on a fresh PostgreSQL database or an in-memory PGlite. */
-export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstoredb'>, env: Record<string, string> = {}): Promise<Api> {
+export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstoredb'>, env: Record<string, string> = {}, clock?: Clock): Promise<Api> {
   const db = kind === 'postgres' ? await createTestDatabase() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -44,7 +45,7 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { clock });
   await app.init();
   const http = app.getHttpServer();
   return {

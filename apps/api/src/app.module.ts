@@ -8,7 +8,7 @@ import { type Clock } from '@piao/application';
 import { ProcessingModule } from './processing.module';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
-import { AppConfig } from './config/app-config';
+import { AppConfig } from '@piao/config';
 import { HealthController } from './health/health.controller';
 import { ProcessorsController } from './admin/processors.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';

@@ -3,12 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { type AppConfig } from './config/app-config';
+import { type AppConfig } from '@piao/config';
+import { type Clock } from '@piao/application';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details/problem';
 
 /** Builds the HTTP application; used by main.ts, the end-to-end tests and the benchmarks alike. */
-export async function createApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config, options.clock), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const express = app.getHttpAdapter().getInstance() as import('express').Express;
   const { json } = await import('express');

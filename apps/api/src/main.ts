@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { DataFolderLocked } from '@piao/storage';
-import { loadConfigOrExit } from './config/app-config';
+import { loadConfigOrExit } from '@piao/config';
 import { createApp } from './bootstrap';
 
 async function main(): Promise<void> {

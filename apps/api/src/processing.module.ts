@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationModule, type Clock } from '@piao/application';
 import { ReadModelsModule } from '@piao/read-models';
 import { EventStoreModule, STORAGE, type Storage } from '@piao/storage';
-import { AppConfig } from './config/app-config';
+import { AppConfig, ConfigurationModule } from '@piao/config';
 
 /**
  * Storage, the application and the read models: what the API and the projector process share. `runProcessors`
@@ -15,6 +15,7 @@ export class ProcessingModule {
       module: ProcessingModule,
       global: true,
       imports: [
+        ConfigurationModule.forRoot(config),
         EventStoreModule.forRootAsync({ useFactory: () => config.storage() }),
         ApplicationModule.forRoot({
           runProcessors: options.runProcessors,
@@ -25,8 +26,6 @@ export class ProcessingModule {
         }),
         ReadModelsModule.forRootAsync({ useFactory: async (storage: Storage) => ({ sql: storage.sql }), inject: [STORAGE] }),
       ],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig],
     };
   }
 }

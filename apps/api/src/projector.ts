@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { CLOCK, ProcessorsHost, type Clock } from '@piao/application';
 import { EVENT_STORE, PROCESSOR_STORE, type EventStore, type ProcessorStore, type SqlClient } from '@piao/event-store';
 import { READ_MODEL_SQL, rebuildReadModels } from '@piao/read-models';
-import { loadConfigOrExit } from './config/app-config';
+import { loadConfigOrExit } from '@piao/config';
 import { DataFolderLocked } from '@piao/storage';
 import { ProcessingModule } from './processing.module';
 

@@ -1,6 +1,6 @@
 export { CLOCK, ManualClock, SystemClock, type Clock } from './clock/clock.port';
 export { actorOf, FAIL_POINTS, requestFollowing, type CommandRequest, type FailPoint, type IdempotentRequest } from './commands/command-request';
-export { CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './commands/command-errors';
+export { CommandContended, CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './commands/command-errors';
 export { StreamCommands, CommandUnit, type CommandOutcome, type Decided, type DomainEvent, type ScopedStream } from './commands/stream-commands';
 export {
   fold,

@@ -42,6 +42,11 @@ export interface ProcessorStep {
   /** Events this step accounts for (handled and parked). */
   count: number;
   parked?: ParkedEvent[];
+  /**
+   * How long the step's transaction may wait for a lock or sit idle (a holder frozen mid-step: a VM pause, a long
+   * GC, a partition): past it the database ends the transaction, and the lease can go to another instance.
+   */
+  timeoutMs?: number;
 }
 
 /** The step's checkpoint was not where it expected, or its lease was lost: nothing of the step was kept. */
@@ -71,13 +76,16 @@ export interface ProcessorStore {
   advance(step: ProcessorStep, work?: (tx: SqlQuery) => Promise<void>): Promise<void>;
   /** The streams with unresolved parked events: their later events are held back too. */
   blockedStreams(name: string): Promise<Set<string>>;
-  deadLetters(filter: { processor?: string; ente?: string; unresolved?: boolean; limit?: number }): Promise<DeadLetter[]>;
+  /** Unresolved parked events per processor. */
+  parkedCounts(): Promise<Map<string, number>>;
+  /** In log order; `afterId` pages on from the last letter of a previous page. */
+  deadLetters(filter: { processor?: string; ente?: string; streamId?: string; unresolved?: boolean; limit?: number; afterId?: string }): Promise<DeadLetter[]>;
   /** Marks parked events (of one stream, or all) to be replayed by the processor's active instance; returns how many. */
   requestReplay(name: string, streamId?: string): Promise<number>;
   /** The parked events whose replay was requested, in log order. */
   replayRequests(name: string): Promise<DeadLetter[]>;
   /** In one transaction: runs `work`, then marks the dead letters resolved (only while `holder` holds the lease). */
-  resolve(name: string, holder: string, ids: string[], work: (tx: SqlQuery) => Promise<void>): Promise<void>;
+  resolve(name: string, holder: string, ids: string[], work: (tx: SqlQuery) => Promise<void>, timeoutMs?: number): Promise<void>;
   /** A replay failed again: the letters stay parked with the new error, and the request is cleared. */
   replayFailed(name: string, ids: string[], error: string): Promise<void>;
   /** Moves a checkpoint back to the start of the log (a rebuild of what it feeds). */

@@ -1,4 +1,5 @@
 export { ReadModelsProjection, hasReached, READ_MODELS } from './read-models.processor';
+export { READ_MODEL_MIGRATIONS } from './read-model.migrations';
 export * from './read-model-queries';
 export { readModelChecksums } from './read-model-checksum';
 export { ReadModelsModule, READ_MODEL_SQL, type ReadModelsOptions } from './read-models.module';

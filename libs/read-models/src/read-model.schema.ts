@@ -3,10 +3,19 @@
  * can be dropped and rebuilt; nothing in it depends on when it was projected, so a rebuild is identical to a
  * projection that ran live (the crash tests compare checksums of every table).
  *
- * The tables are created by `readModelTables(suffix)`: with no suffix the live tables, with one the tables a
- * rebuild fills beside them before it takes their names (read-models.rebuild.ts). Every index and constraint is
- * named, with the same suffix, so that the switch can give them the live names back.
+ * The tables are created by `readModelTables(suffix)`: with no suffix the live tables (by the migration
+ * 0002-read-models, read-model.migrations.ts), with one the tables a rebuild fills beside them before it takes their
+ * names (read-models.rebuild.ts). Every index and constraint is named, with the same suffix, so that the switch can
+ * give them the live names back.
+ *
+ * Changing a table: change it here (a rebuild creates the tables as they are now) and add a migration for the live
+ * tables. Migration 0002 runs this function as it is when it runs, so a new database already has the new shape when
+ * the later migration comes: that one must hold on either shape. The read models are derived from the log, so the
+ * plain way is to drop the live tables, create them again with `readModelTables('')` and reset the read models'
+ * checkpoint (they are projected again from the start); or run a rebuild.
  */
+
+/** Taken while read-model tables are created: by a rebuild, and by the migration 0002-read-models. */
 export const READ_MODEL_LOCK_ID = 7_140_021_002;
 
 export const READ_MODEL_TABLES = ['rm_objectives', 'rm_timeline', 'rm_plans'] as const;
@@ -74,9 +83,3 @@ export function readModelTables(suffix = ''): string[] {
      )`,
   ];
 }
-
-export const READ_MODEL_SCHEMA = [
-  // The checkpoint is the processor's (processor_checkpoints, kept by the application's processors).
-  `DROP TABLE IF EXISTS rm_checkpoints`,
-  ...readModelTables(),
-];

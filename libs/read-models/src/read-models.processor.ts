@@ -1,7 +1,7 @@
 import { type Processor } from '@piao/application';
 import { comparePositions, type LogPosition, type SqlClient, type SqlQuery, type StoredEvent } from '@piao/event-store';
 import { projectPlanObjectives } from './plan-objectives.projection';
-import { READ_MODEL_LOCK_ID, READ_MODEL_SCHEMA } from './read-model.schema';
+import { READ_MODEL_MIGRATIONS } from './read-model.migrations';
 
 export const READ_MODELS = 'read-models';
 
@@ -21,12 +21,12 @@ export class ReadModelsProjection implements Processor {
     return projectPlanObjectives(tx, events);
   }
 
-  /** Creates the tables; every statement is idempotent and runs under a lock, so processes may start together. */
-  static async migrate(sql: SqlClient): Promise<void> {
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${READ_MODEL_LOCK_ID})`);
-      for (const statement of READ_MODEL_SCHEMA) await tx.query(statement);
-    });
+  /**
+   * Applies the read models' migrations not applied yet (read-model.migrations.ts), each once even when processes
+   * start together; returns their names. Called once the storage is open, so after the event store's migrations.
+   */
+  static migrate(sql: SqlClient): Promise<string[]> {
+    return sql.migrate(READ_MODEL_MIGRATIONS);
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ProcessorRunner, type Clock } from '@piao/application';
 import {
   comparePositions,
@@ -35,7 +36,10 @@ export interface RebuildOptions {
  */
 export async function rebuildReadModels(options: RebuildOptions): Promise<{ events: number; position: LogPosition }> {
   const { sql, processors, holder } = options;
-  const suffix = `__rebuild_${options.clock.now().getTime().toString(36)}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  // The lease first: a second rebuild started meanwhile stops here, before it touches anything of the first.
+  if (!(await processors.lease(READ_MODELS_REBUILD, holder, leaseMs))) throw new Error('another rebuild of the read models is running');
+  const suffix = `__rebuild_${randomBytes(6).toString('hex')}`;
   await sql.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${READ_MODEL_LOCK_ID})`);
     for (const statement of readModelTables(suffix)) await tx.query(statement);
@@ -49,11 +53,11 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<{ even
       options.onBatch?.(applied);
     },
   });
-  const runner = new ProcessorRunner(projection, options.events, processors, options.clock, { holder, leaseMs: options.leaseMs ?? 30_000 });
+  const runner = new ProcessorRunner(projection, options.events, processors, options.clock, { holder, leaseMs });
   try {
     for (;;) {
       const reached = await runner.catchUp();
-      if (await switchTables(sql, suffix, reached, applied)) return { events: applied, position: reached };
+      if (await switchTables(sql, suffix, reached)) return { events: applied, position: reached };
       // The live projection got ahead while the switch waited: catch up with it, then try again.
     }
   } catch (error) {
@@ -70,7 +74,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<{ even
  * rebuild has reached it, the live tables are dropped, the new ones take their names (and their indexes' and
  * constraints'), and the live checkpoint moves to where the rebuild stands, never back.
  */
-async function switchTables(sql: SqlClient, suffix: string, reached: LogPosition, applied: number): Promise<boolean> {
+async function switchTables(sql: SqlClient, suffix: string, reached: LogPosition): Promise<boolean> {
   return sql.transaction(async (tx) => {
     const [live] = await tx.query<{ c: string; p: string }>(
       `SELECT commit_position::text AS c, prepare_position::text AS p FROM processor_checkpoints WHERE name = $1 FOR UPDATE`,
@@ -85,10 +89,12 @@ async function switchTables(sql: SqlClient, suffix: string, reached: LogPosition
       for (const constraint of READ_MODEL_INDEXES[table].constraints)
         await tx.query(`ALTER TABLE ${table} RENAME CONSTRAINT ${constraint}${suffix} TO ${constraint}`);
     }
+    // The rebuild's own count: every event it handled or parked.
     await tx.query(
-      `INSERT INTO processor_checkpoints (name, commit_position, prepare_position, events) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (name) DO UPDATE SET commit_position = $2, prepare_position = $3, events = $4, updated_at = now()`,
-      [READ_MODELS, reached.commit.toString(), reached.prepare.toString(), applied],
+      `INSERT INTO processor_checkpoints (name, commit_position, prepare_position, events)
+       SELECT $1, $2, $3, events FROM processor_checkpoints WHERE name = $4
+       ON CONFLICT (name) DO UPDATE SET commit_position = $2, prepare_position = $3, events = excluded.events, updated_at = now()`,
+      [READ_MODELS, reached.commit.toString(), reached.prepare.toString(), READ_MODELS_REBUILD],
     );
     // Events parked by the live projection were projected (or parked) again by the rebuild: the rebuild's stand.
     await tx.query(`DELETE FROM processor_dead_letters WHERE processor = $1`, [READ_MODELS]);

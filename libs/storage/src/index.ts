@@ -2,3 +2,4 @@ export { openStorage, openSqlDatabase, type SqlDatabaseConfig, type Storage, typ
 export { EventStoreModule, STORAGE } from './event-store.module';
 export { DataFolderLocked } from './sql/pglite-folder-lock';
 export { SqlProcessorStore } from './sql/sql-processor-store';
+export { EVENT_STORE_MIGRATIONS } from './migrations/event-store.migrations';

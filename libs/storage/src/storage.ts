@@ -44,7 +44,7 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       const commands = new SqlCommandRecords(sql);
       return {
         kind: config.kind,
-        events: EventStoreDbEventStore.connect(config.connectionString, commands),
+        events: await EventStoreDbEventStore.open(config.connectionString, commands),
         commands,
         processors: new SqlProcessorStore(sql),
         sql,

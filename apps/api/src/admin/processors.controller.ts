@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ProcessorsHost } from '@piao/application';
 import { NotPermitted } from '@piao/lifecycle';
 import { formatPosition, PROCESSOR_STORE, type DeadLetter, type ProcessorStore } from '@piao/event-store';
@@ -15,6 +16,18 @@ export class DeadLettersQueryDto {
   @IsOptional()
   @IsIn(['true', 'false'])
   unresolved?: 'true' | 'false';
+
+  /** The id of the last letter of the previous page. */
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'afterId must be the id of a dead letter' })
+  afterId?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }
 
 export class ReplayDto {
@@ -55,8 +68,15 @@ export class ProcessorsController {
   @ApiOperation({ summary: 'Events of the ente that a processor parked after failing to handle them: admin' })
   async deadLetters(@Context() c: RequestContext, @Query() query: DeadLettersQueryDto) {
     requireAdmin(c);
-    const letters = await this.store.deadLetters({ processor: query.processor, ente: c.actor.ente, unresolved: query.unresolved !== 'false' });
-    return { deadLetters: letters.map(view) };
+    const limit = query.limit ?? 100;
+    const letters = await this.store.deadLetters({
+      processor: query.processor,
+      ente: c.actor.ente,
+      unresolved: query.unresolved !== 'false',
+      limit,
+      afterId: query.afterId,
+    });
+    return { deadLetters: letters.map(view), next: letters.length === limit ? letters[letters.length - 1].id : null };
   }
 
   @Post('dead-letters/replay')
@@ -64,9 +84,9 @@ export class ProcessorsController {
   @ApiOperation({ summary: "Replay a stream's parked events (after a fix): the processor's active instance does it within seconds: admin" })
   async replay(@Context() c: RequestContext, @Body() dto: ReplayDto) {
     requireAdmin(c);
-    const mine = await this.store.deadLetters({ processor: dto.processor, ente: c.actor.ente, unresolved: true });
+    const mine = await this.store.deadLetters({ processor: dto.processor, ente: c.actor.ente, streamId: dto.streamId, unresolved: true, limit: 1 });
     // Another ente's stream is answered like one with nothing parked: its existence is not disclosed.
-    const requested = mine.some((l) => l.event.streamId === dto.streamId) ? await this.store.requestReplay(dto.processor, dto.streamId) : 0;
+    const requested = mine.length > 0 ? await this.store.requestReplay(dto.processor, dto.streamId) : 0;
     return { processor: dto.processor, streamId: dto.streamId, requested };
   }
 }

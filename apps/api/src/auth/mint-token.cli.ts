@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@piao/lifecycle';
-import { DEVELOPMENT_JWT_SECRET } from '../config/app-config';
+import { DEVELOPMENT_JWT_SECRET } from '@piao/config';
 import { mintDevelopmentToken } from './development-token';
 
 async function main(): Promise<void> {

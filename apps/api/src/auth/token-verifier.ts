@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ROLES, type Actor, type Role } from '@piao/lifecycle';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '@piao/config';
 
 export class InvalidToken extends Error {}
 

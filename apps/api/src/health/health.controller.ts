@@ -4,7 +4,7 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { Public } from '../auth/auth.guard';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '@piao/config';
 import { ProblemException } from '../problem-details/problem';
 
 /**
@@ -81,7 +81,8 @@ export class HealthController {
     }
     const { PROCESSOR_STUCK_SECONDS: stuckAfter, PROCESSOR_MAX_LAG_SECONDS: maxLag } = this.config;
     const problems = lags.flatMap((lag) => {
-      if (lag.lagEvents > 0 && lag.secondsSinceMoved > stuckAfter)
+      // Waiting events older than the bound, and no progress for as long: a checkpoint idle overnight is not stuck.
+      if (lag.lagEvents > 0 && lag.secondsSinceMoved > stuckAfter && lag.lagSeconds > stuckAfter)
         return [`${lag.name} is stuck: ${lag.lagEvents} events waiting, no progress for ${Math.round(lag.secondsSinceMoved)} s`];
       if (lag.lagSeconds > maxLag) return [`${lag.name} is ${Math.round(lag.lagSeconds)} s behind the log`];
       return [];

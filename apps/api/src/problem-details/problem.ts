@@ -1,7 +1,7 @@
 import { BadRequestException, HttpException, HttpStatus, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { NotPermitted, RuleViolation } from '@piao/lifecycle';
 import { StoreUnavailable, WrongExpectedRevision } from '@piao/event-store';
-import { IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from '@piao/application';
+import { CommandContended, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from '@piao/application';
 
 /** One bad field of a request: which field, which rule, in words. */
 export interface FieldError {
@@ -73,6 +73,9 @@ export function toProblem(error: unknown, instance: string): Problem {
       detail: error.message,
       rule: 'idempotency-key-expired',
     });
+  }
+  if (error instanceof CommandContended) {
+    return withInstance({ type: '/problems/contended', title: 'Too many concurrent changes', status: 503, detail: error.message });
   }
   if (error instanceof StoreUnavailable) {
     return withInstance({

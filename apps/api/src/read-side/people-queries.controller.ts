@@ -1,5 +1,5 @@
-import { OrganisationDirectory } from '@piao/application';
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { OrganisationDirectory, CLOCK, type Clock } from '@piao/application';
+import { Controller, Inject, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { objectiveDeadlines, romeDateOf, unitsHeadedBy, NotPermitted, type Actor, type ObjectiveState } from '@piao/lifecycle';
 import { ReadModelQueries } from '@piao/read-models';
@@ -19,6 +19,7 @@ export class PeopleQueriesController {
   constructor(
     private readonly queries: ReadModelQueries,
     private readonly directory: OrganisationDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('objectives')
@@ -67,7 +68,7 @@ export class PeopleQueriesController {
     if (person !== actor.id && !actor.roles.some((r) => OVERSIGHT.includes(r))) {
       throw new NotPermitted('others-objectives', "only the Segretario, the NdV, the RPCT and the administrator read another person's objectives");
     }
-    const on = onDate ?? romeDateOf(new Date());
+    const on = onDate ?? romeDateOf(this.clock.now());
     const units = [...unitsHeadedBy(await this.directory.load(actor.ente), person, on)].sort();
     const records = await this.queries.objectivesOf(actor.ente, units, person);
     return { person, on, units, records };

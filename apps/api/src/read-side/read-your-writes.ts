@@ -4,7 +4,7 @@ import { type Observable, from, switchMap } from 'rxjs';
 import { ProcessorsHost } from '@piao/application';
 import { PROCESSOR_STORE, type LogPosition, type ProcessorStore } from '@piao/event-store';
 import { hasReached, READ_MODELS } from '@piao/read-models';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '@piao/config';
 import { ProblemException, validationProblem } from '../problem-details/problem';
 import { POSITION_MESSAGE, POSITION_PATTERN } from './query.dto';
 

@@ -37,3 +37,14 @@ export class IdempotencyKeyExpired extends Error {
     this.name = 'IdempotencyKeyExpired';
   }
 }
+
+/**
+ * A command whose client pinned no revision could not land within the retries' bound because other writers kept
+ * getting in first: a transient state of the server (503, retry shortly), not a conflict for the client to resolve.
+ */
+export class CommandContended extends Error {
+  constructor(readonly streamId: string) {
+    super(`${streamId} is changing too fast for the command to land: retry shortly`);
+    this.name = 'CommandContended';
+  }
+}

@@ -15,7 +15,7 @@ import {
   type RecordedCommand,
 } from '@piao/event-store';
 import { CLOCK, type Clock } from '../clock/clock.port';
-import { CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './command-errors';
+import { CommandContended, CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './command-errors';
 import { type CommandRequest, type FailPoint } from './command-request';
 import { PROCESSING, type ProcessingOptions } from '../processors/processing-options';
 import { eventId } from './event-ids';
@@ -205,7 +205,12 @@ export class StreamCommands {
           unit.writes.map((w) => ({ streamId: w.streamId, events: w.outcome.recorded, expected: w.expected < 0 ? 'no-stream' : w.expected })),
           { command },
         );
-        if (request.failPoint === 'during-append') setTimeout(() => this.failAt('during-append', request), 1);
+        if (request.failPoint === 'during-append') {
+          // The kill comes 1 ms after the statement left, and the answer never does: the commit is unknown to the client.
+          setTimeout(() => this.failAt('during-append', request), 1);
+          await appending.catch(() => undefined);
+          await new Promise(() => undefined);
+        }
         const appended = await appending;
         this.failAt('after-append', request);
         // Read-your-writes waits for the last event of the transaction: everything the command wrote.
@@ -221,8 +226,13 @@ export class StreamCommands {
           await this.replayIfRecorded(request);
           throw new IdempotencyKeyExpired();
         }
-        const retry =
-          error instanceof WrongExpectedRevision && !unit.pinned(error.streamId) && attempts < MAX_ATTEMPTS && performance.now() - started < RETRY_BUDGET_MS;
+        const unpinnedConflict = error instanceof WrongExpectedRevision && !unit.pinned(error.streamId);
+        const retry = unpinnedConflict && attempts < MAX_ATTEMPTS && performance.now() - started < RETRY_BUDGET_MS;
+        if (unpinnedConflict && !retry) {
+          // Out of retries on a stream too busy to land on: not the client's conflict to resolve, and a retry may land.
+          await this.replayIfRecorded(request);
+          throw new CommandContended((error as WrongExpectedRevision).streamId);
+        }
         if (!retry) {
           // A pinned conflict may be this very command, already recorded by a concurrent copy of the request.
           if (error instanceof WrongExpectedRevision) await this.replayIfRecorded(request);

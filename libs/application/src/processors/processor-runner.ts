@@ -88,9 +88,13 @@ export class ProcessorRunner {
    * Fails if another process holds the lease.
    */
   async catchUp(): Promise<LogPosition> {
-    if (!(await this.holdLease())) throw new Error(`processor ${this.name} is run by another process`);
-    while (await this.step());
-    return this.position!;
+    for (;;) {
+      // Renewed before every step: a catch-up may last far longer than one lease.
+      if (!(await this.holdLease())) throw new Error(`processor ${this.name} is run by another process`);
+      const outcome = await this.step();
+      // Refused: the checkpoint or the lease moved under this instance; read them again and go on.
+      if (outcome === 'caught-up' && this.position) return this.position;
+    }
   }
 
   private async run(): Promise<void> {
@@ -101,9 +105,9 @@ export class ProcessorRunner {
           await this.sleep(Math.max(this.options.leaseMs / 5, 50));
           continue;
         }
-        const progressed = await this.step();
+        const outcome = await this.step();
         failures = 0;
-        if (!progressed) await this.sleep(this.options.idleMs ?? 200);
+        if (outcome !== 'progressed') await this.sleep(this.options.idleMs ?? 200);
       } catch (error) {
         failures += 1;
         this.failed(error);
@@ -127,13 +131,13 @@ export class ProcessorRunner {
     return held;
   }
 
-  /** One batch: false when the log had nothing new. */
-  private async step(): Promise<boolean> {
+  /** One batch, or nothing new in the log, or a step refused because the checkpoint or the lease moved. */
+  private async step(): Promise<'progressed' | 'caught-up' | 'refused'> {
     await this.replayRequested();
     const from = (this.position ??= (await this.store.checkpoint(this.name)).position);
     this.blocked ??= await this.store.blockedStreams(this.name);
     const batch = await this.events.readAll(from, this.processor.batchSize ?? 500);
-    if (batch.length === 0) return false;
+    if (batch.length === 0) return 'caught-up';
     try {
       await this.commit(from, batch);
     } catch (error) {
@@ -142,7 +146,7 @@ export class ProcessorRunner {
       this.failed(error);
       await this.isolate(from, batch);
     }
-    return true;
+    return this.position ? 'progressed' : 'refused';
   }
 
   /** Handles `batch` after `from` and moves the checkpoint past it; events of blocked streams are held back. */
@@ -154,7 +158,15 @@ export class ProcessorRunner {
       ...parked,
       ...heldBack.map((event) => ({ event, error: `held back: an earlier event of ${event.streamId} is parked`, attempts: 0, heldBack: true })),
     ];
-    const step = { name: this.name, holder: this.options.holder, from, to: batch[batch.length - 1].position, count: batch.length, parked: all };
+    const step = {
+      name: this.name,
+      holder: this.options.holder,
+      from,
+      to: batch[batch.length - 1].position,
+      count: batch.length,
+      parked: all,
+      timeoutMs: this.options.leaseMs,
+    };
     if (this.processor.mode === 'transactional') {
       await this.store.advance(step, live.length > 0 ? (tx) => this.processor.handle(live, tx) : undefined);
     } else {
@@ -206,10 +218,10 @@ export class ProcessorRunner {
       const ids = parked.map((l) => l.id);
       try {
         if (this.processor.mode === 'transactional') {
-          await this.store.resolve(this.name, this.options.holder, ids, (tx) => this.processor.handle(events, tx));
+          await this.store.resolve(this.name, this.options.holder, ids, (tx) => this.processor.handle(events, tx), this.options.leaseMs);
         } else {
           await this.processor.handle(events);
-          await this.store.resolve(this.name, this.options.holder, ids, async () => undefined);
+          await this.store.resolve(this.name, this.options.holder, ids, async () => undefined, this.options.leaseMs);
         }
         this.blocked?.delete(streamId);
       } catch (error) {
@@ -221,10 +233,10 @@ export class ProcessorRunner {
   }
 
   /** What this instance believed of its checkpoint and blocked streams is stale: read them again. */
-  private forget(): false {
+  private forget(): 'refused' {
     this.position = undefined;
     this.blocked = undefined;
-    return false;
+    return 'refused';
   }
 
   private failed(error: unknown): void {

@@ -85,7 +85,7 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
 
   async lag(): Promise<ProcessorLag[]> {
     const checkpoints = await this.store.checkpoints();
-    const parked = await this.store.deadLetters({ unresolved: true, limit: 100_000 });
+    const parked = await this.store.parkedCounts();
     return Promise.all(
       [...this.runners.values()].map(async (runner) => {
         const checkpoint = checkpoints.get(runner.name) ?? (await this.store.checkpoint(runner.name));
@@ -100,7 +100,7 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
           lagSeconds: Number.isFinite(recordedAt) ? Math.max(0, (this.clock.now().getTime() - recordedAt) / 1000) : 0,
           checkpointUpdatedAt: checkpoint.updatedAt?.toISOString(),
           secondsSinceMoved: checkpoint.secondsSinceMoved ?? 0,
-          parked: parked.filter((l) => l.processor === runner.name).length,
+          parked: parked.get(runner.name) ?? 0,
           ...(runner.lastError ? { lastError: { message: runner.lastError.message, at: runner.lastError.at.toISOString() } } : {}),
         };
       }),

@@ -20,7 +20,10 @@ export interface DecisionContext {
   today: string;
 }
 
-/** The context of a decision taken now, by an actor heading the given units (none by default). */
-export function decisionContext(actor: Actor, unitsHeaded: Iterable<string> = [], now = new Date()): DecisionContext {
+/**
+ * The context of a decision taken at `now` (the application's clock: the domain never reads the time itself), by
+ * an actor heading the given units.
+ */
+export function decisionContext(actor: Actor, now: Date, unitsHeaded: Iterable<string> = []): DecisionContext {
   return { actor, unitsHeaded: new Set(unitsHeaded), today: romeDateOf(now) };
 }

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Pool, type PoolConfig } from 'pg';
-import { StoreUnavailable, type SqlClient, type SqlQuery } from '@piao/event-store';
+import { StoreUnavailable, type SqlClient, type SqlMigration, type SqlQuery } from '@piao/event-store';
+import { runMigrations } from '../migrations/migrator';
 import { isOnDisk, lockDataFolder, type DataFolderLock } from './pglite-folder-lock';
 
 /** The SqlClient port over node-postgres or PGlite: one SQL dialect, two engines. */
@@ -27,25 +28,41 @@ function unavailableOr(error: unknown): unknown {
 export class PostgresClient implements SqlClient {
   private readonly pool: Pool;
   constructor(config: PoolConfig) {
-    this.pool = new Pool(config);
-    // An idle client losing its connection must not crash the process; the next query gets a fresh one.
+    // Keepalives: a peer gone behind a partition is noticed in minutes, not after the system's two hours.
+    this.pool = new Pool({ keepAlive: true, ...config });
+    // A client losing its connection must not crash the process, whether idle or checked out: the failure reaches
+    // the query in flight (and becomes StoreUnavailable), and the next query gets a fresh connection.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
   async query<Row>(text: string, params?: unknown[], name?: string): Promise<Row[]> {
+    const client = await this.connect();
+    let lost = false;
     try {
-      return (await this.pool.query({ text, values: params, name })).rows as Row[];
+      return (await client.query({ text, values: params, name })).rows as Row[];
     } catch (error) {
-      throw unavailableOr(error);
+      const mapped = unavailableOr(error);
+      // A broken connection is discarded; one that only refused a statement goes back to the pool.
+      lost = mapped instanceof StoreUnavailable;
+      throw mapped;
+    } finally {
+      client.release(lost);
+    }
+  }
+  /**
+   * A connection from the pool. Failing to get one is always the database being unavailable (down, refusing
+   * connections, restarting, the database missing or the credentials refused: 08…, 55000, 57P03, 3D000, 28…),
+   * never the statement's fault.
+   */
+  private async connect() {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new StoreUnavailable(`PostgreSQL unavailable: ${(error as Error)?.message ?? error}`, error);
     }
   }
   async transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw unavailableOr(error);
-    });
-    // A connection cut while checked out surfaces as the failure of the query in flight; without a listener its
-    // 'error' event would also crash the process.
-    const ignore = () => undefined;
-    client.on('error', ignore);
+    const client = await this.connect();
     let failed = false;
     try {
       await client.query('BEGIN');
@@ -57,10 +74,12 @@ export class PostgresClient implements SqlClient {
       await client.query('ROLLBACK').catch(() => undefined);
       throw unavailableOr(error);
     } finally {
-      client.off('error', ignore);
       // After a failure the connection may be broken: discard it rather than hand it to the next caller.
       client.release(failed);
     }
+  }
+  migrate(migrations: readonly SqlMigration[]): Promise<string[]> {
+    return runMigrations(this, migrations);
   }
   close(): Promise<void> {
     return this.pool.end();
@@ -90,6 +109,9 @@ export class PgliteClient implements SqlClient {
   }
   transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => work({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows }));
+  }
+  migrate(migrations: readonly SqlMigration[]): Promise<string[]> {
+    return runMigrations(this, migrations);
   }
   async close(): Promise<void> {
     try {

@@ -13,8 +13,8 @@ import {
   type StoredEvent,
   type StreamWrite,
 } from '@piao/event-store';
+import { EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
 import { logHorizon } from './log-horizon';
-import { SCHEMA, SCHEMA_LOCK_ID } from './schema';
 import { SqlCommandRecords } from './sql-command-records';
 
 interface EventRow {
@@ -207,11 +207,9 @@ export class SqlEventStore implements EventStore {
   }
 }
 
-export async function migrate(sql: SqlClient): Promise<void> {
-  await sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_ID})`);
-    for (const statement of SCHEMA) await tx.query(statement);
-  });
+/** Applies the event store's migrations not applied yet (../migrations/); returns their names. */
+export function migrate(sql: SqlClient): Promise<string[]> {
+  return sql.migrate(EVENT_STORE_MIGRATIONS);
 }
 
 /** Stands for 'any' in the statements: no revision is -2. */

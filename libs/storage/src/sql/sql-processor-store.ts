@@ -89,6 +89,7 @@ export class SqlProcessorStore implements ProcessorStore {
 
   async advance(step: ProcessorStep, work?: (tx: SqlQuery) => Promise<void>): Promise<void> {
     await this.sql.transaction(async (tx) => {
+      await boundTransaction(tx, step.timeoutMs);
       // First, so that the row is locked for the rest of the transaction: a second holder's step waits, then fails.
       const moved = await tx.query(
         `UPDATE processor_checkpoints SET commit_position = $4, prepare_position = $5, events = events + $6, updated_at = now()
@@ -111,12 +112,27 @@ export class SqlProcessorStore implements ProcessorStore {
     return new Set(rows.map((r) => r.stream_id));
   }
 
-  async deadLetters(filter: { processor?: string; ente?: string; unresolved?: boolean; limit?: number }): Promise<DeadLetter[]> {
+  async parkedCounts(): Promise<Map<string, number>> {
+    const rows = await this.sql.query<{ processor: string; n: number }>(
+      `SELECT processor, count(*)::integer AS n FROM processor_dead_letters WHERE resolved_at IS NULL GROUP BY processor`,
+    );
+    return new Map(rows.map((r) => [r.processor, r.n]));
+  }
+
+  async deadLetters(filter: {
+    processor?: string;
+    ente?: string;
+    streamId?: string;
+    unresolved?: boolean;
+    limit?: number;
+    afterId?: string;
+  }): Promise<DeadLetter[]> {
     const rows = await this.sql.query<LetterRow>(
       `SELECT ${LETTER_COLUMNS} FROM processor_dead_letters
         WHERE ($1::text IS NULL OR processor = $1) AND ($2::text IS NULL OR ente = $2) AND (NOT $3::boolean OR resolved_at IS NULL)
-        ORDER BY processor, commit_position, prepare_position LIMIT $4`,
-      [filter.processor ?? null, filter.ente ?? null, filter.unresolved ?? false, filter.limit ?? 1000],
+          AND ($5::text IS NULL OR stream_id = $5) AND ($6::bigint IS NULL OR id > $6::bigint)
+        ORDER BY id LIMIT $4`,
+      [filter.processor ?? null, filter.ente ?? null, filter.unresolved ?? false, filter.limit ?? 1000, filter.streamId ?? null, filter.afterId ?? null],
     );
     return rows.map(toLetter);
   }
@@ -142,8 +158,9 @@ export class SqlProcessorStore implements ProcessorStore {
     return rows.map(toLetter);
   }
 
-  async resolve(name: string, holder: string, ids: string[], work: (tx: SqlQuery) => Promise<void>): Promise<void> {
+  async resolve(name: string, holder: string, ids: string[], work: (tx: SqlQuery) => Promise<void>, timeoutMs?: number): Promise<void> {
     await this.sql.transaction(async (tx) => {
+      await boundTransaction(tx, timeoutMs);
       const held = await tx.query(`SELECT 1 FROM processor_leases WHERE name = $1 AND holder = $2 AND expires_at > now() FOR SHARE`, [name, holder]);
       if (held.length === 0) throw new ProcessorStepRefused(name);
       await work(tx);
@@ -156,7 +173,10 @@ export class SqlProcessorStore implements ProcessorStore {
 
   async replayFailed(name: string, ids: string[], error: string): Promise<void> {
     await this.sql.query(
-      `UPDATE processor_dead_letters SET replay_requested_at = NULL, error = $3, attempts = attempts + 1 WHERE processor = $1 AND id = ANY($2::bigint[])`,
+      // A held-back letter keeps its own account: it was held back, its handling never failed.
+      `UPDATE processor_dead_letters
+          SET replay_requested_at = NULL, error = CASE WHEN held_back THEN error ELSE $3 END, attempts = attempts + CASE WHEN held_back THEN 0 ELSE 1 END
+        WHERE processor = $1 AND id = ANY($2::bigint[])`,
       [name, ids, error],
     );
   }
@@ -168,6 +188,20 @@ export class SqlProcessorStore implements ProcessorStore {
       [name, LOG_START.commit.toString(), LOG_START.prepare.toString()],
     );
   }
+}
+
+/**
+ * Bounds a step's transaction: its lock waits (a step blocked behind a frozen holder fails, to be retried), and the
+ * time it may sit idle between statements (a holder frozen mid-step loses its transaction, and with it the row lock
+ * that would keep the next holder waiting). On PGlite, one process, neither can happen, and both are harmless.
+ */
+async function boundTransaction(tx: SqlQuery, timeoutMs: number | undefined): Promise<void> {
+  if (!timeoutMs) return;
+  const ms = Math.max(Math.round(timeoutMs), 100);
+  await tx.query(`SELECT set_config('lock_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $2, true)`, [
+    `${Math.round(ms / 2)}ms`,
+    `${ms}ms`,
+  ]);
 }
 
 async function park(tx: SqlQuery, processor: string, parked: ParkedEvent[]): Promise<void> {

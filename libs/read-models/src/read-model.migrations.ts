@@ -1,0 +1,28 @@
+import { type SqlMigration, type SqlQuery } from '@piao/event-store';
+import { READ_MODEL_LOCK_ID, readModelTables } from './read-model.schema';
+
+/**
+ * Migration 2: the read models as the code created them before there were migrations (rm_objectives, rm_timeline,
+ * rm_plans with their named indexes and constraints; the retired rm_checkpoints dropped, the checkpoint being the
+ * processor's). Idempotent, because it also adopts a database made by that code. It creates the tables as
+ * `readModelTables` describes them when it runs: what that means for a later change, read-model.schema.ts.
+ *
+ * It also takes READ_MODEL_LOCK_ID, under which a process of the previous version created these tables: one starting
+ * beside a new one must not create them at the same moment (two CREATE TABLE IF NOT EXISTS of one table collide).
+ */
+const migration0002ReadModels: SqlMigration = {
+  name: '0002-read-models',
+  async up(tx: SqlQuery): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(${READ_MODEL_LOCK_ID})`);
+    await tx.query(`DROP TABLE IF EXISTS rm_checkpoints`);
+    for (const statement of readModelTables('')) await tx.query(statement);
+  },
+};
+
+/**
+ * The read models' migrations, in order, applied by ReadModelsProjection.migrate when the read models start, after
+ * the storage has applied the event store's (libs/storage/src/migrations/migrator.ts explains the runner and the
+ * numbering). A new migration takes the next number free in every lib and is appended here; one that has been
+ * released is never edited.
+ */
+export const READ_MODEL_MIGRATIONS: readonly SqlMigration[] = [migration0002ReadModels];
