@@ -12,7 +12,7 @@ import { openStorage } from '@piao/storage';
 import { READ_MODELS, ReadModelsProjection } from '@piao/read-models';
 import { ProcessorRunner, SystemClock } from '@piao/application';
 import { createApp } from '../apps/api/src/bootstrap';
-import { loadConfig } from '../apps/api/src/config/app-config';
+import { loadConfig } from '@piao/config';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
 import { writeSyntheticEnte } from '../test/support/synthetic-enti';
