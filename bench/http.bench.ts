@@ -2,19 +2,25 @@
  * HTTP command throughput and latency at 32 connections, against a real API process on PostgreSQL, with the
  * API's resident memory and CPU sampled throughout. Commands go to 128 approved objectives in turn (phase
  * progress, no expected revision), so that they exercise load → decide → append on distinct streams.
+ * Two variants, measured in the same run against the same API: commands without an Idempotency-Key, and every
+ * command with a unique Idempotency-Key (so every command is looked up, and appended with its record). They run
+ * BENCH_ROUNDS times each (3 by default), alternating which goes first, after a warm-up of each; the summary gives
+ * the median of the rounds. Every answer's status is counted (2xx, 4xx, 5xx).
  * The load comes from wrk when it is installed (Debian package `wrk`: a C program, light on the shared CPU),
- * from autocannon otherwise.
- * Usage: npm run bench:http [-- seconds]   (default 20 s, after a 3 s warm-up)
+ * from autocannon otherwise (`BENCH_LOAD=autocannon` forces it).
+ * Usage: npm run bench:http [-- seconds]   (default 20 s per measurement, after a 3 s warm-up of each variant)
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual, promisify } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
-import { fmt, machine } from './measure';
+import { fmt, machine, machineJiffies, median, postgresPids, procFile, processTree, watchOthers } from './measure';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const PORT = 3917;
@@ -22,6 +28,13 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 const ENTE = 'comune-bench';
 const OBJECTIVES = 128;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Tells this run's Idempotency-Keys apart from any other run's. */
+const RUN = randomUUID().slice(0, 8);
+const VARIANTS = [
+  { label: 'none', keyed: false },
+  { label: 'unique on every command', keyed: true },
+] as const;
 
 async function call(token: string, path: string, body?: object): Promise<Record<string, unknown>> {
   const response = await fetch(`${BASE}${path}`, {
@@ -32,31 +45,6 @@ async function call(token: string, path: string, body?: object): Promise<Record<
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-/** The process and its descendants (cluster workers). */
-function processTree(pid: number): number[] {
-  const parents = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map((d) => {
-      try {
-        return [Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1])] as const;
-      } catch {
-        return [Number(d), -1] as const; // exited meanwhile
-      }
-    });
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
-  return tree;
-}
-
-/** A /proc file of a process that may have exited meanwhile. */
-function procFile(pid: number, file: string): string {
-  try {
-    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 function rssMb(pid: number): number {
@@ -76,15 +64,6 @@ function cpuSeconds(pid: number): number {
   }, 0);
 }
 
-/** Busy and total jiffies of the whole machine. */
-function machineJiffies(): { busy: number; total: number } {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const numbers = values.map(Number);
-  const idle = numbers[3] + numbers[4];
-  const total = numbers.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
-
 interface LoadResult {
   tool: string;
   perSecond: number;
@@ -92,7 +71,12 @@ interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Answers by status class, as the load generator counted them. */
+  status: { '2xx': number; '4xx': number; '5xx': number; other: number };
 }
+
+/** A load of `seconds`; with `keyPrefix`, every command carries the Idempotency-Key `${keyPrefix}-…`, unique. */
+type Load = (seconds: number, keyPrefix?: string) => Promise<LoadResult>;
 
 const command = (n: number) => JSON.stringify({ phaseId: 'f1', progressPercent: n % 101 });
 
@@ -100,9 +84,10 @@ function hasWrk(): boolean {
   return spawnSync('wrk', ['--version']).error === undefined;
 }
 
-function autocannonLoad(token: string, ids: string[]) {
+function autocannonLoad(token: string, ids: string[]): Load {
   let next = 0;
-  return async (seconds: number): Promise<LoadResult> => {
+  return async (seconds, keyPrefix) => {
+    let sent = 0;
     const result = await autocannon({
       url: BASE,
       connections: 32,
@@ -111,7 +96,12 @@ function autocannonLoad(token: string, ids: string[]) {
         {
           method: 'POST',
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          setupRequest: (request) => ({ ...request, path: `/objectives/${ids[next++ % ids.length]}/phase-progress`, body: command(next) }),
+          setupRequest: (request) => ({
+            ...request,
+            path: `/objectives/${ids[next++ % ids.length]}/phase-progress`,
+            body: command(next),
+            headers: keyPrefix ? { ...request.headers, 'Idempotency-Key': `${keyPrefix}-${sent++}` } : request.headers,
+          }),
         },
       ],
     });
@@ -122,22 +112,52 @@ function autocannonLoad(token: string, ids: string[]) {
       p99: result.latency.p99,
       non2xx: result.non2xx,
       errors: result.errors,
+      status: { '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'], other: result['1xx'] + result['3xx'] },
     };
   };
 }
 
-/** wrk with a Lua script that walks the objectives; its latency distribution gives p50 and p99. */
-function wrkLoad(token: string, ids: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'piao-wrk-'));
+/**
+ * wrk with a Lua script that walks the objectives; its latency distribution gives p50 and p99. Each wrk thread has
+ * a Lua state of its own: the key is the invocation's prefix (wrk's script argument), the thread's number and the
+ * thread's count of requests, so it is unique across threads and invocations. Every answer's status is counted
+ * by thread and summed in `done`.
+ */
+function wrkLoad(token: string, ids: string[], dir: string): Load {
   const script = join(dir, 'commands.lua');
   writeFileSync(
     script,
     `local ids = { ${ids.map((id) => `"${id}"`).join(', ')} }
-local n = 0
-local headers = { ["Authorization"] = "Bearer ${token}", ["Content-Type"] = "application/json" }
+local threads = {}
+local counter = 0
+setup = function(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+  table.insert(threads, thread)
+end
+init = function(args)
+  prefix = args[1]
+  n = 0
+  s2, s4, s5, other = 0, 0, 0, 0
+  headers = { ["Authorization"] = "Bearer ${token}", ["Content-Type"] = "application/json" }
+end
 request = function()
   n = n + 1
+  if prefix then headers["Idempotency-Key"] = prefix .. "-" .. tid .. "-" .. n end
   return wrk.format("POST", "/objectives/" .. ids[(n % #ids) + 1] .. "/phase-progress", headers, '{"phaseId":"f1","progressPercent":' .. (n % 101) .. '}')
+end
+response = function(status, headers, body)
+  if status >= 500 then s5 = s5 + 1 elseif status >= 400 then s4 = s4 + 1 elseif status >= 200 and status < 300 then s2 = s2 + 1 else other = other + 1 end
+end
+done = function(summary, latency, requests)
+  local t2, t4, t5, t0 = 0, 0, 0, 0
+  for _, thread in ipairs(threads) do
+    t2 = t2 + thread:get("s2")
+    t4 = t4 + thread:get("s4")
+    t5 = t5 + thread:get("s5")
+    t0 = t0 + thread:get("other")
+  end
+  io.write(string.format("status 2xx %d 4xx %d 5xx %d other %d\\n", t2, t4, t5, t0))
 end
 `,
   );
@@ -146,9 +166,11 @@ end
     if (!match) return NaN;
     return Number(match[1]) * (match[2] === 'us' ? 0.001 : match[2] === 's' ? 1000 : 1);
   };
-  return async (seconds: number): Promise<LoadResult> => {
-    const { stdout: output } = await promisify(execFile)('wrk', ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE], { encoding: 'utf8' });
-    if (seconds === SECONDS) rmSync(dir, { recursive: true, force: true });
+  return async (seconds, keyPrefix) => {
+    const args = ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE, ...(keyPrefix ? ['--', keyPrefix] : [])];
+    const { stdout: output } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
+    const status = /status 2xx (\d+) 4xx (\d+) 5xx (\d+) other (\d+)/.exec(output);
+    if (!status) throw new Error(`wrk printed no status counts:\n${output}`);
     return {
       tool: 'wrk',
       perSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
@@ -158,12 +180,26 @@ end
       errors: [...output.matchAll(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/g)]
         .flatMap((m) => m.slice(1).map(Number))
         .reduce((a, b) => a + b, 0),
+      status: { '2xx': Number(status[1]), '4xx': Number(status[2]), '5xx': Number(status[3]), other: Number(status[4]) },
     };
   };
 }
 
+interface Measurement extends LoadResult {
+  variant: string;
+  /** Rows of command_records written under this load's keys. */
+  records: number;
+  /** Share of both cores used by processes other than the benchmark's, the API's and its database's. */
+  others: number;
+  round: number;
+  rssMax: number;
+  apiCpu: number;
+  machineBusy: number;
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
+  const scratch = mkdtempSync(join(tmpdir(), 'piao-wrk-'));
   const api = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/apps/api/src/main.js'], {
     env: {
       ...process.env,
@@ -211,29 +247,111 @@ async function main(): Promise<void> {
     await call(seg, `/plans/${plan.planId}/submit`, {});
     await call(seg, `/plans/${plan.planId}/approve`, { act: { number: '1', date: '2025-01-15' } });
 
-    const load = process.env.BENCH_LOAD !== 'autocannon' && hasWrk() ? wrkLoad(seg, ids) : autocannonLoad(seg, ids);
-    await load(3); // warm-up
-    const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
-    const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
-    const result = await load(SECONDS);
-    const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
-    clearInterval(sampler);
-    const apiCpu = (100 * (cpuAfter - cpuBefore)) / elapsed;
-    const machineBusy = (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total);
+    // The answer a keyed command gets, and the same answer replayed to its retry: the key is honoured.
+    const probe = async () => {
+      const response = await fetch(`${BASE}/objectives/${ids[0]}/phase-progress`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${seg}`, 'Content-Type': 'application/json', 'Idempotency-Key': `${RUN}-probe` },
+        body: command(7),
+      });
+      return { status: response.status, replayed: response.headers.get('idempotency-replayed'), body: await response.text() };
+    };
+    const [first, retry] = [await probe(), await probe()];
+    const sameJson = isDeepStrictEqual(JSON.parse(first.body), JSON.parse(retry.body));
+    const replay = `status ${retry.status}, Idempotency-Replayed ${retry.replayed}, same JSON ${sameJson ? 'yes' : 'NO'}, same bytes ${retry.body === first.body ? 'yes' : 'no'}`;
+    console.error(`keyed command: ${first.status}, answer ${Buffer.byteLength(first.body)} bytes; its retry: ${replay}`);
 
-    console.log(`\nHTTP commands, 32 connections, ${SECONDS} s, load from ${result.tool}, API on PostgreSQL (LOG_LEVEL=info); ${machine()}\n`);
+    const load = process.env.BENCH_LOAD !== 'autocannon' && hasWrk() ? wrkLoad(seg, ids, scratch) : autocannonLoad(seg, ids);
+    let invocation = 0;
+    const keyPrefix = (keyed: boolean) => (keyed ? `${RUN}-${++invocation}` : undefined);
+    const records = new Client({ connectionString: db.url });
+    records.on('error', () => undefined); // cut when the database is dropped after a failure
+    await records.connect();
+    /** The records the API wrote for the keys of one load (NaN without keys). */
+    const recordedWith = async (prefix: string | undefined) =>
+      prefix
+        ? ((await records.query(`SELECT count(*)::integer AS n FROM command_records WHERE key LIKE $1`, [`${prefix}-%`])).rows as { n: number }[])[0].n
+        : NaN;
+    for (const v of VARIANTS) await load(3, keyPrefix(v.keyed)); // warm-up
+    const measurements: Measurement[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const v of round % 2 ? VARIANTS : [...VARIANTS].reverse()) {
+        const rss: number[] = [];
+        const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
+        const others = await watchOthers(async () => [...processTree(process.pid), ...(await postgresPids((text) => records.query(text)))]);
+        const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
+        const prefix = keyPrefix(v.keyed);
+        const result = await load(SECONDS, prefix);
+        const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
+        clearInterval(sampler);
+        const m: Measurement = {
+          ...result,
+          variant: v.label,
+          round,
+          rssMax: Math.max(...rss),
+          apiCpu: (100 * (cpuAfter - cpuBefore)) / elapsed,
+          machineBusy: (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
+          others: (await others()).others,
+          records: await recordedWith(prefix),
+        };
+        measurements.push(m);
+        console.error(`  round ${round}, ${v.label}: ${fmt(m.perSecond, 0)} commands/s, p50 ${fmt(m.p50)} ms, p99 ${fmt(m.p99)} ms, 5xx ${m.status['5xx']}`);
+      }
+    }
+    await records.end();
+
     console.log(
-      '| API workers | load | commands/s | p50 ms | p99 ms | non-2xx | errors | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) |',
+      `\nHTTP commands, 32 connections, ${SECONDS} s per measurement, ${ROUNDS} rounds alternating the order, load from ${measurements[0].tool}, ` +
+        `API on PostgreSQL (LOG_LEVEL=info), ${process.env.API_WORKERS ?? '1'} API worker(s); ${machine()}\n`,
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
-    const cells = [process.env.API_WORKERS ?? '1', result.tool, fmt(result.perSecond, 0), fmt(result.p50), fmt(result.p99), result.non2xx, result.errors];
-    console.log(`| ${[...cells, fmt(Math.max(...rss), 0), `${fmt(apiCpu, 0)} %`, `${fmt(machineBusy, 0)} %`].join(' | ')} |`);
+    console.log(
+      '| round | Idempotency-Key | commands/s | p50 ms | p99 ms | 2xx | 4xx | 5xx | socket errors | records written | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) | other processes (both cores) |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const m of measurements) {
+      const cells = [
+        m.round,
+        m.variant,
+        fmt(m.perSecond, 0),
+        fmt(m.p50),
+        fmt(m.p99),
+        m.status['2xx'],
+        m.status['4xx'],
+        m.status['5xx'],
+        m.errors,
+        fmt(m.records, 0),
+      ];
+      console.log(`| ${[...cells, fmt(m.rssMax, 0), `${fmt(m.apiCpu, 0)} %`, `${fmt(m.machineBusy, 0)} %`, `${fmt(m.others, 0)} %`].join(' | ')} |`);
+    }
+    console.log(`\nMedian of the ${ROUNDS} rounds:\n`);
+    console.log(
+      '| Idempotency-Key | commands/s | p50 ms | p99 ms | vs without keys | any 5xx | API RSS max MB | API CPU (% of one core) | other processes (both cores) |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    const plain = median(measurements.filter((m) => m.variant === VARIANTS[0].label).map((m) => m.perSecond));
+    for (const v of VARIANTS) {
+      const ms = measurements.filter((m) => m.variant === v.label);
+      const of = (f: (m: Measurement) => number, digits = 0) => fmt(median(ms.map(f)), digits);
+      const perSecond = median(ms.map((m) => m.perSecond));
+      const fivexx = ms.reduce((sum, m) => sum + m.status['5xx'], 0);
+      const cells = [v.label, fmt(perSecond, 0), of((m) => m.p50, 1), of((m) => m.p99, 1), `${fmt((100 * perSecond) / plain, 0)} %`];
+      const tail = [fivexx ? `yes (${fivexx})` : 'none', of((m) => m.rssMax), `${of((m) => m.apiCpu)} %`, `${of((m) => m.others)} %`];
+      console.log(`| ${[...cells, ...tail].join(' | ')} |`);
+    }
+    console.log(
+      `\nA keyed command's answer: ${Buffer.byteLength(first.body)} bytes; sent again with its key: ${replay}. ` +
+        "Records written: the rows of command_records under the load's keys, read after it (commands still in flight when the load " +
+        'generator stops counting are recorded, but not counted as answers).',
+    );
   } finally {
     api.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
     await db.drop();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

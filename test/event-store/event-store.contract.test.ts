@@ -14,18 +14,14 @@ import { type Storage } from '@piao/storage';
 import { ProcessorRunner, SystemClock, type Processor } from '@piao/application';
 import { readLog } from '../support/read-log';
 import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
+import { testMetadata } from '../support/event-metadata';
 
-const metadata = (n = 0): EventMetadata => ({
-  actor: { id: 'seg', name: 'Segretaria Generale', role: 'segretario' },
-  ente: 'comune-test',
-  occurredAt: '2022-03-10',
-  recordedAt: new Date(Date.UTC(2022, 2, 14, 9, 0, n)).toISOString(),
-  reason: 'Approvazione PIAO',
-  act: { number: '31', date: '2022-03-10' },
-  correlationId: 'corr-1',
-  causationId: 'cause-1',
-  schemaVersion: 1,
-});
+const metadata = (n = 0): EventMetadata =>
+  testMetadata({
+    recordedAt: new Date(Date.UTC(2022, 2, 14, 9, 0, n)).toISOString(),
+    reason: 'Approvazione PIAO',
+    act: { number: '31', date: '2022-03-10' },
+  });
 const event = (type = 'Something', data: object = {}, n = 0): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(n) });
 const stream = () => `objective-${randomUUID()}`;
 

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { LOG_START, type EventMetadata, type LogPosition, type NewEvent, type SqlClient, type StoredEvent } from '@piao/event-store';
+import { LOG_START, type LogPosition, type NewEvent, type SqlClient, type StoredEvent } from '@piao/event-store';
 import { openStorage, type Storage } from '@piao/storage';
 import { logHorizon } from '../../libs/storage/src/sql/log-horizon';
 import { createTestDatabase } from '../support/postgres';
 import { readLog } from '../support/read-log';
+import { testMetadata } from '../support/event-metadata';
 
-const metadata = (): EventMetadata => ({
-  actor: { id: 'seg', name: 'Segretaria Generale', role: 'segretario' },
-  ente: 'comune-test',
-  occurredAt: '2022-03-10',
-  recordedAt: '2022-03-14T09:00:00.000Z',
-  correlationId: 'corr-1',
-  causationId: 'cause-1',
-  schemaVersion: 1,
-});
+const metadata = () => testMetadata();
 const event = (type: string): NewEvent => ({ id: randomUUID(), type, data: {}, metadata: metadata() });
 const ids = (events: StoredEvent[]) => events.map((e) => e.id);
 

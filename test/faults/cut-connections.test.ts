@@ -15,6 +15,7 @@ import {
   type Attempt,
   type CommandLog,
   type TcpProxy,
+  type FaultOp,
 } from '../support/faults';
 import { createTestDatabase } from '../support/postgres';
 import { definition, seedEnte, type Ente } from '../support/scenario';
@@ -33,16 +34,7 @@ const COMMANDS_PER_CLIENT = 20;
 /** How long a command may keep getting 503s before the test gives up on it (it then counts as unanswered). */
 const COMMAND_DEADLINE_MS = 60_000;
 
-interface Op {
-  label: string;
-  who: 'dirigente' | 'segretario';
-  path: string;
-  body: object;
-  /** The events a 2xx answer stands for, in log order. */
-  events: string[];
-  /** A command the domain refuses whatever happens: its answer must be a 4xx. */
-  refused?: boolean;
-}
+type Op = FaultOp;
 
 describe('exactly once while the API’s database connections are cut (PostgreSQL, in process)', () => {
   const dbs: Awaited<ReturnType<typeof createTestDatabase>>[] = [];

@@ -14,6 +14,7 @@ import {
   tally,
   untilAnswered,
   type CommandLog,
+  type FaultOp,
 } from '../support/faults';
 import { createTestDatabase } from '../support/postgres';
 import { definition, type Ente } from '../support/scenario';
@@ -33,13 +34,7 @@ const CUT_EVERY_MS = 2_000;
 /** Approved objectives the clients record progress on (each client works mostly on one of them). */
 const APPROVED = 8;
 
-interface Op {
-  label: string;
-  who: 'dirigente' | 'segretario';
-  path: string;
-  body: object;
-  events: string[];
-  refused?: boolean;
+interface Op extends FaultOp {
   /** Remembers what the answer created, for the client's next commands. */
   onCreated?: (body: Record<string, unknown>) => void;
 }

@@ -6,6 +6,7 @@ import { type ProcessorStore, type SqlClient } from '@piao/event-store';
 import { openSqlDatabase, openStorage, SqlProcessorStore, type Storage } from '@piao/storage';
 import { READ_MODELS, ReadModelsProjection, readModelChecksums } from '@piao/read-models';
 import { createTestDatabase, POSTGRES_ADMIN_URL } from '../support/postgres';
+import { until as waitUntil } from '../support/processor-harness';
 import { writeSyntheticEnte } from '../support/synthetic-enti';
 
 const ROOT = join(__dirname, '../..');
@@ -35,16 +36,11 @@ function projection(storage: Storage, processors: ProcessorStore = storage.proce
   });
 }
 
+/** A crash test on a loaded machine: generous bounds. */
+const until = (condition: () => Promise<boolean>, what: string) => waitUntil(condition, what, 90_000, 10);
+
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('the projection survives crashes: the read models end identical to a clean rebuild (PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };

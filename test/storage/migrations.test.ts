@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EventMetadata, type SqlClient, type SqlMigration } from '@piao/event-store';
+import { type SqlClient, type SqlMigration } from '@piao/event-store';
 import { READ_MODEL_MIGRATIONS, ReadModelsProjection } from '@piao/read-models';
 import { EVENT_STORE_MIGRATIONS, openSqlDatabase, openStorage, type SqlDatabaseConfig } from '@piao/storage';
 import { createTestDatabase } from '../support/postgres';
+import { testMetadata } from '../support/event-metadata';
 
 /**
  * Versioned schema migrations (libs/storage/src/migrations/): on PostgreSQL and PGlite they create the schema and
@@ -201,15 +202,7 @@ async function contentsOf(sql: SqlClient): Promise<Record<string, string[]>> {
   return contents;
 }
 
-const metadata: EventMetadata = {
-  actor: { id: 'seg', name: 'Segretaria Generale', role: 'segretario' },
-  ente: 'comune-test',
-  occurredAt: '2022-03-10',
-  recordedAt: '2022-03-14T09:00:00.000Z',
-  correlationId: 'corr-1',
-  causationId: 'cause-1',
-  schemaVersion: 1,
-};
+const metadata = testMetadata();
 
 /** A little of everything the old code kept, written as it wrote it, and the tables retired before it. */
 async function fillAsOldCode(sql: SqlClient, streamId: string): Promise<void> {

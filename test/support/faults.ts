@@ -4,7 +4,7 @@ import request from 'supertest';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 import { type Api, type AuthorisedClient } from './api-harness';
 import { API_PROCESS_SECRET, type ApiProcess, type TokenHolder } from './api-process';
-import { POSTGRES_ADMIN_URL } from './postgres';
+import { POSTGRES_ADMIN_URL, withApplicationName } from './postgres';
 import { seedEnte, type Ente } from './scenario';
 
 /**
@@ -26,11 +26,18 @@ export function omit<T extends object>(value: T, ...keys: string[]): Record<stri
 /** The database a PostgreSQL URL names. */
 export const databaseOf = (url: string): string => decodeURIComponent(new URL(url).pathname.slice(1));
 
-/** The URL with `application_name` set, so that the backends it opens can be told apart in pg_stat_activity. */
-export function withApplicationName(url: string, name: string): string {
-  const u = new URL(url);
-  u.searchParams.set('application_name', name);
-  return u.toString();
+export { withApplicationName };
+
+/** A command a fault test sends: who sends it, where, with what, and what its answer stands for. */
+export interface FaultOp {
+  label: string;
+  who: 'dirigente' | 'segretario';
+  path: string;
+  body: object;
+  /** The events a 2xx answer stands for, in log order. */
+  events: string[];
+  /** A command the domain refuses whatever happens: its answer must be a 4xx. */
+  refused?: boolean;
 }
 
 /**

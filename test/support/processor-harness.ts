@@ -22,11 +22,7 @@ export async function until(condition: () => Promise<boolean> | boolean, what: s
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A database URL with an application_name, so that its backends can be told apart (and cut) in pg_stat_activity. */
-export function withApplicationName(url: string, name: string): string {
-  const u = new URL(url);
-  u.searchParams.set('application_name', name);
-  return u.toString();
-}
+export { withApplicationName } from './postgres';
 
 export interface ChildRun {
   child: ChildProcess;
