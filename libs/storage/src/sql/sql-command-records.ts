@@ -3,7 +3,8 @@ import { type CommandRecord, type CommandRecords, type CommandScope, type LogPos
 interface RecordRow {
   request_hash: string;
   status: number;
-  body: unknown;
+  /** The answer's JSON text, as the client received it. */
+  body: string;
   commit_position: string | null;
   prepare_position: string | null;
   recorded_at: Date | string;
@@ -31,7 +32,7 @@ export class SqlCommandRecords implements CommandRecords {
     const { scope, key, requestHash, answer, recordedAt } = command;
     const inserted = await this.sql.query<RecordRow>(
       `INSERT INTO command_records (ente, subject, key, request_hash, status, body, recorded_at, commit_position, prepare_position)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (ente, subject, key) DO NOTHING RETURNING ${RECORD_COLUMNS}`,
       [
         scope.ente,
@@ -64,7 +65,7 @@ export class SqlCommandRecords implements CommandRecords {
 function toRecorded(row: RecordRow): RecordedCommand {
   return {
     requestHash: row.request_hash,
-    answer: { status: row.status, body: row.body },
+    answer: { status: row.status, body: JSON.parse(row.body) as unknown },
     ...(row.commit_position !== null ? { position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position!) } } : {}),
     recordedAt: new Date(row.recorded_at),
   };

@@ -221,7 +221,7 @@ const ANY = -2;
  */
 const COMMAND_CTE = `command AS (
                   INSERT INTO command_records (ente, subject, key, request_hash, status, body, commit_position, prepare_position, recorded_at)
-                  SELECT $4::text, $5::text, $6::text, $7::text, $8::integer, $9::jsonb, max(transaction_id), max(global_position), $10::timestamptz
+                  SELECT $4::text, $5::text, $6::text, $7::text, $8::integer, $9::text, max(transaction_id), max(global_position), $10::timestamptz
                     FROM inserted
                   HAVING count(*) > 0 AND $6::text IS NOT NULL
                   RETURNING 1)`;
