@@ -80,6 +80,10 @@ describe('configuration is checked at boot, naming each bad variable', () => {
     [{ OIDC_JWKS_URL: 'not a url' }, 'OIDC_JWKS_URL'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ API_WORKERS: '4' }, 'API_WORKERS'],
+    [{ RUN_PROJECTIONS: 'false' }, 'RUN_PROJECTIONS: no longer read; use RUN_PROCESSORS'],
+    [{ FAIL_POINTS: 'true' }, 'FAIL_POINTS'],
+    [{ PROCESSOR_LEASE_MS: '10' }, 'PROCESSOR_LEASE_MS'],
+    [{ IDEMPOTENCY_RETENTION_DAYS: '0' }, 'IDEMPOTENCY_RETENTION_DAYS'],
   ])('%j → %s', (env, variable) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(new RegExp(variable));

@@ -143,7 +143,14 @@ const NUMERIC = [
 
 export class ConfigError extends Error {}
 
+/** Settings that were renamed: set, they would be ignored in silence, so the process refuses to start instead. */
+const RENAMED: Record<string, string> = { RUN_PROJECTIONS: 'RUN_PROCESSORS (every processor, the read models included)' };
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const renamed = Object.keys(RENAMED).filter((key) => env[key] !== undefined && env[key] !== '');
+  if (renamed.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${renamed.map((key) => `  ${key}: no longer read; use ${RENAMED[key]}`).join('\n')}`);
+  }
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(new AppConfig()).concat([
     'DATABASE_URL',
