@@ -346,4 +346,13 @@ describe.each(['postgres', 'pglite'] as const)('exactly once over HTTP (%s)', (k
     });
     expect(await api.store.readStream(streamId)).toHaveLength(before + 2);
   });
+
+  it('ignores X-Fail-Point unless the installation enabled fault injection: every fail point answers as usual', async () => {
+    for (const point of ['before-append', 'during-append', 'after-append']) {
+      const headers = correlated({ 'X-Fail-Point': point });
+      const response = await e.as.dirigente.post(`/objectives/${e.objectiveId}/phase-progress`, { phaseId: 'f1', progressPercent: 33 }, headers).timeout(5_000);
+      expect([point, response.status]).toEqual([point, 200]);
+      expect(typesOf((await eventsByCorrelation()).get(headers['X-Correlation-Id']))).toEqual(['PhaseProgressRecorded']);
+    }
+  });
 });

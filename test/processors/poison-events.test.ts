@@ -156,6 +156,9 @@ describe('a poison event is parked; the rest of the log goes on; an admin sees a
       expect(rm).toMatchObject({ state: 'active', parked: 3, lagEvents: 0 });
       expect(rm.lagSeconds).toBeLessThan(5);
       expect(ready.body.details.processors.warning).toMatch(/read-models: 3 parked/);
+      // Public: no error text, which could name an ente's stream.
+      expect(JSON.stringify(ready.body)).not.toContain(poisonStream);
+      expect(rm).not.toHaveProperty('lastError');
       const metrics = await api.anonymous().get('/metrics');
       expect(metrics.status).toBe(200);
       const parked = /^piao_processor_parked_events\{processor="read-models"\} (\d+)$/m.exec(metrics.text);
@@ -177,6 +180,12 @@ describe('a poison event is parked; the rest of the log goes on; an admin sees a
       const replayB = await b.as.admin.post('/admin/dead-letters/replay', { processor: READ_MODELS, streamId: poisonStream });
       expect(replayB.status).toBe(202);
       expect(replayB.body.requested).toBe(0);
+      // The processors' state as each admin sees it: parked events counted for their own ente only.
+      const processorsA = (await a.as.admin.get('/admin/processors')).body.processors;
+      const processorsB = (await b.as.admin.get('/admin/processors')).body.processors;
+      expect(processorsA.find((p: { name: string }) => p.name === READ_MODELS).parked).toBe(3);
+      expect(processorsB.find((p: { name: string }) => p.name === READ_MODELS).parked).toBe(0);
+      expect(JSON.stringify(processorsB)).not.toContain(poisonStream);
       expect((await lettersOf(READ_MODELS, poisonStream)).every((l) => l.replayRequestedAt === undefined)).toBe(true);
 
       // Not an admin: refused.

@@ -76,8 +76,8 @@ export interface ProcessorStore {
   advance(step: ProcessorStep, work?: (tx: SqlQuery) => Promise<void>): Promise<void>;
   /** The streams with unresolved parked events: their later events are held back too. */
   blockedStreams(name: string): Promise<Set<string>>;
-  /** Unresolved parked events per processor. */
-  parkedCounts(): Promise<Map<string, number>>;
+  /** Unresolved parked events per processor, of every ente or of one. */
+  parkedCounts(ente?: string): Promise<Map<string, number>>;
   /** In log order; `afterId` pages on from the last letter of a previous page. */
   deadLetters(filter: { processor?: string; ente?: string; streamId?: string; unresolved?: boolean; limit?: number; afterId?: string }): Promise<DeadLetter[]>;
   /** Marks parked events (of one stream, or all) to be replayed by the processor's active instance; returns how many. */

@@ -45,6 +45,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<{ even
     for (const statement of readModelTables(suffix)) await tx.query(statement);
   });
   await processors.reset(READ_MODELS_REBUILD);
+  // What an earlier, failed rebuild parked belongs to tables that are gone: it must not hold back this one's streams.
+  await sql.query(`DELETE FROM processor_dead_letters WHERE processor = $1`, [READ_MODELS_REBUILD]);
   let applied = 0;
   const projection: ReadModelsProjection = Object.assign(new ReadModelsProjection(READ_MODELS_REBUILD), {
     handle: async (events: StoredEvent[], tx?: SqlQuery) => {
@@ -62,6 +64,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<{ even
     }
   } catch (error) {
     await dropTables(sql, suffix);
+    await sql.query(`DELETE FROM processor_dead_letters WHERE processor = $1`, [READ_MODELS_REBUILD]).catch(() => undefined);
     throw error;
   } finally {
     await runner.stop();
@@ -100,6 +103,8 @@ async function switchTables(sql: SqlClient, suffix: string, reached: LogPosition
     await tx.query(`DELETE FROM processor_dead_letters WHERE processor = $1`, [READ_MODELS]);
     await tx.query(`UPDATE processor_dead_letters SET processor = $1 WHERE processor = $2`, [READ_MODELS, READ_MODELS_REBUILD]);
     await tx.query(`DELETE FROM processor_checkpoints WHERE name = $1`, [READ_MODELS_REBUILD]);
+    // The live instance's next step is refused: it reads its checkpoint and its parked streams again, the rebuild's.
+    await tx.query(`DELETE FROM processor_leases WHERE name = $1`, [READ_MODELS]);
     return true;
   });
 }

@@ -6,11 +6,16 @@ import { ProcessorsHost } from '@piao/application';
 import { NotPermitted } from '@piao/lifecycle';
 import { formatPosition, PROCESSOR_STORE, type DeadLetter, type ProcessorStore } from '@piao/event-store';
 import { Context, type RequestContext } from '../commands/request-context';
+import { IgnoresIdempotencyKey } from '../idempotency/idempotency.interceptor';
+
+/** Names of processors and streams: printable characters, no NUL nor other control characters. */
+const VISIBLE = /^[^\p{Cc}\p{Cs}]+$/u;
 
 export class DeadLettersQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @Matches(VISIBLE, { message: 'processor must be visible characters' })
   processor?: string;
 
   @IsOptional()
@@ -34,12 +39,14 @@ export class ReplayDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @Matches(VISIBLE, { message: 'processor must be visible characters' })
   processor!: string;
 
   /** The stream whose parked events are replayed, in log order. */
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @Matches(VISIBLE, { message: 'streamId must be visible characters' })
   streamId!: string;
 }
 
@@ -61,7 +68,8 @@ export class ProcessorsController {
   @ApiOperation({ summary: 'Each processor: state, position, lag (events and seconds), parked events: admin' })
   async processors(@Context() c: RequestContext) {
     requireAdmin(c);
-    return { processors: await this.host.lag() };
+    // Parked events are counted for the admin's own ente only.
+    return { processors: await this.host.lag(c.actor.ente) };
   }
 
   @Get('dead-letters')
@@ -81,6 +89,7 @@ export class ProcessorsController {
 
   @Post('dead-letters/replay')
   @HttpCode(202)
+  @IgnoresIdempotencyKey()
   @ApiOperation({ summary: "Replay a stream's parked events (after a fix): the processor's active instance does it within seconds: admin" })
   async replay(@Context() c: RequestContext, @Body() dto: ReplayDto) {
     requireAdmin(c);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HttpStatus, Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import canonicalize from 'canonicalize';
@@ -11,6 +11,10 @@ import { type RequestWithContext } from '../commands/request-context';
 import { PROBLEM_CONTENT_TYPE, toProblem, validationProblem } from '../problem-details/problem';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+const IGNORES_KEY = 'piao:ignores-idempotency-key';
+
+/** For POST routes that are not commands and are idempotent in themselves (an administrator's replay request). */
+export const IgnoresIdempotencyKey = () => SetMetadata(IGNORES_KEY, true);
 
 /**
  * Honours the Idempotency-Key header on every POST. The key, its scope (ente and person, kept apart) and the
@@ -32,6 +36,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || key === undefined || !request.actor) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(IGNORES_KEY, [context.getHandler(), context.getClass()])) return next.handle();
     if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
       throw validationProblem([{ field: 'Idempotency-Key', rule: 'format', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters' }]);
     }

@@ -236,6 +236,7 @@ export class ProcessorRunner {
   private forget(): 'refused' {
     this.position = undefined;
     this.blocked = undefined;
+    this.leaseRenewedAt = -Infinity; // the lease too: take it (or learn it is gone) before the next step
     return 'refused';
   }
 

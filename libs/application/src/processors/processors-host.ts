@@ -22,8 +22,8 @@ export interface ProcessorLag {
   /** When its checkpoint last moved. */
   checkpointUpdatedAt?: string;
   secondsSinceMoved: number;
+  /** Unresolved parked events: of every ente, or of the one asked about. */
   parked: number;
-  lastError?: { message: string; at: string };
 }
 
 /**
@@ -83,9 +83,13 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
     for (const runner of this.runners.values()) runner.poke();
   }
 
-  async lag(): Promise<ProcessorLag[]> {
+  /**
+   * Each processor's position and lag. The last error is not in it: it may name another ente's stream or a connection
+   * detail, and goes to the logs only. `ente` counts only that ente's parked events.
+   */
+  async lag(ente?: string): Promise<ProcessorLag[]> {
     const checkpoints = await this.store.checkpoints();
-    const parked = await this.store.parkedCounts();
+    const parked = await this.store.parkedCounts(ente);
     return Promise.all(
       [...this.runners.values()].map(async (runner) => {
         const checkpoint = checkpoints.get(runner.name) ?? (await this.store.checkpoint(runner.name));
@@ -101,7 +105,6 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
           checkpointUpdatedAt: checkpoint.updatedAt?.toISOString(),
           secondsSinceMoved: checkpoint.secondsSinceMoved ?? 0,
           parked: parked.get(runner.name) ?? 0,
-          ...(runner.lastError ? { lastError: { message: runner.lastError.message, at: runner.lastError.at.toISOString() } } : {}),
         };
       }),
     );

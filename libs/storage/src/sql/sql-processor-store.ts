@@ -112,9 +112,10 @@ export class SqlProcessorStore implements ProcessorStore {
     return new Set(rows.map((r) => r.stream_id));
   }
 
-  async parkedCounts(): Promise<Map<string, number>> {
+  async parkedCounts(ente?: string): Promise<Map<string, number>> {
     const rows = await this.sql.query<{ processor: string; n: number }>(
-      `SELECT processor, count(*)::integer AS n FROM processor_dead_letters WHERE resolved_at IS NULL GROUP BY processor`,
+      `SELECT processor, count(*)::integer AS n FROM processor_dead_letters WHERE resolved_at IS NULL AND ($1::text IS NULL OR ente = $1) GROUP BY processor`,
+      [ente ?? null],
     );
     return new Map(rows.map((r) => [r.processor, r.n]));
   }
