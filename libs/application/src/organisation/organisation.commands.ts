@@ -1,17 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideOrganisation,
-  romeDateOf,
   unitsHeadedBy,
   type Actor,
   type DecisionContext,
   type OrganisationCommand,
   type OrganisationState,
+  decisionContext,
 } from '@piao/lifecycle';
-import { CLOCK, type Clock } from '../clock/clock.port';
 import { type CommandRequest } from '../commands/command-request';
-import { contextOf } from '../commands/decision-context';
 import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
 import { organisationStream, organisationStreamId } from '../commands/stream-types';
 
@@ -32,7 +30,7 @@ export class RunOrganisationCommandHandler implements ICommandHandler<RunOrganis
       organisationStream(ente),
       organisationStreamId(ente),
       request,
-      (state, today) => decideOrganisation(state!, command, contextOf(request.actor, today)),
+      (state, today) => decideOrganisation(state!, command, decisionContext(request.actor, today)),
       { mustExist: false, id: ente },
     );
   }
@@ -41,10 +39,7 @@ export class RunOrganisationCommandHandler implements ICommandHandler<RunOrganis
 /** The ente's organisation as of now: units, people and who heads what when. */
 @Injectable()
 export class OrganisationDirectory {
-  constructor(
-    private readonly streams: StreamCommands,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly streams: StreamCommands) {}
 
   async load(ente: string): Promise<OrganisationState> {
     return (await this.streams.load(organisationStream(ente), organisationStreamId(ente), ente)).state!;
@@ -53,7 +48,7 @@ export class OrganisationDirectory {
   /** The organisation, and the context of a decision the actor takes today with the units they head today. */
   async contextFor(actor: Actor): Promise<{ organisation: OrganisationState; context: DecisionContext }> {
     const organisation = await this.load(actor.ente);
-    const today = romeDateOf(this.clock.now());
-    return { organisation, context: contextOf(actor, today, unitsHeadedBy(organisation, actor.id, today)) };
+    const today = this.streams.today();
+    return { organisation, context: decisionContext(actor, today, unitsHeadedBy(organisation, actor.id, today)) };
   }
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decideObjective, definitionFingerprint, type GiuntaAct, type PlanState } from '@piao/lifecycle';
+import { decideObjective, definitionFingerprint, type GiuntaAct, type PlanState, decisionContext } from '@piao/lifecycle';
 import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
 import { requestFollowing } from '../commands/command-request';
-import { contextOf } from '../commands/decision-context';
 import { StreamCommands } from '../commands/stream-commands';
 import { fold, OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM } from '../commands/stream-types';
 
@@ -40,7 +39,7 @@ export class PlanApproval {
         request,
         (state, today) =>
           state?.status === 'proposed' && (definitionHash === undefined || definitionFingerprint(state.definition) === definitionHash)
-            ? decideObjective(state, { type: 'ApproveByGiunta', act, planApprovalEventId: approval.id, definitionHash }, contextOf(request.actor, today))
+            ? decideObjective(state, { type: 'ApproveByGiunta', act, planApprovalEventId: approval.id, definitionHash }, decisionContext(request.actor, today))
             : { events: [], role: 'segretario' }, // not the proposal the Giunta saw (or no longer proposed): it needs an act of its own
         { mustExist: false, id: objectiveId },
       );

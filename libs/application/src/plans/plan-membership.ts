@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { decidePlan, type PlanState } from '@piao/lifecycle';
+import { decidePlan, type PlanState, decisionContext } from '@piao/lifecycle';
 import { type CommandRequest } from '../commands/command-request';
-import { contextOf } from '../commands/decision-context';
 import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
 import { PLAN_STREAM, planStreamId } from '../commands/stream-types';
 
@@ -17,7 +16,7 @@ export class PlanMembership {
       { ...request, expectedRevision: undefined, idempotency: undefined },
       // The drafter was allowed to draft for this unit: attaching is the consequence of that, not a new decision.
       (state, today) =>
-        decidePlan(state, { type: 'AttachObjective', objectiveId, code }, contextOf(request.actor, today, [responsibleUnitId]), responsibleUnitId),
+        decidePlan(state, { type: 'AttachObjective', objectiveId, code }, decisionContext(request.actor, today, [responsibleUnitId]), responsibleUnitId),
       { mustExist: true, id: planId },
     );
   }

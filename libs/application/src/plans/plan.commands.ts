@@ -1,7 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideObjective, decidePlan, definitionFingerprint, type ObjectiveState, type PlanCommand, type PlanState } from '@piao/lifecycle';
+import { decideObjective, decidePlan, definitionFingerprint, type ObjectiveState, type PlanCommand, type PlanState, decisionContext } from '@piao/lifecycle';
 import { type CommandRequest } from '../commands/command-request';
-import { contextOf } from '../commands/decision-context';
 import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
 
@@ -19,7 +18,7 @@ export class RunPlanCommandHandler implements ICommandHandler<RunPlanCommand, Co
 
   execute({ planId, command, request }: RunPlanCommand): Promise<CommandOutcome<PlanState>> {
     if (command.type === 'ApprovePlan') return this.approve(planId, command, request);
-    return this.streams.run(PLAN_STREAM, planStreamId(planId), request, (state, today) => decidePlan(state, command, contextOf(request.actor, today)), {
+    return this.streams.run(PLAN_STREAM, planStreamId(planId), request, (state, today) => decidePlan(state, command, decisionContext(request.actor, today)), {
       mustExist: command.type !== 'OpenPlan',
       id: planId,
     });
@@ -32,7 +31,7 @@ export class RunPlanCommandHandler implements ICommandHandler<RunPlanCommand, Co
    */
   private approve(planId: string, command: Extract<PlanCommand, { type: 'ApprovePlan' }>, request: CommandRequest): Promise<CommandOutcome<PlanState>> {
     return this.streams.execute(request, async (unit) => {
-      const context = contextOf(request.actor, unit.today);
+      const context = decisionContext(request.actor, unit.today);
       const plan = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId, mustExist: true, addressed: true });
       const members = await Promise.all(
         plan.state!.objectives.map(async ({ objectiveId }) => ({

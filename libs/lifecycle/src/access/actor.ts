@@ -1,4 +1,4 @@
-import { romeDateOf } from '../calendar/calendar-date';
+import { type CalendarDate } from '../calendar/calendar-date';
 
 export const ROLES = ['segretario', 'dirigente', 'nucleo', 'rpct', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,9 +21,9 @@ export interface DecisionContext {
 }
 
 /**
- * The context of a decision taken at `now` (the application's clock: the domain never reads the time itself), by
- * an actor heading the given units.
+ * The context of a decision taken on `today` (by the application's clock: the domain never reads the time itself),
+ * by an actor heading the given units.
  */
-export function decisionContext(actor: Actor, now: Date, unitsHeaded: Iterable<string> = []): DecisionContext {
-  return { actor, unitsHeaded: new Set(unitsHeaded), today: romeDateOf(now) };
+export function decisionContext(actor: Actor, today: CalendarDate, unitsHeaded: Iterable<string> = []): DecisionContext {
+  return { actor, unitsHeaded: new Set(unitsHeaded), today };
 }
