@@ -7,6 +7,7 @@ const common = {
     '^@piao/lifecycle$': '<rootDir>/libs/lifecycle/src',
     '^@piao/event-store$': '<rootDir>/libs/event-store/src',
     '^@piao/read-models$': '<rootDir>/libs/read-models/src',
+    '^@piao/reminders$': '<rootDir>/libs/reminders/src',
     '^@piao/storage$': '<rootDir>/libs/storage/src',
     '^@piao/application$': '<rootDir>/libs/application/src',
     '^@piao/config$': '<rootDir>/libs/config/src',

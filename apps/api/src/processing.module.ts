@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationModule, type Clock } from '@piao/application';
 import { ReadModelsModule } from '@piao/read-models';
+import { RemindersModule } from '@piao/reminders';
 import { EventStoreModule, STORAGE, type Storage } from '@piao/storage';
 import { AppConfig, ConfigurationModule } from '@piao/config';
 
 /**
- * Storage, the application and the read models: what the API and the projector process share. `runProcessors`
+ * Storage, the application, the read models and the reminders: what the API and the projector process share. `runProcessors`
  * says whether this process runs the processors that follow the log.
  */
 @Module({})
@@ -25,6 +26,19 @@ export class ProcessingModule {
           clock: options.clock,
         }),
         ReadModelsModule.forRootAsync({ useFactory: async (storage: Storage) => ({ sql: storage.sql }), inject: [STORAGE] }),
+        RemindersModule.forRootAsync({
+          useFactory: async (storage: Storage) => ({
+            sql: storage.sql,
+            mail: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, folder: config.MAIL_FOLDER },
+            baseUrl: config.PUBLIC_BASE_URL,
+            // Without Redis, whichever process runs the processors sends the reminders too; with it, apps/worker does.
+            sendInProcess: options.runProcessors && !config.REDIS_URL,
+            pollMs: config.REMINDER_POLL_MS,
+            maxAttempts: config.REMINDER_MAX_ATTEMPTS,
+            leaseMs: config.PROCESSOR_LEASE_MS,
+          }),
+          inject: [STORAGE],
+        }),
       ],
     };
   }

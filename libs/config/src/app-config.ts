@@ -93,6 +93,43 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   FAIL_POINTS: 'true' | 'false' = 'false';
 
+  /**
+   * Redis for the reminder queue (BullMQ): with it, apps/worker (`npm run worker`) sends the reminders; without it the
+   * process that runs the processors sends them itself from the outbox (the embedded default).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** The SMTP server reminders leave through, `smtp://user:pass@host:port`; without it they are written as .eml files in MAIL_FOLDER. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['smtp', 'smtps'] }, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'PIAO promemoria <promemoria@localhost>';
+
+  /** Where e-mails go without SMTP_URL: one .eml file per message. */
+  @IsString()
+  MAIL_FOLDER = './mail';
+
+  /** The address people open the product at: links in e-mails and the calendar feed URL start with it. */
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'PUBLIC_BASE_URL must be the http(s) address of the product' })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** How often the sender looks at the outbox for reminders whose time has come, in milliseconds. */
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  REMINDER_POLL_MS = 1_000;
+
+  /** Attempts at a reminder that cannot leave (SMTP down) before it goes to the dead letters. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  REMINDER_MAX_ATTEMPTS = 8;
+
   /** How long the answers of commands sent with an Idempotency-Key are kept for replay. */
   @IsInt()
   @Min(1)

@@ -22,3 +22,4 @@ export { definitionChanges } from './objective/definition-changes';
 export * from './read-side/monitoring-gaps';
 export * from './objective/stream-names';
 export { definitionFingerprint } from './objective/definition-fingerprint';
+export * from './reminders';

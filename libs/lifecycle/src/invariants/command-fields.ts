@@ -1,6 +1,7 @@
 import { violated } from '../access/rule-violation';
 import { objectiveDefinitionProblems } from '../objective/definition-invariants';
 import { Fields, isRecord, Problems, scanJson, show } from './json-values';
+import { REMINDER_CHANNELS } from '../reminders/reminder-policy';
 
 /**
  * What each field of a command must be, checked at run time by `refuseMalformedCommand` before `decide`
@@ -11,12 +12,27 @@ import { Fields, isRecord, Problems, scanJson, show } from './json-values';
  * - `percent`: a finite number 0–100; `year`: an integer 2000–2100 (value-invalid);
  * - `act`: a Giunta act, `{ number, date }`;
  * - `definition`: an objective definition (definition-invalid, see `objectiveDefinitionProblems`);
- * - `scoring-system`: left to `scoringSystemProblems` (scoring-system-invalid);
+ * - `scoring-system`: left to `scoringSystemProblems` (scoring-system-invalid); `reminder-policy`: left to
+ *   `reminderPolicyProblems` (reminder-policy-invalid);
+ * - `ids`: a list of ids; `channels`: a list of reminder channels (value-invalid);
  * - a list of strings: one of them (value-invalid);
  * - `{ listOf: { field: spec } }`: a list of objects, each field as its spec says (`optional: true` accepts absence).
  * A trailing `?` accepts absence (`undefined`, never `null`).
  */
-export type FieldKind = 'id' | 'value' | 'text' | 'name' | 'date' | 'percent' | 'year' | 'act' | 'definition' | 'scoring-system';
+export type FieldKind =
+  | 'id'
+  | 'ids'
+  | 'value'
+  | 'text'
+  | 'name'
+  | 'date'
+  | 'percent'
+  | 'year'
+  | 'act'
+  | 'definition'
+  | 'scoring-system'
+  | 'reminder-policy'
+  | 'channels';
 export type FieldSpec = FieldKind | `${FieldKind}?` | readonly string[] | ListSpec;
 export interface ListSpec {
   readonly listOf: Readonly<Record<string, FieldSpec>>;
@@ -62,7 +78,7 @@ export function refuseMalformedCommand<C extends { type: string }>(command: C, t
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
     const kind = kindOf(specOf(key));
-    if (key === 'type' || kind === 'definition' || kind === 'scoring-system') continue;
+    if (key === 'type' || kind === 'definition' || kind === 'scoring-system' || kind === 'reminder-policy') continue;
     Object.defineProperty(rest, key, { value: input[key], enumerable: true }); // an own `__proto__` stays an own key
   }
   scanJson(rest, '', problems);
@@ -129,8 +145,20 @@ function checkField(command: Fields, key: string, spec: FieldSpec): void {
       act?.date('date', 'required');
       return;
     }
+    case 'ids':
+    case 'channels': {
+      const value = command.record[key];
+      if (value === undefined && presence === 'optional') return;
+      const valid =
+        Array.isArray(value) &&
+        value.length <= 50 &&
+        value.every((v) => (kind === 'ids' ? typeof v === 'string' && /^[\w.@:-]{1,200}$/.test(v) : (REMINDER_CHANNELS as readonly unknown[]).includes(v)));
+      if (!valid) command.problem('value-invalid', key, kind === 'ids' ? 'must be a list of ids' : `must be a list of ${REMINDER_CHANNELS.join(', ')}`);
+      return;
+    }
     case 'definition':
     case 'scoring-system':
+    case 'reminder-policy':
       return; // checked by their own functions
   }
 }

@@ -1,9 +1,10 @@
 import { type DecisionContext, type Role } from '../access/actor';
-import { actingRole } from '../access/permissions';
+import { actingRole, type Grant } from '../access/permissions';
 import { violated } from '../access/rule-violation';
 import { refuseMalformedCommand, type CommandFields } from '../invariants/command-fields';
 import { type CalendarDate } from '../calendar/calendar-date';
 import { scoringSystemProblems, type ScoringSystem } from '../scoring/scoring-system';
+import { reminderPolicyProblems, type ReminderChannel, type ReminderPolicy, type ReminderPreferences } from '../reminders/reminder-policy';
 
 export const UNIT_KINDS = ['settore', 'direzione', 'servizio', 'ufficio', 'centro-di-responsabilita', 'altro'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -16,7 +17,10 @@ export type OrganisationEvent =
   | Event<'UnitHeadAssigned', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
   | Event<'UnitHeadshipEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
   /** The ente's SMVP: how achievement becomes a score. The act that adopted it travels in the metadata. */
-  | Event<'ScoringSystemAdopted', { system: ScoringSystem }>;
+  | Event<'ScoringSystemAdopted', { system: ScoringSystem }>
+  /** The ente's reminder policy (BRIEF §5), as a whole: each adoption is a new version. */
+  | Event<'ReminderPolicyAdopted', { policy: ReminderPolicy }>
+  | Event<'ReminderPreferencesSet', { personId: string; channels: ReminderChannel[]; copyTo: string[] }>;
 
 export interface Headship {
   unitId: string;
@@ -31,6 +35,10 @@ export interface OrganisationState {
   headships: Headship[];
   /** Absent until the ente adopts one: the default (linear) applies. */
   scoringSystem?: ScoringSystem;
+  /** Absent until the ente adopts one: DEFAULT_REMINDER_POLICY applies. */
+  reminderPolicy?: ReminderPolicy;
+  /** Per person; absent: e-mail and in-app, no copies. */
+  reminderPreferences?: Record<string, ReminderPreferences>;
 }
 
 export const EMPTY_ORGANISATION: OrganisationState = { units: {}, people: {}, headships: [] };
@@ -41,7 +49,9 @@ export type OrganisationCommand =
   | Command<'RegisterPerson', { personId: string; name: string; email?: string }>
   | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
   | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
-  | Command<'AdoptScoringSystem', { system: ScoringSystem }>;
+  | Command<'AdoptScoringSystem', { system: ScoringSystem }>
+  | Command<'AdoptReminderPolicy', { policy: ReminderPolicy }>
+  | Command<'SetReminderPreferences', { personId: string; channels: ReminderChannel[]; copyTo?: string[] }>;
 
 /** What each field of an organisation command must be, checked before anything else reads the command. */
 const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
@@ -50,6 +60,8 @@ const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
   AssignUnitHead: { unitId: 'id', personId: 'id', from: 'date', to: 'date?' },
   EndUnitHeadship: { unitId: 'id', personId: 'id', from: 'date', to: 'date' },
   AdoptScoringSystem: { system: 'scoring-system' },
+  AdoptReminderPolicy: { policy: 'reminder-policy' },
+  SetReminderPreferences: { personId: 'id', channels: 'channels', copyTo: 'ids?' },
 };
 
 export function evolveOrganisation(state: OrganisationState, event: OrganisationEvent): OrganisationState {
@@ -69,6 +81,12 @@ export function evolveOrganisation(state: OrganisationState, event: Organisation
     }
     case 'ScoringSystemAdopted':
       return { ...state, scoringSystem: event.data.system };
+    case 'ReminderPolicyAdopted':
+      return { ...state, reminderPolicy: event.data.policy };
+    case 'ReminderPreferencesSet': {
+      const { personId, channels, copyTo } = event.data;
+      return { ...state, reminderPreferences: { ...state.reminderPreferences, [personId]: { channels, copyTo } } };
+    }
   }
 }
 
@@ -95,8 +113,7 @@ export function decideOrganisation(
   context: DecisionContext,
 ): { events: OrganisationEvent[]; role: Role } {
   refuseMalformedCommand(command, ORGANISATION_COMMAND_FIELDS);
-  // The SMVP is the Segretario's to record as much as the administrator's: the Giunta adopts it by deliberation.
-  const role = actingRole(command.type === 'AdoptScoringSystem' ? ['admin', 'segretario'] : ['admin'], context, undefined, command.type);
+  const role = ownPreferences(command, context) ?? actingRole(ORGANISATION_GRANTS(command), context, undefined, command.type);
   switch (command.type) {
     case 'CreateUnit': {
       if (state.units[command.unitId]) violated('unit-already-exists', `unit ${command.unitId} already exists`);
@@ -133,7 +150,41 @@ export function decideOrganisation(
       if (problems.length > 0) violated('scoring-system-invalid', problems.join('; '));
       return { role, events: [{ type: 'ScoringSystemAdopted', data: { system: command.system } }] };
     }
+    case 'AdoptReminderPolicy': {
+      const problems = reminderPolicyProblems(command.policy);
+      if (problems.length > 0) violated('reminder-policy-invalid', problems.join('; '));
+      const { segretarioPersonId, nucleoPersonIds = [] } = command.policy;
+      for (const personId of [...(segretarioPersonId ? [segretarioPersonId] : []), ...nucleoPersonIds]) {
+        if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
+      }
+      return { role, events: [{ type: 'ReminderPolicyAdopted', data: { policy: command.policy } }] };
+    }
+    case 'SetReminderPreferences': {
+      const { personId, channels, copyTo = [] } = command;
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
+      if (channels.length === 0) violated('value-invalid', 'channels: choose e-mail, in-app or both');
+      if (new Set(channels).size !== channels.length) violated('value-invalid', 'channels: a channel is listed twice');
+      for (const other of copyTo) {
+        if (!state.people[other]) violated('unknown-person', `copyTo: the ente has no person ${other}`);
+        if (other === personId) violated('value-invalid', 'copyTo: a person is not copied on their own reminders');
+      }
+      if (copyTo.length > 10) violated('value-invalid', 'copyTo: at most 10 people');
+      return { role, events: [{ type: 'ReminderPreferencesSet', data: { personId, channels, copyTo: [...new Set(copyTo)] } }] };
+    }
   }
+}
+
+/**
+ * The SMVP and the reminder policy are the Segretario's to record as much as the administrator's (the Giunta adopts
+ * them); a person sets their own reminder preferences, and the administrator may set anybody's.
+ */
+function ORGANISATION_GRANTS(command: OrganisationCommand): Grant[] {
+  return command.type === 'AdoptScoringSystem' || command.type === 'AdoptReminderPolicy' ? ['admin', 'segretario'] : ['admin'];
+}
+
+/** A person setting their own reminder preferences acts in their first role, whatever it is. */
+function ownPreferences(command: OrganisationCommand, context: DecisionContext): Role | undefined {
+  return command.type === 'SetReminderPreferences' && command.personId === context.actor.id ? context.actor.roles[0] : undefined;
 }
 
 function compactPerson(command: { personId: string; name: string; email?: string }) {

@@ -1,7 +1,7 @@
 import { type CalendarDate } from '../calendar/calendar-date';
 import { type ObjectiveState } from '../objective/objective-state';
 
-export const DEADLINE_KINDS = ['phase-end', 'indicator-due', 'monitoring-report', 'year-end-report'] as const;
+export const DEADLINE_KINDS = ['phase-end', 'indicator-due', 'monitoring-report', 'year-end-report', 'plan-approval', 'ndv-validation'] as const;
 
 /** A date by which the responsible unit owes something (BRIEF §5), and whether it has been met. */
 export interface Deadline {
@@ -29,7 +29,7 @@ export function yearEndReportDue(toYear: number): CalendarDate {
  * only ever seen at its new date, and a cancelled or closed objective owes nothing. Drafts owe nothing either:
  * dates become commitments when the Giunta approves them.
  */
-export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns): Deadline[] {
+export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns, yearEndDue: (toYear: number) => CalendarDate = yearEndReportDue): Deadline[] {
   if (state.status !== 'approved') return [];
   const deadlines: Deadline[] = [];
   for (const phase of state.definition.phases) {
@@ -49,7 +49,7 @@ export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns):
   }
   const year = state.definition.horizon.toYear;
   const yearEndMet = state.yearEndReport !== undefined && state.yearEndReport.status !== 'returned';
-  deadlines.push({ kind: 'year-end-report', ref: String(year), description: `rendicontazione ${year}`, dueOn: yearEndReportDue(year), met: yearEndMet });
+  deadlines.push({ kind: 'year-end-report', ref: String(year), description: `rendicontazione ${year}`, dueOn: yearEndDue(year), met: yearEndMet });
   return deadlines.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
 }
 

@@ -1,0 +1,103 @@
+import { type Clock } from '@piao/application';
+import { StoreUnavailable, type ProcessorStore, type SqlClient } from '@piao/event-store';
+import { DeliveryDeferred, type ReminderSender } from './reminder-sender';
+
+export const REMINDER_SENDER = 'reminder-sender';
+
+export interface InProcessSenderOptions {
+  holder: string;
+  leaseMs: number;
+  /** Pause between looks at the outbox. */
+  pollMs: number;
+  /** Attempts before a reminder that keeps failing goes to the dead letters. */
+  maxAttempts: number;
+  onError?: (error: unknown) => void;
+}
+
+/** The wait before attempt `n + 1` after `n` failed ones: 5 s doubling, at most an hour. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/**
+ * The embedded default's sender (no Redis): one loop, in the process that runs the processors, under a lease so that
+ * two processes never send side by side. It takes the outbox rows whose time has come, in order, and hands each to
+ * the ReminderSender; a row that cannot leave now is tried again later with a growing pause, and given up after
+ * `maxAttempts` (into the dead letters). With REDIS_URL set, apps/worker sends through BullMQ instead.
+ */
+export class InProcessReminderSender {
+  private stopped = true;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly sender: ReminderSender,
+    private readonly sql: SqlClient,
+    private readonly store: ProcessorStore,
+    private readonly clock: Clock,
+    private readonly options: InProcessSenderOptions,
+  ) {}
+
+  start(): void {
+    if (this.loop) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.store.release(REMINDER_SENDER, this.options.holder).catch(() => undefined);
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  /** Sends what is due now; returns how many rows it took up. Fails if another process holds the sender's lease. */
+  async sendDue(): Promise<number> {
+    if (!(await this.store.lease(REMINDER_SENDER, this.options.holder, this.options.leaseMs))) return 0;
+    const now = this.clock.now();
+    const due = await this.sql.query<{ reminder_id: string; attempts: number }>(
+      `SELECT reminder_id, attempts FROM rem_outbox
+        WHERE status = 'pending' AND send_at <= $1 AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+        ORDER BY send_at, reminder_id LIMIT 200`,
+      [now],
+    );
+    for (const { reminder_id } of due) {
+      if (this.stopped && this.loop) break;
+      try {
+        await this.sender.deliver(reminder_id);
+      } catch (error) {
+        if (!(error instanceof DeliveryDeferred)) throw error;
+        const [row] = await this.sql.query<{ attempts: number }>(`SELECT attempts FROM rem_outbox WHERE reminder_id = $1`, [reminder_id]);
+        if ((row?.attempts ?? 0) >= this.options.maxAttempts) await this.sender.giveUp(reminder_id, error.message);
+        else {
+          const at = new Date(this.clock.now().getTime() + retryDelayMs(row?.attempts ?? 1));
+          await this.sql.query(`UPDATE rem_outbox SET next_attempt_at = $2 WHERE reminder_id = $1`, [reminder_id, at]);
+        }
+      }
+    }
+    return due.length;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const taken = await this.sendDue();
+        if (taken >= 200) continue;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable)) this.options.onError?.(error);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}

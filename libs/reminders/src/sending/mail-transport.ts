@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** Stable per delivery key: a message sent again after a crash carries the same id, and mail clients show it once. */
+  messageId: string;
+}
+
+/** The server refused the message for good (a 5xx answer: unknown mailbox, rejected sender): retrying cannot help. */
+export class MailRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MailRefused';
+  }
+}
+
+/** How reminders leave as e-mail. */
+export interface MailTransport {
+  /** Resolves once the server accepted the message; MailRefused when it refused it for good; any other error is worth a retry. */
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+export interface MailSettings {
+  /** `smtp://user:pass@host:port`; absent: messages are written as .eml files under `folder`. */
+  smtpUrl?: string;
+  from: string;
+  folder: string;
+}
+
+/** SMTP through nodemailer, or a folder of .eml files on the embedded default (nothing to install, nothing lost). */
+export function openMailTransport(settings: MailSettings): MailTransport {
+  if (!settings.smtpUrl) return new FolderMailTransport(settings.folder, settings.from);
+  const transporter = nodemailer.createTransport(settings.smtpUrl, { from: settings.from });
+  return new SmtpMailTransport(transporter, settings.from);
+}
+
+class SmtpMailTransport implements MailTransport {
+  constructor(
+    private readonly transporter: Transporter,
+    private readonly from: string,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<void> {
+    try {
+      await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+    } catch (error) {
+      const code = (error as { responseCode?: number }).responseCode;
+      if (typeof code === 'number' && code >= 500) throw new MailRefused(`${code} ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
+
+class FolderMailTransport implements MailTransport {
+  private readonly transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+  constructor(
+    private readonly folder: string,
+    private readonly from: string,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const info = await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+    await mkdir(this.folder, { recursive: true });
+    // Named after the Message-ID: a message written again after a crash replaces itself.
+    await writeFile(join(this.folder, `${mail.messageId.replace(/[^\w.@-]/g, '_')}.eml`), info.message as Buffer);
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
