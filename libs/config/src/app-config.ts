@@ -167,16 +167,8 @@ export class AppConfig {
 /** The well-known secret that signs development tokens; refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'piao-cycle-development-secret-do-not-use-in-production';
 
-const NUMERIC = [
-  'PORT',
-  'DATABASE_POOL_SIZE',
-  'API_WORKERS',
-  'READ_YOUR_WRITES_TIMEOUT_MS',
-  'PROCESSOR_LEASE_MS',
-  'PROCESSOR_STUCK_SECONDS',
-  'PROCESSOR_MAX_LAG_SECONDS',
-  'IDEMPOTENCY_RETENTION_DAYS',
-];
+/** Settings without a default: absent unless the environment sets them. */
+const OPTIONAL = ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'JWT_SECRET', 'OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'REDIS_URL', 'SMTP_URL'];
 
 export class ConfigError extends Error {}
 
@@ -189,17 +181,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${renamed.map((key) => `  ${key}: no longer read; use ${RENAMED[key]}`).join('\n')}`);
   }
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(new AppConfig()).concat([
-    'DATABASE_URL',
-    'EVENTSTORE_CONNECTION_STRING',
-    'JWT_SECRET',
-    'OIDC_JWKS_URL',
-    'OIDC_ISSUER',
-    'OIDC_AUDIENCE',
-  ])) {
+  const defaults = new AppConfig() as unknown as Record<string, unknown>;
+  for (const key of Object.keys(defaults).concat(OPTIONAL)) {
     const value = env[key];
     if (value === undefined || value === '') continue;
-    raw[key] = NUMERIC.includes(key) && /^\d+$/.test(value) ? Number(value) : value;
+    // A setting whose default is a number is read as one (a number setting without a default would need listing).
+    raw[key] = typeof defaults[key] === 'number' && /^\d+$/.test(value) ? Number(value) : value;
   }
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });

@@ -4,3 +4,18 @@ export { REMINDER_MIGRATIONS } from './reminder.migrations';
 export { ReminderSender, DeliveryDeferred, type DeliveryOutcome } from './sending/reminder-sender';
 export { InProcessReminderSender, REMINDER_SENDER, retryDelayMs } from './sending/in-process-sender';
 export { openMailTransport, MailRefused, type MailTransport, type MailSettings, type OutgoingMail } from './sending/mail-transport';
+export {
+  ReminderQueries,
+  DEADLINE_STATUSES,
+  type DeadlineStatus,
+  type DeadlineFilters,
+  type DeadlineItem,
+  type DatedCursor,
+  type UndatedCursor,
+  type TimeCursor,
+  type Page,
+  type FailedReminder,
+  type FailedDelivery,
+  type InboxMessage,
+} from './reminder-queries';
+export { CalendarFeeds, type FeedOwner } from './calendar/calendar-feed';

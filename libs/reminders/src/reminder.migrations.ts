@@ -7,6 +7,7 @@ import { type SqlMigration, type SqlQuery } from '@piao/event-store';
  * - rem_deadlines: every deadline, open or closed, dated or only described in words.
  * - rem_outbox: each reminder of each deadline (deadline, step, audience, send time), written by the processor in
  *   the transaction that moves its checkpoint; the senders (in-process or apps/worker through BullMQ) read it.
+ *   A sender claims a row (claimed_until) while it delivers it, so that two senders never deliver one reminder side by side.
  * - rem_deliveries: one row per (deadline, step, recipient), the key that makes a delivery happen once.
  * - rem_inbox: the in-app channel. rem_calendar_feeds: the hash of each person's secret calendar URL.
  */
@@ -67,7 +68,8 @@ const migration0004Reminders: SqlMigration = {
          next_attempt_at timestamptz,
          last_error      text,
          settled_at      timestamptz,
-         outcome         text
+         outcome         text,
+         claimed_until   timestamptz
        )`,
       `CREATE INDEX rem_outbox_deadline ON rem_outbox (deadline_id)`,
       `CREATE INDEX rem_outbox_pending ON rem_outbox (send_at) WHERE status = 'pending'`,

@@ -1,15 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import {
-  Global,
-  Inject,
-  Logger,
-  Module,
-  type DynamicModule,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, ProcessorsHost, type Clock } from '@piao/application';
 import { PROCESSOR_STORE, type ProcessorStore, type SqlClient } from '@piao/event-store';
 import { DeadlinesProcessor } from './deadlines/deadlines.processor';
@@ -17,6 +8,8 @@ import { REMINDER_MIGRATIONS } from './reminder.migrations';
 import { openMailTransport, type MailSettings, type MailTransport } from './sending/mail-transport';
 import { InProcessReminderSender } from './sending/in-process-sender';
 import { ReminderSender } from './sending/reminder-sender';
+import { ReminderQueries } from './reminder-queries';
+import { CalendarFeeds } from './calendar/calendar-feed';
 
 export interface RemindersOptions {
   sql: SqlClient;
@@ -81,8 +74,14 @@ export class RemindersModule implements OnModuleInit, OnApplicationBootstrap, On
             }),
           inject: [REMINDERS_OPTIONS, ReminderSender, PROCESSOR_STORE, CLOCK],
         },
+        { provide: ReminderQueries, useFactory: (o: RemindersOptions, clock: Clock) => new ReminderQueries(o.sql, clock), inject: [REMINDERS_OPTIONS, CLOCK] },
+        {
+          provide: CalendarFeeds,
+          useFactory: (o: RemindersOptions, clock: Clock) => new CalendarFeeds(o.sql, clock, { baseUrl: o.baseUrl }),
+          inject: [REMINDERS_OPTIONS, CLOCK],
+        },
       ],
-      exports: [REMINDERS_OPTIONS, MAIL_TRANSPORT, ReminderSender, InProcessReminderSender],
+      exports: [REMINDERS_OPTIONS, MAIL_TRANSPORT, ReminderSender, InProcessReminderSender, ReminderQueries, CalendarFeeds],
     };
   }
 
@@ -92,7 +91,9 @@ export class RemindersModule implements OnModuleInit, OnApplicationBootstrap, On
 
   onApplicationBootstrap(): void {
     if (!this.options.sendInProcess) return;
-    this.logger.log(`sending reminders in this process (no REDIS_URL), e-mail ${this.options.mail.smtpUrl ? 'through SMTP' : `to ${this.options.mail.folder}`}`);
+    this.logger.log(
+      `sending reminders in this process (no REDIS_URL), e-mail ${this.options.mail.smtpUrl ? 'through SMTP' : `to ${this.options.mail.folder}`}`,
+    );
     this.inProcess.start();
   }
 

@@ -20,19 +20,7 @@ import { REMINDER_CHANNELS } from '../reminders/reminder-policy';
  * A trailing `?` accepts absence (`undefined`, never `null`).
  */
 export type FieldKind =
-  | 'id'
-  | 'ids'
-  | 'value'
-  | 'text'
-  | 'name'
-  | 'date'
-  | 'percent'
-  | 'year'
-  | 'act'
-  | 'definition'
-  | 'scoring-system'
-  | 'reminder-policy'
-  | 'channels';
+  'id' | 'ids' | 'value' | 'text' | 'name' | 'date' | 'percent' | 'year' | 'act' | 'definition' | 'scoring-system' | 'reminder-policy' | 'channels';
 export type FieldSpec = FieldKind | `${FieldKind}?` | readonly string[] | ListSpec;
 export interface ListSpec {
   readonly listOf: Readonly<Record<string, FieldSpec>>;

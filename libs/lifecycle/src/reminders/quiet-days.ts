@@ -9,9 +9,7 @@ const italy = new Holidays('IT');
 function holidaysOf(year: number): Set<CalendarDate> {
   let days = nationalHolidays.get(year);
   if (!days) {
-    days = new Set(
-      (italy.getHolidays(year) || []).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)),
-    );
+    days = new Set((italy.getHolidays(year) || []).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
     nationalHolidays.set(year, days);
   }
   return days;

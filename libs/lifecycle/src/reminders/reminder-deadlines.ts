@@ -46,21 +46,27 @@ export function objectiveTrackedDeadlines(objectiveId: string, state: ObjectiveS
   const unitId = state.definition.responsibleUnitId;
   const base = { ente: state.ente, planId: state.planId, objectiveId, unitId, audience: 'responsible' as const };
   const dated = objectiveDeadlines(state, campaignsFor(state, plan, policy), (toYear) => dateInYear(policy.yearEndReportDue, toYear + 1)).map(
-    (d): TrackedDeadline => ({ ...base, deadlineId: `${objectiveId}/${d.kind}/${d.ref}`, kind: d.kind, ref: d.ref, description: d.description, dueOn: d.dueOn, open: !d.met }),
+    (d): TrackedDeadline => ({
+      ...base,
+      deadlineId: `${objectiveId}/${d.kind}/${d.ref}`,
+      kind: d.kind,
+      ref: d.ref,
+      description: d.description,
+      dueOn: d.dueOn,
+      open: !d.met,
+    }),
   );
   const undated = state.definition.phases
     .filter((p) => !p.cancelled && !p.plannedEnd && p.plannedPeriodText)
-    .map(
-      (p): TrackedDeadline => ({
-        ...base,
-        deadlineId: `${objectiveId}/phase-end/${p.id}`,
-        kind: 'phase-end',
-        ref: p.id,
-        description: p.description,
-        periodText: p.plannedPeriodText,
-        open: (state.progress[p.id]?.progressPercent ?? 0) < 100,
-      }),
-    );
+    .map((p): TrackedDeadline => ({
+      ...base,
+      deadlineId: `${objectiveId}/phase-end/${p.id}`,
+      kind: 'phase-end',
+      ref: p.id,
+      description: p.description,
+      periodText: p.plannedPeriodText,
+      open: (state.progress[p.id]?.progressPercent ?? 0) < 100,
+    }));
   return [...dated, ...undated];
 }
 

@@ -25,7 +25,7 @@ export interface ReminderPolicy {
   sendHour: number;
   /** The patron saint's day of the municipality: a quiet day like a national holiday. */
   patronSaintDay?: MonthDay;
-  /** The monitoring campaigns of every year (31/07 for the situation at 30/06 unless the ente says otherwise). */
+  /** The monitoring campaigns of every year: by default the report on the situation at 31/07, due 31/07. */
   monitoringCampaigns: CampaignCalendarEntry[];
   /** The plan's own approval, in its first year (31 January for the PIAO). */
   planApprovalDue: MonthDay;
@@ -45,7 +45,8 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicy = Object.freeze({
   overdueEveryDays: 7,
   escalateAfterDaysOverdue: 15,
   sendHour: 8,
-  monitoringCampaigns: [{ asOf: '06-30', dueOn: '07-31' }],
+  // The plans measure their phases "al 31 luglio" (target_31_lug): the report on that date is due that day.
+  monitoringCampaigns: [{ asOf: '07-31', dueOn: '07-31' }],
   planApprovalDue: '01-31',
   yearEndReportDue: '01-31',
   ndvValidationDue: '06-30',
@@ -91,9 +92,11 @@ export function reminderPolicyProblems(input: unknown): string[] {
   if (typeof p.onTheDay !== 'boolean') problems.push('policy.onTheDay: must be true or false');
   for (const key of ['overdueEveryDays', 'escalateAfterDaysOverdue'] as const) {
     const v = p[key];
-    if (v !== null && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 366)) problems.push(`policy.${key}: must be null or a whole number of days from 1 to 366`);
+    if (v !== null && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 366))
+      problems.push(`policy.${key}: must be null or a whole number of days from 1 to 366`);
   }
-  if (!Number.isInteger(p.sendHour) || (p.sendHour as number) < 0 || (p.sendHour as number) > 23) problems.push('policy.sendHour: must be a whole hour from 0 to 23');
+  if (!Number.isInteger(p.sendHour) || (p.sendHour as number) < 0 || (p.sendHour as number) > 23)
+    problems.push('policy.sendHour: must be a whole hour from 0 to 23');
   if (p.patronSaintDay !== undefined && !isMonthDay(p.patronSaintDay)) problems.push('policy.patronSaintDay: must be a day of the year as MM-DD');
   for (const key of ['planApprovalDue', 'yearEndReportDue', 'ndvValidationDue'] as const) {
     if (!isMonthDay(p[key])) problems.push(`policy.${key}: must be a day of the year as MM-DD`);

@@ -35,7 +35,20 @@ export interface MailSettings {
 /** SMTP through nodemailer, or a folder of .eml files on the embedded default (nothing to install, nothing lost). */
 export function openMailTransport(settings: MailSettings): MailTransport {
   if (!settings.smtpUrl) return new FolderMailTransport(settings.folder, settings.from);
-  const transporter = nodemailer.createTransport(settings.smtpUrl, { from: settings.from });
+  // Bounded waits (nodemailer's defaults are minutes): a hung server must not outlast a sender's claim on a reminder.
+  const url = new URL(settings.smtpUrl);
+  const transporter = nodemailer.createTransport(
+    {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      secure: url.protocol === 'smtps:',
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    },
+    { from: settings.from },
+  );
   return new SmtpMailTransport(transporter, settings.from);
 }
 

@@ -24,6 +24,8 @@ export type DeliveryOutcome =
   | { outcome: 'settled' }
   | { outcome: 'not-yet'; at: Date }
   | { outcome: 'postponed'; at: Date }
+  /** Another sender is delivering it right now (or died doing so less than `claimMs` ago): try again later. */
+  | { outcome: 'busy' }
   | { outcome: 'failed'; reason: string };
 
 /** A message could not leave this time (the SMTP server down, a 4xx answer): the row stays pending, to be tried again. */
@@ -71,6 +73,11 @@ export interface ReminderSenderOptions {
   baseUrl: string;
   /** The host part of each Message-ID. */
   messageIdDomain: string;
+  /**
+   * How long a sender's claim on a reminder lasts: a sender killed mid-delivery holds it this long, after which
+   * another delivers what was not marked sent. Longer than the mail transport's timeouts.
+   */
+  claimMs?: number;
 }
 
 /**
@@ -111,6 +118,21 @@ export class ReminderSender {
       ]);
       return { outcome: 'postponed', at };
     }
+    const [claim] = await this.sql.query<{ reminder_id: string }>(
+      `UPDATE rem_outbox SET claimed_until = clock_timestamp() + make_interval(secs => $2::double precision / 1000)
+        WHERE reminder_id = $1 AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < clock_timestamp()) RETURNING reminder_id`,
+      [reminderId, this.options.claimMs ?? 60_000],
+    );
+    if (!claim) return { outcome: 'busy' };
+    try {
+      return await this.deliverClaimed(row, now, today, organisation);
+    } finally {
+      await this.sql.query(`UPDATE rem_outbox SET claimed_until = NULL WHERE reminder_id = $1`, [reminderId]).catch(() => undefined);
+    }
+  }
+
+  private async deliverClaimed(row: OutboxRow, now: Date, today: string, organisation: OrganisationState | undefined): Promise<DeliveryOutcome> {
+    const reminderId = row.reminder_id;
     const [deadline] = await this.sql.query<DeadlineRow>(
       `SELECT deadline_id, objective_id::text AS objective_id, code, title, kind, description, to_char(due_on, 'YYYY-MM-DD') AS due_on, unit_id, open
          FROM rem_deadlines WHERE deadline_id = $1`,
@@ -126,7 +148,11 @@ export class ReminderSender {
 
     const recipients = this.recipients(row.audience, deadline.unit_id, today, organisation);
     if (recipients.length === 0) {
-      return this.settle(row, 'failed', `nobody to write to: ${row.audience === 'responsible' ? 'the unit is vacant and ' : ''}the reminder policy names no Segretario`);
+      return this.settle(
+        row,
+        'failed',
+        `nobody to write to: ${row.audience === 'responsible' ? 'the unit is vacant and ' : ''}the reminder policy names no Segretario`,
+      );
     }
     const unitName = deadline.unit_id ? organisation?.units[deadline.unit_id]?.name : undefined;
     const subject = {
@@ -169,20 +195,16 @@ export class ReminderSender {
   async giveUp(reminderId: string, error: string): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.query(`UPDATE rem_deliveries SET status = 'failed', error = $2 WHERE reminder_id = $1 AND status = 'sending'`, [reminderId, error]);
-      await tx.query(
-        `UPDATE rem_outbox SET status = 'failed', outcome = $2, last_error = $2, settled_at = $3 WHERE reminder_id = $1 AND status = 'pending'`,
-        [reminderId, error, this.clock.now()],
-      );
+      await tx.query(`UPDATE rem_outbox SET status = 'failed', outcome = $2, last_error = $2, settled_at = $3 WHERE reminder_id = $1 AND status = 'pending'`, [
+        reminderId,
+        error,
+        this.clock.now(),
+      ]);
     });
   }
 
   /** true when the recipient got it (now or before); false when their server refused it for good. */
-  private async deliverTo(
-    row: OutboxRow,
-    deadline: DeadlineRow,
-    recipient: Recipient,
-    message: { subject: string; text: string },
-  ): Promise<boolean> {
+  private async deliverTo(row: OutboxRow, deadline: DeadlineRow, recipient: Recipient, message: { subject: string; text: string }): Promise<boolean> {
     const key = `${row.deadline_id}|${row.step}|${recipient.personId}`;
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${this.options.messageIdDomain}>`;
     const email = recipient.channels.includes('email') ? recipient.email : undefined;
@@ -244,7 +266,17 @@ export class ReminderSender {
           WHERE EXISTS (SELECT 1 FROM rem_deadlines d WHERE d.deadline_id = $3 AND d.open AND d.due_on = $6::date)
             AND COALESCE((SELECT o.policy_revision FROM rem_organisations o WHERE o.ente = $2), -1) = $9
          ON CONFLICT (reminder_id) DO NOTHING`,
-        [reminderIdOf(row.deadline_id, next.step), row.ente, row.deadline_id, next.step, row.audience, row.due_on, next.sendOn, sendInstant(next.sendOn, policy.sendHour), row.policy_revision],
+        [
+          reminderIdOf(row.deadline_id, next.step),
+          row.ente,
+          row.deadline_id,
+          next.step,
+          row.audience,
+          row.due_on,
+          next.sendOn,
+          sendInstant(next.sendOn, policy.sendHour),
+          row.policy_revision,
+        ],
       );
     });
     if (status === 'sent') return { outcome: 'sent', recipients: Number(/^\d+/.exec(outcome)?.[0] ?? 0) };
@@ -279,4 +311,3 @@ export class ReminderSender {
     return row?.state;
   }
 }
-

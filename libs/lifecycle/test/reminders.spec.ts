@@ -1,0 +1,194 @@
+import {
+  DEFAULT_REMINDER_POLICY,
+  isQuietDay,
+  objectiveTrackedDeadlines,
+  organisationDecider,
+  overdueIndexOf,
+  overdueStep,
+  reminderPolicyProblems,
+  reminderSteps,
+  sendInstant,
+  workingDayFrom,
+  type Actor,
+  type DecisionContext,
+  type ObjectiveState,
+  type OrganisationEvent,
+  type ReminderPolicy,
+} from '@piao/lifecycle';
+import { DeciderSpecification } from './decider-specification';
+
+const policy = (changes: Partial<ReminderPolicy> = {}): ReminderPolicy => ({ ...DEFAULT_REMINDER_POLICY, ...changes });
+
+describe('quiet days', () => {
+  it.each([
+    ['2025-03-08', true, 'a Saturday'],
+    ['2025-03-09', true, 'a Sunday'],
+    ['2025-04-21', true, 'Easter Monday 2025'],
+    ['2025-04-25', true, 'Liberation Day'],
+    ['2025-06-02', true, 'Republic Day'],
+    ['2025-12-08', true, 'the Immaculate Conception'],
+    ['2026-10-05', false, 'a Monday'],
+    ['2025-03-10', false, 'a working Monday'],
+  ])('%s is quiet: %s (%s)', (date, quiet) => {
+    expect(isQuietDay(date)).toBe(quiet);
+  });
+
+  it("counts the patron saint's day as quiet only where it is the patron's", () => {
+    expect(isQuietDay('2025-06-24')).toBe(false);
+    expect(isQuietDay('2025-06-24', '06-24')).toBe(true);
+  });
+
+  it('moves a send to the next working day, over a long weekend', () => {
+    expect(workingDayFrom('2025-04-19')).toBe('2025-04-22'); // Saturday, Easter Sunday, Easter Monday
+    expect(workingDayFrom('2025-04-24')).toBe('2025-04-24');
+    expect(workingDayFrom('2025-06-24', '06-24')).toBe('2025-06-25');
+  });
+});
+
+describe('the reminders of a deadline', () => {
+  it('writes 30, 7 and 1 days before, on the day, once overdue and to the Segretario after 15 days, off quiet days', () => {
+    // Due Tuesday 30 September 2025: 31 August is a Sunday → Monday 1 September.
+    expect(reminderSteps('2025-09-30', policy())).toEqual([
+      { step: 'before-30@2025-09-30', audience: 'responsible', sendOn: '2025-09-01' },
+      { step: 'before-7@2025-09-30', audience: 'responsible', sendOn: '2025-09-23' },
+      { step: 'before-1@2025-09-30', audience: 'responsible', sendOn: '2025-09-29' },
+      { step: 'on-the-day@2025-09-30', audience: 'responsible', sendOn: '2025-09-30' },
+      { step: 'overdue-1@2025-09-30', audience: 'responsible', sendOn: '2025-10-07', overdueIndex: 1 },
+      { step: 'escalation@2025-09-30', audience: 'segretario', sendOn: '2025-10-15' },
+    ]);
+  });
+
+  it('keeps only the later of two steps moved onto the same working day', () => {
+    // Due Sunday 4 May 2025: the day before (Saturday) and the day itself both move to Monday 5 May.
+    const steps = reminderSteps('2025-05-04', policy({ daysBefore: [1] }));
+    expect(steps.map((s) => [s.step, s.sendOn])).toEqual([
+      ['on-the-day@2025-05-04', '2025-05-05'],
+      ['overdue-1@2025-05-04', '2025-05-12'],
+      ['escalation@2025-05-04', '2025-05-19'],
+    ]);
+  });
+
+  it('gives the overdue series one step at a time, and none when the policy has no series', () => {
+    expect(overdueStep('2025-09-30', policy(), 3)).toEqual({
+      step: 'overdue-3@2025-09-30',
+      audience: 'responsible',
+      sendOn: '2025-10-21',
+      overdueIndex: 3,
+    });
+    expect(overdueStep('2025-09-30', policy({ overdueEveryDays: null }), 1)).toBeUndefined();
+    expect(overdueIndexOf('overdue-12@2025-09-30')).toBe(12);
+    expect(overdueIndexOf('before-7@2025-09-30')).toBeUndefined();
+  });
+
+  it('sends at the policy hour, Italian time, in summer and in winter', () => {
+    expect(sendInstant('2025-01-15', 8).toISOString()).toBe('2025-01-15T07:00:00.000Z');
+    expect(sendInstant('2025-07-15', 8).toISOString()).toBe('2025-07-15T06:00:00.000Z');
+    expect(sendInstant('2025-03-31', 8).toISOString()).toBe('2025-03-31T06:00:00.000Z'); // the day after the change
+  });
+});
+
+describe('the deadlines of an objective', () => {
+  const state = {
+    objectiveId: 'o1',
+    planId: 'p1',
+    ente: 'c1',
+    code: 'S08',
+    status: 'approved',
+    definition: {
+      title: 'Sostegno',
+      responsibleUnitId: 'welfare',
+      horizon: { fromYear: 2025, toYear: 2025 },
+      phases: [
+        { id: 'f1', description: 'Bando', plannedEnd: '2025-03-31' },
+        { id: 'f2', description: 'Verifica', plannedPeriodText: 'II trim' },
+      ],
+      indicators: [],
+    },
+    progress: {},
+    indicatorValues: {},
+    monitoringReports: {},
+  } as unknown as ObjectiveState;
+
+  it("takes the ente's monitoring calendar and year-end day, and lists a phase dated only in words as undated", () => {
+    const deadlines = objectiveTrackedDeadlines(
+      'o1',
+      state,
+      undefined,
+      policy({
+        monitoringCampaigns: [
+          { asOf: '04-30', dueOn: '05-31' },
+          { asOf: '09-30', dueOn: '10-31' },
+        ],
+        yearEndReportDue: '02-28',
+      }),
+    );
+    expect(deadlines.map((d) => [d.kind, d.ref, d.dueOn ?? d.periodText, d.open])).toEqual([
+      ['phase-end', 'f1', '2025-03-31', true],
+      ['monitoring-report', '2025-04-30', '2025-05-31', true],
+      ['monitoring-report', '2025-09-30', '2025-10-31', true],
+      ['year-end-report', '2025', '2026-02-28', true],
+      ['phase-end', 'f2', 'II trim', true],
+    ]);
+  });
+
+  it('owes nothing once cancelled', () => {
+    expect(objectiveTrackedDeadlines('o1', { ...state, status: 'cancelled' }, undefined, policy())).toEqual([]);
+  });
+});
+
+describe('reminder policy and preferences (organisation decider)', () => {
+  const admin: Actor = { id: 'adm', name: 'Amministratore', ente: 'c1', roles: ['admin'] };
+  const segretario: Actor = { id: 'seg', name: 'Segretaria', ente: 'c1', roles: ['segretario'] };
+  const dirigente: Actor = { id: 'dir', name: 'Dirigente', ente: 'c1', roles: ['dirigente'] };
+  const as = (actor: Actor): DecisionContext => ({ actor, unitsHeaded: new Set(), today: '2025-03-01' });
+  const given = DeciderSpecification.for(organisationDecider, as(admin));
+  const people: OrganisationEvent[] = [
+    { type: 'PersonRegistered', data: { personId: 'seg', name: 'Segretaria' } },
+    { type: 'PersonRegistered', data: { personId: 'dir', name: 'Dirigente' } },
+    { type: 'PersonRegistered', data: { personId: 'vice', name: 'Vice' } },
+  ];
+
+  it('adopts a policy naming the Segretario, by the Segretario', () => {
+    const adopted = policy({ segretarioPersonId: 'seg', patronSaintDay: '06-24' });
+    given(people)
+      .when({ type: 'AdoptReminderPolicy', policy: adopted }, as(segretario))
+      .then([{ type: 'ReminderPolicyAdopted', data: { policy: adopted } }]);
+  });
+
+  it('refuses a policy with a bad field, naming it, and one naming an unknown person', () => {
+    given(people)
+      .when({ type: 'AdoptReminderPolicy', policy: policy({ daysBefore: [7, 7] }) })
+      .thenThrows('reminder-policy-invalid', /policy\.daysBefore/);
+    given(people)
+      .when({ type: 'AdoptReminderPolicy', policy: policy({ sendHour: 24 }) })
+      .thenThrows('reminder-policy-invalid', /policy\.sendHour/);
+    given(people)
+      .when({ type: 'AdoptReminderPolicy', policy: policy({ segretarioPersonId: 'nobody' }) })
+      .thenThrows('unknown-person');
+    given(people).when({ type: 'AdoptReminderPolicy', policy: policy() }, as(dirigente)).thenThrows('role-not-allowed');
+  });
+
+  it('lets a person set their own preferences, and only the administrator set somebody else’s', () => {
+    given(people)
+      .when({ type: 'SetReminderPreferences', personId: 'dir', channels: ['in-app'], copyTo: ['vice'] }, as(dirigente))
+      .then([{ type: 'ReminderPreferencesSet', data: { personId: 'dir', channels: ['in-app'], copyTo: ['vice'] } }]);
+    given(people)
+      .when({ type: 'SetReminderPreferences', personId: 'seg', channels: ['email'] }, as(dirigente))
+      .thenThrows('role-not-allowed');
+    given(people)
+      .when({ type: 'SetReminderPreferences', personId: 'dir', channels: ['fax' as never] })
+      .thenThrows('value-invalid');
+    given(people).when({ type: 'SetReminderPreferences', personId: 'dir', channels: [] }).thenThrows('value-invalid');
+    given(people)
+      .when({ type: 'SetReminderPreferences', personId: 'dir', channels: ['email'], copyTo: ['ghost'] })
+      .thenThrows('unknown-person');
+  });
+
+  it('lists every field problem of a policy', () => {
+    expect(reminderPolicyProblems({ ...DEFAULT_REMINDER_POLICY, monitoringCampaigns: [{ asOf: '07-31', dueOn: '06-30' }], extra: 1 })).toEqual([
+      'policy.extra: is not a field of a reminder policy',
+      'policy.monitoringCampaigns[0]: is due before its reference day',
+    ]);
+    expect(reminderPolicyProblems([])).toEqual(['policy: must be an object']);
+  });
+});
