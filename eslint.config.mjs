@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Nest resolves constructor parameters from emitted metadata: a type-only import would erase them.
-    files: ['apps/**/*.ts', 'libs/event-store/**/*.ts', 'libs/storage/**/*.ts', 'libs/application/**/*.ts', 'libs/read-models/**/*.ts', 'libs/config/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/event-store/**/*.ts', 'libs/storage/**/*.ts', 'libs/application/**/*.ts', 'libs/read-models/**/*.ts', 'libs/reminders/**/*.ts', 'libs/config/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   { files: ['bench/**/*.ts', 'apps/**/*.cli.ts'], rules: { 'no-console': 'off' } },

@@ -1,8 +1,9 @@
 import { SignJWT } from 'jose';
 import { allEvents, logHead, startApi, TEST_SECRET, type Api } from '../support/api-harness';
 import { definition, seedEnte, type Ente } from '../support/scenario';
+import { DEFAULT_REMINDER_POLICY } from '@piao/lifecycle';
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'put';
 interface Route {
   method: Method;
   path: string;
@@ -37,6 +38,8 @@ const BODIES: Record<string, object> = {
   'POST /objectives/{objectiveId}/evaluation': { achievementPercent: 80, reason: 'x' },
   'POST /objectives/{objectiveId}/evaluation/contest': { reason: 'x' },
   'POST /objectives/{objectiveId}/evaluation/confirm': { achievementPercent: 80, reason: 'x' },
+  'PUT /organisation/reminder-policy': { policy: { ...DEFAULT_REMINDER_POLICY, daysBefore: [7] } },
+  'PUT /people/{personId}/reminder-preferences': { channels: ['in-app'] },
 };
 
 /** Objective commands a dirigente may issue on the objectives of the units they head. */
@@ -58,6 +61,8 @@ const QUERIES: Record<string, string> = {
 };
 /** Routes without authentication, and free of any ente's data. */
 const PUBLIC = ['/health', '/health/live', '/health/ready', '/metrics'];
+/** Routes whose URL is their only credential (calendar applications send no token): an unknown one is a 404, token or not. */
+const SECRET_URL = ['/calendar/{token}.ics'];
 
 const key = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
 const fill = (path: string, e: Ente, route?: Route) =>
@@ -79,8 +84,12 @@ describe('access control on every route (PostgreSQL)', () => {
   });
   afterAll(() => api.close());
 
-  const send = (client: { get(url: string): Promise<unknown>; post(url: string, body?: object): Promise<unknown> }, route: Route, e: Ente) =>
-    (route.method === 'get' ? client.get(fill(route.path, e, route)) : client.post(fill(route.path, e), BODIES[key(route)] ?? {})) as Promise<{
+  const send = (
+    client: { get(url: string): Promise<unknown>; post(url: string, body?: object): Promise<unknown>; put(url: string, body?: object): Promise<unknown> },
+    route: Route,
+    e: Ente,
+  ) =>
+    (route.method === 'get' ? client.get(fill(route.path, e, route)) : client[route.method](fill(route.path, e), BODIES[key(route)] ?? {})) as Promise<{
       status: number;
       body: Record<string, unknown>;
     }>;
@@ -109,16 +118,12 @@ describe('access control on every route (PostgreSQL)', () => {
     const before = await allEvents(api.store);
     for (const route of routes.filter((r) => !PUBLIC.includes(r.path))) {
       for (const authorization of [undefined, 'Basic abc', `Bearer ${expired}`, `Bearer ${forged}`, `Bearer ${noRoles}`]) {
+        const anonymous = api.anonymous();
         const call =
-          route.method === 'get'
-            ? api.anonymous().get(fill(route.path, a, route))
-            : api
-                .anonymous()
-                .post(fill(route.path, a))
-                .send(BODIES[key(route)] ?? {});
+          route.method === 'get' ? anonymous.get(fill(route.path, a, route)) : anonymous[route.method](fill(route.path, a)).send(BODIES[key(route)] ?? {});
         const response = await (authorization ? call.set('Authorization', authorization) : call);
-        expect([key(route), authorization?.slice(0, 12), response.status]).toEqual([key(route), authorization?.slice(0, 12), 401]);
-        expect(response.body.type).toBe('/problems/unauthenticated');
+        const expected = SECRET_URL.includes(route.path) ? [404, '/problems/not-found'] : [401, '/problems/unauthenticated'];
+        expect([key(route), authorization?.slice(0, 12), response.status, response.body.type]).toEqual([key(route), authorization?.slice(0, 12), ...expected]);
       }
     }
     expect((await allEvents(api.store)).length).toBe(before.length);
@@ -145,7 +150,7 @@ describe('access control on every route (PostgreSQL)', () => {
     expect(await streamsOfA()).toEqual(before);
     // People routes: B's oversight roles asking for A's dirigente see B's organisation, where that person heads nothing.
     for (const person of ['segretario', 'nucleo', 'rpct', 'admin'] as const) {
-      for (const route of routes.filter((r) => r.path.includes('{personId}'))) {
+      for (const route of routes.filter((r) => r.path.includes('{personId}') && !r.path.endsWith('/reminder-preferences'))) {
         const response = await send(b.as[person], route, a);
         expect([person, key(route), response.status]).toEqual([person, key(route), 200]);
         expect(response.body).toMatchObject({ unitsHeaded: [] });
@@ -153,6 +158,16 @@ describe('access control on every route (PostgreSQL)', () => {
         for (const list of ['objectives', 'overdue', 'upcoming']) if (list in response.body) expect(response.body[list]).toEqual([]);
       }
     }
+    // Reminder preferences: A's dirigente is nobody in B; only B's admin may look, and finds no such person.
+    for (const route of routes.filter((r) => r.path.endsWith('/reminder-preferences'))) {
+      for (const person of ['segretario', 'nucleo', 'rpct'] as const) {
+        const response = await send(b.as[person], route, a);
+        expect([person, key(route), response.status, response.body.rule]).toEqual([person, key(route), 403, 'role-not-allowed']);
+      }
+      const response = await send(b.as.admin, route, a);
+      expect([key(route), response.status]).toEqual([key(route), route.method === 'get' ? 404 : 422]);
+    }
+    expect(await streamsOfA()).toEqual(before);
     // Routes without ids act on the caller's own ente only.
     const organisation = (await b.as.admin.get('/organisation')).body;
     expect(organisation.ente).toBe('comune-b');

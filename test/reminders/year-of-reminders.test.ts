@@ -182,7 +182,8 @@ describe('a year of deadline reminders on the embedded default (PGlite, no Redis
     sent.filter((s) => s.deadlineId === deadlineId).map((s) => [s.day, s.step.replace(/@.*/, ''), s.to.replace(/@.*/, '')]);
 
   it('writes nothing on a weekend, a national holiday or the patron saint’s day, and never the same reminder twice', () => {
-    if (process.env.SHOW_REMINDERS) console.log(sent.map((s) => [s.day, s.deadlineId.replace(/^[0-9a-f-]{36}\//, ''), s.step, s.to].join(' ')).join('\n'));
+    if (process.env.SHOW_REMINDERS)
+      process.stdout.write(sent.map((s) => [s.day, s.deadlineId.replace(/^[0-9a-f-]{36}\//, ''), s.step, s.to].join(' ')).join('\n') + '\n');
     expect(sent.length).toBeGreaterThan(40);
     expect(sent.filter((s) => isQuietDay(s.day, '05-23'))).toEqual([]);
     const keys = sent.map((s) => `${s.deadlineId}|${s.step}|${s.to}`);

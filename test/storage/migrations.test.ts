@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SqlClient, type SqlMigration } from '@piao/event-store';
 import { READ_MODEL_MIGRATIONS, ReadModelsProjection } from '@piao/read-models';
+import { REMINDER_MIGRATIONS } from '@piao/reminders';
 import { EVENT_STORE_MIGRATIONS, openSqlDatabase, openStorage, type SqlDatabaseConfig } from '@piao/storage';
 import { createTestDatabase } from '../support/postgres';
 import { testMetadata } from '../support/event-metadata';
@@ -465,7 +466,9 @@ describe('the lists of migrations', () => {
   it('number every migration of every lib once, each list in order', () => {
     const names = [...EVENT_STORE_MIGRATIONS, ...READ_MODEL_MIGRATIONS].map((migration) => migration.name);
     expect(names).toEqual(AT_START);
-    const numbers = names.map((name) => name.slice(0, 4));
+    const reminders = REMINDER_MIGRATIONS.map((migration) => migration.name);
+    expect(reminders).toEqual(['0004-reminders', '0005-outbox-pending-since']);
+    const numbers = [...names, ...reminders].map((name) => name.slice(0, 4));
     expect(new Set(numbers).size).toBe(numbers.length);
   });
 

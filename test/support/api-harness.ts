@@ -31,6 +31,7 @@ export interface Api {
 export interface AuthorisedClient {
   get(url: string): request.Test;
   post(url: string, body?: object, headers?: Record<string, string>): request.Test;
+  put(url: string, body?: object, headers?: Record<string, string>): request.Test;
 }
 
 /** The real application on a fresh PostgreSQL database or an in-memory PGlite. */
@@ -57,6 +58,7 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
       return {
         get: (url) => request(http).get(url).set('Authorization', `Bearer ${token}`),
         post: (url, body = {}, headers = {}) => request(http).post(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
+        put: (url, body = {}, headers = {}) => request(http).put(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
       };
     },
     async close() {

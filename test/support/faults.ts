@@ -50,6 +50,7 @@ export async function seedEnteOnProcess(api: ApiProcess, ente: string): Promise<
     return {
       get: (url) => request(api.url).get(url).set('Authorization', `Bearer ${token}`),
       post: (url, body = {}, headers = {}) => request(api.url).post(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
+      put: (url, body = {}, headers = {}) => request(api.url).put(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
     };
   };
   return seedEnte({ as: client } as unknown as Api, ente);

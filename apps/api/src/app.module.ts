@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { type Clock } from '@piao/application';
 import { ProcessingModule } from './processing.module';
+import { ReminderOperationsModule } from './reminder-operations/reminder-operations.module';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenVerifier } from './auth/token-verifier';
 import { AppConfig } from '@piao/config';
@@ -20,6 +21,12 @@ import { ReadYourWritesInterceptor } from './read-side/read-your-writes';
 import { ObjectivesController } from './objectives/objectives.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { PlansController } from './plans/plans.controller';
+import { CalendarFeedController } from './reminders/calendar-feed.controller';
+import { DeadlinesController } from './reminders/deadlines.controller';
+import { InboxController } from './reminders/inbox.controller';
+import { ReminderDeadLettersController } from './reminders/reminder-dead-letters.controller';
+import { ReminderPolicyController } from './reminders/reminder-policy.controller';
+import { ReminderPreferencesController } from './reminders/reminder-preferences.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { createValidationPipe } from './validation/validation-pipe';
 
@@ -30,6 +37,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ProcessingModule.forRoot(config, { runProcessors: config.RUN_PROCESSORS === 'true', clock }),
+        ReminderOperationsModule.forRoot(config),
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
           pinoHttp: {
@@ -43,7 +51,12 @@ export class AppModule {
             customProps: (request) => ({ correlationId: request.headers['x-correlation-id'] ?? request.id }),
             // One short line per request: what an operator searches by. Headers (and the token) are not logged.
             serializers: {
-              req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+              // A calendar feed's URL is its secret: it is not logged.
+              req: (request: { id: unknown; method: string; url: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url.replace(/^\/calendar\/[^/?#]+/, '/calendar/[secret]'),
+              }),
               res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
             },
             // Asynchronous: a synchronous write per request line cost a tenth of the CPU under load. Writes are not batched,
@@ -62,6 +75,12 @@ export class AppModule {
         PlanQueriesController,
         ObjectiveQueriesController,
         PeopleQueriesController,
+        ReminderPolicyController,
+        ReminderPreferencesController,
+        DeadlinesController,
+        InboxController,
+        CalendarFeedController,
+        ReminderDeadLettersController,
       ],
       providers: [
         TokenVerifier,

@@ -35,6 +35,8 @@ export class ProcessingModule {
             sendInProcess: options.runProcessors && !config.REDIS_URL,
             pollMs: config.REMINDER_POLL_MS,
             maxAttempts: config.REMINDER_MAX_ATTEMPTS,
+            claimMs: config.REMINDER_CLAIM_SECONDS * 1000,
+            concurrency: config.REMINDER_WORKER_CONCURRENCY,
             leaseMs: config.PROCESSOR_LEASE_MS,
           }),
           inject: [STORAGE],

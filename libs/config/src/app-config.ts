@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { type SqlDatabaseConfig, type StorageConfig } from '@piao/storage';
 
 /**
@@ -124,11 +124,54 @@ export class AppConfig {
   @Max(600_000)
   REMINDER_POLL_MS = 1_000;
 
+  /**
+   * How long a sender's claim on a reminder lasts: the reminders a sender was delivering when it died wait this long
+   * before another delivers them. Longer than the SMTP timeouts (10 s to connect, 20 s of silence).
+   */
+  @IsInt()
+  @Min(30)
+  @Max(3_600)
+  REMINDER_CLAIM_SECONDS = 60;
+
   /** Attempts at a reminder that cannot leave (SMTP down) before it goes to the dead letters. */
   @IsInt()
   @Min(1)
   @Max(50)
   REMINDER_MAX_ATTEMPTS = 8;
+
+  /** apps/worker: reminders one worker process delivers at the same time. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  REMINDER_WORKER_CONCURRENCY = 8;
+
+  /**
+   * apps/worker: every this many seconds the reconciler puts every pending reminder of the outbox back in the queue (a
+   * job already there is left as it is), so that what Redis lost (a FLUSHALL, a failover to a stale replica) is
+   * scheduled again, and sent late rather than never.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  REMINDER_RECONCILE_SECONDS = 60;
+
+  /** Readiness fails when a reminder whose time has come is still waiting after this many seconds (0: never fails on it). */
+  @IsInt()
+  @Min(0)
+  REMINDER_MAX_LAG_SECONDS = 600;
+
+  /** The prefix of the reminder queue's keys in Redis (BullMQ's `prefix`): installations sharing a Redis need their own. */
+  @Matches(/^[\w.-]{1,50}$/, { message: 'REMINDER_QUEUE_PREFIX must be 1 to 50 letters, digits, dots, dashes or underscores' })
+  REMINDER_QUEUE_PREFIX = 'piao';
+
+  /**
+   * The ente of the installation's operator: its admins (and nobody else) may open the queue dashboard at /admin/queues,
+   * which shows the reminders of every ente. Unset: the dashboard is closed to everyone.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  QUEUE_DASHBOARD_ENTE?: string;
 
   /** How long the answers of commands sent with an Idempotency-Key are kept for replay. */
   @IsInt()
@@ -168,7 +211,17 @@ export class AppConfig {
 export const DEVELOPMENT_JWT_SECRET = 'piao-cycle-development-secret-do-not-use-in-production';
 
 /** Settings without a default: absent unless the environment sets them. */
-const OPTIONAL = ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'JWT_SECRET', 'OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'REDIS_URL', 'SMTP_URL'];
+const OPTIONAL = [
+  'DATABASE_URL',
+  'EVENTSTORE_CONNECTION_STRING',
+  'JWT_SECRET',
+  'OIDC_JWKS_URL',
+  'OIDC_ISSUER',
+  'OIDC_AUDIENCE',
+  'REDIS_URL',
+  'SMTP_URL',
+  'QUEUE_DASHBOARD_ENTE',
+];
 
 export class ConfigError extends Error {}
 

@@ -23,3 +23,4 @@ export * from './read-side/monitoring-gaps';
 export * from './objective/stream-names';
 export { definitionFingerprint } from './objective/definition-fingerprint';
 export * from './reminders';
+export { textFlaw } from './invariants/json-values';

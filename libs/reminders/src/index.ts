@@ -19,3 +19,5 @@ export {
   type InboxMessage,
 } from './reminder-queries';
 export { CalendarFeeds, type FeedOwner } from './calendar/calendar-feed';
+export * from './queue/reminder-queue';
+export { reminderLag, type ReminderLag } from './reminder-lag';

@@ -1,4 +1,5 @@
 import { type SqlMigration, type SqlQuery } from '@piao/event-store';
+import { migration0005OutboxPendingSince } from './reminder-lag';
 
 /**
  * Migration 4: the reminders' tables.
@@ -116,4 +117,4 @@ const migration0004Reminders: SqlMigration = {
 };
 
 /** The reminders' migrations, in order (numbering: libs/storage/src/migrations/migrator.ts). */
-export const REMINDER_MIGRATIONS: readonly SqlMigration[] = [migration0004Reminders];
+export const REMINDER_MIGRATIONS: readonly SqlMigration[] = [migration0004Reminders, migration0005OutboxPendingSince];

@@ -20,6 +20,10 @@ export interface RemindersOptions {
   sendInProcess: boolean;
   pollMs: number;
   maxAttempts: number;
+  /** How long a sender's claim on a reminder lasts (see ReminderSenderOptions.claimMs). */
+  claimMs: number;
+  /** Reminders the in-process sender delivers side by side. */
+  concurrency: number;
   leaseMs: number;
 }
 
@@ -59,7 +63,7 @@ export class RemindersModule implements OnModuleInit, OnApplicationBootstrap, On
         {
           provide: ReminderSender,
           useFactory: (o: RemindersOptions, mail: MailTransport, clock: Clock) =>
-            new ReminderSender(o.sql, mail, clock, { baseUrl: o.baseUrl, messageIdDomain: new URL(o.baseUrl).hostname || 'localhost' }),
+            new ReminderSender(o.sql, mail, clock, { baseUrl: o.baseUrl, messageIdDomain: new URL(o.baseUrl).hostname || 'localhost', claimMs: o.claimMs }),
           inject: [REMINDERS_OPTIONS, MAIL_TRANSPORT, CLOCK],
         },
         {
@@ -70,6 +74,7 @@ export class RemindersModule implements OnModuleInit, OnApplicationBootstrap, On
               leaseMs: o.leaseMs,
               pollMs: o.pollMs,
               maxAttempts: o.maxAttempts,
+              concurrency: o.concurrency,
               onError: (error) => new Logger('Reminders').error(`sender: ${error instanceof Error ? error.message : String(error)}`),
             }),
           inject: [REMINDERS_OPTIONS, ReminderSender, PROCESSOR_STORE, CLOCK],

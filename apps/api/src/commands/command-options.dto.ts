@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsCalendarDate } from '../validation/validators';
+import { IsCalendarDate, IsStorableText } from '../validation/validators';
 
 /** Fields every command accepts. */
 export class CommandOptionsDto {
@@ -14,6 +14,7 @@ export class CommandOptionsDto {
   @IsOptional()
   @IsString()
   @MaxLength(4000)
+  @IsStorableText()
   reason?: string;
 
   @ApiPropertyOptional({ description: 'Revision last read; the command fails with 409 if the stream moved on', minimum: -1 })
@@ -28,6 +29,7 @@ export class GiuntaActDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(50)
+  @IsStorableText()
   number!: string;
 
   @ApiPropertyOptional({ description: 'Date of the deliberation', example: '2022-03-10' })

@@ -6,11 +6,14 @@ import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { Public } from '../auth/auth.guard';
 import { AppConfig } from '@piao/config';
 import { ProblemException } from '../problem-details/problem';
+import { ReminderOperations } from '../reminder-operations/reminder-operations';
 
 /**
  * Liveness and readiness (through @nestjs/terminus). Live: the process answers. Ready: the event store answers, and
  * no processor is stuck (events waiting while its checkpoint has not moved) or far behind the head of the log. A
  * processor with parked events is reported (`warning`): it goes on with everything else, so the API stays ready.
+ * Reminders: not ready when a reminder whose time has come has waited longer than REMINDER_MAX_LAG_SECONDS (the
+ * sender, in-process or apps/worker, is down or cannot reach the mail server).
  */
 @ApiTags('health')
 @Controller('health')
@@ -21,6 +24,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly processors: ProcessorsHost,
     private readonly config: AppConfig,
+    private readonly reminders: ReminderOperations,
   ) {}
 
   @Get('live')
@@ -46,7 +50,7 @@ export class HealthController {
 
   private async check() {
     try {
-      return await this.health.check([() => this.eventStore(), () => this.processorsFollow()]);
+      return await this.health.check([() => this.eventStore(), () => this.processorsFollow(), () => this.remindersOnTime()]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as { error?: Record<string, { message?: string }> };
@@ -92,5 +96,20 @@ export class HealthController {
     // Parked events are reported, not failed on: the processor goes on with every other stream.
     const parked = lags.filter((lag) => lag.parked > 0);
     return check.up(parked.length > 0 ? { warning: parked.map((l) => `${l.name}: ${l.parked} parked events`).join('; '), ...details } : details);
+  }
+
+  private async remindersOnTime() {
+    const check = this.indicators.check('reminders');
+    try {
+      const { due, oldestDueAt, lagSeconds } = await this.reminders.lag();
+      const details = { due, lagSeconds: Math.round(lagSeconds), oldestDueAt: oldestDueAt?.toISOString() ?? null };
+      const max = this.config.REMINDER_MAX_LAG_SECONDS;
+      if (max > 0 && lagSeconds > max) {
+        return check.down({ message: `${due} reminders are waiting to be sent, the oldest for ${Math.round(lagSeconds)} s`, ...details });
+      }
+      return check.up(details);
+    } catch (error) {
+      return check.down({ message: `the reminders' outbox is unreachable: ${(error as Error).message}` });
+    }
   }
 }

@@ -3,17 +3,18 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { Public } from '../auth/auth.guard';
+import { ReminderOperations } from '../reminder-operations/reminder-operations';
 
 /**
- * Prometheus metrics: each processor's lag (events and seconds behind the head), progress and parked events, and
- * the process's own (memory, event loop, GC). Public like /health, and like it free of any ente's data.
+ * Prometheus metrics: each processor's lag (events and seconds behind the head), progress and parked events; the
+ * reminders' sending lag and, with Redis, the reminder queues' job counts; and the process's own (memory, event loop, GC). Public like /health, and like it free of any ente's data.
  */
 @ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(processors: ProcessorsHost) {
+  constructor(processors: ProcessorsHost, reminders: ReminderOperations) {
     collectDefaultMetrics({ register: this.registry });
     // Every gauge of a scrape reads one measurement.
     let pending: Promise<ProcessorLag[]> | undefined;
@@ -32,6 +33,56 @@ export class MetricsController {
     gauge('piao_processor_lag_seconds', 'How long ago the oldest event the processor has not handled was recorded', (l) => l.lagSeconds);
     gauge('piao_processor_parked_events', 'Events the processor parked in its dead letters, not yet replayed', (l) => l.parked);
     gauge('piao_processor_active', '1 when this process holds the processor’s lease', (l) => (l.state === 'active' ? 1 : 0));
+    // One look at the outbox and one at Redis per scrape; a failed look leaves the reminders' gauges out of it.
+    const once = <T>(look: () => Promise<T>) => {
+      let current: Promise<T | undefined> | undefined;
+      return () =>
+        (current ??= look()
+          .catch(() => undefined)
+          .finally(() => setTimeout(() => (current = undefined), 0)));
+    };
+    const lag = once(() => reminders.lag());
+    const counts = once(() => reminders.queueCounts());
+    new Gauge({
+      name: 'piao_reminder_lag_seconds',
+      help: 'How long the due reminder waiting longest has waited, from its send time or from when it became pending if later (0: none)',
+      registers: [this.registry],
+      collect: async function () {
+        const measured = await lag();
+        if (measured) this.set(measured.lagSeconds);
+      },
+    });
+    new Gauge({
+      name: 'piao_reminder_due',
+      help: 'Pending reminders whose send time has passed',
+      registers: [this.registry],
+      collect: async function () {
+        const measured = await lag();
+        if (measured) this.set(measured.due);
+      },
+    });
+    if (reminders.queues.length > 0) {
+      new Gauge({
+        name: 'piao_reminder_queue_jobs',
+        help: 'Jobs of the reminder queues (apps/worker) by state',
+        labelNames: ['queue', 'state'],
+        registers: [this.registry],
+        collect: async function () {
+          this.reset();
+          for (const [queue, byState] of (await counts()) ?? []) {
+            for (const [state, n] of Object.entries(byState)) this.set({ queue, state }, n);
+          }
+        },
+      });
+      new Gauge({
+        name: 'piao_reminder_queue_up',
+        help: '1 when Redis answered for the reminder queues',
+        registers: [this.registry],
+        collect: async function () {
+          this.set((await counts()) ? 1 : 0);
+        },
+      });
+    }
   }
 
   @Get()

@@ -2,7 +2,7 @@ import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, Organis
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { PLAN_ID } from '../validation/uuid-param';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { personAchievement, scoreOnScale, unitAchievement, type Person } from '@piao/lifecycle';
+import { personAchievement, scoreOnScale, textFlaw, unitAchievement, type Person } from '@piao/lifecycle';
 import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
 import { ReadModelQueries, type ListCursor } from '@piao/read-models';
 import { Context, type RequestContext } from '../commands/request-context';
@@ -196,7 +196,10 @@ function encodeCursor(cursor: ListCursor): string {
 function decodeCursor(text: string): ListCursor {
   try {
     const [code, objectiveId] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof code === 'string' && typeof objectiveId === 'string' && /^[0-9a-f-]{36}$/.test(objectiveId)) return { code, objectiveId };
+    // A forged cursor's code goes into a query: NUL and lone surrogates cannot (PostgreSQL refuses them).
+    if (typeof code === 'string' && textFlaw(code) === undefined && typeof objectiveId === 'string' && /^[0-9a-f-]{36}$/.test(objectiveId)) {
+      return { code, objectiveId };
+    }
   } catch {
     // falls through to the 400 below
   }

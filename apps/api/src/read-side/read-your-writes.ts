@@ -1,4 +1,5 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
 import { type Observable, from, switchMap } from 'rxjs';
 import { ProcessorsHost } from '@piao/application';
@@ -7,6 +8,11 @@ import { hasReached, READ_MODELS } from '@piao/read-models';
 import { AppConfig } from '@piao/config';
 import { ProblemException, validationProblem } from '../problem-details/problem';
 import { POSITION_MESSAGE, POSITION_PATTERN } from './query.dto';
+
+const READS_FROM = 'piao:reads-from';
+
+/** The processor whose tables a route reads (the read models unless it says otherwise): `after` waits for that one. */
+export const ReadsFrom = (processor: string) => SetMetadata(READS_FROM, processor);
 
 /**
  * Read-your-writes: a query carrying `after=<position>` (from a command's response) waits until the read models
@@ -19,6 +25,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     @Inject(PROCESSOR_STORE) private readonly processors: ProcessorStore,
     private readonly host: ProcessorsHost,
     private readonly config: AppConfig,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -28,13 +35,14 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       throw validationProblem([{ field: 'after', rule: 'matches', message: POSITION_MESSAGE }]);
     }
     const [commit, prepare] = after.split('/').map((n) => BigInt(n));
-    return from(this.waitFor({ commit, prepare })).pipe(switchMap(() => next.handle()));
+    const processor = this.reflector.getAllAndOverride<string>(READS_FROM, [context.getHandler(), context.getClass()]) ?? READ_MODELS;
+    return from(this.waitFor({ commit, prepare }, processor)).pipe(switchMap(() => next.handle()));
   }
 
-  async waitFor(position: LogPosition): Promise<void> {
+  async waitFor(position: LogPosition, processor = READ_MODELS): Promise<void> {
     const deadline = performance.now() + this.config.READ_YOUR_WRITES_TIMEOUT_MS;
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      if (hasReached((await this.processors.checkpoint(READ_MODELS)).position, position)) return;
+      if (hasReached((await this.processors.checkpoint(processor)).position, position)) return;
       if (performance.now() >= deadline) break;
       this.host.poke();
       await new Promise((resolve) => setTimeout(resolve, pause));
@@ -43,7 +51,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
       type: '/problems/read-model-behind',
       title: 'The read model has not caught up yet',
       status: 503,
-      detail: `The read models have not reached position ${position.commit}/${position.prepare} within ${this.config.READ_YOUR_WRITES_TIMEOUT_MS} ms: retry shortly`,
+      detail: `The read side (${processor}) has not reached position ${position.commit}/${position.prepare} within ${this.config.READ_YOUR_WRITES_TIMEOUT_MS} ms: retry shortly`,
     });
   }
 }

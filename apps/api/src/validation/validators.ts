@@ -39,3 +39,18 @@ export function HasUniqueIds(options?: ValidationOptions): PropertyDecorator {
       },
     });
 }
+
+/** A UTF-16 surrogate without its pair: not Unicode, and PostgreSQL refuses it in jsonb. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A text PostgreSQL can store: no NUL, no lone surrogate (free text otherwise: new lines and tabs are fine). */
+export function IsStorableText(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'storableText',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (args: ValidationArguments) => `${args.property} must not contain a NUL character or a lone surrogate`, ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || (!value.includes('\u0000') && !LONE_SURROGATE.test(value)) },
+    });
+}

@@ -1,7 +1,7 @@
 import { violated } from '../access/rule-violation';
 import { objectiveDefinitionProblems } from '../objective/definition-invariants';
 import { Fields, isRecord, Problems, scanJson, show } from './json-values';
-import { REMINDER_CHANNELS } from '../reminders/reminder-policy';
+import { isPersonId, REMINDER_CHANNELS } from '../reminders/reminder-policy';
 
 /**
  * What each field of a command must be, checked at run time by `refuseMalformedCommand` before `decide`
@@ -140,7 +140,7 @@ function checkField(command: Fields, key: string, spec: FieldSpec): void {
       const valid =
         Array.isArray(value) &&
         value.length <= 50 &&
-        value.every((v) => (kind === 'ids' ? typeof v === 'string' && /^[\w.@:-]{1,200}$/.test(v) : (REMINDER_CHANNELS as readonly unknown[]).includes(v)));
+        value.every((v) => (kind === 'ids' ? isPersonId(v) : (REMINDER_CHANNELS as readonly unknown[]).includes(v)));
       if (!valid) command.problem('value-invalid', key, kind === 'ids' ? 'must be a list of ids' : `must be a list of ${REMINDER_CHANNELS.join(', ')}`);
       return;
     }

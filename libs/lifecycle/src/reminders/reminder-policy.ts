@@ -1,4 +1,5 @@
 import { isCalendarDate, type CalendarDate } from '../calendar/calendar-date';
+import { textFlaw } from '../invariants/json-values';
 
 /** A day of the year, `MM-DD`: a patron saint's day, a campaign's reference or due day. */
 export type MonthDay = string;
@@ -113,16 +114,17 @@ export function reminderPolicyProblems(input: unknown): string[] {
     const asOfs = campaigns.map((c: { asOf?: unknown }) => c?.asOf);
     if (new Set(asOfs).size !== asOfs.length) problems.push('policy.monitoringCampaigns: two campaigns share a reference day');
   }
-  if (p.segretarioPersonId !== undefined && !isId(p.segretarioPersonId)) problems.push('policy.segretarioPersonId: must be a person id');
+  if (p.segretarioPersonId !== undefined && !isPersonId(p.segretarioPersonId)) problems.push('policy.segretarioPersonId: must be a person id');
   const nucleo = p.nucleoPersonIds;
-  if (nucleo !== undefined && (!Array.isArray(nucleo) || nucleo.length > 10 || !nucleo.every(isId))) {
+  if (nucleo !== undefined && (!Array.isArray(nucleo) || nucleo.length > 10 || !nucleo.every(isPersonId))) {
     problems.push('policy.nucleoPersonIds: must be a list of at most 10 person ids');
   }
   return problems;
 }
 
-function isId(value: unknown): boolean {
-  return typeof value === 'string' && /^[\w.@:-]{1,200}$/.test(value);
+/** A person's id as the organisation registers it: any non-empty text a log can carry (e.g. `auth0|123`). */
+export function isPersonId(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= 200 && textFlaw(value) === undefined;
 }
 
 export const REMINDER_CHANNELS = ['email', 'in-app'] as const;

@@ -11,6 +11,8 @@ export interface InProcessSenderOptions {
   pollMs: number;
   /** Attempts before a reminder that keeps failing goes to the dead letters. */
   maxAttempts: number;
+  /** Reminders delivered side by side (each is claimed by its sender: never one twice). */
+  concurrency?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -66,21 +68,39 @@ export class InProcessReminderSender {
         ORDER BY send_at, reminder_id LIMIT 200`,
       [now],
     );
-    for (const { reminder_id } of due) {
-      if (this.stopped && this.loop) break;
-      try {
-        await this.sender.deliver(reminder_id);
-      } catch (error) {
-        if (!(error instanceof DeliveryDeferred)) throw error;
-        const [row] = await this.sql.query<{ attempts: number }>(`SELECT attempts FROM rem_outbox WHERE reminder_id = $1`, [reminder_id]);
-        if ((row?.attempts ?? 0) >= this.options.maxAttempts) await this.sender.giveUp(reminder_id, error.message);
-        else {
-          const at = new Date(this.clock.now().getTime() + retryDelayMs(row?.attempts ?? 1));
-          await this.sql.query(`UPDATE rem_outbox SET next_attempt_at = $2 WHERE reminder_id = $1`, [reminder_id, at]);
-        }
+    const queue = due.map((row) => row.reminder_id);
+    const lane = async () => {
+      for (let id = queue.shift(); id !== undefined && !(this.stopped && this.loop); id = queue.shift()) await this.deliver(id);
+    };
+    // Every lane finishes before the round ends, even when one fails: nothing runs on after stop().
+    const lanes = await Promise.allSettled(Array.from({ length: this.options.concurrency ?? 4 }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
+    return due.length;
+  }
+
+  /**
+   * A delivery that cannot go now is tried again later, with a growing pause; after `maxAttempts` it goes to the dead
+   * letters. An unexpected error (a bug, a row the sender cannot read) counts as an attempt too, so that it ends there
+   * rather than being retried for ever; the database unreachable is waited out.
+   */
+  private async deliver(reminderId: string): Promise<void> {
+    try {
+      await this.sender.deliver(reminderId);
+    } catch (error) {
+      if (error instanceof StoreUnavailable) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof DeliveryDeferred)) {
+        await this.sql.query(`UPDATE rem_outbox SET attempts = attempts + 1, last_error = $2 WHERE reminder_id = $1`, [reminderId, message]);
+        this.options.onError?.(error);
+      }
+      const [row] = await this.sql.query<{ attempts: number }>(`SELECT attempts FROM rem_outbox WHERE reminder_id = $1`, [reminderId]);
+      if ((row?.attempts ?? 0) >= this.options.maxAttempts) await this.sender.giveUp(reminderId, message);
+      else {
+        const at = new Date(this.clock.now().getTime() + retryDelayMs(row?.attempts ?? 1));
+        await this.sql.query(`UPDATE rem_outbox SET next_attempt_at = $2 WHERE reminder_id = $1`, [reminderId, at]);
       }
     }
-    return due.length;
   }
 
   private async run(): Promise<void> {

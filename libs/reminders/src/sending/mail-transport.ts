@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
 
 export interface OutgoingMail {
   to: string;
@@ -37,18 +38,19 @@ export function openMailTransport(settings: MailSettings): MailTransport {
   if (!settings.smtpUrl) return new FolderMailTransport(settings.folder, settings.from);
   // Bounded waits (nodemailer's defaults are minutes): a hung server must not outlast a sender's claim on a reminder.
   const url = new URL(settings.smtpUrl);
-  const transporter = nodemailer.createTransport(
-    {
-      host: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      secure: url.protocol === 'smtps:',
-      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 20_000,
-    },
-    { from: settings.from },
-  );
+  const options: SMTPPool.Options = {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    secure: url.protocol === 'smtps:',
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    // A few connections kept open and reused: a burst of reminders does not open one connection per message.
+    pool: true,
+    maxConnections: 5,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  };
+  const transporter = nodemailer.createTransport(options, { from: settings.from });
   return new SmtpMailTransport(transporter, settings.from);
 }
 

@@ -125,9 +125,13 @@ export class ReminderSender {
     );
     if (!claim) return { outcome: 'busy' };
     try {
+      // Every way out of deliverClaimed releases the claim in the statement that records its outcome.
       return await this.deliverClaimed(row, now, today, organisation);
-    } finally {
-      await this.sql.query(`UPDATE rem_outbox SET claimed_until = NULL WHERE reminder_id = $1`, [reminderId]).catch(() => undefined);
+    } catch (error) {
+      if (!(error instanceof DeliveryDeferred)) {
+        await this.sql.query(`UPDATE rem_outbox SET claimed_until = NULL WHERE reminder_id = $1`, [reminderId]).catch(() => undefined);
+      }
+      throw error;
     }
   }
 
@@ -166,6 +170,9 @@ export class ReminderSender {
     };
     let deferred: string | undefined;
     let sent = 0;
+    /** Deliveries that left now: marked sent together with the row's outcome, in one transaction. */
+    const leftNow: string[] = [];
+    const refusals: string[] = [];
     for (const recipient of recipients) {
       const message = reminderMessage(subject, {
         recipientName: recipient.name,
@@ -175,17 +182,33 @@ export class ReminderSender {
         baseUrl: this.options.baseUrl,
       });
       try {
-        if (await this.deliverTo(row, deadline, recipient, message)) sent += 1;
+        const result = await this.deliverTo(row, deadline, recipient, message);
+        if (typeof result === 'object' && 'refused' in result) refusals.push(`${recipient.personId}: ${result.refused}`);
+        else sent += 1;
+        if (typeof result === 'object' && 'key' in result) leftNow.push(result.key);
       } catch (error) {
         if (!(error instanceof DeliveryDeferred)) throw error;
         deferred = error.message;
       }
     }
     if (deferred !== undefined) {
-      await this.sql.query(`UPDATE rem_outbox SET attempts = attempts + 1, last_error = $2 WHERE reminder_id = $1`, [reminderId, deferred]);
+      await this.sql.transaction(async (tx) => {
+        await this.markSent(tx, leftNow);
+        await tx.query(`UPDATE rem_outbox SET attempts = attempts + 1, last_error = $2, claimed_until = NULL WHERE reminder_id = $1`, [reminderId, deferred]);
+      });
       throw new DeliveryDeferred(deferred);
     }
-    return sent > 0 ? this.settle(row, 'sent', `${sent} of ${recipients.length} recipients`) : this.settle(row, 'failed', 'every recipient refused');
+    return sent > 0
+      ? this.settle(row, 'sent', `${sent} of ${recipients.length} recipients`, leftNow)
+      : this.settle(row, 'failed', `every recipient refused: ${refusals.join('; ')}`, leftNow);
+  }
+
+  private async markSent(tx: SqlQuery, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await tx.query(`UPDATE rem_deliveries SET status = 'sent', sent_at = $2, error = NULL WHERE delivery_key = ANY($1::text[]) AND status = 'sending'`, [
+      keys,
+      this.clock.now(),
+    ]);
   }
 
   /**
@@ -203,8 +226,16 @@ export class ReminderSender {
     });
   }
 
-  /** true when the recipient got it (now or before); false when their server refused it for good. */
-  private async deliverTo(row: OutboxRow, deadline: DeadlineRow, recipient: Recipient, message: { subject: string; text: string }): Promise<boolean> {
+  /**
+   * `{ key }` when the message left now (marked sent with the row's outcome, in one transaction), 'before' when it
+   * had left on an earlier attempt, `{ refused }` with the server's answer when it refused it for good.
+   */
+  private async deliverTo(
+    row: OutboxRow,
+    deadline: DeadlineRow,
+    recipient: Recipient,
+    message: { subject: string; text: string },
+  ): Promise<{ key: string } | 'before' | { refused: string }> {
     const key = `${row.deadline_id}|${row.step}|${recipient.personId}`;
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${this.options.messageIdDomain}>`;
     const email = recipient.channels.includes('email') ? recipient.email : undefined;
@@ -226,8 +257,8 @@ export class ReminderSender {
       const [delivery] = await tx.query<{ status: string }>(`SELECT status FROM rem_deliveries WHERE delivery_key = $1 FOR UPDATE`, [key]);
       return delivery.status;
     });
-    if (claimed === 'sent') return true;
-    if (claimed === 'failed') return false;
+    if (claimed === 'sent') return 'before';
+    if (claimed === 'failed') return { refused: 'refused on an earlier attempt' };
     if (email) {
       try {
         await this.mail.send({ to: email, subject: message.subject, text: message.text, messageId });
@@ -235,23 +266,24 @@ export class ReminderSender {
         const text = error instanceof Error ? error.message : String(error);
         if (error instanceof MailRefused) {
           await this.sql.query(`UPDATE rem_deliveries SET status = 'failed', error = $2, attempts = attempts + 1 WHERE delivery_key = $1`, [key, text]);
-          return false;
+          return { refused: text };
         }
         await this.sql.query(`UPDATE rem_deliveries SET attempts = attempts + 1, error = $2 WHERE delivery_key = $1`, [key, text]);
         throw new DeliveryDeferred(`${recipient.personId}: ${text}`);
       }
     }
-    await this.sql.query(`UPDATE rem_deliveries SET status = 'sent', sent_at = $2, error = NULL WHERE delivery_key = $1`, [key, this.clock.now()]);
-    return true;
+    return { key };
   }
 
   /** Settles the row and, for a step of the overdue series of a deadline still open, writes the next one. */
-  private async settle(row: OutboxRow, status: 'sent' | 'skipped' | 'failed', outcome: string): Promise<DeliveryOutcome> {
+  private async settle(row: OutboxRow, status: 'sent' | 'skipped' | 'failed', outcome: string, leftNow: string[] = []): Promise<DeliveryOutcome> {
     const organisation = await this.organisation(row.ente);
     const policy = policyOf(organisation);
     await this.sql.transaction(async (tx: SqlQuery) => {
+      await this.markSent(tx, leftNow);
       const [settled] = await tx.query<{ reminder_id: string }>(
-        `UPDATE rem_outbox SET status = $2, outcome = $3, settled_at = $4, last_error = CASE WHEN $2 = 'failed' THEN $3 ELSE last_error END
+        `UPDATE rem_outbox SET status = $2, outcome = $3, settled_at = $4, claimed_until = NULL,
+                last_error = CASE WHEN $2 = 'failed' THEN $3 ELSE last_error END
           WHERE reminder_id = $1 AND status = 'pending' RETURNING reminder_id`,
         [row.reminder_id, status, outcome, this.clock.now()],
       );

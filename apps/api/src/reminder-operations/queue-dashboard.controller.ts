@@ -1,0 +1,90 @@
+import { Controller, Delete, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Request, type Response } from 'express';
+import { NotPermitted } from '@piao/lifecycle';
+import { AppConfig } from '@piao/config';
+import { Public } from '../auth/auth.guard';
+import { Context, type RequestContext } from '../commands/request-context';
+import { IgnoresIdempotencyKey } from '../idempotency/idempotency.interceptor';
+import { DASHBOARD_COOKIE, DASHBOARD_COOKIE_MAX_SECONDS, DASHBOARD_PATH, DASHBOARD_SESSION_PATH, dashboardRefusal } from './queue-dashboard';
+
+/**
+ * Signing in to the queue dashboard. The API authenticates with bearer tokens, which a browser does not send by itself
+ * when it follows a link: so the operator's admin hands their token once (the login page does it with a fetch and an
+ * Authorization header; `curl -X POST -H "Authorization: Bearer …"` works too), and gets it back as a cookie that the
+ * browser sends to /admin/queues only: HttpOnly (no script reads it), SameSite=Strict (no other site's page can make
+ * the browser use it), Secure over HTTPS, and living no longer than the token nor an hour. Each request to the
+ * dashboard verifies the token again, exactly as the AuthGuard does. The token never travels in a URL (URLs are logged).
+ */
+@ApiTags('admin')
+@Controller()
+export class QueueDashboardController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Post(DASHBOARD_SESSION_PATH)
+  @HttpCode(204)
+  @IgnoresIdempotencyKey()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Open the queue dashboard (/admin/queues) in this browser: sets a cookie for it: the operator’s admin' })
+  open(@Context() c: RequestContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+    const refusal = dashboardRefusal(c.actor, this.config);
+    if (refusal) throw new NotPermitted('role-not-allowed', refusal);
+    const token = (request.headers.authorization ?? '').split(' ')[1];
+    const expiresAt = tokenExpiry(token);
+    const seconds = Math.floor(Math.min(DASHBOARD_COOKIE_MAX_SECONDS, expiresAt === undefined ? Infinity : (expiresAt - Date.now()) / 1000));
+    response.cookie(DASHBOARD_COOKIE, token, {
+      path: DASHBOARD_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: request.secure,
+      maxAge: Math.max(0, seconds) * 1000,
+    });
+  }
+
+  @Delete(DASHBOARD_SESSION_PATH)
+  @HttpCode(204)
+  @Public()
+  @ApiOperation({ summary: 'Close the queue dashboard in this browser (forgets its cookie)' })
+  close(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+    response.clearCookie(DASHBOARD_COOKIE, { path: DASHBOARD_PATH, httpOnly: true, sameSite: 'strict', secure: request.secure });
+  }
+
+  @Get('/admin/queues-login')
+  @Public()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'A page to paste a token into, which opens the queue dashboard' })
+  login(): string {
+    return LOGIN_PAGE;
+  }
+}
+
+/** The token's `exp` (ms), read without verifying it: the guard has just verified it. */
+function tokenExpiry(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOGIN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Reminder queues: sign in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+<h1>Reminder queues</h1>
+<p>Paste the bearer token of an administrator of the operator's ente. It is kept in a cookie for this dashboard only,
+for at most an hour.</p>
+<form id="f"><textarea id="t" rows="6" style="width: 100%" autocomplete="off" required></textarea>
+<p><button type="submit">Open the dashboard</button> <span id="e" role="alert"></span></p></form>
+<script>
+document.getElementById('f').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const token = document.getElementById('t').value.trim().replace(/^Bearer\\s+/i, '');
+  const answer = await fetch('${DASHBOARD_SESSION_PATH}', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+  if (answer.status === 204) { location.href = '${DASHBOARD_PATH}'; return; }
+  const problem = await answer.json().catch(() => ({}));
+  document.getElementById('e').textContent = problem.detail || ('refused: ' + answer.status);
+});
+</script></body></html>`;

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OrganisationDirectory, RunOrganisationCommand, type CommandOutcome } from '@piao/application';
+import { formatPosition } from '@piao/event-store';
+import { DEFAULT_REMINDER_PREFERENCES, type OrganisationState } from '@piao/lifecycle';
+import { Context, commandRequest, type RequestContext } from '../commands/request-context';
+import { notFound } from '../problem-details/problem';
+import { personOf, requireRole } from './reminder-access';
+import { ReminderPreferencesDto } from './reminders.dto';
+
+/** How a person hears about their deadlines (e-mail, in-app or both) and whom they copy: theirs to set, or the administrator's. */
+@ApiTags('reminders')
+@ApiBearerAuth()
+@Controller('people/:personId/reminder-preferences')
+export class ReminderPreferencesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "A person's reminder preferences (personId `me` for oneself): the person, or admin" })
+  async read(@Context() c: RequestContext, @Param('personId') personId: string) {
+    const person = personOf(c.actor, personId);
+    if (person !== c.actor.id) requireRole(c.actor, ['admin'], "reading another person's reminder preferences");
+    const organisation = await this.directory.load(c.actor.ente);
+    if (!organisation.people[person]) throw notFound(`person ${person}`);
+    const set = organisation.reminderPreferences?.[person];
+    const { channels, copyTo } = set ?? DEFAULT_REMINDER_PREFERENCES;
+    return { personId: person, channels, copyTo, default: set === undefined };
+  }
+
+  @Put()
+  @ApiOperation({ summary: "Set a person's reminder channels and copies (personId `me` for oneself): the person, or admin" })
+  async set(@Context() c: RequestContext, @Param('personId') personId: string, @Body() dto: ReminderPreferencesDto) {
+    const person = personOf(c.actor, personId);
+    const render = (outcome: CommandOutcome<OrganisationState>) => {
+      const saved = outcome.state.reminderPreferences?.[person] ?? { channels: dto.channels, copyTo: dto.copyTo ?? [] };
+      return {
+        personId: person,
+        channels: saved.channels,
+        copyTo: saved.copyTo,
+        default: false,
+        revision: outcome.revision,
+        position: outcome.position ? formatPosition(outcome.position) : null,
+        recorded: outcome.recorded.map((e) => e.type),
+      };
+    };
+    const command = {
+      type: 'SetReminderPreferences' as const,
+      personId: person,
+      channels: [...dto.channels],
+      ...(dto.copyTo !== undefined ? { copyTo: [...dto.copyTo] } : {}),
+    };
+    return render(await this.commands.execute(new RunOrganisationCommand(command, commandRequest(c, dto, render))));
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * Reminders, end to end on PostgreSQL and Redis, with the worker as its own process (dist/apps/worker) as in production:
+ *  1. schedule: the deadlines processor follows a log holding 100,000 deadlines (10,000 approved objectives × 10)
+ *     into the outbox, then the worker puts every reminder into Redis as a delayed job: time of each, jobs, Redis
+ *     memory;
+ *  2. reconcile: Redis flushed (FLUSHDB) with all of them pending, the worker restarted: time until every pending
+ *     reminder is a job again;
+ *  3. burst: 10,000 reminders due in the same minute, delivered to a real SMTP server (smtp-server, in this
+ *     process): throughput, and p50/p99 of delivery minus due time. The worker's clock is shifted (NODE_ENV=test,
+ *     TEST_CLOCK_OFFSET_MS) to 30 s before 08:00 of a working day, so that the bench runs on any day.
+ * Usage: npm run bench:reminders [-- objectives]   (default 10,000; 10 deadlines each). Needs `npm run build` first
+ * (the npm script does it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import IORedis from 'ioredis';
+import { ProcessorRunner, SystemClock } from '@piao/application';
+import { type EventMetadata, type EventStore, type NewEvent } from '@piao/event-store';
+import {
+  DEFAULT_REMINDER_POLICY,
+  objectiveStreamId,
+  organisationStreamId,
+  planStreamId,
+  sendInstant,
+  workingDayFrom,
+  type ObjectiveDefinition,
+  type ReminderPolicy,
+} from '@piao/lifecycle';
+import { DeadlinesProcessor, REMINDER_MIGRATIONS } from '@piao/reminders';
+import { openStorage, type Storage } from '@piao/storage';
+import { createTestDatabase } from '../test/support/postgres';
+import { SmtpMailbox } from '../test/support/smtp-mailbox';
+import { fmt, machine, Samples } from './measure';
+
+const OBJECTIVES = Number(process.argv[2] ?? 10_000);
+const REDIS = 'redis://127.0.0.1:6379';
+const UNITS = ['welfare', 'cultura', 'bilancio', 'entrate', 'polizia-locale', 'lavori-pubblici', 'urbanistica', 'segreteria'];
+const ROOT = join(__dirname, '..');
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+function metadata(ente: string, occurredAt: string): EventMetadata {
+  return {
+    actor: { id: 'seg', name: 'Segretaria', role: 'segretario' },
+    ente,
+    occurredAt,
+    recordedAt: new Date().toISOString(),
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    schemaVersion: 1,
+  };
+}
+
+const event = (ente: string, type: string, data: object, on = '2026-11-02'): NewEvent => ({ id: randomUUID(), type, data, metadata: metadata(ente, on) });
+
+/**
+ * An ente with its units, heads and policy, and a plan approved by the Giunta with `objectives` objectives whose
+ * `phaseEnds` phases end on those dates: the events as the commands would have written them.
+ */
+async function writeEnte(store: EventStore, ente: string, year: number, objectives: number, phaseEnds: string[], policy: ReminderPolicy): Promise<number> {
+  const organisation = [
+    ...UNITS.map((unitId) => event(ente, 'UnitCreated', { unitId, name: `Settore ${unitId}`, kind: 'settore' })),
+    event(ente, 'PersonRegistered', { personId: 'seg', name: 'Segretaria', email: 'seg@bench.it' }),
+    ...UNITS.map((unitId) => event(ente, 'PersonRegistered', { personId: `head-${unitId}`, name: `Dirigente ${unitId}`, email: `${unitId}@bench.it` })),
+    ...UNITS.map((unitId) => event(ente, 'UnitHeadAssigned', { unitId, personId: `head-${unitId}`, from: '2026-01-01' })),
+    event(ente, 'ReminderPolicyAdopted', { policy: { ...policy, segretarioPersonId: 'seg' } }),
+  ];
+  await store.append(organisationStreamId(ente), organisation, 'no-stream');
+  const planId = randomUUID();
+  await store.append(
+    planStreamId(planId),
+    [event(ente, 'PlanOpened', { planId, ente, kind: 'PEG', title: `PEG ${year}`, fromYear: year, toYear: year })],
+    'no-stream',
+  );
+  const ids = Array.from({ length: objectives }, () => randomUUID());
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < ids.length; i = next++) {
+      const definition: ObjectiveDefinition = {
+        title: `Obiettivo ${i}`,
+        responsibleUnitId: UNITS[i % UNITS.length],
+        horizon: { fromYear: year, toYear: year },
+        phases: phaseEnds.map((plannedEnd, n) => ({ id: `f${n + 1}`, description: `Fase ${n + 1}`, plannedEnd, weight: 100 / phaseEnds.length })),
+        indicators: [{ id: 'i1', description: 'Pratiche evase', target: { text: 'almeno 10' } }],
+      };
+      const code = `OB_${String(i).padStart(6, '0')}`;
+      await store.append(
+        objectiveStreamId(ids[i]),
+        [
+          event(ente, 'ObjectiveDrafted', { objectiveId: ids[i], planId, ente, code, definition, warnings: [] }),
+          event(ente, 'ObjectiveProposed', {}),
+          event(ente, 'ObjectiveApprovedByGiunta', { act: { number: '1', date: '2026-11-02' } }),
+        ],
+        'no-stream',
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+  for (let from = 0; from < ids.length; from += 1_000) {
+    const attached = ids
+      .slice(from, from + 1_000)
+      .map((objectiveId, n) => event(ente, 'ObjectiveAttached', { objectiveId, code: `OB_${String(from + n).padStart(6, '0')}` }));
+    await store.append(planStreamId(planId), attached, 'any');
+  }
+  await store.append(
+    planStreamId(planId),
+    [event(ente, 'PlanSubmitted', { objectiveCount: objectives }), event(ente, 'PlanApprovedByGiunta', { act: { number: '1', date: '2026-11-02' } })],
+    'any',
+  );
+  return organisation.length + 3 * objectives + objectives + 3;
+}
+
+async function followDeadlines(storage: Storage): Promise<number> {
+  const t0 = performance.now();
+  const runner = new ProcessorRunner(new DeadlinesProcessor(), storage.events, storage.processors, new SystemClock(), { holder: 'bench', leaseMs: 120_000 });
+  await runner.catchUp();
+  await runner.stop();
+  return (performance.now() - t0) / 1000;
+}
+
+function startWorker(url: string, redisDb: number, env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: url,
+      REDIS_URL: `${REDIS}/${redisDb}`,
+      REMINDER_QUEUE_PREFIX: 'bench',
+      LOG_LEVEL: 'warn',
+      RUN_PROCESSORS: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return child;
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const count = async (storage: Storage, where: string) =>
+  Number((await storage.sql.query<{ n: string }>(`SELECT count(*) AS n FROM rem_outbox WHERE ${where}`))[0].n);
+const jobs = async (redis: IORedis) => (await redis.zcard('bench:reminder-deliveries:delayed')) + (await redis.llen('bench:reminder-deliveries:wait'));
+const usedMemory = async (redis: IORedis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
+
+async function scheduleAndReconcile(results: string[]): Promise<void> {
+  const db = await createTestDatabase();
+  const storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 20 });
+  const redis = new IORedis(`${REDIS}/9`);
+  let worker: ChildProcess | undefined;
+  try {
+    await storage.sql.migrate(REMINDER_MIGRATIONS);
+    await redis.flushdb();
+    // 8 phases, the 31/07 monitoring and the year-end report: 10 deadlines an objective, all in 2027.
+    const phaseEnds = ['2027-02-26', '2027-03-31', '2027-04-30', '2027-05-28', '2027-06-30', '2027-09-30', '2027-10-29', '2027-11-30'];
+    let t0 = performance.now();
+    const events = await writeEnte(storage.events, 'comune-bench', 2027, OBJECTIVES, phaseEnds, DEFAULT_REMINDER_POLICY);
+    console.error(`${events.toLocaleString('en')} events written in ${fmt((performance.now() - t0) / 1000)} s`);
+    const follow = await followDeadlines(storage);
+    const deadlines = Number((await storage.sql.query<{ n: string }>(`SELECT count(*) AS n FROM rem_deadlines WHERE due_on IS NOT NULL`))[0].n);
+    const pending = await count(storage, `status = 'pending'`);
+    console.error(`deadlines processor: ${deadlines} deadlines, ${pending} reminders in ${fmt(follow)} s`);
+
+    const before = await usedMemory(redis);
+    t0 = performance.now();
+    worker = startWorker(db.url, 9);
+    await until(async () => (await count(storage, `status = 'pending' AND queued_at IS NULL`)) === 0 && (await jobs(redis)) >= pending, 'the jobs');
+    const queued = (performance.now() - t0) / 1000;
+    const memory = (await usedMemory(redis)) - before;
+    results.push(
+      `| schedule: deadlines processor → outbox | ${deadlines.toLocaleString('en')} deadlines → ${pending.toLocaleString('en')} reminders | ${fmt(follow)} s (${fmt(pending / follow, 0)} reminders/s) |`,
+      `| schedule: worker start → every reminder a delayed job | ${pending.toLocaleString('en')} jobs | ${fmt(queued)} s (${fmt(pending / queued, 0)} jobs/s); Redis +${mb(memory)} MiB (${fmt(memory / pending, 0)} B/job) |`,
+    );
+
+    await stopWorker(worker);
+    await redis.flushdb();
+    t0 = performance.now();
+    worker = startWorker(db.url, 9);
+    await until(async () => (await jobs(redis)) >= pending, 'the reconciled jobs');
+    const reconciled = (performance.now() - t0) / 1000;
+    results.push(
+      `| reconcile: FLUSHDB, worker restarted → every pending reminder a job again | ${pending.toLocaleString('en')} pending | ${fmt(reconciled)} s |`,
+    );
+  } finally {
+    if (worker) await stopWorker(worker);
+    await redis.flushdb();
+    redis.disconnect();
+    await storage.sql.close();
+    await db.drop();
+  }
+}
+
+async function burst(results: string[]): Promise<void> {
+  const db = await createTestDatabase();
+  const storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 20 });
+  const redis = new IORedis(`${REDIS}/10`);
+  const mailbox = await SmtpMailbox.start();
+  let worker: ChildProcess | undefined;
+  try {
+    await storage.sql.migrate(REMINDER_MIGRATIONS);
+    await redis.flushdb();
+    // A working day in the future; every phase ends that day and the policy writes only on the day: one reminder each.
+    const day = workingDayFrom(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
+    const dueAt = sendInstant(day, 8);
+    const policy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, daysBefore: [], onTheDay: true, overdueEveryDays: null, escalateAfterDaysOverdue: null };
+    const burstSize = Math.min(10_000, OBJECTIVES);
+    await writeEnte(
+      storage.events,
+      'comune-burst',
+      Number(day.slice(0, 4)),
+      burstSize / 10,
+      Array.from({ length: 10 }, () => day),
+      policy,
+    );
+    await followDeadlines(storage);
+    const due = await count(storage, `status = 'pending' AND send_at = '${dueAt.toISOString()}'`);
+    // The worker's clock: 30 s before the reminders are due.
+    const offset = dueAt.getTime() - 30_000 - Date.now();
+    worker = startWorker(db.url, 10, { SMTP_URL: mailbox.url, TEST_CLOCK_OFFSET_MS: String(offset) });
+    await until(async () => mailbox.messages.length >= due, 'the messages', 900_000);
+    const delays = new Samples();
+    for (const m of mailbox.messages) delays.add(m.receivedAt.getTime() + offset - dueAt.getTime());
+    const first = Math.min(...mailbox.messages.map((m) => m.receivedAt.getTime()));
+    const last = Math.max(...mailbox.messages.map((m) => m.receivedAt.getTime()));
+    const distinct = new Set(mailbox.messages.map((m) => m.messageId)).size;
+    results.push(
+      `| burst: reminders due in the same minute → SMTP server | ${due.toLocaleString('en')} reminders, ${mailbox.messages.length.toLocaleString('en')} messages (${distinct.toLocaleString('en')} distinct) | ${fmt(due / ((last - first) / 1000), 0)} messages/s; delivery − due time p50 ${fmt(delays.percentile(50) / 1000)} s, p99 ${fmt(delays.percentile(99) / 1000)} s |`,
+    );
+  } finally {
+    if (worker) await stopWorker(worker);
+    await mailbox.stop();
+    await redis.flushdb();
+    redis.disconnect();
+    await storage.sql.close();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: string[] = [];
+  await scheduleAndReconcile(results);
+  await burst(results);
+  console.log(`\nMachine: ${machine()}; PostgreSQL and Redis local; worker concurrency ${process.env.REMINDER_WORKER_CONCURRENCY ?? 'default'}\n`);
+  console.log('| what | size | figures |');
+  console.log('|---|---|---|');
+  for (const line of results) console.log(line);
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

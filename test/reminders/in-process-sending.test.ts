@@ -1,0 +1,157 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { ManualClock, ProcessorsHost, RunOrganisationCommand } from '@piao/application';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '@piao/lifecycle';
+import { READ_MODEL_SQL } from '@piao/read-models';
+import { DEADLINES, InProcessReminderSender, ReminderSender } from '@piao/reminders';
+import { PROCESSOR_STORE, type ProcessorStore } from '@piao/event-store';
+import { type SqlClient } from '@piao/event-store';
+import { startApi, type Api, type AuthorisedClient, type Person } from '../support/api-harness';
+import { SmtpMailbox } from '../support/smtp-mailbox';
+import { until } from '../support/processor-harness';
+
+const ENTE = 'comune-invio';
+const person = (sub: string, name: string, roles: Person['roles']): Person => ({ sub, name, ente: ENTE, roles });
+const admin = person('admin', 'Amministratore', ['admin']);
+const seg = person('seg', 'Segretario', ['segretario']);
+const dir = person('dir', 'Dirigente', ['dirigente']);
+
+/**
+ * The embedded default's sender (no Redis) on PostgreSQL: its own loop sends what comes due, waits out an SMTP
+ * server that is down (retrying with a growing pause, by the clock) and sends once it is back; an address the server
+ * refuses for good ends in the dead letters with the server's answer.
+ */
+describe('sending in-process on the embedded default: retries, refusals, the loop on its own (PostgreSQL, a real SMTP server)', () => {
+  // Tuesday 3 March 2026, 09:00 in Italy.
+  const clock = new ManualClock('2026-03-03T08:00:00Z');
+  let mailbox: SmtpMailbox;
+  let api: Api;
+  let sql: SqlClient;
+  let as: Record<'admin' | 'seg' | 'dir', AuthorisedClient>;
+
+  const ok = async (call: Promise<{ status: number; body: Record<string, unknown> }>, status = 200) => {
+    const response = await call;
+    if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body;
+  };
+  const caughtUp = async () => {
+    const host = api.app.get(ProcessorsHost);
+    await until(
+      async () => {
+        host.poke();
+        return (await host.lag()).find((p) => p.name === DEADLINES)!.lagEvents === 0;
+      },
+      'the reminder',
+      20_000,
+    );
+  };
+  const outbox = (step: string) =>
+    sql.query<{ status: string; attempts: number; last_error: string | null }>(
+      `SELECT o.status, o.attempts, o.last_error FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id) WHERE o.step = $1 AND d.ente = $2`,
+      [step, ENTE],
+    );
+
+  /** An approved objective of unit `unitId` whose only phase ends on `dueOn`. */
+  async function objectiveDue(code: string, unitId: string, dueOn: string): Promise<void> {
+    const plan = await ok(as.seg.post('/plans', { kind: 'PEG', title: `PEG ${code}`, fromYear: 2026, toYear: 2026 }), 201);
+    const definition = {
+      title: `Obiettivo ${code}`,
+      responsibleUnitId: unitId,
+      horizon: { fromYear: 2026, toYear: 2026 },
+      phases: [{ id: 'f1', description: 'Consegna', weight: 100, plannedEnd: dueOn }],
+      indicators: [{ id: 'i1', description: 'Pratiche', target: { text: 'almeno 10' } }],
+    };
+    const objective = await ok(as.seg.post(`/plans/${plan.planId}/objectives`, { code, definition }), 201);
+    await ok(as.seg.post(`/objectives/${objective.objectiveId}/propose`));
+    await ok(as.seg.post(`/plans/${plan.planId}/submit`));
+    await ok(as.seg.post(`/plans/${plan.planId}/approve`, { act: { number: code, date: '2026-03-02' } }));
+  }
+
+  beforeAll(async () => {
+    mailbox = await SmtpMailbox.start();
+    api = await startApi('postgres', { SMTP_URL: mailbox.url, REMINDER_POLL_MS: '100', REMINDER_MAX_ATTEMPTS: '3' }, clock);
+    sql = api.app.get<SqlClient>(READ_MODEL_SQL);
+    as = { admin: await api.as(admin), seg: await api.as(seg), dir: await api.as(dir) };
+    await ok(as.admin.post('/organisation/units', { unitId: 'tributi', name: 'Settore Tributi', kind: 'settore' }), 201);
+    await ok(as.admin.post('/organisation/units', { unitId: 'cultura', name: 'Settore Cultura', kind: 'settore' }), 201);
+    await ok(as.admin.post('/organisation/people', { personId: 'seg', name: 'Segretario', email: 'seg@comune-invio.it' }), 201);
+    await ok(as.admin.post('/organisation/people', { personId: 'dir', name: 'Dirigente Tributi', email: 'dir@comune-invio.it' }), 201);
+    await ok(as.admin.post('/organisation/people', { personId: 'ghost', name: 'Dirigente Cultura', email: 'nessuno@comune-invio.it' }), 201);
+    await ok(as.admin.post('/organisation/headships', { unitId: 'tributi', personId: 'dir', from: '2026-01-01' }), 201);
+    await ok(as.admin.post('/organisation/headships', { unitId: 'cultura', personId: 'ghost', from: '2026-01-01' }), 201);
+    const policy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, daysBefore: [1], segretarioPersonId: 'seg' };
+    await api.app
+      .get(CommandBus)
+      .execute(new RunOrganisationCommand({ type: 'AdoptReminderPolicy', policy }, { actor: { ...seg, id: seg.sub }, correlationId: 't', causationId: 't' }));
+  });
+  afterAll(async () => {
+    await api?.close();
+    await mailbox?.stop();
+  });
+
+  it('sends on its own once the time comes, without anybody asking', async () => {
+    await objectiveDue('T1', 'tributi', '2026-03-04'); // "due tomorrow" goes out today
+    await caughtUp();
+    await until(() => mailbox.messages.some((m) => m.to[0] === 'dir@comune-invio.it'), 'the reminder', 20_000);
+    expect((await outbox('before-1@2026-03-04'))[0].status).toBe('sent');
+  });
+
+  it('retries while the SMTP server is down and sends once it is back, exactly once', async () => {
+    await mailbox.stop();
+    clock.set('2026-03-05T08:00:00Z'); // Thursday
+    await objectiveDue('T2', 'tributi', '2026-03-06');
+    await caughtUp();
+    await until(async () => ((await outbox('before-1@2026-03-06'))[0]?.attempts ?? 0) >= 1, 'the reminder', 20_000);
+    const [waiting] = await outbox('before-1@2026-03-06');
+    expect(waiting.status).toBe('pending');
+    expect(waiting.last_error).toMatch(/ECONNREFUSED|connect/i);
+
+    await mailbox.start();
+    clock.advance(10 * 60 * 1000); // past the pause before the next attempt
+    api.app.get(InProcessReminderSender).poke();
+    await until(async () => (await outbox('before-1@2026-03-06'))[0].status === 'sent', 'the reminder', 20_000);
+    const about = mailbox.messages.filter((m) => m.text.includes('Obiettivo: T2'));
+    expect(about).toHaveLength(1);
+  });
+
+  it('puts a reminder to an address the server refuses for good in the dead letters, with the answer', async () => {
+    mailbox.refuse('nessuno@comune-invio.it');
+    clock.set('2026-03-09T08:00:00Z'); // Monday
+    await objectiveDue('C1', 'cultura', '2026-03-10');
+    await caughtUp();
+    await until(async () => (await outbox('before-1@2026-03-10'))[0]?.status === 'failed', 'the reminder', 20_000);
+    const [delivery] = await sql.query<{ status: string; error: string }>(`SELECT status, error FROM rem_deliveries WHERE person_id = 'ghost'`);
+    expect(delivery.status).toBe('failed');
+    expect(delivery.error).toMatch(/550/);
+    expect(mailbox.messages.filter((m) => m.to.includes('nessuno@comune-invio.it'))).toHaveLength(0);
+  });
+
+  it('delivers a reminder once when two senders take it up at the same moment', async () => {
+    clock.set('2026-03-11T08:00:00Z'); // Wednesday
+    await objectiveDue('T3', 'tributi', '2026-03-12');
+    await caughtUp();
+    await api.app.get(InProcessReminderSender).stop(); // the loop out of the way: the test is the two senders
+    const [row] = await sql.query<{ reminder_id: string }>(`SELECT reminder_id FROM rem_outbox WHERE step = 'before-1@2026-03-12'`);
+    const sender = api.app.get(ReminderSender);
+    const outcomes = await Promise.all([sender.deliver(row.reminder_id), sender.deliver(row.reminder_id), sender.deliver(row.reminder_id)]);
+    expect(outcomes.filter((o) => o.outcome === 'sent')).toHaveLength(1);
+    expect(outcomes.every((o) => ['sent', 'busy', 'settled'].includes(o.outcome))).toBe(true);
+    expect(mailbox.messages.filter((m) => m.text.includes('Obiettivo: T3'))).toHaveLength(1);
+  });
+
+  it('sends nothing again when the deadlines are followed again from the start of the log', async () => {
+    while ((await api.app.get(InProcessReminderSender).sendDue()) > 0) {
+      // everything due now goes out first
+    }
+    const before = await sql.query<{ reminder_id: string; status: string }>(`SELECT reminder_id, status FROM rem_outbox ORDER BY reminder_id`);
+    const host = api.app.get(ProcessorsHost);
+    const runner = host.runner(DEADLINES);
+    await runner.stop();
+    await api.app.get<ProcessorStore>(PROCESSOR_STORE).reset(DEADLINES);
+    await runner.catchUp();
+    const after = await sql.query<{ reminder_id: string; status: string }>(`SELECT reminder_id, status FROM rem_outbox ORDER BY reminder_id`);
+    expect(after).toEqual(before);
+    const messages = mailbox.messages.length;
+    await api.app.get(InProcessReminderSender).sendDue();
+    expect(mailbox.messages.length).toBe(messages);
+  });
+});
