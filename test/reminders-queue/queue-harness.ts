@@ -39,6 +39,9 @@ export const POLICY: ReminderPolicy = {
   overdueEveryDays: null,
   escalateAfterDaysOverdue: null,
   sendHour: 8,
+  // The plan is opened on DAY, after the default 31/01: its approval would be overdue, and the Segretario written to at
+  // once, whenever the worker catches it. Due at the end of the year, it stays out of the tests' counts.
+  planApprovalDue: '12-31',
   segretarioPersonId: 'seg',
 };
 

@@ -91,8 +91,8 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
   it('sends on its own once the time comes, without anybody asking', async () => {
     await objectiveDue('T1', 'tributi', '2026-03-04'); // "due tomorrow" goes out today
     await caughtUp();
-    await until(() => mailbox.messages.some((m) => m.to[0] === 'dir@comune-invio.it'), 'the reminder', 20_000);
-    expect((await outbox('before-1@2026-03-04'))[0].status).toBe('sent');
+    await until(async () => (await outbox('before-1@2026-03-04'))[0]?.status === 'sent', 'the reminder', 20_000);
+    expect(mailbox.messages.filter((m) => m.to[0] === 'dir@comune-invio.it')).toHaveLength(1);
   });
 
   it('retries while the SMTP server is down and sends once it is back, exactly once', async () => {

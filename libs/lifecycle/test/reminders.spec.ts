@@ -131,6 +131,13 @@ describe('the deadlines of an objective', () => {
     ]);
   });
 
+  it('flags a date no calendar has (written around the checks) instead of guessing it', () => {
+    const odd = { ...state, definition: { ...state.definition, phases: [{ id: 'f1', description: 'Bando', plannedEnd: '2025-13-28' }] } } as ObjectiveState;
+    const phase = objectiveTrackedDeadlines('o1', odd, undefined, policy()).find((d) => d.kind === 'phase-end')!;
+    expect(phase).toMatchObject({ kind: 'phase-end', ref: 'f1', periodText: 'data non valida: 2025-13-28', open: true });
+    expect(phase.dueOn).toBeUndefined();
+  });
+
   it('owes nothing once cancelled', () => {
     expect(objectiveTrackedDeadlines('o1', { ...state, status: 'cancelled' }, undefined, policy())).toEqual([]);
   });

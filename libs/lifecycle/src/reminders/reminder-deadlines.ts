@@ -1,4 +1,4 @@
-import { type CalendarDate } from '../calendar/calendar-date';
+import { isCalendarDate, type CalendarDate } from '../calendar/calendar-date';
 import { type ObjectiveState } from '../objective/objective-state';
 import { type PlanState } from '../plan/plan';
 import { objectiveDeadlines, type Campaigns, type Deadline } from '../read-side/deadlines';
@@ -46,15 +46,11 @@ export function objectiveTrackedDeadlines(objectiveId: string, state: ObjectiveS
   const unitId = state.definition.responsibleUnitId;
   const base = { ente: state.ente, planId: state.planId, objectiveId, unitId, audience: 'responsible' as const };
   const dated = objectiveDeadlines(state, campaignsFor(state, plan, policy), (toYear) => dateInYear(policy.yearEndReportDue, toYear + 1)).map(
-    (d): TrackedDeadline => ({
-      ...base,
-      deadlineId: `${objectiveId}/${d.kind}/${d.ref}`,
-      kind: d.kind,
-      ref: d.ref,
-      description: d.description,
-      dueOn: d.dueOn,
-      open: !d.met,
-    }),
+    (d): TrackedDeadline => {
+      const deadline = { ...base, deadlineId: `${objectiveId}/${d.kind}/${d.ref}`, kind: d.kind, ref: d.ref, description: d.description, open: !d.met };
+      // A date the log carries but no calendar has (an event written around the commands' checks): flagged, not guessed.
+      return isCalendarDate(d.dueOn) ? { ...deadline, dueOn: d.dueOn } : { ...deadline, periodText: `data non valida: ${String(d.dueOn)}` };
+    },
   );
   const undated = state.definition.phases
     .filter((p) => !p.cancelled && !p.plannedEnd && p.plannedPeriodText)
