@@ -8,8 +8,8 @@
  *  3. burst: 10,000 reminders due in the same minute, delivered to a real SMTP server (smtp-server, in this
  *     process): throughput, and p50/p99 of delivery minus due time. The worker's clock is shifted (NODE_ENV=test,
  *     TEST_CLOCK_OFFSET_MS) to 30 s before 08:00 of a working day, so that the bench runs on any day.
- * Usage: npm run bench:reminders [-- objectives]   (default 10,000; 10 deadlines each). Needs `npm run build` first
- * (the npm script does it).
+ * Usage: npm run bench:reminders [-- objectives]   (default 10,000; 10 deadlines each); BENCH_BURST sets the burst's
+ * reminders (10,000 by default). Needs `npm run build` first (the npm script does it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -216,7 +216,7 @@ async function burst(results: string[]): Promise<void> {
     const day = workingDayFrom(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
     const dueAt = sendInstant(day, 8);
     const policy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, daysBefore: [], onTheDay: true, overdueEveryDays: null, escalateAfterDaysOverdue: null };
-    const burstSize = Math.min(10_000, OBJECTIVES);
+    const burstSize = Number(process.env.BENCH_BURST ?? 10_000);
     await writeEnte(
       storage.events,
       'comune-burst',
@@ -232,9 +232,9 @@ async function burst(results: string[]): Promise<void> {
     worker = startWorker(db.url, 10, { SMTP_URL: mailbox.url, TEST_CLOCK_OFFSET_MS: String(offset) });
     await until(async () => mailbox.messages.length >= due, 'the messages', 900_000);
     const delays = new Samples();
-    for (const m of mailbox.messages) delays.add(m.receivedAt.getTime() + offset - dueAt.getTime());
-    const first = Math.min(...mailbox.messages.map((m) => m.receivedAt.getTime()));
-    const last = Math.max(...mailbox.messages.map((m) => m.receivedAt.getTime()));
+    for (const m of mailbox.messages) delays.add(m.receivedAt + offset - dueAt.getTime());
+    const first = Math.min(...mailbox.messages.map((m) => m.receivedAt));
+    const last = Math.max(...mailbox.messages.map((m) => m.receivedAt));
     const distinct = new Set(mailbox.messages.map((m) => m.messageId)).size;
     results.push(
       `| burst: reminders due in the same minute → SMTP server | ${due.toLocaleString('en')} reminders, ${mailbox.messages.length.toLocaleString('en')} messages (${distinct.toLocaleString('en')} distinct) | ${fmt(due / ((last - first) / 1000), 0)} messages/s; delivery − due time p50 ${fmt(delays.percentile(50) / 1000)} s, p99 ${fmt(delays.percentile(99) / 1000)} s |`,

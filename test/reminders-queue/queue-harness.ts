@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { ManualClock, ProcessorsHost, RunOrganisationCommand } from '@piao/application';
 import { DEFAULT_REMINDER_POLICY, isQuietDay, sendInstant, type ReminderPolicy } from '@piao/lifecycle';
 import { DEADLINES, REMINDER_DELIVERIES_QUEUE, REMINDER_MAINTENANCE_QUEUE, REMINDERS_OPTIONS, type RemindersOptions } from '@piao/reminders';
@@ -49,75 +46,10 @@ if (isQuietDay(DAY)) throw new Error(`${DAY} must be a working day`);
 
 // ---------------------------------------------------------------------------------------------------------------- SMTP
 
-export interface ReceivedMail {
-  messageId: string;
-  to: string[];
-  receivedAt: number;
-}
+import { SmtpMailbox as Mailbox } from '../support/smtp-mailbox';
 
-/**
- * A real SMTP server (smtp-server, messages parsed by mailparser). `delayMs` holds each message's acceptance that
- * long (a burst then lasts); `refuse` answers 550 to an address at RCPT; stop/start make an outage on the same port.
- */
-export class Mailbox {
-  readonly messages: ReceivedMail[] = [];
-  private server?: SMTPServer;
-  private readonly refused = new Set<string>();
-  port = 0;
-
-  constructor(private readonly delayMs = 0) {}
-
-  get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
-  }
-
-  refuse(address: string): void {
-    this.refused.add(address.toLowerCase());
-  }
-
-  async start(): Promise<void> {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      maxClients: 1_000,
-      onRcptTo: (address, _session, callback) => {
-        if (this.refused.has(address.address.toLowerCase())) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
-        callback();
-      },
-      onData: (stream, _session, callback) => {
-        simpleParser(stream)
-          .then(async (mail) => {
-            if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-            const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-            // Counted when accepted: a client that died before the end of DATA sent nothing.
-            this.messages.push({ messageId: mail.messageId ?? '', to, receivedAt: Date.now() });
-            callback();
-          })
-          .catch(callback);
-      },
-    });
-    server.on('error', () => undefined); // a client killed mid-session
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.server.address() as AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  countsByMessageId(): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const m of this.messages) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
-    return counts;
-  }
-}
+export { Mailbox };
+export type { ReceivedMail } from '../support/smtp-mailbox';
 
 // ---------------------------------------------------------------------------------------------------------- the worker
 

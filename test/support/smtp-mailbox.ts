@@ -7,14 +7,14 @@ export interface ReceivedMail {
   to: string[];
   subject: string;
   text: string;
-  /** When the server accepted it (the test's clock may say otherwise: see `day`). */
-  receivedAt: Date;
+  /** When the server accepted it (Date.now()): a test's own clock may say another time. */
+  receivedAt: number;
 }
 
 /**
- * A real SMTP server (the `smtp-server` package) on a free local port, keeping every message it accepts, parsed.
- * `refuse` makes it answer 550 to a recipient (a mailbox that does not exist); `stop()`/`start()` take it down and
- * bring it back on the same port (an outage).
+ * A real SMTP server (the `smtp-server` package, messages parsed by mailparser) on a free local port, keeping every
+ * message it accepts. `delayMs` holds each message's acceptance that long (a burst then lasts); `refuse` answers 550
+ * to an address at RCPT (a mailbox that does not exist); `stop()`/`start()` make an outage on the same port.
  */
 export class SmtpMailbox {
   readonly messages: ReceivedMail[] = [];
@@ -22,8 +22,10 @@ export class SmtpMailbox {
   private readonly refused = new Set<string>();
   port = 0;
 
-  static async start(): Promise<SmtpMailbox> {
-    const mailbox = new SmtpMailbox();
+  constructor(private readonly delayMs = 0) {}
+
+  static async start(delayMs = 0): Promise<SmtpMailbox> {
+    const mailbox = new SmtpMailbox(delayMs);
     await mailbox.start();
     return mailbox;
   }
@@ -41,23 +43,24 @@ export class SmtpMailbox {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      maxClients: 1_000,
       onRcptTo: (address, _session, callback) => {
-        if (this.refused.has(address.address.toLowerCase())) {
-          const error = Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 });
-          return callback(error);
-        }
+        if (this.refused.has(address.address.toLowerCase())) return callback(Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 }));
         callback();
       },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
-          .then((mail) => {
+          .then(async (mail) => {
+            if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
             const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-            this.messages.push({ messageId: mail.messageId ?? '', to, subject: mail.subject ?? '', text: mail.text ?? '', receivedAt: new Date() });
+            // Counted when accepted: a client that died before the end of DATA sent nothing.
+            this.messages.push({ messageId: mail.messageId ?? '', to, subject: mail.subject ?? '', text: mail.text ?? '', receivedAt: Date.now() });
             callback();
           })
           .catch(callback);
       },
     });
+    server.on('error', () => undefined); // a client killed mid-session
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

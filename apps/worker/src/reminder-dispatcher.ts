@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { type JobsOptions, type Queue } from 'bullmq';
 import { CLOCK, type Clock } from '@piao/application';
 import { AppConfig } from '@piao/config';
-import { StoreUnavailable } from '@piao/event-store';
+import { StoreUnavailable, type SqlQuery } from '@piao/event-store';
 import { REMINDER_DELIVERIES_QUEUE, REMINDERS_OPTIONS, type ReminderJobData, type RemindersOptions } from '@piao/reminders';
 import { REMINDER_JOB_OPTIONS, reminderJob } from './reminder-jobs';
 
@@ -59,13 +59,7 @@ export class ReminderDispatcher implements OnModuleDestroy {
     if (rows.length === 0) return 0;
     const now = this.clock.now();
     await this.queue.addBulk(rows.map((row) => reminderJob(row, now, this.jobOptions)));
-    // Only rows still at the time their job was given: one moved meanwhile stays unqueued and gets a job for its new time.
-    await this.options.sql.query(
-      `UPDATE rem_outbox o SET queued_at = $3
-         FROM unnest($1::text[], $2::timestamptz[]) AS q(reminder_id, send_at)
-        WHERE o.reminder_id = q.reminder_id AND date_trunc('milliseconds', o.send_at) = q.send_at AND o.status = 'pending' AND o.queued_at IS NULL`,
-      [rows.map((r) => r.reminder_id), rows.map((r) => r.send_at), now],
-    );
+    await markQueued(this.options.sql, rows, now);
     return rows.length;
   }
 
@@ -86,4 +80,18 @@ export class ReminderDispatcher implements OnModuleDestroy {
       });
     }
   }
+}
+
+/**
+ * Marks rows queued once their jobs were added (by the dispatcher, or by the reconciler, which then spares the
+ * dispatcher adding them again). Only rows still at the time their job was given: one moved meanwhile stays unqueued
+ * and gets a job for its new time.
+ */
+export async function markQueued(sql: SqlQuery, rows: { reminder_id: string; send_at: Date }[], now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE rem_outbox o SET queued_at = $3
+       FROM unnest($1::text[], $2::timestamptz[]) AS q(reminder_id, send_at)
+      WHERE o.reminder_id = q.reminder_id AND date_trunc('milliseconds', o.send_at) = q.send_at AND o.status = 'pending' AND o.queued_at IS NULL`,
+    [rows.map((r) => r.reminder_id), rows.map((r) => r.send_at), now],
+  );
 }

@@ -14,6 +14,7 @@ import {
   type RemindersOptions,
 } from '@piao/reminders';
 import { REMINDER_JOB_OPTIONS, reminderJob } from './reminder-jobs';
+import { markQueued } from './reminder-dispatcher';
 
 /** Rows per page when re-adding the outbox. */
 const PAGE = 1_000;
@@ -94,6 +95,7 @@ export class ReminderReconciler implements OnModuleDestroy {
       if (rows.length === 0) break;
       const now = this.clock.now();
       await this.deliveries.addBulk(rows.map((row) => reminderJob(row, now, this.jobOptions)));
+      await markQueued(this.options.sql, rows, now);
       pending += rows.length;
       const last = rows[rows.length - 1];
       after = { sendAt: last.send_at, id: last.reminder_id };
