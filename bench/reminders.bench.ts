@@ -9,7 +9,8 @@
  *     process): throughput, and p50/p99 of delivery minus due time. The worker's clock is shifted (NODE_ENV=test,
  *     TEST_CLOCK_OFFSET_MS) to 30 s before 08:00 of a working day, so that the bench runs on any day.
  * Usage: npm run bench:reminders [-- objectives]   (default 10,000; 10 deadlines each); BENCH_BURST sets the burst's
- * reminders (10,000 by default). Needs `npm run build` first (the npm script does it).
+ * reminders (10,000 by default); BENCH_ONLY=schedule or burst runs one part. Needs `npm run build` first (the npm
+ * script does it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -156,7 +157,7 @@ const count = async (storage: Storage, where: string) =>
 const jobs = async (redis: IORedis) => (await redis.zcard('bench:reminder-deliveries:delayed')) + (await redis.llen('bench:reminder-deliveries:wait'));
 const usedMemory = async (redis: IORedis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
 
-async function scheduleAndReconcile(results: string[]): Promise<void> {
+async function scheduleAndReconcile(report: (...rows: string[]) => void): Promise<void> {
   const db = await createTestDatabase();
   const storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 20 });
   const redis = new IORedis(`${REDIS}/9`);
@@ -180,7 +181,7 @@ async function scheduleAndReconcile(results: string[]): Promise<void> {
     await until(async () => (await count(storage, `status = 'pending' AND queued_at IS NULL`)) === 0 && (await jobs(redis)) >= pending, 'the jobs');
     const queued = (performance.now() - t0) / 1000;
     const memory = (await usedMemory(redis)) - before;
-    results.push(
+    report(
       `| schedule: deadlines processor → outbox | ${deadlines.toLocaleString('en')} deadlines → ${pending.toLocaleString('en')} reminders | ${fmt(follow)} s (${fmt(pending / follow, 0)} reminders/s) |`,
       `| schedule: worker start → every reminder a delayed job | ${pending.toLocaleString('en')} jobs | ${fmt(queued)} s (${fmt(pending / queued, 0)} jobs/s); Redis +${mb(memory)} MiB (${fmt(memory / pending, 0)} B/job) |`,
     );
@@ -191,9 +192,7 @@ async function scheduleAndReconcile(results: string[]): Promise<void> {
     worker = startWorker(db.url, 9);
     await until(async () => (await jobs(redis)) >= pending, 'the reconciled jobs');
     const reconciled = (performance.now() - t0) / 1000;
-    results.push(
-      `| reconcile: FLUSHDB, worker restarted → every pending reminder a job again | ${pending.toLocaleString('en')} pending | ${fmt(reconciled)} s |`,
-    );
+    report(`| reconcile: FLUSHDB, worker restarted → every pending reminder a job again | ${pending.toLocaleString('en')} pending | ${fmt(reconciled)} s |`);
   } finally {
     if (worker) await stopWorker(worker);
     await redis.flushdb();
@@ -203,7 +202,7 @@ async function scheduleAndReconcile(results: string[]): Promise<void> {
   }
 }
 
-async function burst(results: string[]): Promise<void> {
+async function burst(report: (...rows: string[]) => void): Promise<void> {
   const db = await createTestDatabase();
   const storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 20 });
   const redis = new IORedis(`${REDIS}/10`);
@@ -236,7 +235,7 @@ async function burst(results: string[]): Promise<void> {
     const first = Math.min(...mailbox.messages.map((m) => m.receivedAt));
     const last = Math.max(...mailbox.messages.map((m) => m.receivedAt));
     const distinct = new Set(mailbox.messages.map((m) => m.messageId)).size;
-    results.push(
+    report(
       `| burst: reminders due in the same minute → SMTP server | ${due.toLocaleString('en')} reminders, ${mailbox.messages.length.toLocaleString('en')} messages (${distinct.toLocaleString('en')} distinct) | ${fmt(due / ((last - first) / 1000), 0)} messages/s; delivery − due time p50 ${fmt(delays.percentile(50) / 1000)} s, p99 ${fmt(delays.percentile(99) / 1000)} s |`,
     );
   } finally {
@@ -250,13 +249,13 @@ async function burst(results: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const results: string[] = [];
-  await scheduleAndReconcile(results);
-  await burst(results);
   console.log(`\nMachine: ${machine()}; PostgreSQL and Redis local; worker concurrency ${process.env.REMINDER_WORKER_CONCURRENCY ?? 'default'}\n`);
   console.log('| what | size | figures |');
   console.log('|---|---|---|');
-  for (const line of results) console.log(line);
+  // Each row is printed as soon as it is measured: a long run stopped halfway keeps what it measured.
+  const report = (...rows: string[]) => rows.forEach((row) => console.log(row));
+  if (process.env.BENCH_ONLY !== 'burst') await scheduleAndReconcile(report);
+  if (process.env.BENCH_ONLY !== 'schedule') await burst(report);
 }
 
 void main().catch((error: unknown) => {
