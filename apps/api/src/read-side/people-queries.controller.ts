@@ -1,7 +1,7 @@
 import { OrganisationDirectory, CLOCK, type Clock } from '@piao/application';
 import { Controller, Inject, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { objectiveDeadlines, romeDateOf, unitsHeadedBy, NotPermitted, type Actor, type ObjectiveState } from '@piao/lifecycle';
+import { addDays, daysBetween, objectiveDeadlines, romeDateOf, unitsHeadedBy, NotPermitted, type Actor, type ObjectiveState } from '@piao/lifecycle';
 import { ReadModelQueries } from '@piao/read-models';
 import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom } from '../objectives/objective.views';
@@ -79,12 +79,4 @@ function roleIn(state: ObjectiveState, units: string[], personId: string): strin
   if (units.includes(state.definition.responsibleUnitId)) return 'responsible';
   if ((state.definition.contributingUnitIds ?? []).some((u) => units.includes(u))) return 'contributing';
   return (state.definition.people ?? []).some((p) => p.personId === personId) ? 'participant' : 'other';
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }

@@ -58,7 +58,8 @@ export function firstUnmetDeadline(deadlines: Deadline[]): Deadline | undefined 
   return deadlines.find((d) => !d.met);
 }
 
-function italianDate(iso: CalendarDate): string {
+/** `2025-07-31` as an Italian reads it: `31/07/2025`. */
+export function italianDate(iso: CalendarDate): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
 }

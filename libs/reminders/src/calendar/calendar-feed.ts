@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ICalCalendar } from 'ical-generator';
 import { type Clock } from '@piao/application';
 import { type SqlClient } from '@piao/event-store';
-import { addDays, romeDateOf, unitsHeadedBy, type OrganisationState } from '@piao/lifecycle';
-import { italianDate } from '../sending/reminder-message';
+import { addDays, italianDate, romeDateOf, unitsHeadedBy, type OrganisationState } from '@piao/lifecycle';
 
 /** 32 random bytes: 256 bits nobody guesses. As base64url, 43 characters. */
 const TOKEN_BYTES = 32;

@@ -1,4 +1,4 @@
-import { daysBetween, type CalendarDate } from '@piao/lifecycle';
+import { daysBetween, italianDate, type CalendarDate } from '@piao/lifecycle';
 
 export interface ReminderSubject {
   kind: string;
@@ -18,11 +18,6 @@ const KIND_LABELS: Record<string, string> = {
   'plan-approval': 'Approvazione del piano',
   'ndv-validation': 'Validazione del Nucleo di Valutazione',
 };
-
-export function italianDate(iso: CalendarDate): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
 
 /** "Mancano 7 giorni", "Scade oggi", "Scaduta da 3 giorni", from the day the message goes out. */
 export function timeLeft(dueOn: CalendarDate, today: CalendarDate): string {
