@@ -3,4 +3,5 @@ export const OBJECTIVE_STREAM_PREFIX = 'objective-';
 export const PLAN_STREAM_PREFIX = 'plan-';
 export const objectiveStreamId = (objectiveId: string) => `${OBJECTIVE_STREAM_PREFIX}${objectiveId}`;
 export const planStreamId = (planId: string) => `${PLAN_STREAM_PREFIX}${planId}`;
-export const organisationStreamId = (ente: string) => `organisation-${ente}`;
+export const ORGANISATION_STREAM_PREFIX = 'organisation-';
+export const organisationStreamId = (ente: string) => `${ORGANISATION_STREAM_PREFIX}${ente}`;

@@ -12,6 +12,7 @@ import {
   reminderSteps,
   sendInstant,
   OBJECTIVE_STREAM_PREFIX,
+  ORGANISATION_STREAM_PREFIX,
   PLAN_STREAM_PREFIX,
   type ObjectiveEvent,
   type ObjectiveState,
@@ -24,8 +25,6 @@ import {
   type TrackedDeadline,
 } from '@piao/lifecycle';
 import { type SqlQuery, type StoredEvent } from '@piao/event-store';
-
-const ORGANISATION_STREAM_PREFIX = 'organisation-';
 
 interface Versioned<S> {
   state: S;
