@@ -27,7 +27,9 @@ describe('reminder worker killed (SIGKILL) in the middle of a burst', () => {
   it('delivers every reminder after a restart, a duplicate only for what was in flight', async () => {
     expect(due).toHaveLength(300);
     // The worker's clock is already past the send time: the whole outbox is due at once.
-    const env = bed.workerEnv(-1_000, { REMINDER_WORKER_CONCURRENCY: String(CONCURRENCY) });
+    // The shortest claim the configuration allows, so that the restarted worker waits 30 s, not 60, for what was in flight.
+    const workerSettings = { REMINDER_WORKER_CONCURRENCY: String(CONCURRENCY), REMINDER_CLAIM_SECONDS: '30' };
+    const env = bed.workerEnv(-1_000, workerSettings);
     const first = spawnWorker(env);
     await first.ready();
     await until(
@@ -41,9 +43,9 @@ describe('reminder worker killed (SIGKILL) in the middle of a burst', () => {
     expect(describeExit(exit)).toBe('signal SIGKILL');
     expect(afterKill.pending).toBeGreaterThan(0); // killed in the middle, not after the end
 
-    const second = spawnWorker(bed.workerEnv(-1_000, { REMINDER_WORKER_CONCURRENCY: String(CONCURRENCY) }));
+    const second = spawnWorker(bed.workerEnv(-1_000, workerSettings));
     await second.ready();
-    // In-flight reminders wait for their claim (60 s) and BullMQ's lock (30 s) to run out.
+    // In-flight reminders wait for their claim (30 s) and BullMQ's lock (30 s) to run out.
     await until(
       async () => (await outboxOf(bed.sql, due)).sent === due.length,
       150_000,
