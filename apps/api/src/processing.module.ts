@@ -29,7 +29,7 @@ export class ProcessingModule {
         RemindersModule.forRootAsync({
           useFactory: async (storage: Storage) => ({
             sql: storage.sql,
-            mail: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, folder: config.MAIL_FOLDER },
+            mail: { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, folder: config.MAIL_FOLDER, connections: config.REMINDER_WORKER_CONCURRENCY },
             baseUrl: config.PUBLIC_BASE_URL,
             // Without Redis, whichever process runs the processors sends the reminders too; with it, apps/worker does.
             sendInProcess: options.runProcessors && !config.REDIS_URL,

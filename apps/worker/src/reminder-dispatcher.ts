@@ -12,8 +12,9 @@ const BATCH = 500;
 
 /**
  * Moves the outbox into the queue: every REMINDER_POLL_MS it takes the pending rows not queued yet (new ones, and those
- * the deadlines processor or the sender moved to another time: they come back with queued_at NULL), oldest send time
- * first, adds a delayed job for each (id: row and send time), then marks them queued. A crash between the two adds
+ * the deadlines processor or the sender moved to another time: they come back with queued_at NULL) that are due within
+ * REMINDER_QUEUE_HORIZON_HOURS, oldest send time first, adds a delayed job for each (id: row and send time), then marks
+ * them queued. A row further ahead stays in the outbox until the horizon reaches it. A crash between the two adds
  * them again on the next look, and the ids make that a no-op. Several workers may dispatch side by side, for the same
  * reason.
  */
@@ -53,11 +54,14 @@ export class ReminderDispatcher implements OnModuleDestroy {
 
   /** Queues one batch of the rows not queued yet; returns how many it took. */
   async dispatchOnce(): Promise<number> {
+    const now = this.clock.now();
     const rows = await this.options.sql.query<{ reminder_id: string; send_at: Date }>(
-      `SELECT reminder_id, send_at FROM rem_outbox WHERE status = 'pending' AND queued_at IS NULL ORDER BY send_at, reminder_id LIMIT ${BATCH}`,
+      `SELECT reminder_id, send_at FROM rem_outbox
+        WHERE status = 'pending' AND queued_at IS NULL AND send_at <= $1
+        ORDER BY send_at, reminder_id LIMIT ${BATCH}`,
+      [queueHorizon(now, this.config)],
     );
     if (rows.length === 0) return 0;
-    const now = this.clock.now();
     await this.queue.addBulk(rows.map((row) => reminderJob(row, now, this.jobOptions)));
     await markQueued(this.options.sql, rows, now);
     return rows.length;
@@ -81,6 +85,9 @@ export class ReminderDispatcher implements OnModuleDestroy {
     }
   }
 }
+
+/** The latest send time whose reminders go into the queue now. */
+export const queueHorizon = (now: Date, config: AppConfig): Date => new Date(now.getTime() + config.REMINDER_QUEUE_HORIZON_HOURS * 3_600_000);
 
 /**
  * Marks rows queued once their jobs were added (by the dispatcher, or by the reconciler, which then spares the

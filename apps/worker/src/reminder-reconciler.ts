@@ -14,7 +14,7 @@ import {
   type RemindersOptions,
 } from '@piao/reminders';
 import { REMINDER_JOB_OPTIONS, reminderJob } from './reminder-jobs';
-import { markQueued } from './reminder-dispatcher';
+import { markQueued, queueHorizon } from './reminder-dispatcher';
 
 /** Rows per page when re-adding the outbox. */
 const PAGE = 1_000;
@@ -30,7 +30,8 @@ export interface Reconciliation {
  * Puts the outbox back into Redis. Redis is not where reminders are kept: a FLUSHALL, a restore of an old snapshot or
  * a failover to a replica that lagged loses jobs, and the rows whose jobs were lost are already marked queued, so the
  * dispatcher would never look at them again. So every REMINDER_RECONCILE_SECONDS, and once at start, every pending row
- * is added again, page by page (`addBulk`): a job whose id (row and send time) is in the queue is left as it is, a
+ * due within the queue's horizon (REMINDER_QUEUE_HORIZON_HOURS: the rows further ahead have no job to lose) is added
+ * again, page by page (`addBulk`): a job whose id (row and send time) is in the queue is left as it is, a
  * lost one is added again with its delay, and one whose time passed meanwhile runs at once, so it goes out late but
  * once. A failed job of a row still pending is retried.
  *
@@ -85,12 +86,13 @@ export class ReminderReconciler implements OnModuleDestroy {
   async reconcile(): Promise<Reconciliation> {
     let pending = 0;
     let after: { sendAt: Date; id: string } | undefined;
+    const horizon = queueHorizon(this.clock.now(), this.config);
     for (;;) {
       const rows: { reminder_id: string; send_at: Date }[] = await this.options.sql.query(
         `SELECT reminder_id, send_at FROM rem_outbox
-          WHERE status = 'pending' ${after ? 'AND (send_at, reminder_id) > ($1, $2)' : ''}
+          WHERE status = 'pending' AND send_at <= $1 ${after ? 'AND (send_at, reminder_id) > ($2, $3)' : ''}
           ORDER BY send_at, reminder_id LIMIT ${PAGE}`,
-        after ? [after.sendAt, after.id] : [],
+        after ? [horizon, after.sendAt, after.id] : [horizon],
       );
       if (rows.length === 0) break;
       const now = this.clock.now();

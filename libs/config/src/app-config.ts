@@ -155,6 +155,16 @@ export class AppConfig {
   @Max(86_400)
   REMINDER_RECONCILE_SECONDS = 60;
 
+  /**
+   * apps/worker: only the reminders due within this many hours are put in the queue; the rest wait in the outbox (the
+   * record of what is to be sent) until their time comes near. Redis then holds a day of jobs rather than a year, and a
+   * reconciliation after Redis lost its data re-adds a day's worth.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(8_784)
+  REMINDER_QUEUE_HORIZON_HOURS = 24;
+
   /** Readiness fails when a reminder whose time has come is still waiting after this many seconds (0: never fails on it). */
   @IsInt()
   @Min(0)
