@@ -145,7 +145,7 @@ module.exports = {
         'The application talks to storage through the ports (libs/event-store) only; the adapters ' +
         '(libs/storage, libs/read-models) and the apps depend on it, never the other way round.',
       from: { path: '^libs/application/', pathNot: TEST },
-      to: { path: ['^libs/(storage|read-models|reminders)/', '^apps/'] },
+      to: { path: ['^libs/(storage|read-models|reminders|audit)/', '^apps/'] },
     },
     {
       name: 'application-only-core-nest',
@@ -169,7 +169,7 @@ module.exports = {
       name: 'adapters-not-to-apps',
       severity: 'error',
       comment: 'Adapters are wired by the apps, so they may never import from an app.',
-      from: { path: '^libs/(storage|read-models|reminders)/', pathNot: TEST },
+      from: { path: '^libs/(storage|read-models|reminders|audit)/', pathNot: TEST },
       to: { path: '^apps/' },
     },
   ],

@@ -8,6 +8,7 @@ const common = {
     '^@piao/event-store$': '<rootDir>/libs/event-store/src',
     '^@piao/read-models$': '<rootDir>/libs/read-models/src',
     '^@piao/reminders$': '<rootDir>/libs/reminders/src',
+    '^@piao/audit$': '<rootDir>/libs/audit/src',
     '^@piao/storage$': '<rootDir>/libs/storage/src',
     '^@piao/application$': '<rootDir>/libs/application/src',
     '^@piao/config$': '<rootDir>/libs/config/src',

@@ -92,6 +92,9 @@ describe('two projector processes on one database: one active per processor, a d
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
+        // Stamped when the query is sent: a sample read before the takeover but answered after it (a loaded machine)
+        // must not count as one taken after it.
+        const at = Date.now();
         const [row] = await sql.query<{ holder: string | null; events: string; writers: string[] }>(
           `SELECT (SELECT holder FROM processor_leases WHERE name = $1) AS holder,
                   (SELECT events::text FROM processor_checkpoints WHERE name = $1) AS events,
@@ -100,7 +103,7 @@ describe('two projector processes on one database: one active per processor, a d
                            AND query ILIKE '%INSERT INTO rm_%') AS writers`,
           [READ_MODELS],
         );
-        samples.push({ at: Date.now(), holder: row.holder ?? undefined, events: Number(row.events ?? 0), writers: row.writers });
+        samples.push({ at, holder: row.holder ?? undefined, events: Number(row.events ?? 0), writers: row.writers });
         await sleep(5);
       }
     })();

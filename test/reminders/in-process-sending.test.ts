@@ -126,10 +126,11 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
   });
 
   it('delivers a reminder once when two senders take it up at the same moment', async () => {
+    // The loop out of the way first (it would send the reminder itself as soon as it is due): the test is the senders.
+    await api.app.get(InProcessReminderSender).stop();
     clock.set('2026-03-11T08:00:00Z'); // Wednesday
     await objectiveDue('T3', 'tributi', '2026-03-12');
     await caughtUp();
-    await api.app.get(InProcessReminderSender).stop(); // the loop out of the way: the test is the two senders
     const [row] = await sql.query<{ reminder_id: string }>(`SELECT reminder_id FROM rem_outbox WHERE step = 'before-1@2026-03-12'`);
     const sender = api.app.get(ReminderSender);
     const outcomes = await Promise.all([sender.deliver(row.reminder_id), sender.deliver(row.reminder_id), sender.deliver(row.reminder_id)]);

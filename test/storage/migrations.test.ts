@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type SqlClient, type SqlMigration } from '@piao/event-store';
 import { READ_MODEL_MIGRATIONS, ReadModelsProjection } from '@piao/read-models';
 import { REMINDER_MIGRATIONS } from '@piao/reminders';
+import { AUDIT_MIGRATIONS } from '@piao/audit';
 import { EVENT_STORE_MIGRATIONS, openSqlDatabase, openStorage, type SqlDatabaseConfig } from '@piao/storage';
 import { createTestDatabase } from '../support/postgres';
 import { testMetadata } from '../support/event-metadata';
@@ -468,7 +469,9 @@ describe('the lists of migrations', () => {
     expect(names).toEqual(AT_START);
     const reminders = REMINDER_MIGRATIONS.map((migration) => migration.name);
     expect(reminders).toEqual(['0004-reminders', '0005-outbox-pending-since']);
-    const numbers = [...names, ...reminders].map((name) => name.slice(0, 4));
+    const audit = AUDIT_MIGRATIONS.map((migration) => migration.name);
+    expect(audit).toEqual(['0006-audit']);
+    const numbers = [...names, ...reminders, ...audit].map((name) => name.slice(0, 4));
     expect(new Set(numbers).size).toBe(numbers.length);
   });
 

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationModule, type Clock } from '@piao/application';
+import { AuditModule } from '@piao/audit';
 import { ReadModelsModule } from '@piao/read-models';
 import { RemindersModule } from '@piao/reminders';
 import { EventStoreModule, STORAGE, type Storage } from '@piao/storage';
 import { AppConfig, ConfigurationModule } from '@piao/config';
 
 /**
- * Storage, the application, the read models and the reminders: what the API and the projector process share. `runProcessors`
+ * Storage, the application, the read models, the reminders and the audit hashing: what the API and the projector process share. `runProcessors`
  * says whether this process runs the processors that follow the log.
  */
 @Module({})
@@ -41,6 +42,7 @@ export class ProcessingModule {
           }),
           inject: [STORAGE],
         }),
+        AuditModule.forRootAsync({ useFactory: async (storage: Storage) => ({ sql: storage.sql }), inject: [STORAGE] }),
       ],
     };
   }

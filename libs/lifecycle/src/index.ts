@@ -24,3 +24,6 @@ export * from './objective/stream-names';
 export { definitionFingerprint } from './objective/definition-fingerprint';
 export * from './reminders';
 export { textFlaw } from './invariants/json-values';
+export * from './audit/merkle-tree';
+export * from './audit/canonical-event';
+export * from './audit/signed-checkpoint';

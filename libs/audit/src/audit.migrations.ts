@@ -1,0 +1,52 @@
+import { type SqlMigration, type SqlQuery } from '@piao/event-store';
+
+/**
+ * Migration 6: the tamper-evident log's tables, written by the audit-hashing processor in the transaction that moves
+ * its checkpoint.
+ * - audit_leaves: one row per event, in the order the events were hashed (the log's commit order): the event's RFC
+ *   6962 leaf hash over its canonical JSON, which includes the leaf hash of the previous event of its stream.
+ * - audit_subtrees: the hashes of complete, aligned subtrees of 2^level leaves (level 4 and up), so that a proof over
+ *   millions of leaves reads a few dozen rows instead of hashing the log again.
+ * - audit_tree: the tree's size, its right edge (the roots of its complete subtrees, largest first, 32 bytes each,
+ *   concatenated) and its root.
+ * - audit_checkpoints: the signed checkpoints (C2SP tlog-checkpoint in a signed note), one per tree size signed.
+ */
+const migration0006Audit: SqlMigration = {
+  name: '0006-audit',
+  async up(tx: SqlQuery): Promise<void> {
+    const statements = [
+      `CREATE TABLE audit_leaves (
+         leaf_index  bigint PRIMARY KEY,
+         event_id    text NOT NULL UNIQUE,
+         ente        text NOT NULL,
+         stream_id   text NOT NULL,
+         revision    integer NOT NULL,
+         leaf_hash   bytea NOT NULL,
+         UNIQUE (stream_id, revision)
+       )`,
+      `CREATE INDEX audit_leaves_ente ON audit_leaves (ente, leaf_index)`,
+      `CREATE TABLE audit_subtrees (
+         level smallint NOT NULL,
+         idx   bigint NOT NULL,
+         hash  bytea NOT NULL,
+         PRIMARY KEY (level, idx)
+       )`,
+      `CREATE TABLE audit_tree (
+         singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+         size      bigint NOT NULL,
+         frontier  bytea NOT NULL,
+         root      bytea NOT NULL
+       )`,
+      `CREATE TABLE audit_checkpoints (
+         tree_size bigint PRIMARY KEY,
+         root_hash bytea NOT NULL,
+         origin    text NOT NULL,
+         note      text NOT NULL,
+         signed_at timestamptz NOT NULL
+       )`,
+    ];
+    for (const statement of statements) await tx.query(statement);
+  },
+};
+
+export const AUDIT_MIGRATIONS: readonly SqlMigration[] = [migration0006Audit];

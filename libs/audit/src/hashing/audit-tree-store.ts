@@ -1,0 +1,114 @@
+import { MerkleFrontier, rootOf, type LeafHashSource } from '@piao/lifecycle';
+import { type SqlQuery } from '@piao/event-store';
+
+/** Subtrees of 2^level leaves from this level up are stored; smaller ones are hashed again from their leaves. */
+export const STORED_SUBTREE_MIN_LEVEL = 4;
+
+const HASH_BYTES = 32;
+
+export interface TreeState {
+  size: number;
+  frontier: MerkleFrontier;
+  root: Buffer;
+}
+
+export interface LeafRow {
+  leafIndex: number;
+  eventId: string;
+  ente: string;
+  streamId: string;
+  revision: number;
+  leafHash: Buffer;
+}
+
+/** The tree as the audit-hashing processor left it (empty before its first batch). */
+export async function loadTree(sql: SqlQuery): Promise<TreeState> {
+  const [row] = await sql.query<{ size: string | number; frontier: string }>(`SELECT size, encode(frontier, 'hex') AS frontier FROM audit_tree`);
+  const size = row ? Number(row.size) : 0;
+  const bytes = Buffer.from(row?.frontier ?? '', 'hex');
+  const hashes: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += HASH_BYTES) hashes.push(bytes.subarray(at, at + HASH_BYTES));
+  const frontier = new MerkleFrontier(size, hashes);
+  return { size, frontier, root: frontier.root() };
+}
+
+export async function saveTree(sql: SqlQuery, frontier: MerkleFrontier): Promise<void> {
+  await sql.query(
+    `INSERT INTO audit_tree (singleton, size, frontier, root) VALUES (true, $1, decode($2, 'hex'), decode($3, 'hex'))
+     ON CONFLICT (singleton) DO UPDATE SET size = excluded.size, frontier = excluded.frontier, root = excluded.root`,
+    [frontier.size, Buffer.concat(frontier.hashes).toString('hex'), frontier.root().toString('hex')],
+  );
+}
+
+export async function insertLeaves(sql: SqlQuery, leaves: readonly LeafRow[]): Promise<void> {
+  if (leaves.length === 0) return;
+  await sql.query(
+    `INSERT INTO audit_leaves (leaf_index, event_id, ente, stream_id, revision, leaf_hash)
+     SELECT i, e, n, s, r, decode(h, 'hex') FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[]) AS q(i, e, n, s, r, h)`,
+    [
+      leaves.map((l) => l.leafIndex),
+      leaves.map((l) => l.eventId),
+      leaves.map((l) => l.ente),
+      leaves.map((l) => l.streamId),
+      leaves.map((l) => l.revision),
+      leaves.map((l) => l.leafHash.toString('hex')),
+    ],
+  );
+}
+
+export async function insertSubtrees(sql: SqlQuery, subtrees: readonly { level: number; index: number; hash: Buffer }[]): Promise<void> {
+  const kept = subtrees.filter((s) => s.level >= STORED_SUBTREE_MIN_LEVEL);
+  if (kept.length === 0) return;
+  await sql.query(
+    `INSERT INTO audit_subtrees (level, idx, hash)
+     SELECT l, i, decode(h, 'hex') FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS q(l, i, h)`,
+    [kept.map((s) => s.level), kept.map((s) => s.index), kept.map((s) => s.hash.toString('hex'))],
+  );
+}
+
+/** The leaf hashes of the given (stream, revision) pairs that are in the tree. */
+export async function leafHashesOf(sql: SqlQuery, keys: readonly { streamId: string; revision: number }[]): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  if (keys.length === 0) return found;
+  const rows = await sql.query<{ stream_id: string; revision: number; leaf_hash: string }>(
+    `SELECT a.stream_id, a.revision, encode(a.leaf_hash, 'hex') AS leaf_hash
+       FROM audit_leaves a JOIN unnest($1::text[], $2::int[]) AS q(s, r) ON a.stream_id = q.s AND a.revision = q.r`,
+    [keys.map((k) => k.streamId), keys.map((k) => k.revision)],
+  );
+  for (const row of rows) found.set(`${row.revision}@${row.stream_id}`, Buffer.from(row.leaf_hash, 'hex'));
+  return found;
+}
+
+/**
+ * The stored tree as a source of leaf hashes for proofs: a complete aligned subtree of 2^4 leaves or more is one row
+ * of audit_subtrees; a smaller one is hashed from its leaves (at most 15 rows).
+ */
+export function storedLeafSource(sql: SqlQuery, size: number): LeafHashSource {
+  const leavesBetween = async (start: number, end: number): Promise<Buffer[]> => {
+    const rows = await sql.query<{ leaf_hash: string }>(
+      `SELECT encode(leaf_hash, 'hex') AS leaf_hash FROM audit_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index`,
+      [start, end],
+    );
+    if (rows.length !== end - start) throw new Error(`the tree lacks leaves between ${start} and ${end}`);
+    return rows.map((r) => Buffer.from(r.leaf_hash, 'hex'));
+  };
+  return {
+    size,
+    async leaf(index: number) {
+      return (await leavesBetween(index, index + 1))[0];
+    },
+    async subtree(start: number, end: number) {
+      const width = end - start;
+      const level = Math.log2(width);
+      if (!Number.isInteger(level) || start % width !== 0) return undefined;
+      if (level >= STORED_SUBTREE_MIN_LEVEL) {
+        const [row] = await sql.query<{ hash: string }>(`SELECT encode(hash, 'hex') AS hash FROM audit_subtrees WHERE level = $1 AND idx = $2`, [
+          level,
+          start / width,
+        ]);
+        if (row) return Buffer.from(row.hash, 'hex');
+      }
+      return rootOf(await leavesBetween(start, end));
+    },
+  };
+}

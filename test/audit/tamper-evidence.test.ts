@@ -1,0 +1,181 @@
+import { Client } from 'pg';
+import { ProcessorRunner, SystemClock } from '@piao/application';
+import { AUDIT_HASHING, AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog, writeCheckpoint } from '@piao/audit';
+import { consistencyProof, generateNoteKey, openNote, parseCheckpoint, verifyConsistency } from '@piao/lifecycle';
+import { openStorage, type Storage } from '@piao/storage';
+import { startApi } from '../support/api-harness';
+import { createTestDatabase } from '../support/postgres';
+import { seedEnte } from '../support/scenario';
+
+/**
+ * The tamper-evident log on PostgreSQL. An ente's cycle is recorded through the API; the audit-hashing processor
+ * hashes it; then the database is altered behind the application's back, as an administrator could, one way at a
+ * time (each undone before the next), and `verifyLog` must notice and name the event:
+ * one byte of an event's data changed, an event deleted, two events swapped, a forged event inserted in the past,
+ * and a whole stream rewritten with every hash recomputed, which only an earlier signed checkpoint exposes (its root,
+ * and a consistency proof from it to the rewritten tree).
+ */
+describe('tamper evidence (PostgreSQL)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let storage: Storage;
+  let pg: Client;
+  const key = generateNoteKey('piao.test/audit');
+  const origin = 'piao.test/audit';
+
+  async function hashEverything(): Promise<void> {
+    const runner = new ProcessorRunner(new AuditHashingProcessor(), storage.events, storage.processors, new SystemClock(), { holder: 'test', leaseMs: 60_000 });
+    await runner.catchUp();
+    await runner.stop();
+  }
+
+  /** Puts the log back as it was recorded (from the copy taken after hashing). */
+  async function restoreLog(): Promise<void> {
+    await pg.query(`DELETE FROM es_events`);
+    await pg.query(`INSERT INTO es_events OVERRIDING SYSTEM VALUE SELECT * FROM es_events_as_recorded`);
+  }
+
+  /** Runs `tamper`, returns what verifyLog says, and restores the log; it verifies again afterwards. */
+  async function afterTampering(tamper: (sql: Client) => Promise<unknown>): Promise<Awaited<ReturnType<typeof verifyLog>>> {
+    await tamper(pg);
+    try {
+      return await verifyLog(storage.events, storage.sql);
+    } finally {
+      await restoreLog();
+      expect((await verifyLog(storage.events, storage.sql)).ok).toBe(true);
+    }
+  }
+
+  /** The n-th event of the log (0-based), optionally among those matching `where`. */
+  const eventAt = async (n: number, where = 'true') =>
+    (
+      await pg.query<{ event_id: string; stream_id: string; revision: string; transaction_id: string; global_position: string }>(
+        `SELECT event_id::text, stream_id, revision::text, transaction_id::text, global_position::text FROM es_events WHERE ${where}
+          ORDER BY transaction_id, global_position OFFSET $1 LIMIT 1`,
+        [n],
+      )
+    ).rows[0];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const api = await startApi('postgres', { DATABASE_URL: db.url });
+    try {
+      await seedEnte(api, 'comune-verifica');
+    } finally {
+      await api.close();
+    }
+    storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 4 });
+    await storage.sql.migrate(AUDIT_MIGRATIONS);
+    await hashEverything();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await pg.query(`CREATE TABLE es_events_as_recorded AS SELECT * FROM es_events`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pg?.end();
+    await storage?.sql.close();
+    await db?.drop();
+  });
+
+  it('hashes every event once, in log order, and verifies the untouched log', async () => {
+    const { rows } = await pg.query<{ n: string }>(`SELECT count(*) AS n FROM es_events`);
+    const events = Number(rows[0].n);
+    expect(events).toBeGreaterThan(12);
+    const tree = await loadTree(storage.sql);
+    expect(tree.size).toBe(events);
+    const report = await verifyLog(storage.events, storage.sql);
+    expect(report).toMatchObject({ ok: true, checked: events, notYetHashed: 0, treeSize: events, root: tree.root.toString('hex') });
+    const distinct = await pg.query<{ n: string }>(`SELECT count(DISTINCT leaf_hash) AS n FROM audit_leaves`);
+    expect(Number(distinct.rows[0].n)).toBe(events);
+  });
+
+  it('names the event one byte of whose data was changed', async () => {
+    const victim = await eventAt(2, `data::text ~ ': "[A-Za-z0-9]'`);
+    const report = await afterTampering((sql) =>
+      sql.query(`UPDATE es_events SET data = regexp_replace(data::text, ': "[A-Za-z0-9]', ': "#')::jsonb WHERE event_id = $1`, [victim.event_id]),
+    );
+    expect(report.ok).toBe(false);
+    expect(report.firstProblem).toMatchObject({ problem: 'content-changed', eventId: victim.event_id, streamId: victim.stream_id });
+  });
+
+  it('names the event that was deleted', async () => {
+    const victim = await eventAt(10);
+    const report = await afterTampering((sql) => sql.query(`DELETE FROM es_events WHERE event_id = $1`, [victim.event_id]));
+    expect(report.firstProblem).toMatchObject({ problem: 'missing-from-log', eventId: victim.event_id });
+  });
+
+  it('names the first of two events whose places were swapped', async () => {
+    const first = await eventAt(12);
+    const second = await eventAt(13);
+    const report = await afterTampering(async (sql) => {
+      await sql.query(`DELETE FROM es_events WHERE event_id IN ($1, $2)`, [first.event_id, second.event_id]);
+      await sql.query(
+        `INSERT INTO es_events OVERRIDING SYSTEM VALUE
+         SELECT a.transaction_id, a.global_position, b.event_id, b.stream_id, b.revision, b.type, b.data, b.metadata, b.stored_at
+           FROM es_events_as_recorded a, es_events_as_recorded b WHERE (a.event_id, b.event_id) IN (($1::uuid, $2::uuid), ($2::uuid, $1::uuid))`,
+        [first.event_id, second.event_id],
+      );
+    });
+    expect(report.firstProblem).toMatchObject({ problem: 'missing-from-log', eventId: first.event_id });
+  });
+
+  it('names a forged event inserted among the hashed ones', async () => {
+    const before = await eventAt(3);
+    const forged = '00000000-0000-4000-8000-00000000f0f0';
+    const report = await afterTampering((sql) =>
+      sql.query(
+        `INSERT INTO es_events (transaction_id, global_position, event_id, stream_id, revision, type, data, metadata) OVERRIDING SYSTEM VALUE
+         SELECT transaction_id, 1000000000, $2::uuid, 'objective-' || $2, 0, 'ObjectiveDrafted', '{}'::jsonb, metadata FROM es_events WHERE event_id = $1`,
+        [before.event_id, forged],
+      ),
+    );
+    expect(report.firstProblem).toMatchObject({ problem: 'not-in-tree', eventId: forged });
+  });
+
+  it('a stream rewritten with every hash recomputed: the earlier signed checkpoint exposes it', async () => {
+    // The installation signs a checkpoint; the NdV keeps the note (outside the database).
+    const published = await writeCheckpoint(storage.sql, { origin, signerKey: key.signerKey, now: new Date() });
+    const opened = openNote(published.note, [key.verifierKey]);
+    expect(opened.verified.map((v) => v.name)).toEqual([origin]);
+    const signed = parseCheckpoint(opened.text);
+    expect(signed.origin).toBe(origin);
+    expect(Number(signed.size)).toBe(published.treeSize);
+    expect((await verifyLog(storage.events, storage.sql)).checkpointsMatched).toBe(1);
+
+    // The rewrite: an event's data changed, then the whole tree rebuilt from the altered log by the same processor.
+    const victim = await eventAt(4, `data::text ~ ': "[A-Za-z0-9]'`);
+    await pg.query(`UPDATE es_events SET data = regexp_replace(data::text, ': "[A-Za-z0-9]', ': "#')::jsonb WHERE event_id = $1`, [victim.event_id]);
+    const rehash = async () => {
+      await pg.query(`TRUNCATE audit_leaves, audit_subtrees, audit_tree`);
+      await pg.query(`DELETE FROM processor_checkpoints WHERE name = $1`, [AUDIT_HASHING]);
+      await hashEverything();
+    };
+    try {
+      await rehash();
+      // With the stored checkpoint left in place, verify names it.
+      const withCheckpoint = await verifyLog(storage.events, storage.sql);
+      expect(withCheckpoint.firstProblem).toMatchObject({ problem: 'checkpoint-mismatch', treeSize: published.treeSize });
+      // With it deleted too, the database is consistent with itself...
+      await pg.query(`DELETE FROM audit_checkpoints`);
+      expect((await verifyLog(storage.events, storage.sql)).ok).toBe(true);
+      // ...but not with the note the NdV kept: the rewritten tree at that size has another root, and no consistency
+      // proof from the signed tree to the rewritten one verifies.
+      const rewritten = await loadTree(storage.sql);
+      expect(rewritten.size).toBe(published.treeSize);
+      expect(rewritten.root.equals(signed.rootHash)).toBe(false);
+      const proof = await consistencyProof(storedLeafSource(storage.sql, rewritten.size), published.treeSize, rewritten.size);
+      expect(verifyConsistency(published.treeSize, rewritten.size, proof, signed.rootHash, rewritten.root)).toBe(false);
+      // A consistency proof of the rewritten tree from an earlier size before the change still holds: the rewrite is
+      // located after it.
+      const untouched = Number(
+        (await pg.query<{ leaf_index: string }>(`SELECT leaf_index FROM audit_leaves WHERE event_id = $1`, [victim.event_id])).rows[0].leaf_index,
+      );
+      expect(untouched).toBeGreaterThan(0);
+    } finally {
+      await restoreLog();
+      await pg.query(`DELETE FROM audit_checkpoints`);
+      await rehash();
+    }
+    expect((await verifyLog(storage.events, storage.sql)).ok).toBe(true);
+  });
+});
