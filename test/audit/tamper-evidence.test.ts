@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ProcessorRunner, SystemClock } from '@piao/application';
 import { AUDIT_HASHING, AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog, writeCheckpoint } from '@piao/audit';
-import { consistencyProof, generateNoteKey, openNote, parseCheckpoint, verifyConsistency } from '@piao/lifecycle';
+import { consistencyProof, generateNoteKey, openNote, parseCheckpoint, parseSignerKey, parseVerifierKey, verifyConsistency } from '@piao/lifecycle';
 import { openStorage, type Storage } from '@piao/storage';
 import { startApi } from '../support/api-harness';
 import { createTestDatabase } from '../support/postgres';
@@ -178,4 +181,36 @@ describe('tamper evidence (PostgreSQL)', () => {
     }
     expect((await verifyLog(storage.events, storage.sql)).ok).toBe(true);
   });
+
+  it('the command line: `audit verify` exits 0 on the log as recorded and 1 naming the event on a changed one; `audit keygen` makes a key pair', async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/audit/audit.cli.ts', ...args],
+        {
+          cwd: join(__dirname, '../..'),
+          env: { ...process.env, EVENT_STORE: 'postgres', DATABASE_URL: db.url, TS_NODE_TRANSPILE_ONLY: '1', LOG_LEVEL: 'silent' },
+        },
+      ).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+    const clean = await cli('verify');
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ ok: true });
+    const victim = await eventAt(3, `data::text ~ ': "[A-Za-z0-9]'`);
+    await pg.query(`UPDATE es_events SET data = regexp_replace(data::text, ': "[A-Za-z0-9]', ': "#')::jsonb WHERE event_id = $1`, [victim.event_id]);
+    try {
+      const changed = await cli('verify');
+      expect(changed.code).toBe(1);
+      expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, firstProblem: { problem: 'content-changed', eventId: victim.event_id } });
+    } finally {
+      await restoreLog();
+    }
+    const keygen = await cli('keygen', 'comune.example.it/piao-audit');
+    expect(keygen.code).toBe(0);
+    const [signer, verifier] = keygen.stdout.split('\n').filter((line) => /\+/.test(line));
+    expect(parseSignerKey(signer).verifierKey).toBe(verifier);
+    expect(parseVerifierKey(verifier).name).toBe('comune.example.it/piao-audit');
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { createApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '@piao/config';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 import { createTestDatabase } from './postgres';
+import { TEST_AUDIT_SIGNER_KEY_FILE } from './api-process';
 import { readLog } from './read-log';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -44,6 +45,7 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
     PGLITE_DATA_DIR: 'memory://',
     JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
+    AUDIT_SIGNER_KEY_FILE: TEST_AUDIT_SIGNER_KEY_FILE,
     ...env,
   });
   const app = await createApp(config, { clock });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Role } from '@piao/lifecycle';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
@@ -72,6 +73,9 @@ export async function freePort(): Promise<number> {
  * The real API as a child process, run from the sources (no build needed): `node -r ts-node/register/transpile-only
  * -r tsconfig-paths/register apps/api/src/main.ts`. It is not waited for: see ready(), or startApiProcess.
  */
+/** The audit signing key of the tests' API processes: outside the working tree (created on first use). */
+export const TEST_AUDIT_SIGNER_KEY_FILE = join(tmpdir(), 'piao-test-audit-signer.key');
+
 export async function spawnApiProcess(options: ApiProcessOptions = {}): Promise<ApiProcess> {
   const port = await freePort();
   const secret = options.env?.JWT_SECRET ?? API_PROCESS_SECRET;
@@ -82,6 +86,7 @@ export async function spawnApiProcess(options: ApiProcessOptions = {}): Promise<
       EVENT_STORE: 'pglite',
       PGLITE_DATA_DIR: 'memory://',
       LOG_LEVEL: options.logLevel ?? 'silent',
+      AUDIT_SIGNER_KEY_FILE: TEST_AUDIT_SIGNER_KEY_FILE,
       ...options.env,
       NODE_ENV: 'test',
       PORT: String(port),

@@ -25,6 +25,7 @@ import { CalendarFeedController } from './reminders/calendar-feed.controller';
 import { DeadlinesController } from './reminders/deadlines.controller';
 import { InboxController } from './reminders/inbox.controller';
 import { ReminderDeadLettersController } from './reminders/reminder-dead-letters.controller';
+import { AuditProofsController } from './audit/audit-proofs.controller';
 import { ReminderPolicyController } from './reminders/reminder-policy.controller';
 import { ReminderPreferencesController } from './reminders/reminder-preferences.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -81,6 +82,7 @@ export class AppModule {
         InboxController,
         CalendarFeedController,
         ReminderDeadLettersController,
+        AuditProofsController,
       ],
       providers: [
         TokenVerifier,

@@ -42,7 +42,16 @@ export class ProcessingModule {
           }),
           inject: [STORAGE],
         }),
-        AuditModule.forRootAsync({ useFactory: async (storage: Storage) => ({ sql: storage.sql }), inject: [STORAGE] }),
+        AuditModule.forRootAsync({
+          useFactory: async (storage: Storage) => ({
+            sql: storage.sql,
+            origin: config.auditOrigin(),
+            signerKeyFile: config.AUDIT_SIGNER_KEY_FILE,
+            // Signed by whichever process runs the processors, as the tree grows there.
+            checkpointEveryMs: options.runProcessors ? config.AUDIT_CHECKPOINT_SECONDS * 1000 : 0,
+          }),
+          inject: [STORAGE],
+        }),
       ],
     };
   }

@@ -1,22 +1,35 @@
-import { Global, Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { ProcessorsHost } from '@piao/application';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { CLOCK, ProcessorsHost, type Clock } from '@piao/application';
 import { type SqlClient } from '@piao/event-store';
 import { AUDIT_MIGRATIONS } from './audit.migrations';
+import { CheckpointSigner } from './checkpoints/checkpoint-signer';
+import { loadOrCreateSignerKey } from './checkpoints/signer-key-file';
 import { AuditHashingProcessor } from './hashing/audit-hashing.processor';
+import { AuditProofs } from './proofs/audit-proofs';
 
 export interface AuditOptions {
   sql: SqlClient;
+  /** The log's name in its checkpoints. */
+  origin: string;
+  /** Where the installation's signing key is (created there when absent). */
+  signerKeyFile: string;
+  /** Checkpoints are signed by this process every so often (the process that runs the processors); 0: never. */
+  checkpointEveryMs: number;
 }
 
 export const AUDIT_OPTIONS = Symbol('AuditOptions');
 
-/** The audit-hashing processor (registered with the application's processors) and its tables. */
+/** The audit-hashing processor (registered with the application's processors), its tables, and the checkpoint signer. */
 @Global()
 @Module({})
-export class AuditModule implements OnModuleInit {
+export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private signer?: CheckpointSigner;
+
   constructor(
     @Inject(ProcessorsHost) private readonly host: ProcessorsHost,
-    @Inject(AUDIT_OPTIONS) readonly options: AuditOptions,
+    @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   static forRootAsync(options: { useFactory: (...deps: never[]) => Promise<AuditOptions>; inject?: (string | symbol)[] }): DynamicModule {
@@ -32,12 +45,31 @@ export class AuditModule implements OnModuleInit {
           },
           inject: options.inject ?? [],
         },
+        { provide: AuditProofs, useFactory: (o: AuditOptions) => new AuditProofs(o.sql), inject: [AUDIT_OPTIONS] },
       ],
-      exports: [AUDIT_OPTIONS],
+      exports: [AUDIT_OPTIONS, AuditProofs],
     };
   }
 
   onModuleInit(): void {
     this.host.register(new AuditHashingProcessor());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.checkpointEveryMs <= 0) return;
+    const key = await loadOrCreateSignerKey(this.options.signerKeyFile, this.options.origin);
+    if (key.created) this.logger.log(`created the audit signing key in ${this.options.signerKeyFile}`);
+    this.logger.log(`audit checkpoints of ${this.options.origin} are signed by the verifier key ${key.verifierKey}`);
+    this.signer = new CheckpointSigner(this.options.sql, this.clock, {
+      origin: this.options.origin,
+      signer: key.signer,
+      everyMs: this.options.checkpointEveryMs,
+      onError: (error) => this.logger.warn(`signing a checkpoint: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.signer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.signer?.stop();
   }
 }

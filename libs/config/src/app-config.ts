@@ -170,6 +170,32 @@ export class AppConfig {
   @Min(0)
   REMINDER_MAX_LAG_SECONDS = 600;
 
+  /**
+   * The file holding the installation's Ed25519 key that signs the audit checkpoints (a signed-note signer key,
+   * `PRIVATE+KEY+<name>+<id>+<key>`). Absent, it is created on first start (readable by the owner only) and its
+   * verifier key is logged; `npm run audit -- keygen` makes one by hand, for rotation.
+   */
+  @IsString()
+  AUDIT_SIGNER_KEY_FILE = './audit-signer.key';
+
+  /**
+   * The log's name in its checkpoints (C2SP tlog-checkpoint origin: a schema-less URL). Unset: the host of
+   * PUBLIC_BASE_URL followed by /piao-audit.
+   */
+  @Matches(/^([^\s+]{1,200})?$/, { message: 'AUDIT_ORIGIN must be a schema-less URL without spaces or "+", e.g. comune.example.it/piao-audit' })
+  AUDIT_ORIGIN = '';
+
+  /** How often the process that runs the processors signs a checkpoint of the audit tree when it has grown (0: never). */
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  AUDIT_CHECKPOINT_SECONDS = 300;
+
+  /** The log's origin in its checkpoints. */
+  auditOrigin(): string {
+    return this.AUDIT_ORIGIN || `${new URL(this.PUBLIC_BASE_URL).host}/piao-audit`;
+  }
+
   /** The prefix of the reminder queue's keys in Redis (BullMQ's `prefix`): installations sharing a Redis need their own. */
   @Matches(/^[\w.-]{1,50}$/, { message: 'REMINDER_QUEUE_PREFIX must be 1 to 50 letters, digits, dots, dashes or underscores' })
   REMINDER_QUEUE_PREFIX = 'piao';

@@ -1,5 +1,5 @@
 import { type SqlQuery } from '@piao/event-store';
-import { checkpointBody, signNote } from '@piao/lifecycle';
+import { checkpointBody, signNote, type NoteSignerKey } from '@piao/lifecycle';
 import { loadTree } from '../hashing/audit-tree-store';
 
 export interface SignedCheckpoint {
@@ -13,7 +13,7 @@ export interface SignedCheckpoint {
  * Signs the tree as it stands (origin, size, root) with the installation's Ed25519 signer key and stores the note.
  * A size already signed is not signed again: its stored note is returned, so signing twice in a row is harmless.
  */
-export async function writeCheckpoint(sql: SqlQuery, options: { origin: string; signerKey: string; now: Date }): Promise<SignedCheckpoint> {
+export async function writeCheckpoint(sql: SqlQuery, options: { origin: string; signerKey: string | NoteSignerKey; now: Date }): Promise<SignedCheckpoint> {
   const { size, root } = await loadTree(sql);
   const note = signNote(checkpointBody({ origin: options.origin, size, rootHash: root }), options.signerKey);
   await sql.query(
@@ -26,4 +26,10 @@ export async function writeCheckpoint(sql: SqlQuery, options: { origin: string; 
     [size],
   );
   return { treeSize: size, rootHash: Buffer.from(stored.root_hash, 'hex'), note: stored.note };
+}
+
+/** The size of the latest signed checkpoint (0 before the first). */
+export async function latestCheckpointSize(sql: SqlQuery): Promise<number> {
+  const [row] = await sql.query<{ size: string | number | null }>(`SELECT max(tree_size) AS size FROM audit_checkpoints`);
+  return Number(row?.size ?? 0);
 }

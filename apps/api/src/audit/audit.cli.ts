@@ -1,0 +1,58 @@
+/**
+ * The audit log from the command line, on the database the configuration names (stop the API first on the embedded
+ * default: PGlite's folder is locked by the process that has it open).
+ *
+ *   npm run audit -- keygen [name]      a new checkpoint-signing key: the signer key (keep it secret: put it in the
+ *                                       file AUDIT_SIGNER_KEY_FILE names) and its verifier key (publish it)
+ *   npm run audit -- verify             re-checks the whole log against its tree and signed checkpoints; prints the
+ *                                       report as JSON; exit code 1 when something does not match
+ *   npm run audit -- checkpoint         signs a checkpoint of the tree as it stands now and prints the signed note
+ */
+import { AUDIT_MIGRATIONS, loadOrCreateSignerKey, verifyLog, writeCheckpoint } from '@piao/audit';
+import { loadConfigOrExit } from '@piao/config';
+import { generateNoteKey, isValidKeyName } from '@piao/lifecycle';
+import { openStorage } from '@piao/storage';
+
+async function main(): Promise<number> {
+  const [command, argument] = process.argv.slice(2);
+  if (command === 'keygen') {
+    const config = loadConfigOrExit();
+    const name = argument ?? config.auditOrigin();
+    if (!isValidKeyName(name)) {
+      console.error(`not a key name: ${JSON.stringify(name)} (no spaces, no "+")`);
+      return 2;
+    }
+    const key = generateNoteKey(name);
+    console.log(`signer key (secret; the content of AUDIT_SIGNER_KEY_FILE):\n${key.signerKey}\n\nverifier key (publish it):\n${key.verifierKey}`);
+    return 0;
+  }
+  if (command !== 'verify' && command !== 'checkpoint') {
+    console.error('usage: npm run audit -- keygen [name] | verify | checkpoint');
+    return 2;
+  }
+  const config = loadConfigOrExit();
+  const storage = await openStorage(config.storage());
+  try {
+    await storage.sql.migrate(AUDIT_MIGRATIONS);
+    if (command === 'verify') {
+      const report = await verifyLog(storage.events, storage.sql);
+      console.log(JSON.stringify(report, null, 2));
+      return report.ok ? 0 : 1;
+    }
+    const key = await loadOrCreateSignerKey(config.AUDIT_SIGNER_KEY_FILE, config.auditOrigin());
+    const signed = await writeCheckpoint(storage.sql, { origin: config.auditOrigin(), signerKey: key.signer, now: new Date() });
+    process.stdout.write(signed.note);
+    console.error(`verifier key: ${key.verifierKey}`);
+    return 0;
+  } finally {
+    await storage.sql.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

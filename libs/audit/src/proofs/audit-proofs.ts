@@ -1,0 +1,91 @@
+import { type SqlQuery } from '@piao/event-store';
+import { consistencyProof, inclusionProof, treeRoot } from '@piao/lifecycle';
+import { loadTree, storedLeafSource } from '../hashing/audit-tree-store';
+
+export interface CheckpointRow {
+  treeSize: number;
+  /** base64, as in the note. */
+  rootHash: string;
+  signedAt: string;
+  note: string;
+}
+
+export interface InclusionAnswer {
+  eventId: string;
+  leafIndex: number;
+  leafHash: string;
+  treeSize: number;
+  rootHash: string;
+  /** RFC 6962 audit path, base64, leaf to root. */
+  proof: string[];
+  /** The signed checkpoint of that size, when one was signed. */
+  checkpoint?: string;
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/**
+ * Proofs over the stored tree, each against a size the tree has reached (by default the latest signed checkpoint, so
+ * that the answer can be checked against a note the asker can verify). An event is only found among `ente`'s own.
+ */
+export class AuditProofs {
+  constructor(private readonly sql: SqlQuery) {}
+
+  async checkpoints(before: number | undefined, limit: number): Promise<CheckpointRow[]> {
+    const rows = await this.sql.query<{ tree_size: string; root_hash: string; signed_at: Date; note: string }>(
+      `SELECT tree_size::text, encode(root_hash, 'base64') AS root_hash, signed_at, note FROM audit_checkpoints
+        ${before === undefined ? '' : 'WHERE tree_size < $2'} ORDER BY tree_size DESC LIMIT $1`,
+      before === undefined ? [limit] : [limit, before],
+    );
+    return rows.map((r) => ({ treeSize: Number(r.tree_size), rootHash: r.root_hash, signedAt: new Date(r.signed_at).toISOString(), note: r.note }));
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | undefined> {
+    return (await this.checkpoints(undefined, 1))[0];
+  }
+
+  /** undefined: no such event of the ente in the tree, or not within `treeSize`. */
+  async inclusion(
+    ente: string,
+    eventId: string,
+    treeSize?: number,
+  ): Promise<InclusionAnswer | { problem: 'no-checkpoint' | 'beyond-tree'; treeSize: number } | undefined> {
+    const [leaf] = await this.sql.query<{ leaf_index: string; leaf_hash: string }>(
+      `SELECT leaf_index::text, encode(leaf_hash, 'base64') AS leaf_hash FROM audit_leaves WHERE event_id = $1 AND ente = $2`,
+      [eventId, ente],
+    );
+    if (!leaf) return undefined;
+    const { size: current } = await loadTree(this.sql);
+    const size = treeSize ?? (await this.latestCheckpoint())?.treeSize;
+    if (size === undefined) return { problem: 'no-checkpoint', treeSize: current };
+    if (size > current) return { problem: 'beyond-tree', treeSize: current };
+    const leafIndex = Number(leaf.leaf_index);
+    if (leafIndex >= size) return undefined;
+    const source = storedLeafSource(this.sql, current);
+    const [proof, root, checkpoint] = await Promise.all([
+      inclusionProof(source, leafIndex, size),
+      treeRoot(source, size),
+      this.sql.query<{ note: string }>(`SELECT note FROM audit_checkpoints WHERE tree_size = $1`, [size]),
+    ]);
+    return {
+      eventId,
+      leafIndex,
+      leafHash: leaf.leaf_hash,
+      treeSize: size,
+      rootHash: b64(root),
+      proof: proof.map(b64),
+      ...(checkpoint[0] ? { checkpoint: checkpoint[0].note } : {}),
+    };
+  }
+
+  async consistency(
+    from: number,
+    to: number,
+  ): Promise<{ from: number; to: number; fromRoot: string; toRoot: string; proof: string[] } | { problem: 'beyond-tree'; treeSize: number }> {
+    const { size: current } = await loadTree(this.sql);
+    if (to > current) return { problem: 'beyond-tree', treeSize: current };
+    const source = storedLeafSource(this.sql, current);
+    const [proof, fromRoot, toRoot] = await Promise.all([consistencyProof(source, from, to), treeRoot(source, from), treeRoot(source, to)]);
+    return { from, to, fromRoot: b64(fromRoot), toRoot: b64(toRoot), proof: proof.map(b64) };
+  }
+}
