@@ -170,6 +170,10 @@ describe('audit checkpoints and proofs over HTTP', () => {
     expect((await a.as.nucleo.get(`/audit/events/${ofBeta.id}/inclusion`)).status).toBe(404);
     expect((await b.as.nucleo.get(`/audit/events/${ofBeta.id}/inclusion`)).status).toBe(200);
     expect((await api.anonymous().get('/audit/checkpoint')).status).toBe(401);
+    // A parked event of the audit hashing cannot be replayed: it would become a leaf out of the log's order.
+    const replay = await a.as.admin.post('/admin/dead-letters/replay', { processor: 'audit-hashing', streamId: ofAlfa.streamId });
+    expect(replay.status).toBe(409);
+    expect(replay.body).toMatchObject({ type: '/problems/replay-refused' });
     const cases: [string, string][] = [
       [`/audit/events/not-a-uuid/inclusion`, 'eventId'],
       [`/audit/events/${ofAlfa.id}/inclusion?treeSize=0`, 'treeSize'],

@@ -135,6 +135,64 @@ describe('tamper evidence (PostgreSQL)', () => {
     expect(report.firstProblem).toMatchObject({ problem: 'not-in-tree', eventId: forged });
   });
 
+  it('calls an event the audit hashing parked "parked", not forged', async () => {
+    const before = await eventAt(3);
+    const forged = '00000000-0000-4000-8000-00000000fafa';
+    const report = await afterTampering(async (sql) => {
+      await sql.query(
+        `INSERT INTO es_events (transaction_id, global_position, event_id, stream_id, revision, type, data, metadata) OVERRIDING SYSTEM VALUE
+         SELECT transaction_id, 1000000001, $2::uuid, 'objective-' || $2, 0, 'ObjectiveDrafted', '{}'::jsonb, metadata FROM es_events WHERE event_id = $1`,
+        [before.event_id, forged],
+      );
+      await sql.query(
+        `INSERT INTO processor_dead_letters (processor, commit_position, prepare_position, event_id, stream_id, ente, event, error, attempts, held_back)
+         VALUES ($1, 0, 0, $2::uuid, 'objective-' || $2::text, 'comune-verifica', '{}'::jsonb, 'test', 3, false)`,
+        [AUDIT_HASHING, forged],
+      );
+    });
+    await pg.query(`DELETE FROM processor_dead_letters WHERE processor = $1`, [AUDIT_HASHING]);
+    expect(report.firstProblem).toMatchObject({ problem: 'parked', eventId: forged });
+  });
+
+  it('with the verifier key, a stored checkpoint must be what its signed note says', async () => {
+    const signed = await writeCheckpoint(storage.sql, { origin, signerKey: key.signerKey, now: new Date() });
+    try {
+      expect(await verifyLog(storage.events, storage.sql, { verifierKeys: [key.verifierKey], origin })).toMatchObject({ ok: true, checkpointsMatched: 1 });
+      // The root column rewritten (as one would after rewriting the log): the note, signed, still says the old root.
+      await pg.query(`UPDATE audit_checkpoints SET root_hash = sha256(root_hash) WHERE tree_size = $1`, [signed.treeSize]);
+      expect((await verifyLog(storage.events, storage.sql, { verifierKeys: [key.verifierKey] })).firstProblem).toMatchObject({
+        problem: 'bad-signature',
+        treeSize: signed.treeSize,
+      });
+      // A note signed by another key is not one of ours.
+      const stranger = generateNoteKey(origin);
+      await pg.query(`DELETE FROM audit_checkpoints`);
+      await writeCheckpoint(storage.sql, { origin, signerKey: stranger.signerKey, now: new Date() });
+      expect((await verifyLog(storage.events, storage.sql, { verifierKeys: [key.verifierKey] })).firstProblem).toMatchObject({ problem: 'bad-signature' });
+    } finally {
+      await pg.query(`DELETE FROM audit_checkpoints`);
+    }
+  });
+
+  it('names a leaf moved to another ente, and a tree whose right edge was altered', async () => {
+    const victim = await eventAt(6);
+    await pg.query(`UPDATE audit_leaves SET ente = 'comune-altro' WHERE event_id = $1`, [victim.event_id]);
+    try {
+      expect((await verifyLog(storage.events, storage.sql)).firstProblem).toMatchObject({ problem: 'content-changed', eventId: victim.event_id });
+    } finally {
+      await pg.query(`UPDATE audit_leaves SET ente = 'comune-verifica' WHERE event_id = $1`, [victim.event_id]);
+    }
+    await pg.query(`UPDATE audit_tree SET frontier = sha256(frontier) || substr(frontier, 33)`);
+    try {
+      expect((await verifyLog(storage.events, storage.sql)).firstProblem).toMatchObject({ problem: 'root-mismatch' });
+    } finally {
+      await pg.query(`TRUNCATE audit_leaves, audit_subtrees, audit_tree`);
+      await pg.query(`DELETE FROM processor_checkpoints WHERE name = $1`, [AUDIT_HASHING]);
+      await hashEverything();
+    }
+    expect((await verifyLog(storage.events, storage.sql)).ok).toBe(true);
+  });
+
   it('a stream rewritten with every hash recomputed: the earlier signed checkpoint exposes it', async () => {
     // The installation signs a checkpoint; the NdV keeps the note (outside the database).
     const published = await writeCheckpoint(storage.sql, { origin, signerKey: key.signerKey, now: new Date() });
@@ -189,7 +247,14 @@ describe('tamper evidence (PostgreSQL)', () => {
         ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/audit/audit.cli.ts', ...args],
         {
           cwd: join(__dirname, '../..'),
-          env: { ...process.env, EVENT_STORE: 'postgres', DATABASE_URL: db.url, TS_NODE_TRANSPILE_ONLY: '1', LOG_LEVEL: 'silent' },
+          env: {
+            ...process.env,
+            EVENT_STORE: 'postgres',
+            DATABASE_URL: db.url,
+            TS_NODE_TRANSPILE_ONLY: '1',
+            LOG_LEVEL: 'silent',
+            AUDIT_SIGNER_KEY_FILE: '/nonexistent/audit-signer.key',
+          },
         },
       ).then(
         ({ stdout }) => ({ code: 0, stdout }),

@@ -57,7 +57,14 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.checkpointEveryMs <= 0) return;
-    const key = await loadOrCreateSignerKey(this.options.signerKeyFile, this.options.origin);
+    let key: Awaited<ReturnType<typeof loadOrCreateSignerKey>>;
+    try {
+      key = await loadOrCreateSignerKey(this.options.signerKeyFile, this.options.origin);
+    } catch (error) {
+      // The hashing and every other processor go on; only the signing stops, loudly, until the key is fixed.
+      this.logger.error(`audit checkpoints are NOT being signed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     if (key.created) this.logger.log(`created the audit signing key in ${this.options.signerKeyFile}`);
     this.logger.log(`audit checkpoints of ${this.options.origin} are signed by the verifier key ${key.verifierKey}`);
     this.signer = new CheckpointSigner(this.options.sql, this.clock, {

@@ -5,6 +5,6 @@ export { loadTree, storedLeafSource } from './hashing/audit-tree-store';
 export { verifyLog, type VerificationProblem, type VerificationReport } from './verification/log-verifier';
 export { writeCheckpoint, type SignedCheckpoint } from './checkpoints/checkpoint-writer';
 export { CheckpointSigner } from './checkpoints/checkpoint-signer';
-export { loadOrCreateSignerKey, type SignerKeyFile } from './checkpoints/signer-key-file';
+export { loadOrCreateSignerKey, readSignerKey, type SignerKeyFile } from './checkpoints/signer-key-file';
 export { latestCheckpointSize } from './checkpoints/checkpoint-writer';
 export { AuditProofs, type CheckpointRow, type InclusionAnswer } from './proofs/audit-proofs';

@@ -4,11 +4,12 @@
  *
  *   npm run audit -- keygen [name]      a new checkpoint-signing key: the signer key (keep it secret: put it in the
  *                                       file AUDIT_SIGNER_KEY_FILE names) and its verifier key (publish it)
- *   npm run audit -- verify             re-checks the whole log against its tree and signed checkpoints; prints the
- *                                       report as JSON; exit code 1 when something does not match
+ *   npm run audit -- verify             re-checks the whole log against its tree and signed checkpoints (their notes
+ *                                       checked with the key of AUDIT_SIGNER_KEY_FILE and those of AUDIT_VERIFIER_KEYS);
+ *                                       prints the report as JSON; exit code 1 when something does not match
  *   npm run audit -- checkpoint         signs a checkpoint of the tree as it stands now and prints the signed note
  */
-import { AUDIT_MIGRATIONS, loadOrCreateSignerKey, verifyLog, writeCheckpoint } from '@piao/audit';
+import { AUDIT_MIGRATIONS, readSignerKey, verifyLog, writeCheckpoint } from '@piao/audit';
 import { loadConfigOrExit } from '@piao/config';
 import { generateNoteKey, isValidKeyName } from '@piao/lifecycle';
 import { openStorage } from '@piao/storage';
@@ -35,11 +36,27 @@ async function main(): Promise<number> {
   try {
     await storage.sql.migrate(AUDIT_MIGRATIONS);
     if (command === 'verify') {
-      const report = await verifyLog(storage.events, storage.sql);
+      // The stored checkpoints are checked against their signed notes with the installation's verifier key, and any
+      // other verifier keys named in AUDIT_VERIFIER_KEYS (comma-separated: the keys of earlier rotations).
+      const own = await readSignerKey(config.AUDIT_SIGNER_KEY_FILE).then(
+        (key) => [key.verifierKey],
+        () => [],
+      );
+      const verifierKeys = [
+        ...own,
+        ...(process.env.AUDIT_VERIFIER_KEYS ?? '')
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      ];
+      if (verifierKeys.length === 0)
+        console.error('no verifier key (neither AUDIT_SIGNER_KEY_FILE nor AUDIT_VERIFIER_KEYS): the checkpoints’ signatures are not checked');
+      const report = await verifyLog(storage.events, storage.sql, { verifierKeys });
       console.log(JSON.stringify(report, null, 2));
       return report.ok ? 0 : 1;
     }
-    const key = await loadOrCreateSignerKey(config.AUDIT_SIGNER_KEY_FILE, config.auditOrigin());
+    // Never creates a key: signing with a key nobody published would be worse than not signing.
+    const key = await readSignerKey(config.AUDIT_SIGNER_KEY_FILE);
     const signed = await writeCheckpoint(storage.sql, { origin: config.auditOrigin(), signerKey: key.signer, now: new Date() });
     process.stdout.write(signed.note);
     console.error(`verifier key: ${key.verifierKey}`);

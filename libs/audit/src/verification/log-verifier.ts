@@ -1,11 +1,12 @@
 import { LOG_START, type EventStore, type SqlQuery, type StoredEvent } from '@piao/event-store';
-import { eventLeafHash, MerkleFrontier } from '@piao/lifecycle';
+import { eventLeafHash, MerkleFrontier, openNote, parseCheckpoint } from '@piao/lifecycle';
+import { AUDIT_HASHING } from '../hashing/audit-hashing.processor';
 
 const PAGE = 1_000;
 
 /** The first thing that does not match, named by its event (and its leaf, when it has one). */
 export interface VerificationProblem {
-  problem: 'content-changed' | 'missing-from-log' | 'not-in-tree' | 'stream-gap' | 'root-mismatch' | 'checkpoint-mismatch';
+  problem: 'content-changed' | 'missing-from-log' | 'not-in-tree' | 'parked' | 'stream-gap' | 'root-mismatch' | 'checkpoint-mismatch' | 'bad-signature';
   message: string;
   eventId?: string;
   streamId?: string;
@@ -31,6 +32,7 @@ export interface VerificationReport {
 interface LeafRow {
   leaf_index: string | number;
   event_id: string;
+  ente: string;
   stream_id: string;
   revision: number;
   leaf_hash: string;
@@ -45,18 +47,55 @@ interface LeafRow {
  *   not what was hashed;
  * - missing-from-log: a leaf's event is not where the log has it (deleted, or moved by a swap);
  * - not-in-tree: an event the log has before the last leaf was never hashed (inserted behind the processor's back);
+ * - parked: the audit hashing parked the event (see the dead letters): it has no leaf, and the tree stops being the
+ *   log's order there;
  * - stream-gap: a stream's revisions jump;
  * - checkpoint-mismatch / root-mismatch: the leaves match the log but not what was signed (a rewrite with recomputed
- *   hashes).
+ *   hashes), or the stored tree (root, right edge) is not the log's;
+ * - bad-signature: with `verifierKeys`, a stored checkpoint whose note is not signed by one of them or says another
+ *   size, root or origin than its columns.
+ * The tree's size is read first: leaves the processor adds while this runs are left for the next verification.
  */
-export async function verifyLog(events: EventStore, sql: SqlQuery): Promise<VerificationReport> {
-  const checkpoints = new Map(
-    (await sql.query<{ tree_size: string | number; root_hash: string }>(`SELECT tree_size, encode(root_hash, 'hex') AS root_hash FROM audit_checkpoints`)).map(
-      (r) => [Number(r.tree_size), r.root_hash],
-    ),
+export async function verifyLog(
+  events: EventStore,
+  sql: SqlQuery,
+  options: { verifierKeys?: readonly string[]; origin?: string } = {},
+): Promise<VerificationReport> {
+  const stored = await sql.query<{ tree_size: string | number; root_hash: string; note: string }>(
+    `SELECT tree_size, encode(root_hash, 'hex') AS root_hash, note FROM audit_checkpoints ORDER BY tree_size`,
   );
-  const [tree] = await sql.query<{ size: string | number; root: string }>(`SELECT size, encode(root, 'hex') AS root FROM audit_tree`);
+  // With the installation's verifier keys, a checkpoint counts only as its signed note says: the columns beside it
+  // could have been rewritten by whoever can write the table.
+  if (options.verifierKeys && options.verifierKeys.length > 0) {
+    for (const row of stored) {
+      const size = Number(row.tree_size);
+      let signed: { size: number; root: string; origin: string };
+      try {
+        const checkpoint = parseCheckpoint(openNote(row.note, options.verifierKeys).text);
+        signed = { size: Number(checkpoint.size), root: checkpoint.rootHash.toString('hex'), origin: checkpoint.origin };
+      } catch (error) {
+        return emptyReport({
+          problem: 'bad-signature',
+          message: `the checkpoint stored at size ${size} is not signed by a known key: ${(error as Error).message}`,
+          treeSize: size,
+        });
+      }
+      if (signed.size !== size || signed.root !== row.root_hash || (options.origin !== undefined && signed.origin !== options.origin))
+        return emptyReport({ problem: 'bad-signature', message: `the checkpoint stored at size ${size} is not what its signed note says`, treeSize: size });
+    }
+  }
+  const checkpoints = new Map(stored.map((r) => [Number(r.tree_size), r.root_hash]));
+  const [tree] = await sql.query<{ size: string | number; root: string; frontier: string }>(
+    `SELECT size, encode(root, 'hex') AS root, encode(frontier, 'hex') AS frontier FROM audit_tree`,
+  );
+  // The tree as it stood when the verification started: leaves added meanwhile (the processor keeps running) are left
+  // for the next verification, as are the log's events after them.
   const storedSize = tree ? Number(tree.size) : 0;
+  const parked = new Set(
+    (
+      await sql.query<{ event_id: string }>(`SELECT event_id::text FROM processor_dead_letters WHERE processor = $1 AND resolved_at IS NULL`, [AUDIT_HASHING])
+    ).map((r) => r.event_id),
+  );
   const frontier = new MerkleFrontier();
   const chains = new Map<string, { revision: number; hash: Buffer }>();
   let checkpointsMatched = 0;
@@ -88,9 +127,9 @@ export async function verifyLog(events: EventStore, sql: SqlQuery): Promise<Veri
   let afterLeaf = -1;
   for (;;) {
     const leaves = await sql.query<LeafRow>(
-      `SELECT leaf_index, event_id, stream_id, revision, encode(leaf_hash, 'hex') AS leaf_hash FROM audit_leaves
-        WHERE leaf_index > $1 ORDER BY leaf_index LIMIT ${PAGE}`,
-      [afterLeaf],
+      `SELECT leaf_index, event_id, ente, stream_id, revision, encode(leaf_hash, 'hex') AS leaf_hash FROM audit_leaves
+        WHERE leaf_index > $1 AND leaf_index < $2 ORDER BY leaf_index LIMIT ${PAGE}`,
+      [afterLeaf, storedSize],
     );
     if (leaves.length === 0) break;
     for (const leaf of leaves) {
@@ -101,6 +140,14 @@ export async function verifyLog(events: EventStore, sql: SqlQuery): Promise<Veri
       const event = await nextLogEvent();
       if (!event) return report({ problem: 'missing-from-log', message: `leaf ${leafIndex}: event ${leaf.event_id} is not in the log`, ...where });
       if (event.id !== leaf.event_id) {
+        if (parked.has(event.id))
+          return report({
+            problem: 'parked',
+            message: `event ${event.id} (${event.streamId}, revision ${event.revision}) was parked by the audit hashing and has no leaf: see /admin/dead-letters`,
+            eventId: event.id,
+            streamId: event.streamId,
+            revision: event.revision,
+          });
         if ((await hasLeaf(event.id)) === undefined)
           return report({
             problem: 'not-in-tree',
@@ -124,7 +171,12 @@ export async function verifyLog(events: EventStore, sql: SqlQuery): Promise<Veri
           ...where,
         });
       const recomputed = eventLeafHash(event, chain ? chain.hash : null);
-      if (recomputed.toString('hex') !== leaf.leaf_hash || leaf.stream_id !== event.streamId || leaf.revision !== event.revision)
+      if (
+        recomputed.toString('hex') !== leaf.leaf_hash ||
+        leaf.stream_id !== event.streamId ||
+        leaf.revision !== event.revision ||
+        leaf.ente !== event.metadata.ente
+      )
         return report({
           problem: 'content-changed',
           message: `event ${event.id} (${event.streamId}, revision ${event.revision}) does not match leaf ${leafIndex}: its content is not what was hashed`,
@@ -152,13 +204,30 @@ export async function verifyLog(events: EventStore, sql: SqlQuery): Promise<Veri
       message: `a checkpoint was signed at size ${beyond}, but the tree has ${frontier.size} leaves`,
       treeSize: beyond,
     });
-  if (frontier.size !== storedSize || (tree && tree.root !== frontier.root().toString('hex')))
+  if (
+    frontier.size !== storedSize ||
+    (tree && (tree.root !== frontier.root().toString('hex') || tree.frontier !== Buffer.concat(frontier.hashes).toString('hex')))
+  )
     return report({
       problem: 'root-mismatch',
       message: `the stored tree (size ${storedSize}) is not the tree of the log's hashed events`,
       treeSize: storedSize,
     });
   let notYetHashed = 0;
-  while (await nextLogEvent()) notYetHashed += 1;
+  for (let event = await nextLogEvent(); event; event = await nextLogEvent()) {
+    if (parked.has(event.id))
+      return report({
+        problem: 'parked',
+        message: `event ${event.id} (${event.streamId}, revision ${event.revision}) was parked by the audit hashing and has no leaf: see /admin/dead-letters`,
+        eventId: event.id,
+        streamId: event.streamId,
+        revision: event.revision,
+      });
+    notYetHashed += 1;
+  }
   return report(undefined, notYetHashed);
+}
+
+function emptyReport(firstProblem: VerificationProblem): VerificationReport {
+  return { ok: false, checked: 0, notYetHashed: 0, checkpointsMatched: 0, treeSize: 0, root: '', firstProblem };
 }
