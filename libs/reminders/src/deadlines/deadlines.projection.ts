@@ -57,6 +57,10 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
   const planIds = new Set<string>();
   const entes = new Set<string>();
   for (const e of events) {
+    // Every event's ente, so that its reminder policy is loaded even when nothing else points at it: a plan opened (and
+    // objectives drafted into it) in this batch are not in rem_plans yet, and without this their deadlines were
+    // planned under the default policy whenever the ente's own events fell in an earlier batch.
+    entes.add(e.metadata.ente);
     if (e.streamId.startsWith(OBJECTIVE_STREAM_PREFIX)) objectiveIds.add(e.streamId.slice(OBJECTIVE_STREAM_PREFIX.length));
     else if (e.streamId.startsWith(PLAN_STREAM_PREFIX)) planIds.add(e.streamId.slice(PLAN_STREAM_PREFIX.length));
     else if (e.streamId.startsWith(ORGANISATION_STREAM_PREFIX)) entes.add(e.streamId.slice(ORGANISATION_STREAM_PREFIX.length));
