@@ -4,7 +4,7 @@ import { AuditProofs } from '@piao/audit';
 import { type Actor, type Role } from '@piao/lifecycle';
 import { Context, type RequestContext } from '../commands/request-context';
 import { validationProblem } from '../problem-details/problem';
-import { requireRole } from '../reminders/reminder-access';
+import { requireRole } from '../auth/require-role';
 import { CheckpointsQueryDto, ConsistencyQueryDto, InclusionQueryDto } from './audit.dto';
 
 /** Who may read the tamper-evident log's checkpoints and proofs: the controls and those who answer to them. */

@@ -1,14 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-
-/** Query strings arrive as text: a whole decimal number becomes a number, anything else is left for the validators to refuse. */
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value));
+import { ToInteger } from '../validation/validators';
 
 export class InclusionQueryDto {
   @ApiPropertyOptional({ minimum: 1, description: 'The tree size to prove against; default: the latest signed checkpoint' })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt({ message: 'treeSize must be a whole number' })
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -17,14 +14,14 @@ export class InclusionQueryDto {
 
 export class ConsistencyQueryDto {
   @ApiProperty({ minimum: 1, description: 'The older tree size (e.g. a checkpoint the asker kept)' })
-  @toInteger()
+  @ToInteger()
   @IsInt({ message: 'from must be a whole number' })
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   from!: number;
 
   @ApiProperty({ minimum: 1, description: 'The newer tree size, at least `from`' })
-  @toInteger()
+  @ToInteger()
   @IsInt({ message: 'to must be a whole number' })
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -34,14 +31,14 @@ export class ConsistencyQueryDto {
 export class CheckpointsQueryDto {
   @ApiPropertyOptional({ minimum: 1, description: 'Only checkpoints of a smaller tree (the previous page’s last `treeSize`)' })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt({ message: 'before must be a whole number' })
   @Min(1)
   before?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1)
   @Max(200)

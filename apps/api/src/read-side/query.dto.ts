@@ -1,11 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OBJECTIVE_STATUSES } from '@piao/lifecycle';
-import { IsCalendarDate } from '../validation/validators';
-
-/** Query strings carry text: integers are converted here, explicitly, and anything else stays a 400. */
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
+import { IsCalendarDate, ToInteger } from '../validation/validators';
 
 export const POSITION_PATTERN = /^\d+\/\d+$/;
 export const POSITION_MESSAGE = 'after must be a position as returned by a command, such as 748/12';
@@ -44,12 +40,12 @@ export class ListObjectivesQueryDto extends ReadQueryDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,400}$/, { message: 'cursor is not one this API returned' })
   cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @toInteger() @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @ToInteger() @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
 export class TimelineQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @toInteger() @IsInt() @Min(0) fromRevision?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 }) @IsOptional() @toInteger() @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @ToInteger() @IsInt() @Min(0) fromRevision?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 }) @IsOptional() @ToInteger() @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
 /** As it stood on a date (business date of the events) or at a revision: one of the two. */
@@ -60,7 +56,7 @@ export class AsOfQueryDto {
   date?: string;
   @ApiPropertyOptional({ description: 'The state right after this revision of the stream', minimum: 0 })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt()
   @Min(0)
   revision?: number;
@@ -70,7 +66,7 @@ export class OnDateQueryDto extends ReadQueryDto {
   @ApiPropertyOptional({ description: 'The day to look from (today by default): who headed which unit then' }) @IsOptional() @IsCalendarDate() on?: string;
   @ApiPropertyOptional({ description: 'Deadlines: how many days ahead count as upcoming', minimum: 0, maximum: 366, default: 30 })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(366)

@@ -7,7 +7,7 @@ import { Context, type RequestContext } from '../commands/request-context';
 import { validationProblem } from '../problem-details/problem';
 import { ReadsFrom, ReadYourWritesInterceptor } from '../read-side/read-your-writes';
 import { datedCursor, encodeCursor, undatedCursor } from './cursors';
-import { requireRole } from './reminder-access';
+import { requireRole } from '../auth/require-role';
 import { DeadlinesQueryDto } from './reminders.dto';
 
 /**

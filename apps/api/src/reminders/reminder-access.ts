@@ -1,11 +1,6 @@
-import { NotPermitted, type Actor, type Role } from '@piao/lifecycle';
+import { type Actor } from '@piao/lifecycle';
 import { validationProblem } from '../problem-details/problem';
 import { VISIBLE } from './reminders.dto';
-
-/** Refuses (403 `role-not-allowed`) an actor with none of the roles. */
-export function requireRole(actor: Actor, roles: readonly Role[], what: string): void {
-  if (!actor.roles.some((r) => roles.includes(r))) throw new NotPermitted('role-not-allowed', `${what} is reserved to: ${roles.join(', ')}`);
-}
 
 /** The person a `/people/{personId}` route is about: `me` is the token's own subject; anything else must be printable text of at most 200 characters. */
 export function personOf(actor: Actor, personId: string): string {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReminderQueries } from '@piao/reminders';
 import { Context, type RequestContext } from '../commands/request-context';
 import { encodeTime, timeCursor } from './cursors';
-import { requireRole } from './reminder-access';
+import { requireRole } from '../auth/require-role';
 import { ReminderDeadLettersQueryDto } from './reminders.dto';
 
 /** The ente's reminders that could not be sent, with the error: for whoever fixes the address or the policy. */

@@ -6,7 +6,8 @@ import { formatPosition } from '@piao/event-store';
 import { DEFAULT_REMINDER_PREFERENCES, type OrganisationState } from '@piao/lifecycle';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import { notFound } from '../problem-details/problem';
-import { personOf, requireRole } from './reminder-access';
+import { requireRole } from '../auth/require-role';
+import { personOf } from './reminder-access';
 import { ReminderPreferencesDto } from './reminders.dto';
 
 /** How a person hears about their deadlines (e-mail, in-app or both) and whom they copy: theirs to set, or the administrator's. */

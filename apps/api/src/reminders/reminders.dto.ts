@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -26,7 +26,7 @@ import { DEADLINE_KINDS, isCalendarDate, REMINDER_CHANNELS, type ReminderChannel
 import { DEADLINE_STATUSES, type DeadlineStatus } from '@piao/reminders';
 import { CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
 import { ReadQueryDto } from '../read-side/query.dto';
-import { IsCalendarDate } from '../validation/validators';
+import { IsCalendarDate, ToInteger } from '../validation/validators';
 
 /** Printable text: no NUL nor any other control character, no lone surrogate. */
 export const VISIBLE = /^[^\p{Cc}\p{Cs}]+$/u;
@@ -35,8 +35,6 @@ export const PERSON_ID = /^[\w.@:-]{1,200}$/;
 const MONTH_DAY = /^(\d{2})-(\d{2})$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,600}$/;
 const CURSOR_MESSAGE = 'must be a cursor this API returned';
-
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
 
 /** A day of the year as `MM-DD` (29 February included). */
 function IsMonthDay(options?: ValidationOptions): PropertyDecorator {
@@ -260,7 +258,7 @@ export class DeadlinesQueryDto extends ReadQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'Page size of each list' })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -275,7 +273,7 @@ export class PageQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @toInteger()
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(200)

@@ -54,3 +54,6 @@ export function IsStorableText(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: (value: unknown) => typeof value !== 'string' || (!value.includes('\u0000') && !LONE_SURROGATE.test(value)) },
     });
 }
+
+/** A query string's whole number as a number (query values arrive as text); anything else is left for the validators to refuse. */
+export const ToInteger = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));

@@ -140,14 +140,7 @@ export async function verifyLog(
       const event = await nextLogEvent();
       if (!event) return report({ problem: 'missing-from-log', message: `leaf ${leafIndex}: event ${leaf.event_id} is not in the log`, ...where });
       if (event.id !== leaf.event_id) {
-        if (parked.has(event.id))
-          return report({
-            problem: 'parked',
-            message: `event ${event.id} (${event.streamId}, revision ${event.revision}) was parked by the audit hashing and has no leaf: see /admin/dead-letters`,
-            eventId: event.id,
-            streamId: event.streamId,
-            revision: event.revision,
-          });
+        if (parked.has(event.id)) return report(parkedProblem(event));
         if ((await hasLeaf(event.id)) === undefined)
           return report({
             problem: 'not-in-tree',
@@ -215,17 +208,20 @@ export async function verifyLog(
     });
   let notYetHashed = 0;
   for (let event = await nextLogEvent(); event; event = await nextLogEvent()) {
-    if (parked.has(event.id))
-      return report({
-        problem: 'parked',
-        message: `event ${event.id} (${event.streamId}, revision ${event.revision}) was parked by the audit hashing and has no leaf: see /admin/dead-letters`,
-        eventId: event.id,
-        streamId: event.streamId,
-        revision: event.revision,
-      });
+    if (parked.has(event.id)) return report(parkedProblem(event));
     notYetHashed += 1;
   }
   return report(undefined, notYetHashed);
+}
+
+function parkedProblem(event: StoredEvent): VerificationProblem {
+  return {
+    problem: 'parked',
+    message: `event ${event.id} (${event.streamId}, revision ${event.revision}) was parked by the audit hashing and has no leaf: see /admin/dead-letters`,
+    eventId: event.id,
+    streamId: event.streamId,
+    revision: event.revision,
+  };
 }
 
 function emptyReport(firstProblem: VerificationProblem): VerificationReport {
