@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ProcessorsHost } from '@piao/application';
-import { AUDIT_HASHING } from '@piao/audit';
 import { NotPermitted } from '@piao/lifecycle';
 import { formatPosition, PROCESSOR_STORE, type DeadLetter, type ProcessorStore } from '@piao/event-store';
 import { Context, type RequestContext } from '../commands/request-context';
@@ -95,14 +94,14 @@ export class ProcessorsController {
   @ApiOperation({ summary: "Replay a stream's parked events (after a fix): the processor's active instance does it within seconds: admin" })
   async replay(@Context() c: RequestContext, @Body() dto: ReplayDto) {
     requireAdmin(c);
-    // The audit tree is the log in its order: a parked event replayed now would become a leaf out of place, and every
-    // later verification would fail on it. Its fix is a rebuild of the tree (docs/audit.md), not a replay.
-    if (dto.processor === AUDIT_HASHING)
+    // A processor whose output is the log in its order (the audit tree) would put a replayed event out of place, and
+    // every later verification would fail on it: its fix is a rebuild (docs/audit.md), not a replay.
+    if (!this.host.replayable(dto.processor))
       throw new ProblemException({
         type: '/problems/replay-refused',
         title: 'Replay refused',
         status: 409,
-        detail: 'the audit hashing keeps the log’s order: an event it parked cannot be replayed out of place (see docs/audit.md)',
+        detail: `${dto.processor} keeps the log’s order: an event it parked cannot be replayed out of place (see docs/audit.md)`,
       });
     const mine = await this.store.deadLetters({ processor: dto.processor, ente: c.actor.ente, streamId: dto.streamId, unresolved: true, limit: 1 });
     // Another ente's stream is answered like one with nothing parked: its existence is not disclosed.

@@ -17,6 +17,11 @@ export interface Processor {
    */
   readonly mode: 'transactional' | 'idempotent';
   readonly batchSize?: number;
+  /**
+   * False for a processor whose output is the log in its order (the audit tree): an event it parked cannot be
+   * replayed later, out of place; the fix is a rebuild. Absent: replayable.
+   */
+  readonly replayable?: boolean;
   /** Handles events in log order. Throwing fails the batch: it is retried, then its poison event is parked. */
   handle(events: StoredEvent[], tx?: SqlQuery): Promise<void>;
 }

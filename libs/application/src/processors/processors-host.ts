@@ -62,6 +62,11 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
     return runner;
   }
 
+  /** Whether the named processor's parked events may be replayed (an unknown name: nothing to refuse). */
+  replayable(name: string): boolean {
+    return this.runners.get(name)?.processor.replayable !== false;
+  }
+
   names(): string[] {
     return [...this.runners.keys()];
   }

@@ -1,7 +1,7 @@
 import { type Processor } from '@piao/application';
 import { type SqlQuery, type StoredEvent } from '@piao/event-store';
-import { eventLeafHash } from '@piao/lifecycle';
-import { insertLeaves, insertSubtrees, leafHashesOf, loadTree, saveTree, type LeafRow } from './audit-tree-store';
+import { eventLeafHash, type CompletedSubtree } from '@piao/lifecycle';
+import { chainKey, insertLeaves, insertSubtrees, leafHashesOf, loadTree, saveTree, type LeafRow } from './audit-tree-store';
 
 export const AUDIT_HASHING = 'audit-hashing';
 
@@ -18,6 +18,8 @@ export class AuditHashingProcessor implements Processor {
   readonly name = AUDIT_HASHING;
   readonly mode = 'transactional';
   readonly batchSize = 1_000;
+  /** A parked event replayed later would become a leaf out of the log's order. */
+  readonly replayable = false;
 
   async handle(events: StoredEvent[], tx?: SqlQuery): Promise<void> {
     if (!tx) throw new Error('the audit hashes are written inside the checkpoint’s transaction');
@@ -28,15 +30,14 @@ export class AuditHashingProcessor implements Processor {
       events.filter((e) => e.revision > 0).map((e) => ({ streamId: e.streamId, revision: e.revision - 1 })),
     );
     const leaves: LeafRow[] = [];
-    const subtrees: { level: number; index: number; hash: Buffer }[] = [];
+    const subtrees: CompletedSubtree[] = [];
     for (const event of events) {
-      const key = `${event.revision - 1}@${event.streamId}`;
-      const prev = event.revision === 0 ? null : previous.get(key);
+      const prev = event.revision === 0 ? null : previous.get(chainKey(event.streamId, event.revision - 1));
       if (prev === undefined) throw new Error(`event ${event.id}: the previous event of ${event.streamId} (revision ${event.revision - 1}) has no leaf`);
       const leafHash = eventLeafHash(event, prev);
       subtrees.push(...frontier.append(leafHash));
       leaves.push({ leafIndex: frontier.size - 1, eventId: event.id, ente: event.metadata.ente, streamId: event.streamId, revision: event.revision, leafHash });
-      previous.set(`${event.revision}@${event.streamId}`, leafHash);
+      previous.set(chainKey(event.streamId, event.revision), leafHash);
     }
     await insertLeaves(tx, leaves);
     await insertSubtrees(tx, subtrees);

@@ -1,10 +1,8 @@
-import { MerkleFrontier, rootOf, type LeafHashSource } from '@piao/lifecycle';
+import { HASH_BYTES, MerkleFrontier, rootOf, type CompletedSubtree, type LeafHashSource } from '@piao/lifecycle';
 import { type SqlQuery } from '@piao/event-store';
 
 /** Subtrees of 2^level leaves from this level up are stored; smaller ones are hashed again from their leaves. */
 export const STORED_SUBTREE_MIN_LEVEL = 4;
-
-const HASH_BYTES = 32;
 
 export interface TreeState {
   size: number;
@@ -56,7 +54,7 @@ export async function insertLeaves(sql: SqlQuery, leaves: readonly LeafRow[]): P
   );
 }
 
-export async function insertSubtrees(sql: SqlQuery, subtrees: readonly { level: number; index: number; hash: Buffer }[]): Promise<void> {
+export async function insertSubtrees(sql: SqlQuery, subtrees: readonly CompletedSubtree[]): Promise<void> {
   const kept = subtrees.filter((s) => s.level >= STORED_SUBTREE_MIN_LEVEL);
   if (kept.length === 0) return;
   await sql.query(
@@ -66,7 +64,10 @@ export async function insertSubtrees(sql: SqlQuery, subtrees: readonly { level: 
   );
 }
 
-/** The leaf hashes of the given (stream, revision) pairs that are in the tree. */
+/** How an event's place in its stream's chain is looked up (the key of `leafHashesOf`'s map). */
+export const chainKey = (streamId: string, revision: number): string => `${revision}@${streamId}`;
+
+/** The leaf hashes of the given (stream, revision) pairs that are in the tree, by `chainKey`. */
 export async function leafHashesOf(sql: SqlQuery, keys: readonly { streamId: string; revision: number }[]): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
   if (keys.length === 0) return found;
@@ -75,7 +76,7 @@ export async function leafHashesOf(sql: SqlQuery, keys: readonly { streamId: str
        FROM audit_leaves a JOIN unnest($1::text[], $2::int[]) AS q(s, r) ON a.stream_id = q.s AND a.revision = q.r`,
     [keys.map((k) => k.streamId), keys.map((k) => k.revision)],
   );
-  for (const row of rows) found.set(`${row.revision}@${row.stream_id}`, Buffer.from(row.leaf_hash, 'hex'));
+  for (const row of rows) found.set(chainKey(row.stream_id, row.revision), Buffer.from(row.leaf_hash, 'hex'));
   return found;
 }
 
