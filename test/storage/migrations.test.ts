@@ -161,11 +161,11 @@ async function migrateAtStart(sql: SqlClient): Promise<string[]> {
 }
 
 /** Every migration, in the order a process applies them at start (the event store's list, then the read models'). */
-const AT_START = ['0001-event-store', '0003-command-answer-as-text', '0002-read-models'];
+const AT_START = ['0001-event-store', '0003-command-answer-as-text', '0002-read-models', '0007-timeline-log-order'];
 /** The same, as `schema_migrations` lists them (by name). */
 const ALL = [...AT_START].sort();
 /** What changed since the code before migrations: the migrations after the first two, applied to its schema too. */
-const LATER = EVENT_STORE_MIGRATIONS.filter((m) => !['0001-event-store'].includes(m.name));
+const LATER = [...EVENT_STORE_MIGRATIONS, ...READ_MODEL_MIGRATIONS].filter((m) => !['0001-event-store', '0002-read-models'].includes(m.name));
 
 /** Tables, columns, indexes and constraints of the public schema, schema_migrations aside. */
 async function schemaOf(sql: SqlClient): Promise<string[]> {
@@ -325,7 +325,7 @@ describe.each<Engine>(['postgres', 'pglite'])('schema migrations (%s)', (engine)
     const storage = await openStorage(db.config);
     sql = storage.sql;
     expect(await recorded(sql)).toMatchObject([{ name: '0001-event-store' }, { name: '0003-command-answer-as-text' }]);
-    expect(await ReadModelsProjection.migrate(sql)).toEqual(['0002-read-models']);
+    expect(await ReadModelsProjection.migrate(sql)).toEqual(['0002-read-models', '0007-timeline-log-order']);
     expect((await recorded(sql)).map((row) => row.name)).toEqual(ALL);
 
     expect(await contentsOf(sql)).toEqual(before);
@@ -470,7 +470,7 @@ describe('the lists of migrations', () => {
     const reminders = REMINDER_MIGRATIONS.map((migration) => migration.name);
     expect(reminders).toEqual(['0004-reminders', '0005-outbox-pending-since']);
     const audit = AUDIT_MIGRATIONS.map((migration) => migration.name);
-    expect(audit).toEqual(['0006-audit']);
+    expect(audit).toEqual(['0006-audit', '0008-dossiers']);
     const numbers = [...names, ...reminders, ...audit].map((name) => name.slice(0, 4));
     expect(new Set(numbers).size).toBe(numbers.length);
   });

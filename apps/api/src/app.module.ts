@@ -26,6 +26,9 @@ import { DeadlinesController } from './reminders/deadlines.controller';
 import { InboxController } from './reminders/inbox.controller';
 import { ReminderDeadLettersController } from './reminders/reminder-dead-letters.controller';
 import { AuditProofsController } from './audit/audit-proofs.controller';
+import { AuditTrailController } from './audit/audit-trail.controller';
+import { DossiersController } from './audit/dossiers.controller';
+import { RedFlagsController } from './audit/red-flags.controller';
 import { ReminderPolicyController } from './reminders/reminder-policy.controller';
 import { ReminderPreferencesController } from './reminders/reminder-preferences.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -83,6 +86,9 @@ export class AppModule {
         CalendarFeedController,
         ReminderDeadLettersController,
         AuditProofsController,
+        AuditTrailController,
+        DossiersController,
+        RedFlagsController,
       ],
       providers: [
         TokenVerifier,

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationModule, type Clock } from '@piao/application';
-import { AuditModule } from '@piao/audit';
-import { ReadModelsModule } from '@piao/read-models';
+import { AUDIT_HASHING, AuditModule } from '@piao/audit';
+import { READ_MODELS, ReadModelsModule } from '@piao/read-models';
 import { RemindersModule } from '@piao/reminders';
 import { EventStoreModule, STORAGE, type Storage } from '@piao/storage';
 import { AppConfig, ConfigurationModule } from '@piao/config';
@@ -12,7 +12,7 @@ import { AppConfig, ConfigurationModule } from '@piao/config';
  */
 @Module({})
 export class ProcessingModule {
-  static forRoot(config: AppConfig, options: { runProcessors: boolean; clock?: Clock }): DynamicModule {
+  static forRoot(config: AppConfig, options: { runProcessors: boolean; clock?: Clock; buildDossiers?: boolean }): DynamicModule {
     return {
       module: ProcessingModule,
       global: true,
@@ -49,6 +49,10 @@ export class ProcessingModule {
             signerKeyFile: config.AUDIT_SIGNER_KEY_FILE,
             // Signed by whichever process runs the processors, as the tree grows there.
             checkpointEveryMs: options.runProcessors ? config.AUDIT_CHECKPOINT_SECONDS * 1000 : 0,
+            // Without Redis, whichever process runs the processors builds the dossiers too; with it, apps/worker does.
+            buildDossiers: options.buildDossiers ?? (options.runProcessors && !config.REDIS_URL),
+            dossierAwaits: [READ_MODELS, AUDIT_HASHING],
+            dossierPollMs: 1_000,
           }),
           inject: [STORAGE],
         }),

@@ -30,7 +30,8 @@ export class WorkerModule implements OnApplicationBootstrap {
     return {
       module: WorkerModule,
       imports: [
-        ProcessingModule.forRoot(config, options),
+        // With Redis, the worker builds the dossiers too (the API's process does not).
+        ProcessingModule.forRoot(config, { ...options, buildDossiers: true }),
         // BullMQ opens (and closes) its own ioredis connections from the URL: one per queue, two per worker.
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REMINDER_QUEUE_PREFIX }),
         BullModule.registerQueue({ name: REMINDER_DELIVERIES_QUEUE }, { name: REMINDER_MAINTENANCE_QUEUE }),

@@ -11,6 +11,7 @@ import { PROCESSING, type ProcessingOptions } from './processors/processing-opti
 import { ProcessorsHost } from './processors/processors-host';
 import { CommandRecordsRetention } from './idempotency/command-records-retention';
 import { RunPlanCommandHandler } from './plans/plan.commands';
+import { RequestDossierHandler } from './dossiers/dossier.commands';
 
 /**
  * The application: command handling (load → decide → append, with idempotency and retries), the processors that
@@ -37,6 +38,7 @@ export class ApplicationModule {
         RunPlanCommandHandler,
         RunObjectiveCommandHandler,
         DraftObjectiveHandler,
+        RequestDossierHandler,
       ],
       exports: [CLOCK, PROCESSING, StreamCommands, ProcessorsHost, CommandRecordsRetention, OrganisationDirectory, PlanProcessor],
     };

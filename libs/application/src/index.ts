@@ -4,6 +4,7 @@ export { CommandContended, CommandReplayed, IdempotencyKeyExpired, IdempotencyKe
 export { StreamCommands, CommandUnit, type CommandOutcome, type Decided, type DomainEvent, type ScopedStream } from './commands/stream-commands';
 export {
   fold,
+  DOSSIER_STREAM,
   OBJECTIVE_STREAM,
   PLAN_STREAM,
   organisationStream,
@@ -14,6 +15,7 @@ export {
 } from './commands/stream-types';
 export { DraftObjective, RunObjectiveCommand, objectiveIdFor } from './objectives/objective.commands';
 export { RunPlanCommand } from './plans/plan.commands';
+export { RequestDossier } from './dossiers/dossier.commands';
 export { PlanProcessor, PLAN_PROCESSOR } from './plans/plan-processor';
 export { OrganisationDirectory, RunOrganisationCommand } from './organisation/organisation.commands';
 export { ApplicationModule } from './application.module';

@@ -49,4 +49,39 @@ const migration0006Audit: SqlMigration = {
   },
 };
 
-export const AUDIT_MIGRATIONS: readonly SqlMigration[] = [migration0006Audit];
+/**
+ * Migration 8: the dossiers (fascicoli di audit). One row per DossierRequested event, written by the dossiers
+ * processor; the builder claims a queued row, builds the dossier up to the request's position, and stores its three
+ * files and their content hash in the row.
+ */
+const migration0008Dossiers: SqlMigration = {
+  name: '0008-dossiers',
+  async up(tx: SqlQuery): Promise<void> {
+    await tx.query(
+      `CREATE TABLE audit_dossiers (
+         dossier_id     uuid PRIMARY KEY,
+         ente           text NOT NULL,
+         scope_kind     text NOT NULL,
+         scope_id       text NOT NULL,
+         requested_by   jsonb NOT NULL,
+         requested_at   text NOT NULL,
+         up_to_commit   bigint NOT NULL,
+         up_to_prepare  bigint NOT NULL,
+         status         text NOT NULL,
+         progress       integer NOT NULL DEFAULT 0,
+         note           text,
+         attempts       integer NOT NULL DEFAULT 0,
+         claimed_until  timestamptz,
+         content_hash   text,
+         pdf            bytea,
+         json           bytea,
+         csv            bytea,
+         built_at       timestamptz
+       )`,
+    );
+    await tx.query(`CREATE INDEX audit_dossiers_ente ON audit_dossiers (ente, up_to_commit DESC, up_to_prepare DESC)`);
+    await tx.query(`CREATE INDEX audit_dossiers_waiting ON audit_dossiers (up_to_commit, up_to_prepare) WHERE status IN ('queued', 'building')`);
+  },
+};
+
+export const AUDIT_MIGRATIONS: readonly SqlMigration[] = [migration0006Audit, migration0008Dossiers];

@@ -1,11 +1,14 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, ProcessorsHost, type Clock } from '@piao/application';
-import { type SqlClient } from '@piao/event-store';
+import { EVENT_STORE, PROCESSOR_STORE, type EventStore, type ProcessorStore, type SqlClient } from '@piao/event-store';
 import { AUDIT_MIGRATIONS } from './audit.migrations';
 import { CheckpointSigner } from './checkpoints/checkpoint-signer';
 import { loadOrCreateSignerKey } from './checkpoints/signer-key-file';
 import { AuditHashingProcessor } from './hashing/audit-hashing.processor';
 import { AuditProofs } from './proofs/audit-proofs';
+import { AuditTrail } from './trail/audit-trail';
+import { DossiersProcessor } from './dossier/dossiers.processor';
+import { DossierWorker } from './dossier/dossier-worker';
 
 export interface AuditOptions {
   sql: SqlClient;
@@ -15,6 +18,11 @@ export interface AuditOptions {
   signerKeyFile: string;
   /** Checkpoints are signed by this process every so often (the process that runs the processors); 0: never. */
   checkpointEveryMs: number;
+  /** Whether this process builds the queued dossiers (several may: they share the queue). */
+  buildDossiers: boolean;
+  /** The processors a dossier reads the output of (the read models, the audit hashing). */
+  dossierAwaits: string[];
+  dossierPollMs: number;
 }
 
 export const AUDIT_OPTIONS = Symbol('AuditOptions');
@@ -25,11 +33,14 @@ export const AUDIT_OPTIONS = Symbol('AuditOptions');
 export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private signer?: CheckpointSigner;
+  private dossiers?: DossierWorker;
 
   constructor(
     @Inject(ProcessorsHost) private readonly host: ProcessorsHost,
     @Inject(AUDIT_OPTIONS) private readonly options: AuditOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROCESSOR_STORE) private readonly processors: ProcessorStore,
   ) {}
 
   static forRootAsync(options: { useFactory: (...deps: never[]) => Promise<AuditOptions>; inject?: (string | symbol)[] }): DynamicModule {
@@ -46,16 +57,39 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
           inject: options.inject ?? [],
         },
         { provide: AuditProofs, useFactory: (o: AuditOptions) => new AuditProofs(o.sql), inject: [AUDIT_OPTIONS] },
+        { provide: AuditTrail, useFactory: (o: AuditOptions) => new AuditTrail(o.sql), inject: [AUDIT_OPTIONS] },
       ],
-      exports: [AUDIT_OPTIONS, AuditProofs],
+      exports: [AUDIT_OPTIONS, AuditProofs, AuditTrail],
     };
   }
 
   onModuleInit(): void {
     this.host.register(new AuditHashingProcessor());
+    this.host.register(new DossiersProcessor());
+  }
+
+  /** This process's dossier builder, when it runs one. */
+  dossierWorker(): DossierWorker | undefined {
+    return this.dossiers;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.startSigner();
+    if (this.options.buildDossiers) {
+      this.dossiers = new DossierWorker(this.options.sql, this.store, this.processors, this.clock, {
+        claimMs: 10 * 60_000,
+        pollMs: this.options.dossierPollMs,
+        awaits: this.options.dossierAwaits,
+        maxAttempts: 3,
+        // Where this process signs checkpoints, a dossier waiting for one gets it now rather than at the next period.
+        signNow: async () => this.signer?.signIfGrown(),
+        onError: (error) => this.logger.warn(`building a dossier: ${error instanceof Error ? error.message : String(error)}`),
+      });
+      this.dossiers.start();
+    }
+  }
+
+  private async startSigner(): Promise<void> {
     if (this.options.checkpointEveryMs <= 0) return;
     let key: Awaited<ReturnType<typeof loadOrCreateSignerKey>>;
     try {
@@ -77,6 +111,7 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.dossiers?.stop();
     await this.signer?.stop();
   }
 }

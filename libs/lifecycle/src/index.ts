@@ -27,3 +27,8 @@ export { textFlaw } from './invariants/json-values';
 export * from './audit/merkle-tree';
 export * from './audit/canonical-event';
 export * from './audit/signed-checkpoint';
+export * from './audit/red-flag';
+// Two modules name an AuditedEvent: the package's keeps meaning the hashed one; objectiveRedFlags takes any stored event.
+export { type AuditedEvent } from './audit/canonical-event';
+export { objectiveRedFlags } from './audit/red-flags';
+export * from './audit/dossier-request';

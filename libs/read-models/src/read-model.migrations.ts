@@ -1,5 +1,5 @@
 import { type SqlMigration, type SqlQuery } from '@piao/event-store';
-import { READ_MODEL_LOCK_ID, readModelTables } from './read-model.schema';
+import { READ_MODEL_LOCK_ID, readModelTables, timelineLogOrderIndex } from './read-model.schema';
 
 /**
  * Migration 2: the read models as the code created them before there were migrations (rm_objectives, rm_timeline,
@@ -20,9 +20,20 @@ const migration0002ReadModels: SqlMigration = {
 };
 
 /**
+ * Migration 7: the timeline in log order per ente, for the audit trail. A database that 0002 created after this
+ * change has it already (IF NOT EXISTS).
+ */
+const migration0007TimelineLogOrder: SqlMigration = {
+  name: '0007-timeline-log-order',
+  async up(tx: SqlQuery): Promise<void> {
+    await tx.query(timelineLogOrderIndex(''));
+  },
+};
+
+/**
  * The read models' migrations, in order, applied by ReadModelsProjection.migrate when the read models start, after
  * the storage has applied the event store's (libs/storage/src/migrations/migrator.ts explains the runner and the
  * numbering). A new migration takes the next number free in every lib and is appended here; one that has been
  * released is never edited.
  */
-export const READ_MODEL_MIGRATIONS: readonly SqlMigration[] = [migration0002ReadModels];
+export const READ_MODEL_MIGRATIONS: readonly SqlMigration[] = [migration0002ReadModels, migration0007TimelineLogOrder];

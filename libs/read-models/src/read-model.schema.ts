@@ -24,7 +24,7 @@ export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
 /** Named indexes and constraints of each table (the primary keys included). */
 export const READ_MODEL_INDEXES: Record<ReadModelTable, { indexes: string[]; constraints: string[] }> = {
   rm_objectives: { indexes: ['rm_objectives_plan', 'rm_objectives_search', 'rm_objectives_tags'], constraints: ['rm_objectives_pkey'] },
-  rm_timeline: { indexes: [], constraints: ['rm_timeline_pkey'] },
+  rm_timeline: { indexes: ['rm_timeline_log_order'], constraints: ['rm_timeline_pkey'] },
   rm_plans: { indexes: [], constraints: ['rm_plans_pkey'] },
 };
 
@@ -74,6 +74,7 @@ export function readModelTables(suffix = ''): string[] {
        position     text NOT NULL,
        CONSTRAINT ${n('rm_timeline_pkey')} PRIMARY KEY (objective_id, revision)
      )`,
+    timelineLogOrderIndex(suffix),
     `CREATE TABLE IF NOT EXISTS ${t('rm_plans')} (
        plan_id  text NOT NULL,
        ente     text NOT NULL,
@@ -82,4 +83,10 @@ export function readModelTables(suffix = ''): string[] {
        CONSTRAINT ${n('rm_plans_pkey')} PRIMARY KEY (plan_id)
      )`,
   ];
+}
+
+/** An ente's timeline in log order (`commit/prepare` as numbers): the audit trail's pages (libs/audit). */
+export function timelineLogOrderIndex(suffix = ''): string {
+  return `CREATE INDEX IF NOT EXISTS rm_timeline_log_order${suffix} ON rm_timeline${suffix}
+            (ente, (split_part(position, '/', 1)::bigint), (split_part(position, '/', 2)::bigint))`;
 }

@@ -11,6 +11,19 @@ export function evaluationHiddenFrom(reader: Actor, state: Pick<ObjectiveState, 
   return state.evaluation?.status === 'evaluated' && !seesUnsharedEvaluations(reader);
 }
 
+/**
+ * An evaluation event shown to someone who may not read it yet: that it happened, not what it said (its data, the
+ * motivation and the evaluation's fields among the changes).
+ */
+export function withheldEvaluation<T extends { reason: string | null; changes: { path: string }[]; data?: unknown }>(row: T): T {
+  return {
+    ...row,
+    ...('data' in row ? { data: { withheld: 'the evaluation is not shared yet' } } : {}),
+    reason: null,
+    changes: row.changes.filter((c) => !c.path.startsWith('evaluation.')),
+  };
+}
+
 export function objectiveView(state: ObjectiveState, revision: number, reader: Actor) {
   const hidden = evaluationHiddenFrom(reader, state);
   return {

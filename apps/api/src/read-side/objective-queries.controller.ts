@@ -6,7 +6,7 @@ import { definitionChanges, objectiveAchievement, scoreOnScale, type ObjectiveSt
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { ReadModelQueries, type TimelineRow } from '@piao/read-models';
 import { Context, type RequestContext } from '../commands/request-context';
-import { evaluationHiddenFrom, objectiveView } from '../objectives/objective.views';
+import { evaluationHiddenFrom, objectiveView, withheldEvaluation } from '../objectives/objective.views';
 import { notFound, validationProblem } from '../problem-details/problem';
 import { AsOfQueryDto, ReadQueryDto, TimelineQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
@@ -33,7 +33,11 @@ export class ObjectiveQueriesController {
     const record = await this.existing(c, id);
     const rows = await this.queries.timeline(c.actor.ente, id, query.fromRevision ?? 0, query.limit ?? 1000);
     const hidden = evaluationHiddenFrom(c.actor, record.state);
-    return { objectiveId: id, revision: record.revision, events: rows.map((row) => (hidden && row.type === 'ObjectiveEvaluated' ? withheld(row) : row)) };
+    return {
+      objectiveId: id,
+      revision: record.revision,
+      events: rows.map((row) => (hidden && row.type === 'ObjectiveEvaluated' ? withheldEvaluation(row) : row)),
+    };
   }
 
   @Get('versions')
@@ -140,15 +144,6 @@ export function pointOf(query: AsOfQueryDto): PointInTime {
     throw validationProblem([{ field: 'date', rule: 'exactlyOne', message: 'give either date or revision, not both nor neither' }]);
   }
   return query.date !== undefined ? { date: query.date } : { revision: query.revision! };
-}
-
-function withheld(row: TimelineRow): TimelineRow {
-  return {
-    ...row,
-    data: { withheld: 'the evaluation is not shared yet' },
-    reason: null,
-    changes: row.changes.filter((c) => !c.path.startsWith('evaluation.')),
-  };
 }
 
 function hiddenStatus(state: ObjectiveState): string {

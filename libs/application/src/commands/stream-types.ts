@@ -1,4 +1,7 @@
 import {
+  evolveDossierRequest,
+  type DossierEvent,
+  type DossierRequest,
   EMPTY_ORGANISATION,
   evolveObjective,
   evolveOrganisation,
@@ -42,6 +45,13 @@ export const PLAN_STREAM: StreamType<PlanState> = {
   name: 'plan',
   initial: undefined,
   evolve: (state, e) => evolvePlan(state, { type: e.type, data: e.data } as PlanEvent),
+  enteOf: (state) => state.ente,
+};
+
+export const DOSSIER_STREAM: StreamType<DossierRequest> = {
+  name: 'dossier',
+  initial: undefined,
+  evolve: (state, e) => evolveDossierRequest(state, { type: e.type, data: e.data } as DossierEvent),
   enteOf: (state) => state.ente,
 };
 

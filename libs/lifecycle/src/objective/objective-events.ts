@@ -52,3 +52,35 @@ export type ObjectiveEvent =
   | Event<'ObjectiveClosed', Record<string, never>>;
 
 export type ObjectiveEventType = ObjectiveEvent['type'];
+
+/** Every objective event type, for filters that name them (checked against the union by the type below). */
+export const OBJECTIVE_EVENT_TYPES = [
+  'ObjectiveDrafted',
+  'ObjectiveDraftUpdated',
+  'ObjectiveProposed',
+  'ObjectiveReturnedForChanges',
+  'ObjectiveApprovedByGiunta',
+  'PhaseProgressRecorded',
+  'IndicatorValueRecorded',
+  'MonitoringReportSubmitted',
+  'MonitoringReportValidated',
+  'MonitoringReportReturned',
+  'ReprogrammingProposed',
+  'ReprogrammingApprovedByGiunta',
+  'ReprogrammingRejected',
+  'ResponsibleReassigned',
+  'ObjectiveCancelled',
+  'YearEndReportSubmitted',
+  'YearEndReportValidated',
+  'YearEndReportReturned',
+  'ObjectiveEvaluated',
+  'EvaluationShared',
+  'EvaluationContested',
+  'EvaluationConfirmed',
+  'ObjectiveClosed',
+] as const satisfies readonly ObjectiveEventType[];
+
+// Fails to compile when an event type is added to the union and not to the list.
+type Missing = Exclude<ObjectiveEventType, (typeof OBJECTIVE_EVENT_TYPES)[number]>;
+const _everyTypeListed: [Missing] extends [never] ? true : Missing = true;
+void _everyTypeListed;

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DOSSIER_SCOPE_KINDS } from '@piao/lifecycle';
+import { IsStorableText, ToInteger } from '../validation/validators';
+
+export class DossierScopeDto {
+  @ApiProperty({ enum: DOSSIER_SCOPE_KINDS, example: 'plan' })
+  @IsIn(DOSSIER_SCOPE_KINDS, { message: `kind must be one of: ${DOSSIER_SCOPE_KINDS.join(', ')}` })
+  kind!: (typeof DOSSIER_SCOPE_KINDS)[number];
+
+  @ApiProperty({ description: "The objective's or plan's id (a UUID), or the unit's id", example: 'welfare' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  @IsStorableText()
+  id!: string;
+}
+
+export class RequestDossierDto {
+  @ApiProperty({ type: DossierScopeDto })
+  @IsDefined({ message: 'scope is required: { kind, id }' })
+  @IsObject({ message: 'scope must be an object: { kind, id }' })
+  @ValidateNested()
+  @Type(() => DossierScopeDto)
+  scope!: DossierScopeDto;
+}
+
+export class DossiersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInteger()
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}

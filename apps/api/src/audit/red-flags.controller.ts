@@ -1,0 +1,62 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { planRedFlags } from '@piao/audit';
+import { EVENT_STORE, type EventStore } from '@piao/event-store';
+import { DOSSIER_REQUESTERS, RED_FLAG_KINDS, RED_FLAG_SEVERITIES } from '@piao/lifecycle';
+import { requireRole } from '../auth/require-role';
+import { Context, type RequestContext } from '../commands/request-context';
+import { notFound } from '../problem-details/problem';
+
+const lowerCase = () => Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value));
+
+export class RedFlagsQueryDto {
+  @ApiProperty({ description: 'The plan whose objectives are examined' })
+  @IsUUID('all', { message: 'planId must be a UUID' })
+  @lowerCase()
+  planId!: string;
+
+  @ApiPropertyOptional({ description: 'One objective of the plan' })
+  @IsOptional()
+  @IsUUID('all', { message: 'objectiveId must be a UUID' })
+  @lowerCase()
+  objectiveId?: string;
+
+  @ApiPropertyOptional({ enum: RED_FLAG_SEVERITIES })
+  @IsOptional()
+  @IsIn(RED_FLAG_SEVERITIES, { message: `severity must be one of: ${RED_FLAG_SEVERITIES.join(', ')}` })
+  severity?: string;
+
+  @ApiPropertyOptional({ enum: RED_FLAG_KINDS })
+  @IsOptional()
+  @IsIn(RED_FLAG_KINDS, { message: `kind must be one of: ${RED_FLAG_KINDS.join(', ')}` })
+  kind?: string;
+}
+
+/**
+ * Anticorruption red flags (docs/audit.md) of a plan's objectives, as the log stands now: each with its severity, an
+ * Italian description and the events that prove it (their leaves are in the audit trail). The dossier holds the same,
+ * as of its request.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit/red-flags')
+export class RedFlagsController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get()
+  @ApiOperation({ summary: "Red flags of a plan's objectives, with severity and the proving events: nucleo, rpct, segretario, admin" })
+  async list(@Context() c: RequestContext, @Query() query: RedFlagsQueryDto) {
+    requireRole(c.actor, DOSSIER_REQUESTERS, 'the red flags');
+    const flags = await planRedFlags(this.store, c.actor.ente, query.planId);
+    if (!flags) throw notFound(`plan ${query.planId}`);
+    const items = flags.filter(
+      (f) =>
+        (!query.objectiveId || f.objectiveId === query.objectiveId) &&
+        (!query.severity || f.severity === query.severity) &&
+        (!query.kind || f.kind === query.kind),
+    );
+    return { planId: query.planId, items };
+  }
+}

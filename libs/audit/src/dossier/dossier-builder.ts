@@ -1,0 +1,226 @@
+import { comparePositions, formatPosition, type EventStore, type LogPosition, type SqlQuery, type StoredEvent } from '@piao/event-store';
+import {
+  definitionChanges,
+  evolveObjective,
+  objectiveRedFlags,
+  objectiveStreamId,
+  organisationStreamId,
+  planStreamId,
+  timelineChanges,
+  type DossierRequest,
+  type ObjectiveEvent,
+  type ObjectiveState,
+  type OrganisationState,
+  type PlanState,
+  type RedFlag,
+} from '@piao/lifecycle';
+import { foldOrganisation, foldPlan, redFlagContext } from '../red-flags/red-flag-scan';
+import { type DossierAct, type DossierContent, type DossierEvent, type DossierObjective } from './dossier-content';
+import { eventLabel } from './dossier-labels';
+
+/** The dossier cannot be built yet: the hashing or the signing has not reached what it holds. Try again later. */
+export class DossierNotYetVerifiable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DossierNotYetVerifiable';
+  }
+}
+
+export interface DossierSource {
+  store: EventStore;
+  sql: SqlQuery;
+}
+
+/**
+ * Builds a dossier's content from the log, up to the request's position: the objectives in scope as they stood
+ * then, each with its whole history (who, role, when, why, act, old → new), the versions as first approved and as
+ * they stood, the acts cited, the red flags, and for every event its leaf in the tamper-evident tree with the
+ * smallest signed checkpoint that covers them all. Everything comes from the log and the tree, nothing from the
+ * time of building: the same request gives the same content.
+ */
+export async function buildDossierContent(
+  source: DossierSource,
+  request: DossierRequest & { upTo: LogPosition; requestedAt: string },
+  onProgress: (done: number, of: number) => Promise<void> = async () => undefined,
+): Promise<DossierContent> {
+  const upTo = request.upTo;
+  const within = (events: StoredEvent[]) => events.filter((e) => comparePositions(e.position, upTo) <= 0);
+  const organisation = foldOrganisation(within(await source.store.readStream(organisationStreamId(request.ente))));
+  const plans = new Map<string, PlanState | undefined>();
+  const planOf = async (planId: string) => {
+    if (!plans.has(planId)) plans.set(planId, foldPlan(within(await source.store.readStream(planStreamId(planId)))));
+    return plans.get(planId);
+  };
+
+  const candidates = await objectivesInScope(source, request, planOf);
+  const objectives: DossierObjective[] = [];
+  const acts: DossierAct[] = [];
+  const redFlags: RedFlag[] = [];
+  let maxLeaf = -1;
+  for (const [i, objectiveId] of candidates.entries()) {
+    const events = within(await source.store.readStream(objectiveStreamId(objectiveId)));
+    if (events.length > 0 && (events[0].metadata.ente !== request.ente || !inScope(request.scope, fold(events)))) continue;
+    if (events.length === 0) continue;
+    const leaves = await leavesOf(source.sql, events);
+    let state: ObjectiveState | undefined;
+    const timeline: DossierEvent[] = [];
+    for (const event of events) {
+      const domainEvent = { type: event.type, data: event.data } as ObjectiveEvent;
+      const before = state;
+      state = evolveObjective(state, domainEvent, { actorId: event.metadata.actor.id });
+      const leaf = leaves.get(event.id);
+      if (!leaf) throw new DossierNotYetVerifiable(`the audit hashing has not reached event ${event.id} yet`);
+      maxLeaf = Math.max(maxLeaf, leaf.index);
+      const act = actOf(event);
+      timeline.push({
+        eventId: event.id,
+        revision: event.revision,
+        type: event.type,
+        label: eventLabel(event.type),
+        actor: event.metadata.actor,
+        occurredAt: event.metadata.occurredAt,
+        recordedAt: event.metadata.recordedAt,
+        reason: event.metadata.reason ?? null,
+        act,
+        changes: timelineChanges(before, state, domainEvent),
+        leafIndex: leaf.index,
+        leafHash: leaf.hash,
+      });
+      const subject = ACT_SUBJECTS[event.type];
+      if (act && subject) acts.push({ ...act, subject, objectiveId, objectiveCode: state.code, eventId: event.id });
+    }
+    const final = state!;
+    const plan = await planOf(final.planId);
+    redFlags.push(...objectiveRedFlags(objectiveId, events, redFlagContext(organisation, plan)));
+    objectives.push({
+      objectiveId,
+      code: final.code,
+      title: final.definition.title,
+      status: final.status,
+      responsibleUnitId: final.definition.responsibleUnitId,
+      responsibleUnitName: organisation.units[final.definition.responsibleUnitId]?.name ?? null,
+      approvalAct: final.approvalAct ?? null,
+      versions: final.approvedDefinition ? definitionChanges(final.approvedDefinition, final.definition) : [],
+      timeline,
+    });
+    await onProgress(i + 1, candidates.length);
+  }
+
+  if (request.scope.kind === 'plan') {
+    const plan = await planOf(request.scope.id);
+    const approval = within(await source.store.readStream(planStreamId(request.scope.id))).find((e) => e.type === 'PlanApproved');
+    if (plan?.approvalAct && approval) acts.unshift({ ...plan.approvalAct, subject: 'approvazione del piano', eventId: approval.id });
+  }
+  objectives.sort((a, b) => a.code.localeCompare(b.code, 'it') || a.objectiveId.localeCompare(b.objectiveId));
+  const checkpoint = maxLeaf < 0 ? undefined : await coveringCheckpoint(source.sql, maxLeaf + 1);
+  if (maxLeaf >= 0 && !checkpoint) throw new DossierNotYetVerifiable(`no signed checkpoint covers the first ${maxLeaf + 1} leaves yet`);
+  const origin = checkpoint?.origin ?? '';
+  const count = (severity: RedFlag['severity']) => redFlags.filter((f) => f.severity === severity).length;
+  return {
+    v: 1,
+    ente: request.ente,
+    scope: { ...request.scope, label: await scopeLabel(request, organisation, objectives, planOf) },
+    upTo: formatPosition(upTo),
+    asOf: request.requestedAt,
+    summary: {
+      objectives: objectives.length,
+      events: objectives.reduce((n, o) => n + o.timeline.length, 0),
+      acts: acts.length,
+      redFlags: { high: count('high'), medium: count('medium'), low: count('low') },
+    },
+    objectives,
+    acts,
+    redFlags,
+    verification: {
+      checkpoint: checkpoint?.note ?? null,
+      treeSize: checkpoint ? checkpoint.treeSize : null,
+      rootHash: checkpoint?.rootHash ?? null,
+      origin,
+      howToCheck: howToCheck(origin),
+    },
+  };
+}
+
+/** The acts an event cites, with what they did. */
+const ACT_SUBJECTS: Record<string, string> = {
+  ObjectiveApprovedByGiunta: "approvazione dell'obiettivo",
+  ReprogrammingApprovedByGiunta: 'riprogrammazione',
+  ObjectiveCancelled: "annullamento dell'obiettivo",
+  ResponsibleReassigned: 'riassegnazione della responsabilità',
+};
+
+function actOf(event: StoredEvent): { number: string; date: string } | null {
+  const fromData = (event.data as { act?: { number: string; date: string } }).act;
+  const act = fromData ?? event.metadata.act;
+  return act ? { number: act.number, date: act.date } : null;
+}
+
+function fold(events: StoredEvent[]): ObjectiveState {
+  return events.reduce<ObjectiveState | undefined>(
+    (state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }),
+    undefined,
+  )!;
+}
+
+function inScope(scope: DossierRequest['scope'], state: ObjectiveState): boolean {
+  if (scope.kind === 'objective') return state.objectiveId === scope.id;
+  if (scope.kind === 'plan') return state.planId === scope.id;
+  return state.definition.responsibleUnitId === scope.id || (state.definition.contributingUnitIds ?? []).includes(scope.id);
+}
+
+/** The objectives that may be in scope: a plan's members, or every objective of the ente (checked one by one as they stood). */
+async function objectivesInScope(
+  source: DossierSource,
+  request: DossierRequest,
+  planOf: (planId: string) => Promise<PlanState | undefined>,
+): Promise<string[]> {
+  if (request.scope.kind === 'objective') return [request.scope.id];
+  if (request.scope.kind === 'plan') return ((await planOf(request.scope.id))?.objectives ?? []).map((o) => o.objectiveId);
+  const rows = await source.sql.query<{ objective_id: string }>(`SELECT objective_id::text FROM rm_objectives WHERE ente = $1 ORDER BY objective_id`, [
+    request.ente,
+  ]);
+  return rows.map((r) => r.objective_id);
+}
+
+async function leavesOf(sql: SqlQuery, events: StoredEvent[]): Promise<Map<string, { index: number; hash: string }>> {
+  const rows = await sql.query<{ event_id: string; leaf_index: string; leaf_hash: Buffer | Uint8Array }>(
+    `SELECT event_id, leaf_index::text, leaf_hash FROM audit_leaves WHERE event_id = ANY($1::text[])`,
+    [events.map((e) => e.id)],
+  );
+  return new Map(rows.map((r) => [r.event_id, { index: Number(r.leaf_index), hash: Buffer.from(r.leaf_hash).toString('base64') }]));
+}
+
+/** The smallest signed checkpoint that holds the first `size` leaves: the same one whenever the dossier is built again. */
+async function coveringCheckpoint(sql: SqlQuery, size: number) {
+  const [row] = await sql.query<{ tree_size: string; root_hash: Buffer | Uint8Array; origin: string; note: string }>(
+    `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1`,
+    [size],
+  );
+  return row && { treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash).toString('base64'), origin: row.origin, note: row.note };
+}
+
+async function scopeLabel(
+  request: DossierRequest,
+  organisation: OrganisationState,
+  objectives: DossierObjective[],
+  planOf: (planId: string) => Promise<PlanState | undefined>,
+): Promise<string> {
+  if (request.scope.kind === 'unit') return organisation.units[request.scope.id]?.name ?? request.scope.id;
+  if (request.scope.kind === 'plan') {
+    const plan = await planOf(request.scope.id);
+    return plan ? `${plan.title} (${plan.kind} ${plan.fromYear}${plan.toYear !== plan.fromYear ? `–${plan.toYear}` : ''})` : request.scope.id;
+  }
+  const objective = objectives[0];
+  return objective ? `Obiettivo ${objective.code} — ${objective.title}` : request.scope.id;
+}
+
+/** How to check the appendix with tools that are not ours (docs/audit.md says the same at length). */
+function howToCheck(origin: string): string[] {
+  return [
+    `Il checkpoint firmato qui riportato è una "signed note" C2SP (tlog-checkpoint) del registro ${origin || '(origine non ancora firmata)'}: la firma Ed25519 si verifica con la chiave pubblica dell'installazione, pubblicata dall'ente (formato nome+id+chiave).`,
+    "Per ogni evento, l'hash della foglia (SHA-256 di 0x00 seguito dal JSON canonico RFC 8785 dell'evento) si prova incluso nell'albero di Merkle RFC 6962 del checkpoint con la prova di inclusione fornita da GET /audit/events/{eventId}/inclusion?treeSize=N.",
+    "Ricalcolare la radice dalla prova (RFC 9162, §2.1.3.2) e confrontarla con la radice del checkpoint: se coincidono, l'evento è nel registro firmato così com'è.",
+    'Un checkpoint più recente si lega a questo con la prova di consistenza di GET /audit/consistency?from=N&to=M: nessun evento già firmato può essere stato cambiato, tolto o riordinato.',
+    "Il comando `npm run audit -- verify` ricontrolla l'intero registro sul database dell'installazione.",
+  ];
+}
