@@ -29,6 +29,7 @@ import { AuditProofsController } from './audit/audit-proofs.controller';
 import { AuditTrailController } from './audit/audit-trail.controller';
 import { DossiersController } from './audit/dossiers.controller';
 import { RedFlagsController } from './audit/red-flags.controller';
+import { TransparencyController } from './transparency/transparency.controller';
 import { ReminderPolicyController } from './reminders/reminder-policy.controller';
 import { ReminderPreferencesController } from './reminders/reminder-preferences.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
@@ -89,6 +90,7 @@ export class AppModule {
         AuditTrailController,
         DossiersController,
         RedFlagsController,
+        TransparencyController,
       ],
       providers: [
         TokenVerifier,

@@ -165,6 +165,16 @@ export class ReadModelQueries {
     );
   }
 
+  /** Every objective of a plan, by code, with the recorded time of its last event (for open data's modification date). */
+  async planObjectives(ente: string, planId: string): Promise<{ objectiveId: string; state: ObjectiveState; lastRecordedAt: string | null }[]> {
+    return this.sql.query<{ objectiveId: string; state: ObjectiveState; lastRecordedAt: string | null }>(
+      `SELECT o.objective_id::text AS "objectiveId", o.state,
+              (SELECT max(t.recorded_at) FROM rm_timeline t WHERE t.objective_id = o.objective_id) AS "lastRecordedAt"
+         FROM rm_objectives o WHERE o.ente = $1 AND o.plan_id = $2 ORDER BY o.code, o.objective_id`,
+      [ente, planId],
+    );
+  }
+
   /** The plans' states, for the campaigns that make deadlines. */
   async plans(ente: string, planIds: string[]): Promise<Map<string, PlanState>> {
     const rows = await this.sql.query<{ plan_id: string; state: PlanState }>(
