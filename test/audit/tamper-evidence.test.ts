@@ -3,8 +3,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ProcessorRunner, SystemClock } from '@piao/application';
-import { AUDIT_HASHING, AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog, writeCheckpoint } from '@piao/audit';
-import { consistencyProof, generateNoteKey, openNote, parseCheckpoint, parseSignerKey, parseVerifierKey, verifyConsistency } from '@piao/lifecycle';
+import { AUDIT_HASHING, AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
+import {
+  consistencyProof,
+  eventLeafHash,
+  generateNoteKey,
+  openNote,
+  parseCheckpoint,
+  parseSignerKey,
+  parseVerifierKey,
+  verifyConsistency,
+} from '@piao/lifecycle';
 import { openStorage, type Storage } from '@piao/storage';
 import { startApi } from '../support/api-harness';
 import { createTestDatabase } from '../support/postgres';
@@ -191,6 +200,51 @@ describe('tamper evidence (PostgreSQL)', () => {
       await hashEverything();
     }
     expect((await verifyLog(storage.events, storage.sql)).ok).toBe(true);
+  });
+
+  it('verifies one stream or one ente against the signed checkpoint, and names the changed event of the stream', async () => {
+    const published = await writeCheckpoint(storage.sql, { origin, signerKey: key.signerKey, now: new Date() });
+    const victim = await eventAt(1, `stream_id LIKE 'objective-%' AND data::text ~ ': "[A-Za-z0-9]'`);
+    const stream = await verifyScope(storage.events, storage.sql, { streamId: victim.stream_id }, { verifierKeys: [key.verifierKey] });
+    expect(stream).toMatchObject({ ok: true, streams: 1, checkpointSize: published.treeSize, notYetHashed: 0 });
+    expect(stream.proved).toBe(stream.checked);
+    expect(stream.checked).toBe(Number((await pg.query(`SELECT count(*) AS n FROM es_events WHERE stream_id = $1`, [victim.stream_id])).rows[0].n));
+    const ente = await verifyScope(storage.events, storage.sql, { ente: 'comune-verifica' }, { verifierKeys: [key.verifierKey] });
+    expect(ente).toMatchObject({ ok: true, checked: published.treeSize, proved: published.treeSize });
+    expect(await verifyScope(storage.events, storage.sql, { ente: 'comune-altro' })).toMatchObject({ ok: true, streams: 0, checked: 0 });
+    // A key that did not sign the note: the checkpoint is refused before anything is proved against it.
+    const stranger = generateNoteKey(origin);
+    expect((await verifyScope(storage.events, storage.sql, { ente: 'comune-verifica' }, { verifierKeys: [stranger.verifierKey] })).firstProblem).toMatchObject({
+      problem: 'bad-signature',
+    });
+    await pg.query(`UPDATE es_events SET data = regexp_replace(data::text, ': "[A-Za-z0-9]', ': "#')::jsonb WHERE event_id = $1`, [victim.event_id]);
+    try {
+      for (const scope of [{ streamId: victim.stream_id }, { ente: 'comune-verifica' }]) {
+        const report = await verifyScope(storage.events, storage.sql, scope);
+        expect(report.ok).toBe(false);
+        expect(report.firstProblem).toMatchObject({ problem: 'content-changed', eventId: victim.event_id, streamId: victim.stream_id });
+      }
+      // A leaf rewritten to match the change (its chain's later leaves left alone): the leaves no longer lead to the
+      // signed root. The first event of the stream whose proof passes through the forged leaf is named: the tree
+      // around it is not what was signed.
+      const changed = (await storage.events.readStream(victim.stream_id))[Number(victim.revision)];
+      const previous = await pg.query<{ leaf_hash: Buffer }>(`SELECT leaf_hash FROM audit_leaves WHERE stream_id = $1 AND revision = $2`, [
+        victim.stream_id,
+        Number(victim.revision) - 1,
+      ]);
+      const forged = eventLeafHash(changed, Number(victim.revision) === 0 ? null : previous.rows[0].leaf_hash);
+      await pg.query(`UPDATE audit_leaves SET leaf_hash = $2 WHERE event_id = $1`, [victim.event_id, forged]);
+      const exposed = await verifyScope(storage.events, storage.sql, { streamId: victim.stream_id });
+      expect(exposed.firstProblem).toMatchObject({ problem: 'checkpoint-mismatch', streamId: victim.stream_id, treeSize: published.treeSize });
+      expect(exposed.firstProblem!.revision).toBeLessThanOrEqual(Number(victim.revision));
+    } finally {
+      await restoreLog();
+      await pg.query(`TRUNCATE audit_leaves, audit_subtrees, audit_tree`);
+      await pg.query(`DELETE FROM processor_checkpoints WHERE name = $1`, [AUDIT_HASHING]);
+      await pg.query(`DELETE FROM audit_checkpoints`);
+      await hashEverything();
+    }
+    expect((await verifyScope(storage.events, storage.sql, { ente: 'comune-verifica' })).ok).toBe(true);
   });
 
   it('a stream rewritten with every hash recomputed: the earlier signed checkpoint exposes it', async () => {

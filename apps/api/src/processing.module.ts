@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ApplicationModule, type Clock } from '@piao/application';
 import { AUDIT_HASHING, AuditModule } from '@piao/audit';
-import { READ_MODELS, ReadModelsModule } from '@piao/read-models';
+import { ReadModelsModule } from '@piao/read-models';
 import { RemindersModule } from '@piao/reminders';
 import { EventStoreModule, STORAGE, type Storage } from '@piao/storage';
 import { AppConfig, ConfigurationModule } from '@piao/config';
@@ -51,7 +51,8 @@ export class ProcessingModule {
             checkpointEveryMs: options.runProcessors ? config.AUDIT_CHECKPOINT_SECONDS * 1000 : 0,
             // Without Redis, whichever process runs the processors builds the dossiers too; with it, apps/worker does.
             buildDossiers: options.buildDossiers ?? (options.runProcessors && !config.REDIS_URL),
-            dossierAwaits: [READ_MODELS, AUDIT_HASHING],
+            // The builder reads the log and the tree only (not the read models).
+            dossierAwaits: [AUDIT_HASHING],
             dossierPollMs: 1_000,
           }),
           inject: [STORAGE],

@@ -81,8 +81,9 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
         pollMs: this.options.dossierPollMs,
         awaits: this.options.dossierAwaits,
         maxAttempts: 3,
+        maxWaitMs: 60 * 60_000,
         // Where this process signs checkpoints, a dossier waiting for one gets it now rather than at the next period.
-        signNow: async () => this.signer?.signIfGrown(),
+        signNow: this.signer ? async () => this.signer!.signIfGrown() : undefined,
         onError: (error) => this.logger.warn(`building a dossier: ${error instanceof Error ? error.message : String(error)}`),
       });
       this.dossiers.start();

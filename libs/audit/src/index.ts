@@ -17,3 +17,4 @@ export { DOSSIER_FILES, dossierFile, dossierSummary, listDossiers, type DossierF
 export { renderDossierPdf } from './dossier/dossier-pdf';
 export { planRedFlags } from './red-flags/red-flag-scan';
 export { auditTrailCsv } from './trail/audit-trail-csv';
+export { verifyScope, type ScopeVerificationReport, type VerificationScope } from './verification/scope-verifier';

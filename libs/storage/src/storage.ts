@@ -28,7 +28,7 @@ export type SqlDatabaseConfig = { kind: 'pglite'; dataDir?: string } | { kind: '
 
 /** A PostgreSQL or PGlite database, for what is kept beside an event store that is not SQL. */
 export async function openSqlDatabase(config: SqlDatabaseConfig): Promise<SqlClient> {
-  return config.kind === 'pglite' ? PgliteClient.open(config.dataDir) : new PostgresClient({ connectionString: config.url, max: config.poolSize ?? 20 });
+  return config.kind === 'pglite' ? PgliteClient.open(config.dataDir) : new PostgresClient({ connectionString: config.url, max: config.poolSize ?? 10 });
 }
 
 export async function openStorage(config: StorageConfig): Promise<Storage> {

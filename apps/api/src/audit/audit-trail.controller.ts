@@ -46,8 +46,12 @@ export class AuditTrailController {
   async export(@Context() c: RequestContext, @Query() query: AuditTrailExportQueryDto): Promise<StreamableFile> {
     await this.mayRead(c.actor, query);
     const entries = this.trail.all(c.actor.ente, filterOf(query));
+    // The first page is read before the answer starts: a store that is down is then a 503 like anywhere else, not a
+    // response cut short (once the first byte is sent, a failure can only end the response).
+    const first = await entries.next();
     const actor = c.actor;
     const shown = (async function* () {
+      if (!first.done) yield shownTo(actor, first.value);
       for await (const entry of entries) yield shownTo(actor, entry);
     })();
     const name = `traccia-audit-${c.actor.ente}-${romeDateOf(this.clock.now())}`;

@@ -7,8 +7,12 @@ import { IsCalendarDate, IsStorableText, ToInteger } from '../validation/validat
 /** A log position a page ended at: two whole numbers that fit PostgreSQL's bigint. */
 const TRAIL_CURSOR = /^(?:0|[1-9]\d{0,17})\/(?:0|[1-9]\d{0,17})$/;
 
-/** `type=A,B` or `type=A&type=B`: a list either way. */
-const ToList = () => Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value));
+/** `type=A,B`, `type=A&type=B`, or both mixed: a list either way. */
+const ToList = () =>
+  Transform(({ value }) => {
+    const items: unknown[] = Array.isArray(value) ? value : [value];
+    return items.flatMap((v) => (typeof v === 'string' ? v.split(',').map((part) => part.trim()) : [v]));
+  });
 
 /** What narrows the trail; the export takes the same filters. */
 export class AuditTrailFilterDto {

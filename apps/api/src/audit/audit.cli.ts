@@ -7,15 +7,19 @@
  *   npm run audit -- verify             re-checks the whole log against its tree and signed checkpoints (their notes
  *                                       checked with the key of AUDIT_SIGNER_KEY_FILE and those of AUDIT_VERIFIER_KEYS);
  *                                       prints the report as JSON; exit code 1 when something does not match
+ *   npm run audit -- verify --ente <id> | --stream <streamId>
+ *                                       re-checks that part only: each event against its leaf, and each leaf proved
+ *                                       included in the latest signed checkpoint (verifyScope)
  *   npm run audit -- checkpoint         signs a checkpoint of the tree as it stands now and prints the signed note
  */
-import { AUDIT_MIGRATIONS, readSignerKey, verifyLog, writeCheckpoint } from '@piao/audit';
+import { AUDIT_MIGRATIONS, readSignerKey, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
 import { loadConfigOrExit } from '@piao/config';
 import { generateNoteKey, isValidKeyName } from '@piao/lifecycle';
 import { openStorage } from '@piao/storage';
 
 async function main(): Promise<number> {
-  const [command, argument] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const [command, argument] = args;
   if (command === 'keygen') {
     const config = loadConfigOrExit();
     const name = argument ?? config.auditOrigin();
@@ -51,7 +55,16 @@ async function main(): Promise<number> {
       ];
       if (verifierKeys.length === 0)
         console.error('no verifier key (neither AUDIT_SIGNER_KEY_FILE nor AUDIT_VERIFIER_KEYS): the checkpoints’ signatures are not checked');
-      const report = await verifyLog(storage.events, storage.sql, { verifierKeys });
+      // `verify --ente <id>` or `verify --stream <streamId>`: that part only, proved against the latest signed checkpoint.
+      const flag = args.indexOf('--ente') >= 0 ? '--ente' : args.indexOf('--stream') >= 0 ? '--stream' : undefined;
+      const value = flag ? args[args.indexOf(flag) + 1] : undefined;
+      if (flag && !value) {
+        console.error(`usage: npm run audit -- verify [${flag} <id>]`);
+        return 2;
+      }
+      const report = flag
+        ? await verifyScope(storage.events, storage.sql, flag === '--ente' ? { ente: value } : { streamId: value }, { verifierKeys })
+        : await verifyLog(storage.events, storage.sql, { verifierKeys });
       console.log(JSON.stringify(report, null, 2));
       return report.ok ? 0 : 1;
     }

@@ -8,6 +8,7 @@ import { DOSSIER_REQUESTERS, RED_FLAG_KINDS, RED_FLAG_SEVERITIES } from '@piao/l
 import { requireRole } from '../auth/require-role';
 import { Context, type RequestContext } from '../commands/request-context';
 import { notFound } from '../problem-details/problem';
+import { seesUnsharedEvaluations } from '../objectives/objective.views';
 
 const lowerCase = () => Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value));
 
@@ -49,7 +50,7 @@ export class RedFlagsController {
   @ApiOperation({ summary: "Red flags of a plan's objectives, with severity and the proving events: nucleo, rpct, segretario, admin" })
   async list(@Context() c: RequestContext, @Query() query: RedFlagsQueryDto) {
     requireRole(c.actor, DOSSIER_REQUESTERS, 'the red flags');
-    const flags = await planRedFlags(this.store, c.actor.ente, query.planId);
+    const flags = await planRedFlags(this.store, c.actor.ente, query.planId, { seesUnsharedEvaluations: seesUnsharedEvaluations(c.actor) });
     if (!flags) throw notFound(`plan ${query.planId}`);
     const items = flags.filter(
       (f) =>

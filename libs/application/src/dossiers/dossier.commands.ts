@@ -35,7 +35,8 @@ export class RequestDossierHandler implements ICommandHandler<RequestDossier, Co
       else if (kind === 'plan') await unit.load(PLAN_STREAM, planStreamId(id), { id, mustExist: true });
       else {
         const organisation = await unit.load(organisationStream(command.ente), organisationStreamId(command.ente), { id: command.ente });
-        if (!(organisation.state as OrganisationState).units[id]) throw new StreamNotFound(`unit ${id}`);
+        // Own keys only: a unit named `constructor` or `__proto__` does not exist.
+        if (!Object.hasOwn((organisation.state as OrganisationState).units, id)) throw new StreamNotFound(`unit ${id}`);
       }
       const stream = dossierStreamId(command.dossierId);
       const loaded = await unit.load(DOSSIER_STREAM, stream, { id: command.dossierId, addressed: true });

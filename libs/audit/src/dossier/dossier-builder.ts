@@ -14,9 +14,17 @@ import {
   type PlanState,
   type RedFlag,
 } from '@piao/lifecycle';
-import { foldOrganisation, foldPlan, redFlagContext } from '../red-flags/red-flag-scan';
+import { evaluationUnshared, foldObjective, foldOrganisation, foldPlan, redFlagContext, withoutUnsharedEvaluation } from '../red-flags/red-flag-scan';
 import { type DossierAct, type DossierContent, type DossierEvent, type DossierObjective } from './dossier-content';
 import { eventLabel } from './dossier-labels';
+
+/** The dossier cannot be verified at all (an event in it was parked by the audit hashing): it fails, saying why. */
+export class DossierUnverifiable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DossierUnverifiable';
+  }
+}
 
 /** The dossier cannot be built yet: the hashing or the signing has not reached what it holds. Try again later. */
 export class DossierNotYetVerifiable extends Error {
@@ -40,7 +48,7 @@ export interface DossierSource {
  */
 export async function buildDossierContent(
   source: DossierSource,
-  request: DossierRequest & { upTo: LogPosition; requestedAt: string },
+  request: DossierRequest & { upTo: LogPosition; requestedAt: string; checkpointSize?: number },
   onProgress: (done: number, of: number) => Promise<void> = async () => undefined,
 ): Promise<DossierContent> {
   const upTo = request.upTo;
@@ -53,14 +61,19 @@ export async function buildDossierContent(
   };
 
   const candidates = await objectivesInScope(source, request, planOf);
+  const hashing = await parkedByHashing(source.sql);
   const objectives: DossierObjective[] = [];
   const acts: DossierAct[] = [];
   const redFlags: RedFlag[] = [];
   let maxLeaf = -1;
   for (const [i, objectiveId] of candidates.entries()) {
     const events = within(await source.store.readStream(objectiveStreamId(objectiveId)));
-    if (events.length > 0 && (events[0].metadata.ente !== request.ente || !inScope(request.scope, fold(events)))) continue;
-    if (events.length === 0) continue;
+    if (events.length === 0 || events[0].metadata.ente !== request.ente) continue;
+    const asRequested = foldObjective(events)!;
+    if (!inScope(request.scope, asRequested)) continue;
+    // An evaluation the NdV had not shared at the request stays the NdV's: the dossier says it happened, not what it
+    // said (the same for every reader, so that the dossier is one document whoever downloads it).
+    const withheld = evaluationUnshared(asRequested);
     const leaves = await leavesOf(source.sql, events);
     let state: ObjectiveState | undefined;
     const timeline: DossierEvent[] = [];
@@ -69,7 +82,9 @@ export async function buildDossierContent(
       const before = state;
       state = evolveObjective(state, domainEvent, { actorId: event.metadata.actor.id });
       const leaf = leaves.get(event.id);
+      if (!leaf && hashing.parked.has(event.id)) throw new DossierUnverifiable(`event ${event.id} was parked by the audit hashing: it has no leaf`);
       if (!leaf) throw new DossierNotYetVerifiable(`the audit hashing has not reached event ${event.id} yet`);
+      const hidden = withheld && event.type === 'ObjectiveEvaluated';
       maxLeaf = Math.max(maxLeaf, leaf.index);
       const act = actOf(event);
       timeline.push({
@@ -80,9 +95,9 @@ export async function buildDossierContent(
         actor: event.metadata.actor,
         occurredAt: event.metadata.occurredAt,
         recordedAt: event.metadata.recordedAt,
-        reason: event.metadata.reason ?? null,
+        reason: hidden ? null : (event.metadata.reason ?? null),
         act,
-        changes: timelineChanges(before, state, domainEvent),
+        changes: timelineChanges(before, state, domainEvent).filter((c) => !hidden || !c.path.startsWith('evaluation.')),
         leafIndex: leaf.index,
         leafHash: leaf.hash,
       });
@@ -91,12 +106,12 @@ export async function buildDossierContent(
     }
     const final = state!;
     const plan = await planOf(final.planId);
-    redFlags.push(...objectiveRedFlags(objectiveId, events, redFlagContext(organisation, plan)));
+    redFlags.push(...withoutUnsharedEvaluation(objectiveRedFlags(objectiveId, events, redFlagContext(organisation, plan)), final));
     objectives.push({
       objectiveId,
       code: final.code,
       title: final.definition.title,
-      status: final.status,
+      status: withheld ? 'reported' : final.status,
       responsibleUnitId: final.definition.responsibleUnitId,
       responsibleUnitName: organisation.units[final.definition.responsibleUnitId]?.name ?? null,
       approvalAct: final.approvalAct ?? null,
@@ -108,11 +123,13 @@ export async function buildDossierContent(
 
   if (request.scope.kind === 'plan') {
     const plan = await planOf(request.scope.id);
-    const approval = within(await source.store.readStream(planStreamId(request.scope.id))).find((e) => e.type === 'PlanApproved');
+    const approval = within(await source.store.readStream(planStreamId(request.scope.id))).find((e) => e.type === 'PlanApprovedByGiunta');
     if (plan?.approvalAct && approval) acts.unshift({ ...plan.approvalAct, subject: 'approvazione del piano', eventId: approval.id });
   }
-  objectives.sort((a, b) => a.code.localeCompare(b.code, 'it') || a.objectiveId.localeCompare(b.objectiveId));
-  const checkpoint = maxLeaf < 0 ? undefined : await coveringCheckpoint(source.sql, maxLeaf + 1);
+  // By code unit, not by locale: the order (and so the bytes) must not depend on the machine's ICU data.
+  const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  objectives.sort((a, b) => byCodeUnit(a.code, b.code) || byCodeUnit(a.objectiveId, b.objectiveId));
+  const checkpoint = maxLeaf < 0 ? undefined : await coveringCheckpoint(source.sql, maxLeaf + 1, request.checkpointSize);
   if (maxLeaf >= 0 && !checkpoint) throw new DossierNotYetVerifiable(`no signed checkpoint covers the first ${maxLeaf + 1} leaves yet`);
   const origin = checkpoint?.origin ?? '';
   const count = (severity: RedFlag['severity']) => redFlags.filter((f) => f.severity === severity).length;
@@ -155,20 +172,16 @@ function actOf(event: StoredEvent): { number: string; date: string } | null {
   return act ? { number: act.number, date: act.date } : null;
 }
 
-function fold(events: StoredEvent[]): ObjectiveState {
-  return events.reduce<ObjectiveState | undefined>(
-    (state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }),
-    undefined,
-  )!;
-}
-
 function inScope(scope: DossierRequest['scope'], state: ObjectiveState): boolean {
   if (scope.kind === 'objective') return state.objectiveId === scope.id;
   if (scope.kind === 'plan') return state.planId === scope.id;
   return state.definition.responsibleUnitId === scope.id || (state.definition.contributingUnitIds ?? []).includes(scope.id);
 }
 
-/** The objectives that may be in scope: a plan's members, or every objective of the ente (checked one by one as they stood). */
+/**
+ * The objectives that may be in scope: a plan's members, or every objective stream of the ente in the tree (checked
+ * one by one as they stood), from the tree's leaves rather than the read models, which may skip a parked event.
+ */
 async function objectivesInScope(
   source: DossierSource,
   request: DossierRequest,
@@ -176,10 +189,19 @@ async function objectivesInScope(
 ): Promise<string[]> {
   if (request.scope.kind === 'objective') return [request.scope.id];
   if (request.scope.kind === 'plan') return ((await planOf(request.scope.id))?.objectives ?? []).map((o) => o.objectiveId);
-  const rows = await source.sql.query<{ objective_id: string }>(`SELECT objective_id::text FROM rm_objectives WHERE ente = $1 ORDER BY objective_id`, [
-    request.ente,
-  ]);
-  return rows.map((r) => r.objective_id);
+  const rows = await source.sql.query<{ stream_id: string }>(
+    `SELECT DISTINCT stream_id FROM audit_leaves WHERE ente = $1 AND stream_id LIKE 'objective-%' ORDER BY stream_id`,
+    [request.ente],
+  );
+  return rows.map((r) => r.stream_id.slice('objective-'.length));
+}
+
+/** The events the audit hashing parked (they have no leaf and never will, until a rebuild). */
+async function parkedByHashing(sql: SqlQuery): Promise<{ parked: Set<string> }> {
+  const rows = await sql.query<{ event_id: string }>(
+    `SELECT event_id::text FROM processor_dead_letters WHERE processor = 'audit-hashing' AND resolved_at IS NULL`,
+  );
+  return { parked: new Set(rows.map((r) => r.event_id)) };
 }
 
 async function leavesOf(sql: SqlQuery, events: StoredEvent[]): Promise<Map<string, { index: number; hash: string }>> {
@@ -190,11 +212,16 @@ async function leavesOf(sql: SqlQuery, events: StoredEvent[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.event_id, { index: Number(r.leaf_index), hash: Buffer.from(r.leaf_hash).toString('base64') }]));
 }
 
-/** The smallest signed checkpoint that holds the first `size` leaves: the same one whenever the dossier is built again. */
-async function coveringCheckpoint(sql: SqlQuery, size: number) {
+/**
+ * The smallest signed checkpoint that holds the first `size` leaves, or the one pinned by an earlier build of the same
+ * dossier (a smaller checkpoint signed later by a concurrent signer must not change a rebuild).
+ */
+async function coveringCheckpoint(sql: SqlQuery, size: number, pinned?: number) {
   const [row] = await sql.query<{ tree_size: string; root_hash: Buffer | Uint8Array; origin: string; note: string }>(
-    `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1`,
-    [size],
+    pinned === undefined
+      ? `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1`
+      : `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 AND tree_size = $2`,
+    pinned === undefined ? [size] : [size, pinned],
   );
   return row && { treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash).toString('base64'), origin: row.origin, note: row.note };
 }

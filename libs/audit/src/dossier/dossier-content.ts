@@ -76,7 +76,7 @@ export interface DossierContent {
   scope: DossierScope;
   /** The log position the dossier was built up to (`commit/prepare`); the dossier holds nothing recorded after it. */
   upTo: string;
-  /** The recorded time of the last event it holds: the date printed on the cover. */
+  /** The recorded time of the request: the date printed on the cover (and the PDF's dates). */
   asOf: string;
   summary: {
     objectives: number;

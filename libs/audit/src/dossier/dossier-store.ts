@@ -21,7 +21,12 @@ export interface DossierSummary {
 
 export interface ClaimedDossier extends DossierRequest {
   upTo: LogPosition;
+  requestedAt: string;
   attempts: number;
+  /** This claim's token: every write of the builder names it, so that a builder whose claim ran out writes nothing. */
+  claimId: string;
+  /** The checkpoint an earlier build of this dossier chose, kept so that a rebuild chooses it again. */
+  checkpointSize?: number;
 }
 
 export const DOSSIER_FILES = { pdf: 'application/pdf', json: 'application/json', csv: 'text/csv; charset=utf-8' } as const;
@@ -83,10 +88,10 @@ export async function queueDossier(
 }
 
 /**
- * Claims the oldest dossier waiting to be built (or whose builder's claim ran out: it died), for `claimMs`.
- * SKIP LOCKED: several builders never take the same one.
+ * Claims the oldest dossier waiting to be built and not asked to wait (or whose builder's claim ran out: it died),
+ * for `claimMs`, under a new claim token. SKIP LOCKED: several builders never take the same one.
  */
-export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number): Promise<ClaimedDossier | undefined> {
+export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number, claimId: string): Promise<ClaimedDossier | undefined> {
   const [row] = await sql.query<{
     dossier_id: string;
     ente: string;
@@ -94,15 +99,18 @@ export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number): P
     scope_id: string;
     up_to_commit: string;
     up_to_prepare: string;
+    requested_at: string;
     attempts: number;
+    checkpoint_size: string | null;
   }>(
-    `UPDATE audit_dossiers d SET status = 'building', claimed_until = $2, attempts = d.attempts + 1
+    `UPDATE audit_dossiers d SET status = 'building', claim_id = $3::uuid, claimed_until = $2, attempts = d.attempts + 1
       WHERE d.dossier_id = (
         SELECT dossier_id FROM audit_dossiers
-         WHERE status = 'queued' OR (status = 'building' AND claimed_until < $1)
+         WHERE (status = 'queued' AND (not_before IS NULL OR not_before <= $1)) OR (status = 'building' AND claimed_until < $1)
          ORDER BY up_to_commit, up_to_prepare LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING d.dossier_id::text, d.ente, d.scope_kind, d.scope_id, d.up_to_commit::text, d.up_to_prepare::text, d.attempts`,
-    [now, new Date(now.getTime() + claimMs)],
+      RETURNING d.dossier_id::text, d.ente, d.scope_kind, d.scope_id, d.up_to_commit::text, d.up_to_prepare::text, d.requested_at, d.attempts,
+                d.checkpoint_size::text`,
+    [now, new Date(now.getTime() + claimMs), claimId],
   );
   if (!row) return undefined;
   return {
@@ -110,41 +118,56 @@ export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number): P
     ente: row.ente,
     scope: { kind: row.scope_kind as DossierRequest['scope']['kind'], id: row.scope_id },
     upTo: { commit: BigInt(row.up_to_commit), prepare: BigInt(row.up_to_prepare) },
+    requestedAt: row.requested_at,
     attempts: row.attempts,
+    claimId,
+    ...(row.checkpoint_size === null ? {} : { checkpointSize: Number(row.checkpoint_size) }),
   };
 }
 
-export async function reportProgress(sql: SqlQuery, dossierId: string, progress: number, note: string): Promise<void> {
-  await sql.query(`UPDATE audit_dossiers SET progress = $2, note = $3 WHERE dossier_id = $1::uuid AND status = 'building'`, [dossierId, progress, note]);
+/** Progress, and the claim renewed (a heartbeat): a builder that reports is alive. False when the claim was lost. */
+export async function reportProgress(sql: SqlQuery, claim: ClaimedDossier, progress: number, note: string, claimedUntil: Date): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE audit_dossiers SET progress = $3, note = $4, claimed_until = $5
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building' RETURNING 1`,
+    [claim.dossierId, claim.claimId, progress, note, claimedUntil],
+  );
+  return rows.length > 0;
 }
 
 /**
- * Back in the queue, with why: not buildable yet (the hashing or the signer lags behind: that wait does not count as
- * an attempt), or failed once and to be tried again.
+ * Back in the queue until `notBefore`, with why: not buildable yet (the hashing or the signer lags behind: that wait
+ * does not count as an attempt, nor does the database being away), or failed once and to be tried again.
  */
-export async function requeueDossier(sql: SqlQuery, dossierId: string, note: string, counts: boolean): Promise<void> {
+export async function requeueDossier(sql: SqlQuery, claim: ClaimedDossier, note: string, counts: boolean, notBefore: Date): Promise<void> {
   await sql.query(
-    `UPDATE audit_dossiers SET status = 'queued', claimed_until = NULL, attempts = attempts - CASE WHEN $3 THEN 0 ELSE 1 END, note = $2
-      WHERE dossier_id = $1::uuid`,
-    [dossierId, note, counts],
+    `UPDATE audit_dossiers SET status = 'queued', claim_id = NULL, claimed_until = NULL, not_before = $5,
+            attempts = attempts - CASE WHEN $4 THEN 0 ELSE 1 END, note = $3
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'`,
+    [claim.dossierId, claim.claimId, note, counts, notBefore],
   );
 }
 
 export async function storeDossier(
   sql: SqlQuery,
-  dossierId: string,
-  files: { pdf: Buffer; json: Buffer; csv: Buffer; contentHash: string },
+  claim: ClaimedDossier,
+  files: { pdf: Buffer; json: Buffer; csv: Buffer; contentHash: string; checkpointSize: number | null },
   now: Date,
 ): Promise<void> {
   await sql.query(
-    `UPDATE audit_dossiers SET status = 'ready', progress = 100, note = NULL, claimed_until = NULL, content_hash = $2, pdf = $3, json = $4, csv = $5, built_at = $6
-      WHERE dossier_id = $1::uuid`,
-    [dossierId, files.contentHash, files.pdf, files.json, files.csv, now],
+    `UPDATE audit_dossiers SET status = 'ready', progress = 100, note = NULL, claim_id = NULL, claimed_until = NULL, content_hash = $3, pdf = $4,
+            json = $5, csv = $6, built_at = $7, checkpoint_size = $8
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'`,
+    [claim.dossierId, claim.claimId, files.contentHash, files.pdf, files.json, files.csv, now, files.checkpointSize],
   );
 }
 
-export async function failDossier(sql: SqlQuery, dossierId: string, note: string): Promise<void> {
-  await sql.query(`UPDATE audit_dossiers SET status = 'failed', claimed_until = NULL, note = $2 WHERE dossier_id = $1::uuid`, [dossierId, note]);
+export async function failDossier(sql: SqlQuery, claim: ClaimedDossier, note: string): Promise<void> {
+  await sql.query(
+    `UPDATE audit_dossiers SET status = 'failed', claim_id = NULL, claimed_until = NULL, note = $3
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'`,
+    [claim.dossierId, claim.claimId, note],
+  );
 }
 
 export async function listDossiers(sql: SqlQuery, ente: string, limit: number): Promise<DossierSummary[]> {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Clock } from '@piao/application';
-import { comparePositions, type EventStore, type ProcessorStore, type SqlClient } from '@piao/event-store';
+import { comparePositions, StoreUnavailable, type EventStore, type ProcessorStore, type SqlClient } from '@piao/event-store';
 import { canonicalJson } from '@piao/lifecycle';
-import { buildDossierContent, DossierNotYetVerifiable } from './dossier-builder';
+import { buildDossierContent, DossierNotYetVerifiable, DossierUnverifiable } from './dossier-builder';
 import { renderDossierCsv } from './dossier-csv';
 import { renderDossierPdf } from './dossier-pdf';
 import { claimDossier, failDossier, reportProgress, requeueDossier, storeDossier, type ClaimedDossier } from './dossier-store';
@@ -17,6 +17,8 @@ export interface DossierWorkerOptions {
   /** Signs a checkpoint now, when this process can (it holds the key); undefined elsewhere. */
   signNow?: () => Promise<unknown>;
   maxAttempts: number;
+  /** How long after its request a dossier may wait for the hashing and the signer before it fails. */
+  maxWaitMs: number;
   onError(error: unknown): void;
 }
 
@@ -56,14 +58,16 @@ export class DossierWorker {
     this.wake?.();
   }
 
-  /** Builds what is buildable now; returns how many dossiers it finished (ready or failed). */
+  /**
+   * Builds what is buildable now; returns how many dossiers it finished (ready or failed). A dossier that has to wait
+   * is put back with a time before which it is not claimed again, so the ones behind it are tried meanwhile.
+   */
   async drain(): Promise<number> {
     let finished = 0;
     for (;;) {
-      const claimed = await claimDossier(this.sql, this.clock.now(), this.options.claimMs);
+      const claimed = await claimDossier(this.sql, this.clock.now(), this.options.claimMs, randomUUID());
       if (!claimed) return finished;
       if (await this.build(claimed)) finished += 1;
-      else return finished;
     }
   }
 
@@ -86,18 +90,24 @@ export class DossierWorker {
   }
 
   /** True when the dossier is finished (ready or failed), false when it went back to wait. */
-  private async build(claimed: ClaimedDossier): Promise<boolean> {
-    const { dossierId } = claimed;
+  private async build(claim: ClaimedDossier): Promise<boolean> {
+    const { claimMs, maxAttempts } = this.options;
+    const later = (ms: number) => new Date(this.clock.now().getTime() + ms);
+    // A builder that died on this dossier (a crash, out of memory) lost its claim without failing it: counted here.
+    if (claim.attempts > maxAttempts) {
+      await failDossier(this.sql, claim, `abbandonato dopo ${maxAttempts} tentativi interrotti`);
+      return true;
+    }
     try {
       for (const name of this.options.awaits) {
         const checkpoint = await this.processors.checkpoint(name);
-        if (comparePositions(checkpoint.position, claimed.upTo) < 0) throw new DossierNotYetVerifiable(`in attesa di ${name}`);
+        if (comparePositions(checkpoint.position, claim.upTo) < 0) throw new DossierNotYetVerifiable(`in attesa di ${name}`);
       }
-      const requestedAt = await this.requestedAt(dossierId);
       const build = () =>
-        buildDossierContent({ store: this.store, sql: this.sql }, { ...claimed, requestedAt }, (done, of) =>
-          reportProgress(this.sql, dossierId, Math.floor((done / Math.max(of, 1)) * 80), `${done} obiettivi su ${of}`),
-        );
+        buildDossierContent({ store: this.store, sql: this.sql }, claim, async (done, of) => {
+          const held = await reportProgress(this.sql, claim, Math.floor((done / Math.max(of, 1)) * 80), `${done} obiettivi su ${of}`, later(claimMs));
+          if (!held) throw new ClaimLost();
+        });
       let content;
       try {
         content = await build();
@@ -107,30 +117,40 @@ export class DossierWorker {
         await this.options.signNow();
         content = await build();
       }
-      await reportProgress(this.sql, dossierId, 85, 'impaginazione del PDF');
+      if (!(await reportProgress(this.sql, claim, 85, 'impaginazione del PDF', later(claimMs)))) throw new ClaimLost();
       const json = Buffer.from(canonicalJson(content), 'utf8');
       const pdf = await renderDossierPdf(content);
       const csv = Buffer.from(renderDossierCsv(content), 'utf8');
       const contentHash = createHash('sha256').update(json).digest('hex');
-      await storeDossier(this.sql, dossierId, { pdf, json, csv, contentHash }, this.clock.now());
+      await storeDossier(this.sql, claim, { pdf, json, csv, contentHash, checkpointSize: content.verification.treeSize }, this.clock.now());
       return true;
     } catch (error) {
-      if (error instanceof DossierNotYetVerifiable) {
-        await requeueDossier(this.sql, dossierId, error.message, false);
+      if (error instanceof ClaimLost) return false;
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof DossierUnverifiable) {
+        await failDossier(this.sql, claim, message);
+        return true;
+      }
+      // Waiting for the hashing or the signer, or for the database: not the dossier's failure. A wait that lasts
+      // (signing switched off, a checkpoint that never comes) is given up after maxWaitMs, saying why.
+      if (error instanceof DossierNotYetVerifiable || error instanceof StoreUnavailable) {
+        if (this.clock.now().getTime() - Date.parse(claim.requestedAt) > this.options.maxWaitMs) {
+          await failDossier(this.sql, claim, `non verificabile entro il tempo massimo: ${message}`);
+          return true;
+        }
+        await requeueDossier(this.sql, claim, message, false, later(this.options.pollMs * 5)).catch(() => undefined);
         return false;
       }
       this.options.onError(error);
-      if (claimed.attempts >= this.options.maxAttempts) {
-        await failDossier(this.sql, dossierId, error instanceof Error ? error.message : String(error));
+      if (claim.attempts >= maxAttempts) {
+        await failDossier(this.sql, claim, message);
         return true;
       }
-      await requeueDossier(this.sql, dossierId, `nuovo tentativo: ${error instanceof Error ? error.message : String(error)}`, true);
+      await requeueDossier(this.sql, claim, `nuovo tentativo: ${message}`, true, later(this.options.pollMs));
       return false;
     }
   }
-
-  private async requestedAt(dossierId: string): Promise<string> {
-    const [row] = await this.sql.query<{ requested_at: string }>(`SELECT requested_at FROM audit_dossiers WHERE dossier_id = $1::uuid`, [dossierId]);
-    return row.requested_at;
-  }
 }
+
+/** Another builder took the dossier over (this one's claim ran out): whatever this one built is dropped. */
+class ClaimLost extends Error {}

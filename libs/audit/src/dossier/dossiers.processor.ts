@@ -8,7 +8,7 @@ export const DOSSIERS = 'dossiers';
 /**
  * Follows the log for dossier requests and queues each one, pinned to the request's own position, in the
  * transaction that moves its checkpoint: a request is queued exactly once, and a dossier never includes what was
- * recorded after it was asked for. The builder (DossierBuilder) takes it from there.
+ * recorded after it was asked for. The builder (DossierWorker) takes it from there.
  */
 export class DossiersProcessor implements Processor {
   readonly name = DOSSIERS;

@@ -55,5 +55,8 @@ export function auditTrailCsv(entries: AsyncIterable<ShownEntry>): Readable {
       }
     })(),
   );
-  return rows.pipe(stringify({ ...SPREADSHEET_CSV, columns: COLUMNS }));
+  const csv = stringify({ ...SPREADSHEET_CSV, columns: COLUMNS });
+  // `pipe` does not carry the source's errors: a page that fails mid-export must end the response, not the process.
+  rows.on('error', (error) => csv.destroy(error));
+  return rows.pipe(csv);
 }

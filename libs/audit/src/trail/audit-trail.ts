@@ -95,7 +95,7 @@ export class AuditTrail {
       `SELECT split_part(t.position, '/', 1)::bigint::text AS commit, split_part(t.position, '/', 2)::bigint::text AS prepare,
               t.event_id::text AS event_id, t.objective_id::text AS objective_id, o.code, t.revision, t.type, t.actor,
               t.occurred_at, t.recorded_at, t.reason, t.act, t.changes, l.leaf_index::text AS leaf_index, l.leaf_hash,
-              (o.status = 'evaluated' AND o.public_status <> o.status) AS evaluation_unshared
+              (o.state->'evaluation'->>'status') = 'evaluated' AS evaluation_unshared
          FROM rm_timeline t
          JOIN rm_objectives o ON o.objective_id = t.objective_id
          LEFT JOIN audit_leaves l ON l.event_id = t.event_id::text
