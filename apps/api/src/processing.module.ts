@@ -12,7 +12,7 @@ import { AppConfig, ConfigurationModule } from '@piao/config';
  */
 @Module({})
 export class ProcessingModule {
-  static forRoot(config: AppConfig, options: { runProcessors: boolean; clock?: Clock; buildDossiers?: boolean }): DynamicModule {
+  static forRoot(config: AppConfig, options: { runProcessors: boolean; clock?: Clock; dossierBuilder?: 'loop' | 'queue' | 'off' }): DynamicModule {
     return {
       module: ProcessingModule,
       global: true,
@@ -50,7 +50,7 @@ export class ProcessingModule {
             // Signed by whichever process runs the processors, as the tree grows there.
             checkpointEveryMs: options.runProcessors ? config.AUDIT_CHECKPOINT_SECONDS * 1000 : 0,
             // Without Redis, whichever process runs the processors builds the dossiers too; with it, apps/worker does.
-            buildDossiers: options.buildDossiers ?? (options.runProcessors && !config.REDIS_URL),
+            dossierBuilder: options.dossierBuilder ?? (options.runProcessors && !config.REDIS_URL ? 'loop' : 'off'),
             // The builder reads the log and the tree only (not the read models).
             dossierAwaits: [AUDIT_HASHING],
             dossierPollMs: 1_000,

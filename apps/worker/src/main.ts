@@ -6,7 +6,8 @@ import { testClockFrom } from './test-clock';
 import { WorkerModule } from './worker.module';
 
 /**
- * The reminder worker (`npm run worker`): sends the reminders of the outbox through a BullMQ queue in Redis, beside
+ * The worker (`npm run worker`): sends the reminders of the outbox through a BullMQ queue in Redis, and builds the
+ * audit dossiers through another (docs/audit.md), beside
  * an API (and projector) sharing its database. REDIS_URL is required; so is a database other processes can reach
  * (PostgreSQL), since the API writes the outbox (through its processors, or the projector's) and the worker reads it.
  *

@@ -3,6 +3,9 @@ import { Logger, Module, type DynamicModule, type OnApplicationBootstrap } from 
 import { type Clock } from '@piao/application';
 import { AppConfig } from '@piao/config';
 import { REMINDER_DELIVERIES_QUEUE, REMINDER_MAINTENANCE_QUEUE } from '@piao/reminders';
+import { DOSSIER_BUILDS_QUEUE } from '@piao/audit';
+import { DossierBuildProcessor } from './dossier-build.processor';
+import { DossierDispatcher } from './dossier-dispatcher';
 import { ProcessingModule } from '../../api/src/processing.module';
 import { ReconcileProcessor } from './reconcile.processor';
 import { ReminderDeliveryProcessor } from './reminder-delivery.processor';
@@ -24,17 +27,19 @@ export class WorkerModule implements OnApplicationBootstrap {
     private readonly deliveries: ReminderDeliveryProcessor,
     private readonly reconciler: ReminderReconciler,
     private readonly reconcile: ReconcileProcessor,
+    private readonly dossierDispatcher: DossierDispatcher,
+    private readonly dossierBuilds: DossierBuildProcessor,
   ) {}
 
   static forRoot(config: AppConfig, options: { runProcessors: boolean; clock?: Clock }): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        // With Redis, the worker builds the dossiers too (the API's process does not).
-        ProcessingModule.forRoot(config, { ...options, buildDossiers: true }),
+        // With Redis, the worker builds the dossiers too, as the jobs of their queue ask (the API's process does not).
+        ProcessingModule.forRoot(config, { ...options, dossierBuilder: 'queue' }),
         // BullMQ opens (and closes) its own ioredis connections from the URL: one per queue, two per worker.
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REMINDER_QUEUE_PREFIX }),
-        BullModule.registerQueue({ name: REMINDER_DELIVERIES_QUEUE }, { name: REMINDER_MAINTENANCE_QUEUE }),
+        BullModule.registerQueue({ name: REMINDER_DELIVERIES_QUEUE }, { name: REMINDER_MAINTENANCE_QUEUE }, { name: DOSSIER_BUILDS_QUEUE }),
       ],
       providers: [
         { provide: REMINDER_JOB_OPTIONS, useValue: reminderJobOptions(config) },
@@ -42,6 +47,8 @@ export class WorkerModule implements OnApplicationBootstrap {
         ReminderDeliveryProcessor,
         ReminderReconciler,
         ReconcileProcessor,
+        DossierDispatcher,
+        DossierBuildProcessor,
       ],
     };
   }
@@ -59,6 +66,8 @@ export class WorkerModule implements OnApplicationBootstrap {
     this.dispatcher.start();
     this.deliveries.start();
     this.reconcile.start();
+    this.dossierDispatcher.start();
+    this.dossierBuilds.start();
     this.logger.log(
       `reminder worker running: concurrency ${this.config.REMINDER_WORKER_CONCURRENCY}, reconciling every ${this.config.REMINDER_RECONCILE_SECONDS} s, queue prefix ${this.config.REMINDER_QUEUE_PREFIX}`,
     );

@@ -18,14 +18,23 @@ export interface AuditOptions {
   signerKeyFile: string;
   /** Checkpoints are signed by this process every so often (the process that runs the processors); 0: never. */
   checkpointEveryMs: number;
-  /** Whether this process builds the queued dossiers (several may: they share the queue). */
-  buildDossiers: boolean;
+  /**
+   * How this process builds the queued dossiers (several may: they share the table's claims): `loop`, by looking at
+   * the table itself (the embedded default); `queue`, when a queue's jobs ask (apps/worker with Redis, through
+   * `dossierWorker().buildById`); `off`, not at all.
+   */
+  dossierBuilder: 'loop' | 'queue' | 'off';
   /** The processors a dossier reads the output of (the read models, the audit hashing). */
   dossierAwaits: string[];
   dossierPollMs: number;
 }
 
 export const AUDIT_OPTIONS = Symbol('AuditOptions');
+
+/** This process's dossier builder, once the module has started it (none where `dossierBuilder` is `off`). */
+export class DossierBuilder {
+  worker?: DossierWorker;
+}
 
 /** The audit-hashing processor (registered with the application's processors), its tables, and the checkpoint signer. */
 @Global()
@@ -41,6 +50,7 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROCESSOR_STORE) private readonly processors: ProcessorStore,
+    private readonly builder: DossierBuilder,
   ) {}
 
   static forRootAsync(options: { useFactory: (...deps: never[]) => Promise<AuditOptions>; inject?: (string | symbol)[] }): DynamicModule {
@@ -58,8 +68,9 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
         },
         { provide: AuditProofs, useFactory: (o: AuditOptions) => new AuditProofs(o.sql), inject: [AUDIT_OPTIONS] },
         { provide: AuditTrail, useFactory: (o: AuditOptions) => new AuditTrail(o.sql), inject: [AUDIT_OPTIONS] },
+        DossierBuilder,
       ],
-      exports: [AUDIT_OPTIONS, AuditProofs, AuditTrail],
+      exports: [AUDIT_OPTIONS, AuditProofs, AuditTrail, DossierBuilder],
     };
   }
 
@@ -75,7 +86,7 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     await this.startSigner();
-    if (this.options.buildDossiers) {
+    if (this.options.dossierBuilder !== 'off') {
       this.dossiers = new DossierWorker(this.options.sql, this.store, this.processors, this.clock, {
         claimMs: 10 * 60_000,
         pollMs: this.options.dossierPollMs,
@@ -86,7 +97,8 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
         signNow: this.signer ? async () => this.signer!.signIfGrown() : undefined,
         onError: (error) => this.logger.warn(`building a dossier: ${error instanceof Error ? error.message : String(error)}`),
       });
-      this.dossiers.start();
+      this.builder.worker = this.dossiers;
+      if (this.options.dossierBuilder === 'loop') this.dossiers.start();
     }
   }
 

@@ -61,9 +61,10 @@ export class TransparencyController {
   }
 
   private async load(c: RequestContext, planId: string): Promise<{ data: OpenDataPlan; modified: string }> {
-    requireRole(c.actor, PUBLISHERS, 'the transparency export');
+    // Another ente's plan is not found, whoever asks (as on every route naming a plan); then the role.
     const plan = await this.queries.plan(c.actor.ente, planId);
     if (!plan) throw notFound(`plan ${planId}`);
+    requireRole(c.actor, PUBLISHERS, 'the transparency export');
     if (plan.state.status !== 'approved' && plan.state.status !== 'closed') {
       throw new ProblemException({
         type: '/problems/plan-not-approved',

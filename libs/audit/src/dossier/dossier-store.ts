@@ -87,31 +87,26 @@ export async function queueDossier(
   );
 }
 
-/**
- * Claims the oldest dossier waiting to be built and not asked to wait (or whose builder's claim ran out: it died),
- * for `claimMs`, under a new claim token. SKIP LOCKED: several builders never take the same one.
- */
-export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number, claimId: string): Promise<ClaimedDossier | undefined> {
-  const [row] = await sql.query<{
-    dossier_id: string;
-    ente: string;
-    scope_kind: string;
-    scope_id: string;
-    up_to_commit: string;
-    up_to_prepare: string;
-    requested_at: string;
-    attempts: number;
-    checkpoint_size: string | null;
-  }>(
-    `UPDATE audit_dossiers d SET status = 'building', claim_id = $3::uuid, claimed_until = $2, attempts = d.attempts + 1
-      WHERE d.dossier_id = (
-        SELECT dossier_id FROM audit_dossiers
-         WHERE (status = 'queued' AND (not_before IS NULL OR not_before <= $1)) OR (status = 'building' AND claimed_until < $1)
-         ORDER BY up_to_commit, up_to_prepare LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING d.dossier_id::text, d.ente, d.scope_kind, d.scope_id, d.up_to_commit::text, d.up_to_prepare::text, d.requested_at, d.attempts,
-                d.checkpoint_size::text`,
-    [now, new Date(now.getTime() + claimMs), claimId],
-  );
+/** What a dossier row says of itself when claimed. */
+interface ClaimRow {
+  dossier_id: string;
+  ente: string;
+  scope_kind: string;
+  scope_id: string;
+  up_to_commit: string;
+  up_to_prepare: string;
+  requested_at: string;
+  attempts: number;
+  checkpoint_size: string | null;
+}
+
+/** A dossier a builder may take now: queued and not asked to wait, or building under a claim that ran out (it died). */
+const CLAIMABLE = `((status = 'queued' AND (not_before IS NULL OR not_before <= $1)) OR (status = 'building' AND claimed_until < $1))`;
+
+const CLAIMED = `d.dossier_id::text, d.ente, d.scope_kind, d.scope_id, d.up_to_commit::text, d.up_to_prepare::text, d.requested_at, d.attempts,
+  d.checkpoint_size::text`;
+
+function claimOf(row: ClaimRow | undefined, claimId: string): ClaimedDossier | undefined {
   if (!row) return undefined;
   return {
     dossierId: row.dossier_id,
@@ -123,6 +118,40 @@ export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number, cl
     claimId,
     ...(row.checkpoint_size === null ? {} : { checkpointSize: Number(row.checkpoint_size) }),
   };
+}
+
+/**
+ * Claims the oldest claimable dossier for `claimMs`, under a new claim token. SKIP LOCKED: several builders never
+ * take the same one.
+ */
+export async function claimDossier(sql: SqlQuery, now: Date, claimMs: number, claimId: string): Promise<ClaimedDossier | undefined> {
+  const [row] = await sql.query<ClaimRow>(
+    `UPDATE audit_dossiers d SET status = 'building', claim_id = $3::uuid, claimed_until = $2, attempts = d.attempts + 1
+      WHERE d.dossier_id = (SELECT dossier_id FROM audit_dossiers WHERE ${CLAIMABLE} ORDER BY up_to_commit, up_to_prepare LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING ${CLAIMED}`,
+    [now, new Date(now.getTime() + claimMs), claimId],
+  );
+  return claimOf(row, claimId);
+}
+
+/** Claims one dossier by its id, if it is claimable (a queue's job names it; a stale job finds it built or taken). */
+export async function claimDossierById(sql: SqlQuery, dossierId: string, now: Date, claimMs: number, claimId: string): Promise<ClaimedDossier | undefined> {
+  const [row] = await sql.query<ClaimRow>(
+    `UPDATE audit_dossiers d SET status = 'building', claim_id = $3::uuid, claimed_until = $2, attempts = d.attempts + 1
+      WHERE d.dossier_id = (SELECT dossier_id FROM audit_dossiers WHERE dossier_id = $4::uuid AND ${CLAIMABLE} FOR UPDATE SKIP LOCKED)
+      RETURNING ${CLAIMED}`,
+    [now, new Date(now.getTime() + claimMs), claimId, dossierId],
+  );
+  return claimOf(row, claimId);
+}
+
+/** The claimable dossiers, oldest first, each with what makes a queue's job for it unique (a new wait, a new attempt). */
+export async function claimableDossiers(sql: SqlQuery, now: Date, limit: number): Promise<{ dossierId: string; generation: string }[]> {
+  const rows = await sql.query<{ dossier_id: string; attempts: number; not_before: Date | string | null }>(
+    `SELECT dossier_id::text, attempts, not_before FROM audit_dossiers WHERE ${CLAIMABLE} ORDER BY up_to_commit, up_to_prepare LIMIT $2`,
+    [now, limit],
+  );
+  return rows.map((r) => ({ dossierId: r.dossier_id, generation: `${r.attempts}.${r.not_before === null ? 0 : new Date(r.not_before).getTime()}` }));
 }
 
 /** Progress, and the claim renewed (a heartbeat): a builder that reports is alive. False when the claim was lost. */

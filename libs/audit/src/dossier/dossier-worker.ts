@@ -5,7 +5,10 @@ import { canonicalJson } from '@piao/lifecycle';
 import { buildDossierContent, DossierNotYetVerifiable, DossierUnverifiable } from './dossier-builder';
 import { renderDossierCsv } from './dossier-csv';
 import { renderDossierPdf } from './dossier-pdf';
-import { claimDossier, failDossier, reportProgress, requeueDossier, storeDossier, type ClaimedDossier } from './dossier-store';
+import { claimDossier, claimDossierById, failDossier, reportProgress, requeueDossier, storeDossier, type ClaimedDossier } from './dossier-store';
+
+/** The BullMQ queue whose jobs ask apps/worker to build a dossier (one job per dossier and generation). */
+export const DOSSIER_BUILDS_QUEUE = 'dossier-builds';
 
 export interface DossierWorkerOptions {
   /** How long a claim lasts: a builder that dies is replaced after it. */
@@ -89,8 +92,18 @@ export class DossierWorker {
     }
   }
 
+  /**
+   * Builds one dossier a queue's job names, if it is claimable now: 'finished' (ready or failed), 'waiting' (put back
+   * to wait), or 'not-claimable' (built already, taken by another builder, or not to be tried yet: the job was stale).
+   */
+  async buildById(dossierId: string, onProgress?: (percent: number) => Promise<void>): Promise<'finished' | 'waiting' | 'not-claimable'> {
+    const claim = await claimDossierById(this.sql, dossierId, this.clock.now(), this.options.claimMs, randomUUID());
+    if (!claim) return 'not-claimable';
+    return (await this.build(claim, onProgress)) ? 'finished' : 'waiting';
+  }
+
   /** True when the dossier is finished (ready or failed), false when it went back to wait. */
-  private async build(claim: ClaimedDossier): Promise<boolean> {
+  private async build(claim: ClaimedDossier, onProgress?: (percent: number) => Promise<void>): Promise<boolean> {
     const { claimMs, maxAttempts } = this.options;
     const later = (ms: number) => new Date(this.clock.now().getTime() + ms);
     // A builder that died on this dossier (a crash, out of memory) lost its claim without failing it: counted here.
@@ -105,8 +118,10 @@ export class DossierWorker {
       }
       const build = () =>
         buildDossierContent({ store: this.store, sql: this.sql }, claim, async (done, of) => {
-          const held = await reportProgress(this.sql, claim, Math.floor((done / Math.max(of, 1)) * 80), `${done} obiettivi su ${of}`, later(claimMs));
+          const percent = Math.floor((done / Math.max(of, 1)) * 80);
+          const held = await reportProgress(this.sql, claim, percent, `${done} obiettivi su ${of}`, later(claimMs));
           if (!held) throw new ClaimLost();
+          await onProgress?.(percent);
         });
       let content;
       try {
