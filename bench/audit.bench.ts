@@ -756,8 +756,10 @@ async function main(): Promise<void> {
 
     // The figures.
     const rate = (events: number, ms: number) => events / (ms / 1000);
-    const rawRate = rate(rawBefore.events, rawBefore.ms);
+    // The control is the faster of the two raw reads: on a shared machine, the less disturbed.
+    const rawBeforeRate = rate(rawBefore.events, rawBefore.ms);
     const rawAfterRate = rate(rawAfter.events, rawAfter.ms);
+    const rawRate = Math.max(rawBeforeRate, rawAfterRate);
     const hashRate = rate(hashing.hashed, hashing.ms);
     const verifyRate = rate(report.checked, verifyMs);
     const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}`;
@@ -768,14 +770,16 @@ async function main(): Promise<void> {
     console.log('| measure | figure |');
     console.log('|---|---|');
     console.log(`| events in the log (enti of 1,000 objectives × 20 events) | ${int(hashing.hashed)}, written in ${seconds(writeMs)} s |`);
-    console.log(`| raw read of the log (pages of 1,000), before the hashing / after the verification | ${int(rawRate)} / ${int(rawAfterRate)} events/s |`);
     console.log(
-      `| audit hashing from the start (ProcessorRunner, batches of ${int(hashing.batchSize)}) | **${int(hashRate)} events/s**, ${seconds(hashing.ms)} s (${fmt((hashRate / rawRate) * 100, 0)} % of the raw read); bench process ${fmt(hashing.cpuShare, 0)} % of a core, ${others(hashing.machine)} |`,
+      `| raw read of the log (pages of 1,000), before the hashing / after the verification | ${int(rawBeforeRate)} / ${int(rawAfterRate)} events/s |`,
+    );
+    console.log(
+      `| audit hashing from the start (ProcessorRunner, batches of ${int(hashing.batchSize)}) | **${int(hashRate)} events/s**, ${seconds(hashing.ms)} s (${fmt((hashRate / rawRate) * 100, 0)} % of the faster raw read); bench process ${fmt(hashing.cpuShare, 0)} % of a core, ${others(hashing.machine)} |`,
     );
     const share = (ms: number, of: number) => `${fmt((ms / of) * 100, 0)} %`;
     const h = hashing.split;
     console.log(
-      `| where the hashing's time goes | reading the log ${share(h.read, hashing.ms)}, hashing in JS ${share(h.hashing, hashing.ms)}, its SQL (${int(h.writeStatements / Math.max(1, hashing.hashed / hashing.batchSize))} statements a batch: previous leaves, leaves, subtrees, tree) ${share(h.writes, hashing.ms)}, the runner (lease, checkpoint, commit) ${share(h.rest, hashing.ms)} |`,
+      `| where the hashing's time goes | reading the log ${share(h.read, hashing.ms)} (${int(rate(hashing.hashed, h.read))} events/s while reading), hashing in JS ${share(h.hashing, hashing.ms)}, its SQL (${int(h.writeStatements / Math.max(1, hashing.hashed / hashing.batchSize))} statements a batch: previous leaves, leaves, subtrees, tree) ${share(h.writes, hashing.ms)}, the runner (lease, checkpoint, commit) ${share(h.rest, hashing.ms)} |`,
     );
     console.log(
       `| where the verification's time goes | reading the log ${share(verifyReads.ms, verifyMs)}, reading the leaves ${share(verifyLeaves.ms, verifyMs)}, hashing and comparing in JS ${share(verifyMs - verifyReads.ms - verifyLeaves.ms, verifyMs)} |`,
@@ -787,7 +791,7 @@ async function main(): Promise<void> {
       `| tree stored | ${int(Number(subtreeRows))} subtree rows (level ≥ 4), audit_leaves + audit_subtrees ${int(Number(auditBytes) / 2 ** 20)} MB with indexes |`,
     );
     console.log(
-      `| full verification (verifyLog, verifier key, checkpoint at ${int(signed.treeSize)}) | **${int(verifyRate)} events/s**, ${seconds(verifyMs)} s (${fmt((verifyRate / rawRate) * 100, 0)} % of the raw read); peak RSS ${verifyPeak.rss} MB, heap ${verifyPeak.heap} MB; bench process ${fmt(verifyCpuShare, 0)} % of a core, ${others(verifyMachine)} |`,
+      `| full verification (verifyLog, verifier key, checkpoint at ${int(signed.treeSize)}) | **${int(verifyRate)} events/s**, ${seconds(verifyMs)} s (${fmt((verifyRate / rawRate) * 100, 0)} % of the faster raw read); peak RSS ${verifyPeak.rss} MB, heap ${verifyPeak.heap} MB; bench process ${fmt(verifyCpuShare, 0)} % of a core, ${others(verifyMachine)} |`,
     );
     console.log(
       `| inclusion proof, ${PROOF_CALLS} random events, tree of ${int(size)} | ${inclusion.hashes.percentile(50)}–${inclusion.hashes.percentile(100)} hashes, answer ${int(inclusion.bytes.percentile(50))} bytes (max ${int(inclusion.bytes.percentile(100))}); ${p(inclusion.time)}; ${inclusion.statements.percentile(50)} statements (max ${inclusion.statements.percentile(100)}) |`,

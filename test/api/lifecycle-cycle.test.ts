@@ -1,5 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessorsHost } from '@piao/application';
+import { DossierBuilder, type DossierContent } from '@piao/audit';
+import { LOG_START } from '@piao/event-store';
 import { cesanoTrasparenza, cinisello, segratePtpct } from '../support/real-objectives';
 import { startApi, type Api, type AuthorisedClient, type Person } from '../support/api-harness';
+import { until } from '../support/processor-harness';
 
 const ENTE = 'comune-test';
 const people = {
@@ -316,4 +325,64 @@ describe.each(['postgres', 'pglite'] as const)('the real cycle over HTTP on %s',
       expect(approvals[0].metadata.correlationId).toBe(approval.metadata.correlationId);
     }
   });
+  it('a dossier of the plan after the whole cycle: the PDF/A holds the acts, the reprogramming old → new, the red flag for the lowered target and the verification appendix; JSON and CSV the same', async () => {
+    const opened = (await api.store.readAll(LOG_START, 100_000)).find((e) => e.type === 'PlanOpened')!;
+    const planId = (opened.data as { planId: string }).planId;
+    const requested = await ok(as.nucleo.post('/audit/dossiers', { scope: { kind: 'plan', id: planId } }), 202);
+    const dossierId = requested.dossierId as unknown as string;
+    let summary: { status: string; contentHash: string; note?: string } = { status: '', contentHash: '' };
+    await until(
+      async () => {
+        api.app.get(ProcessorsHost).poke();
+        api.app.get(DossierBuilder).worker?.poke();
+        summary = (await as.nucleo.get(`/audit/dossiers/${dossierId}`)).body as typeof summary;
+        if (summary.status === 'failed') throw new Error(`the dossier failed: ${summary.note}`);
+        return summary.status === 'ready';
+      },
+      'the dossier of the plan',
+      90_000,
+      200,
+    );
+    const binary = (response: { on(event: string, cb: (chunk?: Buffer) => void): void }, callback: (error: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk) => chunks.push(chunk!));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    };
+    const file = async (name: string) => (await as.nucleo.get(`/audit/dossiers/${dossierId}/${name}`).buffer(true).parse(binary)).body as Buffer;
+    const jsonBytes = await file('fascicolo.json');
+    expect(createHash('sha256').update(jsonBytes).digest('hex')).toBe(summary.contentHash);
+    const content = JSON.parse(jsonBytes.toString('utf8')) as DossierContent;
+    const csv = (await file('fascicolo.csv')).toString('utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'cycle-dossier-'));
+    writeFileSync(join(dir, 'fascicolo.pdf'), await file('fascicolo.pdf'));
+    const text = execFileSync('pdftotext', ['-layout', join(dir, 'fascicolo.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+
+    expect(content.objectives).toHaveLength(3);
+    // The acts: the plan's approval and the reprogrammings.
+    expect(content.acts.map((a) => a.number)).toEqual(expect.arrayContaining(['31', '120']));
+    expect(text).toMatch(/DGC n\. 31 del 10\/03\/2022/);
+    expect(text).toMatch(/DGC n\. 120 del 15\/09\/2022/);
+    // Each reprogramming, old → new, in the JSON, the CSV and the PDF.
+    for (const objective of content.objectives) {
+      const change = objective.versions.find((v) => v.path === 'indicators[i1].target.text')!;
+      expect(change.to).toBe('almeno 1 (riprogrammato)');
+      expect(csv).toContain('almeno 1 (riprogrammato)');
+    }
+    expect(text).toContain('almeno 1 (riprogrammato)');
+    // The lowered target after the monitoring report is flagged, with the events that prove it.
+    const lowered = content.redFlags.filter((f) => f.kind === 'target-lowered-after-monitoring');
+    expect(lowered).toHaveLength(3);
+    for (const flag of lowered) {
+      expect(flag.eventIds).toHaveLength(2);
+      expect(text).toContain(flag.description.replace(/\s+/g, ' ').slice(0, 40));
+      expect(csv).toContain(flag.description.slice(0, 40));
+    }
+    // The verification appendix: every leaf hash and the signed checkpoint.
+    expect(content.verification.checkpoint).toBeTruthy();
+    for (const event of content.objectives.flatMap((o) => o.timeline)) {
+      expect(text).toContain(event.leafHash!);
+      expect(csv).toContain(event.leafHash!);
+    }
+    expect(text).toContain(content.verification.origin);
+  }, 120_000);
 });
