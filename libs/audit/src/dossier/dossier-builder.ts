@@ -238,7 +238,8 @@ async function scopeLabel(
     return plan ? `${plan.title} (${plan.kind} ${plan.fromYear}${plan.toYear !== plan.fromYear ? `–${plan.toYear}` : ''})` : request.scope.id;
   }
   const objective = objectives[0];
-  return objective ? `Obiettivo ${objective.code} — ${objective.title}` : request.scope.id;
+  // The kind is printed beside it ("Obiettivo: …"): the label is the objective's code and title alone.
+  return objective ? `${objective.code} — ${objective.title}` : request.scope.id;
 }
 
 /** How to check the appendix with tools that are not ours (docs/audit.md says the same at length). */

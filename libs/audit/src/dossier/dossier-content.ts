@@ -13,7 +13,7 @@ export interface DossierScope {
   kind: DossierScopeKind;
   /** The objective's, unit's or plan's id. */
   id: string;
-  /** How people call it: "Obiettivo 1.2 — Digitalizzazione…", "Settore Servizi finanziari", "PIAO 2025-2027". */
+  /** How people call it (the kind is printed beside it): "1.2 — Digitalizzazione…", "Settore Servizi finanziari", "PIAO 2025-2027 (PIAO 2025–2027)". */
   label: string;
 }
 
