@@ -53,7 +53,7 @@ export async function buildDossierContent(
 ): Promise<DossierContent> {
   const upTo = request.upTo;
   const within = (events: StoredEvent[]) => events.filter((e) => comparePositions(e.position, upTo) <= 0);
-  const organisation = foldOrganisation(within(await source.store.readStream(organisationStreamId(request.ente))));
+  const organisation = foldOrganisation(request.ente, within(await source.store.readStream(organisationStreamId(request.ente))));
   const plans = new Map<string, PlanState | undefined>();
   const planOf = async (planId: string) => {
     if (!plans.has(planId)) plans.set(planId, foldPlan(within(await source.store.readStream(planStreamId(planId)))));

@@ -1,22 +1,17 @@
+import { fold, OBJECTIVE_STREAM, organisationStream, PLAN_STREAM } from '@piao/application';
 import { type EventStore, type StoredEvent } from '@piao/event-store';
 import {
   DEFAULT_BACK_DATING_DAYS,
   DEFAULT_EVALUATION_TOLERANCE_POINTS,
   EMPTY_ORGANISATION,
-  evolveObjective,
-  evolveOrganisation,
-  evolvePlan,
   objectiveRedFlags,
   objectiveStreamId,
   organisationStreamId,
   planStreamId,
   unitsHeadedBy,
   yearEndReportDue,
-  type ObjectiveEvent,
   type ObjectiveState,
-  type OrganisationEvent,
   type OrganisationState,
-  type PlanEvent,
   type PlanState,
   type RedFlag,
   type RedFlagContext,
@@ -33,20 +28,11 @@ export function redFlagContext(organisation: OrganisationState, plan: PlanState 
   };
 }
 
-export function foldOrganisation(events: readonly StoredEvent[]): OrganisationState {
-  return events.reduce<OrganisationState>((state, e) => evolveOrganisation(state, { type: e.type, data: e.data } as OrganisationEvent), EMPTY_ORGANISATION);
-}
-
-export function foldObjective(events: readonly StoredEvent[]): ObjectiveState | undefined {
-  return events.reduce<ObjectiveState | undefined>(
-    (state, e) => evolveObjective(state, { type: e.type, data: e.data } as ObjectiveEvent, { actorId: e.metadata.actor.id }),
-    undefined,
-  );
-}
-
-export function foldPlan(events: readonly StoredEvent[]): PlanState | undefined {
-  return events.reduce<PlanState | undefined>((state, e) => evolvePlan(state, { type: e.type, data: e.data } as PlanEvent), undefined);
-}
+/** The ente's organisation, a plan, an objective, folded as the commands fold them (`fold` over their stream types). */
+export const foldOrganisation = (ente: string, events: readonly StoredEvent[]): OrganisationState =>
+  fold(organisationStream(ente), events) ?? EMPTY_ORGANISATION;
+export const foldPlan = (events: readonly StoredEvent[]): PlanState | undefined => fold(PLAN_STREAM, events);
+export const foldObjective = (events: readonly StoredEvent[]): ObjectiveState | undefined => fold(OBJECTIVE_STREAM, events);
 
 /** The flags that tell an evaluation's score or author: the NdV's alone until the evaluation is shared. */
 const EVALUATION_FLAGS: ReadonlySet<RedFlag['kind']> = new Set(['evaluation-of-own-unit', 'evaluation-above-indicators']);
@@ -73,7 +59,7 @@ export async function planRedFlags(
 ): Promise<RedFlag[] | undefined> {
   const plan = foldPlan(await store.readStream(planStreamId(planId)));
   if (!plan || plan.ente !== ente) return undefined;
-  const context = redFlagContext(foldOrganisation(await store.readStream(organisationStreamId(ente))), plan);
+  const context = redFlagContext(foldOrganisation(ente, await store.readStream(organisationStreamId(ente))), plan);
   const flags: RedFlag[] = [];
   for (const { objectiveId } of plan.objectives) {
     const events = await store.readStream(objectiveStreamId(objectiveId));
