@@ -197,6 +197,9 @@ interface Measurement extends LoadResult {
   machineBusy: number;
 }
 
+const ISSUER = 'https://bench.example';
+const AUDIENCE = 'piao-bench';
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const scratch = mkdtempSync(join(tmpdir(), 'piao-wrk-'));
@@ -208,6 +211,9 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       PORT: String(PORT),
       JWT_SECRET: SECRET,
+      // Production checks the issuer and the audience of every token, HS256 ones included (docs/identity.md).
+      OIDC_ISSUER: ISSUER,
+      OIDC_AUDIENCE: AUDIENCE,
       LOG_LEVEL: 'info',
       API_WORKERS: process.env.API_WORKERS ?? '1',
     },
@@ -225,7 +231,8 @@ async function main(): Promise<void> {
       if (i > 100) throw new Error('the API did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
-    const token = (sub: string, roles: ('admin' | 'segretario')[]) => mintDevelopmentToken({ sub, name: sub, ente: ENTE, roles }, SECRET);
+    const token = (sub: string, roles: ('admin' | 'segretario')[]) =>
+      mintDevelopmentToken({ sub, name: sub, ente: ENTE, roles }, SECRET, { issuer: ISSUER, audience: AUDIENCE });
     const admin = await token('admin', ['admin']);
     const seg = await token('seg', ['segretario']);
     await call(admin, '/organisation/units', { unitId: 'welfare', name: 'Settore Welfare', kind: 'settore' });

@@ -17,7 +17,8 @@ const draftUrl = (e: Ente, path = '') => `/objectives/${e.draftId}${path}`;
 const newObjective = (e: Ente, patch: object, code = 'BAD') =>
   e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code, definition: { ...definition(), ...patch } });
 const phase = (patch: object) => ({ phases: [{ id: 'f1', description: 'Fase', weight: 100, ...patch }] });
-const raw = (client: AuthorisedClient, url: string, body: string, type = 'application/json') => client.post(url).set('Content-Type', type).send(body);
+// Headers before the body: a string body is sent as it is, in the type given.
+const raw = (client: AuthorisedClient, url: string, body: string, type = 'application/json') => client.post(url, body, { 'Content-Type': type });
 
 const cases: BadRequest[] = [
   { name: 'a title that is a number', send: (e) => newObjective(e, { title: 42 }), status: 400, field: 'definition.title' },
@@ -257,7 +258,107 @@ const cases: BadRequest[] = [
     status: 400,
     field: 'kind',
   },
-  { name: 'a body that is not JSON', send: (e) => raw(e.as.segretario, '/plans', 'kind=PIAO', 'text/plain'), status: 400, field: 'kind' },
+  // A body that is not JSON is refused, never ignored: the command would run without its expected revision.
+  { name: 'a body that is not JSON', send: (e) => raw(e.as.segretario, '/plans', 'kind=PIAO', 'text/plain'), status: 415, field: 'Content-Type' },
+  {
+    name: 'a command sent as text/plain',
+    send: (e) => raw(e.as.dirigente, draftUrl(e, '/propose'), JSON.stringify({ expectedRevision: 0 }), 'text/plain'),
+    status: 415,
+    field: 'Content-Type',
+  },
+  // What got a 500 or was accepted when tried as an attacker would (issue 11).
+  { name: 'a NUL in a stored text', send: (e) => newObjective(e, { title: 'Sostegno\u0000 alle famiglie' }), status: 400, field: 'definition.title' },
+  {
+    name: 'a lone surrogate in a reason',
+    send: (e) => e.as.segretario.post(draftUrl(e, '/return'), { reason: 'motivo \uD800' }),
+    status: 400,
+    field: 'reason',
+  },
+  { name: 'a NUL in a free-form key', send: (e) => newObjective(e, { pnrr: { ['mis\u0000sion']: 'M1' } }), status: 400, field: 'definition.pnrr' },
+  {
+    name: 'JSON nested 5,000 levels deep',
+    send: (e) => raw(e.as.segretario, '/plans', `{"title":${'['.repeat(5_000)}${']'.repeat(5_000)}}`),
+    status: 400,
+    field: '(body)',
+    type: '/problems/json-too-deep',
+  },
+  {
+    name: 'an array where the definition goes',
+    send: (e) => e.as.dirigente.post(`/plans/${e.planId}/objectives`, { code: 'X', definition: [] }),
+    status: 400,
+    field: 'definition',
+  },
+  {
+    name: 'an array where a target goes',
+    send: (e) => newObjective(e, { indicators: [{ id: 'i1', description: 'Famiglie', target: [] }] }),
+    status: 400,
+    field: 'definition.indicators.0.target',
+  },
+  { name: 'an array where the PNRR data go', send: (e) => newObjective(e, { pnrr: [] }), status: 400, field: 'definition.pnrr' },
+  {
+    name: 'an array where the score scale goes',
+    send: (e) => e.as.admin.post('/organisation/scoring-system', { basis: 'phases', scale: [] }),
+    status: 400,
+    field: 'scale',
+  },
+  {
+    name: 'a key named __proto__',
+    send: (e) =>
+      raw(
+        e.as.dirigente,
+        `/plans/${e.planId}/objectives`,
+        JSON.stringify({ code: 'X', definition: definition() }).replace('{"code"', '{"__proto__":{"admin":true},"code"'),
+      ),
+    status: 400,
+    field: '__proto__',
+    type: '/problems/validation',
+  },
+  {
+    name: 'a key named constructor',
+    send: (e) => newObjective(e, { kind: { constructor: { prototype: 1 } } }),
+    status: 400,
+    field: 'definition.kind.constructor',
+  },
+  {
+    name: 'a revision beyond 2^31',
+    send: (e) => e.as.segretario.get(`/objectives/${e.objectiveId}/timeline?fromRevision=2147483648`),
+    status: 400,
+    field: 'fromRevision',
+  },
+  {
+    name: 'an expected revision beyond 2^31',
+    send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), { expectedRevision: 2 ** 31 }),
+    status: 400,
+    field: 'expectedRevision',
+  },
+  {
+    name: 'a cursor whose id is not a UUID',
+    send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?cursor=${Buffer.from(JSON.stringify(['S08', '-'.repeat(36)])).toString('base64url')}`),
+    status: 400,
+    field: 'cursor',
+  },
+  { name: 'a NUL in the search text', send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?q=a%00b`), status: 400, field: 'q' },
+  { name: 'a NUL in a unit filter', send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?unitId=%00`), status: 400, field: 'unitId' },
+  { name: "a NUL in a path's person id", send: (e) => e.as.segretario.get('/people/a%00b/objectives'), status: 400, field: 'personId' },
+  { name: 'a path segment that is not UTF-8', send: (e) => e.as.segretario.get('/people/%ED%A0%80/objectives'), status: 400, field: '(path)' },
+  {
+    name: 'ending a headship without its last day',
+    send: (e) => e.as.admin.post('/organisation/headships/end', { unitId: 'welfare', personId: e.people.dirigente.sub, from: '2025-01-01' }),
+    status: 400,
+    field: 'to',
+  },
+  {
+    name: 'ending a headship with a null last day',
+    send: (e) => e.as.admin.post('/organisation/headships/end', { unitId: 'welfare', personId: e.people.dirigente.sub, from: '2025-01-01', to: null }),
+    status: 400,
+    field: 'to',
+  },
+  {
+    name: 'a read-your-writes position beyond the log',
+    send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?after=999999999/1`),
+    status: 400,
+    field: 'after',
+  },
 ];
 
 describe('bad input gets a specific 4xx problem and changes nothing (PostgreSQL)', () => {

@@ -1,15 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { AppConfig, ConfigError, loadConfig } from '@piao/config';
 import { POSTGRES_ADMIN_URL } from '../support/postgres';
-import { startApi, type Api } from '../support/api-harness';
+import { startApi, TEST_SECRET, type Api } from '../support/api-harness';
+import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 
 describe('tokens from an OIDC provider, verified against its JWKS', () => {
   let jwks: Server;
   let api: Api;
-  let sign: (claims: Record<string, unknown>, options?: { issuer?: string; audience?: string }) => Promise<string>;
+  let sign: (claims: Record<string, unknown>, options?: { issuer?: string; audience?: string; expires?: boolean }) => Promise<string>;
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
@@ -24,14 +25,10 @@ describe('tokens from an OIDC provider, verified against its JWKS', () => {
       OIDC_ISSUER: 'https://idp.example',
       OIDC_AUDIENCE: 'piao-cycle',
     });
-    sign = (claims, { issuer = 'https://idp.example', audience = 'piao-cycle' } = {}) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-        .setSubject('rossi')
-        .setIssuer(issuer)
-        .setAudience(audience)
-        .setExpirationTime('5m')
-        .sign(privateKey);
+    sign = (claims, { issuer = 'https://idp.example', audience = 'piao-cycle', expires = true } = {}) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('rossi').setIssuer(issuer).setAudience(audience);
+      return (expires ? jwt.setExpirationTime('5m') : jwt).sign(privateKey);
+    };
   });
   afterAll(async () => {
     await api.close();
@@ -51,6 +48,7 @@ describe('tokens from an OIDC provider, verified against its JWKS', () => {
     ['another audience', { audience: 'other-app' }, {}],
     ['no ente claim', {}, { ente: undefined }],
     ['an unknown role', {}, { roles: ['sindaco'] }],
+    ['no expiry', { expires: false }, {}],
   ])('refuses %s with 401', async (_, options, claims) => {
     const token = await sign({ name: 'Mario Rossi', ente: 'comune-oidc', roles: ['dirigente'], ...claims }, options);
     expect((await organisation(token)).status).toBe(401);
@@ -67,6 +65,14 @@ describe('tokens from an OIDC provider, verified against its JWKS', () => {
   });
 });
 
+/** A production configuration with a shared secret (a gateway that signs HS256 tokens). */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-a-production-secret',
+  OIDC_ISSUER: 'https://idp.example',
+  OIDC_AUDIENCE: 'piao-cycle',
+};
+
 describe('configuration is checked at boot, naming each bad variable', () => {
   it.each([
     [{ EVENT_STORE: 'mysql' }, 'EVENT_STORE'],
@@ -75,9 +81,23 @@ describe('configuration is checked at boot, naming each bad variable', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
-    [{ NODE_ENV: 'production', JWT_SECRET: 'short' }, 'JWT_SECRET'],
-    [{ NODE_ENV: 'production', JWT_SECRET: 'piao-cycle-development-secret-do-not-use-in-production' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production' }, 'OIDC_ISSUER'],
+    [{ NODE_ENV: 'production' }, 'OIDC_AUDIENCE'],
+    [{ ...PRODUCTION, JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ ...PRODUCTION, JWT_SECRET: 'piao-cycle-development-secret-do-not-use-in-production' }, 'JWT_SECRET'],
+    [{ ...PRODUCTION, OIDC_ISSUER: '' }, 'OIDC_ISSUER \\(not set\\): .*required in production'],
+    [{ ...PRODUCTION, OIDC_AUDIENCE: '' }, 'OIDC_AUDIENCE \\(not set\\): .*required in production'],
+    [{ ...PRODUCTION, OIDC_JWKS_URL: 'https://idp.example/jwks' }, 'JWT_SECRET, OIDC_JWKS_URL: set one of them, not both'],
     [{ OIDC_JWKS_URL: 'not a url' }, 'OIDC_JWKS_URL'],
+    [{ OIDC_JWKS_URL: 'not-a-url' }, 'OIDC_JWKS_URL="not-a-url"'],
+    [{ OIDC_JWKS_URL: 'ftp://idp.example/jwks' }, 'OIDC_JWKS_URL'],
+    [{ OIDC_ISSUER: 'idp.example' }, 'OIDC_ISSUER'],
+    [{ OIDC_AUDIENCE: 'piao cycle' }, 'OIDC_AUDIENCE'],
+    [{ OIDC_CLOCK_TOLERANCE_SECONDS: '3600' }, 'OIDC_CLOCK_TOLERANCE_SECONDS'],
+    [{ OIDC_JWKS_MAX_AGE_SECONDS: '0' }, 'OIDC_JWKS_MAX_AGE_SECONDS'],
+    [{ OIDC_JWKS_COOLDOWN_SECONDS: 'ten' }, 'OIDC_JWKS_COOLDOWN_SECONDS'],
+    [{ PUBLIC_BASE_URL: 'not-a-url' }, 'PUBLIC_BASE_URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ API_WORKERS: '4' }, 'API_WORKERS'],
     [{ RUN_PROJECTIONS: 'false' }, 'RUN_PROJECTIONS: no longer read; use RUN_PROCESSORS'],
@@ -89,10 +109,63 @@ describe('configuration is checked at boot, naming each bad variable', () => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(new RegExp(variable));
   });
 
+  it('says everything in one line, naming each setting, and never repeats a secret', () => {
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'too-short-to-sign', REDIS_URL: 'localhost:6379', OIDC_JWKS_URL: 'not-a-url' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration: /);
+    expect(message).not.toMatch(/\n/);
+    for (const setting of ['OIDC_JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'REDIS_URL']) expect(message).toContain(setting);
+    expect(message).not.toMatch(/too-short-to-sign|localhost:6379/);
+  });
+
+  it('runs production with a provider, or with a shared secret, given the issuer and the audience', () => {
+    expect(loadConfig({ ...PRODUCTION, JWT_SECRET: undefined, OIDC_JWKS_URL: 'https://idp.example/jwks' }).OIDC_JWKS_URL).toBe('https://idp.example/jwks');
+    expect(loadConfig(PRODUCTION).JWT_SECRET).toBe(PRODUCTION.JWT_SECRET);
+  });
+
   it('needs nothing to run on the embedded defaults', () => {
     const config = loadConfig({});
     expect(config.storage()).toEqual({ kind: 'pglite', dataDir: './data' });
     expect(config.PORT).toBe(3000);
+  });
+});
+
+describe('HS256 tokens', () => {
+  const person = { sub: 'rossi', name: 'Mario Rossi', ente: 'comune-hs', roles: ['dirigente' as const] };
+  const organisation = (api: Api, token: string) => api.anonymous().get('/organisation').set('Authorization', `Bearer ${token}`);
+
+  it('development tokens always carry an expiry, and one without is refused', async () => {
+    const api = await startApi('pglite', { RUN_PROCESSORS: 'false' });
+    try {
+      const minted = await mintDevelopmentToken(person, TEST_SECRET);
+      expect(decodeJwt(minted).exp).toBeGreaterThan(Date.now() / 1000);
+      expect((await organisation(api, minted)).status).toBe(200);
+      const forever = await new SignJWT({ name: person.name, ente: person.ente, roles: person.roles })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(person.sub)
+        .sign(new TextEncoder().encode(TEST_SECRET));
+      const refused = await organisation(api, forever);
+      expect([refused.status, refused.body.detail]).toEqual([401, expect.stringMatching(/no "exp" claim/)]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('in production with a shared secret, are checked for the issuer and the audience too', async () => {
+    const api = await startApi('pglite', { ...PRODUCTION, RUN_PROCESSORS: 'false' });
+    try {
+      const mint = (options: { issuer?: string; audience?: string }) => mintDevelopmentToken(person, PRODUCTION.JWT_SECRET, options);
+      expect((await organisation(api, await mint({ issuer: 'https://idp.example', audience: 'piao-cycle' }))).status).toBe(200);
+      expect((await organisation(api, await mint({ audience: 'piao-cycle' }))).status).toBe(401);
+      expect((await organisation(api, await mint({ issuer: 'https://idp.example' }))).status).toBe(401);
+      expect((await organisation(api, await mint({ issuer: 'https://idp.example', audience: 'another-app' }))).status).toBe(401);
+    } finally {
+      await api.close();
+    }
   });
 });
 

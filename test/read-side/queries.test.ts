@@ -102,9 +102,20 @@ describe('read-model queries (PostgreSQL)', () => {
     const progress = await a.as.otherDirigente.post(`/objectives/${a.objectiveId}/phase-progress`, { phaseId: 'f2', progressPercent: 40 }).expect(200);
     const timeline = (await a.as.nucleo.get(`/objectives/${a.objectiveId}/timeline?after=${progress.body.position}`)).body;
     expect(timeline.events.at(-1)).toMatchObject({ type: 'PhaseProgressRecorded', changes: [{ path: 'progress[f2].progressPercent', from: null, to: 40 }] });
+    // A position no command returned (beyond the end of the log) is the client's mistake: a 400 at once, no wait.
     const [commit] = (progress.body.position as string).split('/');
     const never = await a.as.nucleo.get(`/objectives/${a.objectiveId}/timeline?after=${BigInt(commit) + 1_000_000n}/0`);
-    expect([never.status, never.body.type]).toEqual([503, '/problems/read-model-behind']);
+    expect([never.status, never.body.errors?.[0]]).toEqual([400, expect.objectContaining({ field: 'after', rule: 'position-in-log' })]);
+    // A read model that cannot get there (no process projects: RUN_PROCESSORS=false) is a 503 after the bound.
+    const unprojected = await startApi('pglite', { RUN_PROCESSORS: 'false', READ_YOUR_WRITES_TIMEOUT_MS: '300' });
+    try {
+      const segretario = await unprojected.as(a.people.segretario);
+      const plan = await segretario.post('/plans', { kind: 'PEG', title: 'PEG 2026', fromYear: 2026, toYear: 2026 }).expect(201);
+      const behind = await segretario.get(`/plans/${plan.body.planId}/objectives?after=${plan.body.position}`);
+      expect([behind.status, behind.body.type, behind.headers['retry-after']]).toEqual([503, '/problems/read-model-behind', expect.any(String)]);
+    } finally {
+      await unprojected.close();
+    }
   }, 30_000);
 
   it('refuses bad query parameters with 400 naming the parameter', async () => {

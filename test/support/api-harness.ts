@@ -31,7 +31,7 @@ export interface Api {
 
 export interface AuthorisedClient {
   get(url: string): request.Test;
-  post(url: string, body?: object, headers?: Record<string, string>): request.Test;
+  post(url: string, body?: object | string, headers?: Record<string, string>): request.Test;
   put(url: string, body?: object, headers?: Record<string, string>): request.Test;
 }
 

@@ -34,6 +34,7 @@ import { ReminderPolicyController } from './reminders/reminder-policy.controller
 import { ReminderPreferencesController } from './reminders/reminder-preferences.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { createValidationPipe } from './validation/validation-pipe';
+import { CLIENT_ID_FORMAT, correlationIdOf } from './commands/request-context';
 
 @Module({})
 export class AppModule {
@@ -49,11 +50,11 @@ export class AppModule {
             level: config.LOG_LEVEL,
             genReqId: (request, response) => {
               const given = request.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+              const id = typeof given === 'string' && CLIENT_ID_FORMAT.test(given) ? given : randomUUID();
               response.setHeader('x-request-id', id);
               return id;
             },
-            customProps: (request) => ({ correlationId: request.headers['x-correlation-id'] ?? request.id }),
+            customProps: (request) => ({ correlationId: correlationIdOf(request.headers['x-correlation-id']) ?? request.id }),
             // One short line per request: what an operator searches by. Headers (and the token) are not logged.
             serializers: {
               // A calendar feed's URL is its secret: it is not logged.

@@ -5,21 +5,15 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { type AppConfig } from '@piao/config';
 import { type Clock } from '@piao/application';
-import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details/problem';
+import { answerParserErrors, installRequestEdge } from './validation/request-edge';
 
 /** Builds the HTTP application; used by main.ts, the end-to-end tests and the benchmarks alike. */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config, options.clock), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const express = app.getHttpAdapter().getInstance() as import('express').Express;
-  const { json } = await import('express');
-  express.use(json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
-  // Body-parsing errors happen before Nest's pipeline: answer them as problem details here.
-  express.use((error: unknown, request: import('express').Request, response: import('express').Response, next: import('express').NextFunction) => {
-    if (!error) return next();
-    const problem = toProblem(error, request.originalUrl);
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
-  });
+  await installRequestEdge(express);
+  answerParserErrors(app.getHttpServer());
   express.set('trust proxy', true);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type LogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@piao/config';
+import { ConfigError, loadConfigOrExit } from '@piao/config';
 import { testClockFrom } from './test-clock';
 import { WorkerModule } from './worker.module';
 
@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const clock = testClockFrom(process.env, config.NODE_ENV);
   if (typeof clock === 'string') problems.push(clock);
   if (problems.length > 0) {
-    console.error(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    // One line, as loadConfigOrExit prints it: what the service's journal shows of a process that will not start.
+    console.error(new ConfigError(problems).message);
     process.exit(78); // EX_CONFIG
   }
   const app = await NestFactory.createApplicationContext(

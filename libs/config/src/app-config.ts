@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync, type ValidationError } from 'class-validator';
 import { type SqlDatabaseConfig, type StorageConfig } from '@piao/storage';
+import { IsServiceUrl } from './url-setting';
 
 /**
  * Every setting, read from the environment once at boot. The defaults run the whole system on one machine with
@@ -43,23 +44,66 @@ export class AppConfig {
   @IsString({ message: 'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb (e.g. esdb://localhost:2113?tls=false)' })
   EVENTSTORE_CONNECTION_STRING?: string;
 
-  /** HS256 secret for development tokens. Required in production unless OIDC_JWKS_URL is set. */
+  /**
+   * HS256 secret for development tokens. In production it is the alternative to OIDC_JWKS_URL (a gateway that signs
+   * tokens with a shared secret), and its tokens are checked for OIDC_ISSUER and OIDC_AUDIENCE like the provider's.
+   */
   @ValidateIf((c: AppConfig) => (c.NODE_ENV === 'production' ? !c.OIDC_JWKS_URL : c.JWT_SECRET !== undefined))
   @IsString({ message: 'JWT_SECRET (at least 32 characters) or OIDC_JWKS_URL is required in production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 
+  /** The identity provider's key set (jwks_uri): tokens are then verified against its RS/ES/PS/EdDSA keys only. */
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'OIDC_JWKS_URL must be the http(s) URL of the provider’s JWKS' })
+  @IsServiceUrl(['https', 'http'], {
+    message: 'OIDC_JWKS_URL must be the http(s) URL of the identity provider’s key set (JWKS), e.g. https://idp.example/jwks',
+  })
   OIDC_JWKS_URL?: string;
 
-  @IsOptional()
-  @IsString()
+  /**
+   * The `iss` every token must carry, compared character by character. Required in production: without it a token
+   * from any issuer that shares the key set (or the secret) would be taken.
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.OIDC_ISSUER !== undefined)
+  @IsServiceUrl(['https', 'http'], {
+    message: 'OIDC_ISSUER must be the http(s) URL of the identity provider’s issuer, as in its tokens’ iss (required in production)',
+  })
   OIDC_ISSUER?: string;
 
-  @IsOptional()
-  @IsString()
+  /**
+   * The `aud` every token must carry (this API's client id or resource identifier). Required in production: without it
+   * a token the provider issued for another application would be taken here.
+   */
+  @ValidateIf((c: AppConfig) => c.NODE_ENV === 'production' || c.OIDC_AUDIENCE !== undefined)
+  @Matches(/^[^\s]{1,2048}$/, {
+    message: 'OIDC_AUDIENCE must name the audience (aud) of the tokens meant for this API, without spaces (required in production)',
+  })
   OIDC_AUDIENCE?: string;
+
+  /** How far apart the provider's clock and this one may be when exp, nbf and iat are checked. */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  OIDC_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /**
+   * The longest the provider's key set is used without fetching it again, and the longest a verified token is
+   * remembered: a key removed from the provider's set stops being accepted within this many seconds. The price: once
+   * the set is this old and the provider cannot be reached, requests are answered 503 until it can.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  OIDC_JWKS_MAX_AGE_SECONDS = 300;
+
+  /**
+   * A token signed with a key not in the set makes the set be fetched again (the provider may have added a key), but
+   * no sooner than this many seconds after the previous fetch: a flood of made-up key ids costs one fetch per period.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  OIDC_JWKS_COOLDOWN_SECONDS = 10;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -105,12 +149,12 @@ export class AppConfig {
    * process that runs the processors sends them itself from the outbox (the embedded default).
    */
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsServiceUrl(['redis', 'rediss'], { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
   /** The SMTP server reminders leave through, `smtp://user:pass@host:port`; without it they are written as .eml files in MAIL_FOLDER. */
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['smtp', 'smtps'] }, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  @IsServiceUrl(['smtp', 'smtps'], { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
   @IsString()
@@ -122,7 +166,7 @@ export class AppConfig {
   MAIL_FOLDER = './mail';
 
   /** The address people open the product at: links in e-mails and the calendar feed URL start with it. */
-  @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'PUBLIC_BASE_URL must be the http(s) address of the product' })
+  @IsServiceUrl(['https', 'http'], { message: 'PUBLIC_BASE_URL must be the http(s) address of the product' })
   PUBLIC_BASE_URL = 'http://localhost:3000';
 
   /** How often the sender looks at the outbox for reminders whose time has come, in milliseconds. */
@@ -266,16 +310,25 @@ const OPTIONAL = [
   'QUEUE_DASHBOARD_ENTE',
 ];
 
-export class ConfigError extends Error {}
+/**
+ * A configuration that cannot run. Its message is one line, naming every bad setting: what an operator reads in the
+ * journal of a service that will not start (and exit code 78, EX_CONFIG, tells the supervisor not to retry).
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+/** Settings whose values are never repeated in a message: they hold, or may embed, a password. */
+const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'REDIS_URL', 'SMTP_URL']);
 
 /** Settings that were renamed: set, they would be ignored in silence, so the process refuses to start instead. */
 const RENAMED: Record<string, string> = { RUN_PROJECTIONS: 'RUN_PROCESSORS (every processor, the read models included)' };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const renamed = Object.keys(RENAMED).filter((key) => env[key] !== undefined && env[key] !== '');
-  if (renamed.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${renamed.map((key) => `  ${key}: no longer read; use ${RENAMED[key]}`).join('\n')}`);
-  }
+  if (renamed.length > 0) throw new ConfigError(renamed.map((key) => `${key}: no longer read; use ${RENAMED[key]}`));
   const raw: Record<string, unknown> = {};
   const defaults = new AppConfig() as unknown as Record<string, unknown>;
   for (const key of Object.keys(defaults).concat(OPTIONAL)) {
@@ -285,22 +338,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     raw[key] = typeof defaults[key] === 'number' && /^\d+$/.test(value) ? Number(value) : value;
   }
   const config = plainToInstance(AppConfig, raw);
-  const errors = validateSync(config, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  if (config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.OIDC_JWKS_URL) config.JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  const problems = validateSync(config, { forbidUnknownValues: false }).map(describe);
   if (config.EVENT_STORE === 'pglite' && config.API_WORKERS > 1) {
-    throw new ConfigError('Invalid configuration:\n  API_WORKERS: must be 1 with EVENT_STORE=pglite, since one process owns the data folder');
+    problems.push('API_WORKERS: must be 1 with EVENT_STORE=pglite, since one process owns the data folder');
   }
-  if (config.FAIL_POINTS === 'true' && config.NODE_ENV !== 'test') {
-    throw new ConfigError('Invalid configuration:\n  FAIL_POINTS: fault injection is only allowed with NODE_ENV=test');
-  }
+  if (config.FAIL_POINTS === 'true' && config.NODE_ENV !== 'test') problems.push('FAIL_POINTS: fault injection is only allowed with NODE_ENV=test');
   if (config.NODE_ENV === 'production' && config.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: the development secret cannot be used in production');
+    problems.push('JWT_SECRET: the development secret cannot be used in production');
   }
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET && config.OIDC_JWKS_URL) {
+    // Tokens are verified against one source: a secret left beside the provider's key set would be ignored in silence.
+    problems.push('JWT_SECRET, OIDC_JWKS_URL: set one of them, not both (with OIDC_JWKS_URL the secret is not used)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.OIDC_JWKS_URL) config.JWT_SECRET = DEVELOPMENT_JWT_SECRET;
   return config;
+}
+
+function describe(error: ValidationError): string {
+  const value = error.value === undefined ? ' (not set)' : SECRET.has(error.property) ? ' (value not shown)' : `=${JSON.stringify(error.value)}`;
+  return `${error.property}${value}: ${Object.values(error.constraints ?? {}).join(', ')}`;
 }
 
 /** The configuration, or the process exits with every bad variable named: what each entry point does first. */

@@ -323,6 +323,27 @@ describe('anticorruption red flags of an objective', () => {
         });
     });
 
+    it('flags an approval whose event says its recorder proposed it, as the decider now writes it', () => {
+      const log = drafted(definition, segretario)
+        .record(segretario, '2025-01-15', 'ObjectiveProposed', {})
+        .record(segretario, '2025-03-10', 'ObjectiveApprovedByGiunta', { act: DGC31, recordedByProposer: true }, { act: DGC31 });
+      given(log)
+        .whenAudited()
+        .then('approval-by-proposer', {
+          severity: 'medium',
+          description:
+            "Segretaria Generale ha registrato sia la proposta dell'obiettivo sia la sua approvazione da parte della Giunta (DGC n. 31 del 10/03/2025).",
+          eventIds: ['e1', 'e2'],
+        });
+      const changes = definitionChanges(definition, widened);
+      const reprogramming = approved()
+        .record(segretario, '2025-09-01', 'ReprogrammingProposed', { definition: widened, changes, warnings: [], motivation: 'Risorse ridotte' })
+        .record(segretario, '2025-09-10', 'ReprogrammingApprovedByGiunta', { act: DGC45, changes, recordedByProposer: true }, { act: DGC45 });
+      given(reprogramming)
+        .whenAudited()
+        .then('approval-by-proposer', { eventIds: [reprogramming.events[3].id, reprogramming.last] });
+    });
+
     it('looks at the proposal the Giunta approved, not at one returned before it', () => {
       const log = drafted()
         .record(segretario, '2025-01-15', 'ObjectiveProposed', {})

@@ -6,10 +6,10 @@ import { Context, type RequestContext } from '../commands/request-context';
 import { validationProblem } from '../problem-details/problem';
 import { requireRole } from '../auth/require-role';
 import { CheckpointsQueryDto, ConsistencyQueryDto, InclusionQueryDto } from './audit.dto';
+import { EVENT_ID } from '../validation/route-params';
 
 /** Who may read the tamper-evident log's checkpoints and proofs: the controls and those who answer to them. */
 const AUDITORS: readonly Role[] = ['nucleo', 'rpct', 'segretario', 'admin'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const auditor = (actor: Actor) => requireRole(actor, AUDITORS, 'the audit log');
 
@@ -45,10 +45,9 @@ export class AuditProofsController {
 
   @Get('events/:eventId/inclusion')
   @ApiOperation({ summary: "An RFC 6962 inclusion proof of one of the ente's events in the tree of a signed size: nucleo, rpct, segretario, admin" })
-  async inclusion(@Context() c: RequestContext, @Param('eventId') eventId: string, @Query() query: InclusionQueryDto) {
+  async inclusion(@Context() c: RequestContext, @Param('eventId', EVENT_ID) eventId: string, @Query() query: InclusionQueryDto) {
     auditor(c.actor);
-    if (!UUID.test(eventId)) throw validationProblem([{ field: 'eventId', rule: 'uuid', message: 'eventId must be an event id (a UUID)' }]);
-    const answer = await this.proofs.inclusion(c.actor.ente, eventId.toLowerCase(), query.treeSize);
+    const answer = await this.proofs.inclusion(c.actor.ente, eventId, query.treeSize);
     if (!answer) throw new NotFoundException(`no event ${eventId} of this ente within that tree`);
     if ('problem' in answer)
       throw validationProblem([

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OBJECTIVE_EVENT_TYPES } from '@piao/lifecycle';
-import { IsCalendarDate, IsStorableText, ToInteger } from '../validation/validators';
+import { IsCalendarDate, IsStorableText, IsUuidAnyCase, ToInteger } from '../validation/validators';
 
 /** A log position a page ended at: two whole numbers that fit PostgreSQL's bigint. */
 const TRAIL_CURSOR = /^(?:0|[1-9]\d{0,17})\/(?:0|[1-9]\d{0,17})$/;
@@ -18,8 +18,7 @@ const ToList = () =>
 export class AuditTrailFilterDto {
   @ApiPropertyOptional({ description: 'One objective (its id)' })
   @IsOptional()
-  @IsUUID('all', { message: 'objectiveId must be a UUID' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsUuidAnyCase('objectiveId')
   objectiveId?: string;
 
   @ApiPropertyOptional({ description: 'Objectives of a unit (responsible or contributing, as they stand); required of a dirigente: a unit they head' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ToInteger } from '../validation/validators';
+import { MAX_REVISION, ToInteger } from '../validation/validators';
 
 export class InclusionQueryDto {
   @ApiPropertyOptional({ minimum: 1, description: 'The tree size to prove against; default: the latest signed checkpoint' })
@@ -34,6 +34,7 @@ export class CheckpointsQueryDto {
   @ToInteger()
   @IsInt({ message: 'before must be a whole number' })
   @Min(1)
+  @Max(MAX_REVISION)
   before?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DOSSIER_SCOPE_KINDS } from '@piao/lifecycle';
-import { IsStorableText, ToInteger } from '../validation/validators';
+import { IsStorableText, ToInteger, NestedObject } from '../validation/validators';
 
 export class DossierScopeDto {
   @ApiProperty({ enum: DOSSIER_SCOPE_KINDS, example: 'plan' })
@@ -21,8 +20,7 @@ export class RequestDossierDto {
   @ApiProperty({ type: DossierScopeDto })
   @IsDefined({ message: 'scope is required: { kind, id }' })
   @IsObject({ message: 'scope must be an object: { kind, id }' })
-  @ValidateNested()
-  @Type(() => DossierScopeDto)
+  @NestedObject(() => DossierScopeDto)
   scope!: DossierScopeDto;
 }
 

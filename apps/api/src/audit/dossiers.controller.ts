@@ -11,6 +11,7 @@ import { requireRole } from '../auth/require-role';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import { notFound, ProblemException, validationProblem } from '../problem-details/problem';
 import { DossiersQueryDto, RequestDossierDto } from './dossier.dto';
+import { DOSSIER_FILE, DOSSIER_ID } from '../validation/route-params';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FILE_NAMES: Record<string, DossierFile> = { 'fascicolo.pdf': 'pdf', 'fascicolo.json': 'json', 'fascicolo.csv': 'csv' };
@@ -64,9 +65,9 @@ export class DossiersController {
 
   @Get(':dossierId')
   @ApiOperation({ summary: 'One dossier: requested, queued, building (with progress), ready (with its content hash) or failed' })
-  async status(@Context() c: RequestContext, @Param('dossierId') dossierId: string) {
+  async status(@Context() c: RequestContext, @Param('dossierId', DOSSIER_ID) dossierId: string) {
     reader(c);
-    const id = dossierIdOf(dossierId);
+    const id = dossierId;
     return { ...(await this.find(c, id)), links: linksOf(id) };
   }
 
@@ -75,12 +76,12 @@ export class DossiersController {
   @ApiOperation({ summary: 'Download a ready dossier: fascicolo.pdf (PDF/A), fascicolo.json, fascicolo.csv' })
   async download(
     @Context() c: RequestContext,
-    @Param('dossierId') dossierId: string,
-    @Param('file') name: string,
+    @Param('dossierId', DOSSIER_ID) dossierId: string,
+    @Param('file', DOSSIER_FILE) name: string,
     @Res({ passthrough: true }) response: Response,
   ) {
     reader(c);
-    const id = dossierIdOf(dossierId);
+    const id = dossierId;
     const file = FILE_NAMES[name];
     if (!file) throw notFound(`${name} (a dossier has fascicolo.pdf, fascicolo.json and fascicolo.csv)`);
     const summary = await this.find(c, id);
@@ -108,11 +109,6 @@ export class DossiersController {
     if (requested.state && !requested.foreign) return { dossierId: id, scope: requested.state.scope, status: 'requested' as const, progress: 0 };
     throw notFound(`dossier ${id}`);
   }
-}
-
-function dossierIdOf(value: string): string {
-  if (!UUID.test(value)) throw validationProblem([{ field: 'dossierId', rule: 'isUuid', message: 'dossierId must be a UUID' }]);
-  return value.toLowerCase();
 }
 
 function linksOf(dossierId: string) {

@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { planRedFlags } from '@piao/audit';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { DOSSIER_REQUESTERS, RED_FLAG_KINDS, RED_FLAG_SEVERITIES } from '@piao/lifecycle';
@@ -9,19 +8,16 @@ import { requireRole } from '../auth/require-role';
 import { Context, type RequestContext } from '../commands/request-context';
 import { notFound } from '../problem-details/problem';
 import { seesUnsharedEvaluations } from '../objectives/objective.views';
-
-const lowerCase = () => Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value));
+import { IsUuidAnyCase } from '../validation/validators';
 
 export class RedFlagsQueryDto {
   @ApiProperty({ description: 'The plan whose objectives are examined' })
-  @IsUUID('all', { message: 'planId must be a UUID' })
-  @lowerCase()
+  @IsUuidAnyCase('planId')
   planId!: string;
 
   @ApiPropertyOptional({ description: 'One objective of the plan' })
   @IsOptional()
-  @IsUUID('all', { message: 'objectiveId must be a UUID' })
-  @lowerCase()
+  @IsUuidAnyCase('objectiveId')
   objectiveId?: string;
 
   @ApiPropertyOptional({ enum: RED_FLAG_SEVERITIES })

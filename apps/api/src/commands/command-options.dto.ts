@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsCalendarDate, IsStorableText } from '../validation/validators';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate, IsStorableText, MAX_REVISION, NestedObject } from '../validation/validators';
 
 /** Fields every command accepts. */
 export class CommandOptionsDto {
@@ -21,6 +20,7 @@ export class CommandOptionsDto {
   @IsOptional()
   @IsInt()
   @Min(-1)
+  @Max(MAX_REVISION)
   expectedRevision?: number;
 }
 
@@ -41,7 +41,6 @@ export class GiuntaActDto {
 export class GiuntaActCommandDto extends CommandOptionsDto {
   @ApiPropertyOptional({ type: GiuntaActDto, description: "The Giunta's deliberation: without it the step is refused (422)" })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => GiuntaActDto)
+  @NestedObject(() => GiuntaActDto)
   act?: GiuntaActDto;
 }

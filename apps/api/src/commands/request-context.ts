@@ -22,15 +22,24 @@ export type RequestWithContext = Request & { actor: Actor; id?: string | number;
 export const Context = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
   const request = context.switchToHttp().getRequest<RequestWithContext>();
   const requestId = String(request.id ?? randomUUID());
-  const header = request.headers['x-correlation-id'];
   return {
     actor: request.actor,
     requestId,
-    correlationId: typeof header === 'string' && header ? header : requestId,
+    correlationId: correlationIdOf(request.headers['x-correlation-id']) ?? requestId,
     idempotency: request.idempotency,
     failPoint: failPointOf(request.headers['x-fail-point']),
   };
 });
+
+/**
+ * Request and correlation ids a client may give: short and plain, since they are stored in every event of the command
+ * and written in every log line. Any other value is not refused, but replaced by the request's own id.
+ */
+export const CLIENT_ID_FORMAT = /^[\w.:@-]{1,100}$/;
+
+export function correlationIdOf(header: unknown): string | undefined {
+  return typeof header === 'string' && CLIENT_ID_FORMAT.test(header) ? header : undefined;
+}
 
 /** The fail point a test asked for; ignored unless the installation enables fault injection (StreamCommands checks). */
 function failPointOf(header: unknown): FailPoint | undefined {

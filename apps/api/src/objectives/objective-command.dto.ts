@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
-import { IsCalendarDate } from '../validation/validators';
+import { IsCalendarDate, NestedObject } from '../validation/validators';
 import { ObjectiveDefinitionDto } from './objective-definition.dto';
 
 const percent = () => (target: object, key: string) => {
@@ -19,16 +19,14 @@ export class DraftObjectiveDto extends CommandOptionsDto {
 
   @ApiProperty({ type: ObjectiveDefinitionDto })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => ObjectiveDefinitionDto)
+  @NestedObject(() => ObjectiveDefinitionDto)
   definition!: ObjectiveDefinitionDto;
 }
 
 export class DefinitionCommandDto extends CommandOptionsDto {
   @ApiProperty({ type: ObjectiveDefinitionDto, description: 'The whole new definition; the changes are computed field by field' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => ObjectiveDefinitionDto)
+  @NestedObject(() => ObjectiveDefinitionDto)
   definition!: ObjectiveDefinitionDto;
 }
 

@@ -31,7 +31,7 @@ import {
   type ObjectiveDefinition,
   type Phase,
 } from '@piao/lifecycle';
-import { HasUniqueIds, IsCalendarDate } from '../validation/validators';
+import { HasUniqueIds, IsCalendarDate, MAX_QUANTITY, NestedObject } from '../validation/validators';
 
 const SHORT = 500;
 const LONG = 10_000;
@@ -64,7 +64,7 @@ export class ObjectiveKindDto {
   @ApiPropertyOptional({ enum: OBJECTIVE_NATURES }) @IsOptional() @IsIn(OBJECTIVE_NATURES) nature?: (typeof OBJECTIVE_NATURES)[number];
   @ApiPropertyOptional({ enum: OBJECTIVE_LEVELS }) @IsOptional() @IsIn(OBJECTIVE_LEVELS) level?: (typeof OBJECTIVE_LEVELS)[number];
   @ApiPropertyOptional({ enum: CROSS_CUTTING }) @IsOptional() @IsIn(CROSS_CUTTING) crossCutting?: (typeof CROSS_CUTTING)[number];
-  @ApiPropertyOptional({ type: MultiYearDto }) @IsOptional() @ValidateNested() @Type(() => MultiYearDto) multiYear?: MultiYearDto;
+  @ApiPropertyOptional({ type: MultiYearDto }) @IsOptional() @NestedObject(() => MultiYearDto) multiYear?: MultiYearDto;
 }
 
 export class PnrrDto {
@@ -120,7 +120,7 @@ export class PhaseDto {
 export class TargetDto {
   @ApiProperty({ description: 'The target as the plan wrote it', example: 'almeno n. 4' }) @IsString() @MaxLength(SHORT) text!: string;
   @ApiPropertyOptional({ enum: TARGET_SENSES }) @IsOptional() @IsIn(TARGET_SENSES) sense?: (typeof TARGET_SENSES)[number];
-  @ApiPropertyOptional({ example: 4 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) value?: number;
+  @ApiPropertyOptional({ example: 4 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-MAX_QUANTITY) @Max(MAX_QUANTITY) value?: number;
   @ApiPropertyOptional({ description: 'true for "> 3": the value itself does not reach the target' }) @IsOptional() @IsBoolean() strict?: boolean;
   @ApiPropertyOptional({ example: 'n.' }) @IsOptional() @IsString() @MaxLength(50) unit?: string;
   @ApiPropertyOptional({ example: '2025-06-30' }) @IsOptional() @IsCalendarDate() date?: string;
@@ -140,7 +140,7 @@ export class IndicatorDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(LONG) description!: string;
   @ApiPropertyOptional({ enum: INDICATOR_TYPES }) @IsOptional() @IsIn(INDICATOR_TYPES) type?: (typeof INDICATOR_TYPES)[number];
   @ApiPropertyOptional({ enum: INDICATOR_MEASURES }) @IsOptional() @IsIn(INDICATOR_MEASURES) measure?: (typeof INDICATOR_MEASURES)[number];
-  @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @ValidateNested() @Type(() => TargetDto) target?: TargetDto;
+  @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @NestedObject(() => TargetDto) target?: TargetDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) baseline?: string;
   @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueDate?: string;
   @ApiPropertyOptional({ type: [HistoricalValueDto] })
@@ -154,7 +154,7 @@ export class IndicatorDto {
 
 export class ResourceDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(SHORT) description!: string;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) amountEuro?: number;
+  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_QUANTITY) amountEuro?: number;
 }
 
 export class ObjectiveDefinitionDto {
@@ -163,8 +163,8 @@ export class ObjectiveDefinitionDto {
   @ApiPropertyOptional({ description: 'finalità' }) @IsOptional() @IsString() @MaxLength(LONG) purpose?: string;
   @ApiPropertyOptional({ description: 'modalità di attuazione' }) @IsOptional() @IsString() @MaxLength(LONG) implementation?: string;
   @ApiPropertyOptional({ description: 'fattori critici' }) @IsOptional() @IsString() @MaxLength(LONG) criticalFactors?: string;
-  @ApiPropertyOptional({ type: PlanTreePlaceDto }) @IsOptional() @ValidateNested() @Type(() => PlanTreePlaceDto) place?: PlanTreePlaceDto;
-  @ApiPropertyOptional({ type: ObjectiveKindDto }) @IsOptional() @ValidateNested() @Type(() => ObjectiveKindDto) kind?: ObjectiveKindDto;
+  @ApiPropertyOptional({ type: PlanTreePlaceDto }) @IsOptional() @NestedObject(() => PlanTreePlaceDto) place?: PlanTreePlaceDto;
+  @ApiPropertyOptional({ type: ObjectiveKindDto }) @IsOptional() @NestedObject(() => ObjectiveKindDto) kind?: ObjectiveKindDto;
 
   @ApiPropertyOptional({
     description: 'anticorruption-transparency, pnrr, digitalisation, equal-opportunities, training, agenda-2030, or free text',
@@ -177,7 +177,7 @@ export class ObjectiveDefinitionDto {
   @MaxLength(100, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: PnrrDto }) @IsOptional() @ValidateNested() @Type(() => PnrrDto) pnrr?: PnrrDto;
+  @ApiPropertyOptional({ type: PnrrDto }) @IsOptional() @NestedObject(() => PnrrDto) pnrr?: PnrrDto;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) assessorato?: string;
   @ApiProperty({ description: 'The unit responsible (an id from /organisation)', example: 'welfare' })
   @IsString()
@@ -185,7 +185,13 @@ export class ObjectiveDefinitionDto {
   @MaxLength(64)
   responsibleUnitId!: string;
   @ApiPropertyOptional({ description: 'PO / responsabile' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) contributingUnitIds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  contributingUnitIds?: string[];
   @ApiPropertyOptional({ type: [PersonDto] })
   @IsOptional()
   @IsArray()
@@ -193,7 +199,7 @@ export class ObjectiveDefinitionDto {
   @ValidateNested({ each: true })
   @Type(() => PersonDto)
   people?: PersonDto[];
-  @ApiProperty({ type: HorizonDto }) @IsDefined() @ValidateNested() @Type(() => HorizonDto) horizon!: HorizonDto;
+  @ApiProperty({ type: HorizonDto }) @IsDefined() @NestedObject(() => HorizonDto) horizon!: HorizonDto;
 
   @ApiProperty({ type: [PhaseDto] })
   @IsArray()

@@ -1,6 +1,6 @@
 import { StreamCommands, type CommandOutcome, fold, OBJECTIVE_STREAM, objectiveStreamId } from '@piao/application';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { OBJECTIVE_ID } from '../validation/uuid-param';
+import { OBJECTIVE_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';

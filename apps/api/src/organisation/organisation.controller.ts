@@ -5,7 +5,17 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
-import { CreateUnitDto, EndHeadshipDto, HeadshipDto, RegisterPersonDto, ScoringSystemDto, slugOf } from './organisation.dto';
+import {
+  CreateUnitDto,
+  EndHeadshipDto,
+  EndUnitAssignmentDto,
+  HeadshipDto,
+  RegisterPersonDto,
+  ScoringSystemDto,
+  slugOf,
+  UnitAssignmentDto,
+} from './organisation.dto';
+import { EndSubstituteValidatorDto, SubstituteValidatorDto } from './substitute-validator.dto';
 import { OrganisationDirectory, RunOrganisationCommand } from '@piao/application';
 import { type CommandOptionsDto } from '../commands/command-options.dto';
 
@@ -19,10 +29,18 @@ export class OrganisationController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Units, people and headships of the ente' })
+  @ApiOperation({ summary: 'Units, people, headships, unit assignments and substitute validators of the ente' })
   async read(@Context() context: RequestContext) {
-    const { units, people, headships, scoringSystem } = await this.directory.load(context.actor.ente);
-    return { ente: context.actor.ente, units: Object.values(units), people: Object.values(people), headships, scoringSystem: scoringSystem ?? null };
+    const { units, people, headships, unitAssignments, substituteValidators, scoringSystem } = await this.directory.load(context.actor.ente);
+    return {
+      ente: context.actor.ente,
+      units: Object.values(units),
+      people: Object.values(people),
+      headships,
+      unitAssignments: unitAssignments ?? [],
+      substituteValidators: substituteValidators ?? [],
+      scoringSystem: scoringSystem ?? null,
+    };
   }
 
   @Post('units')
@@ -49,6 +67,42 @@ export class OrganisationController {
   @ApiOperation({ summary: 'End a headship on a date: admin' })
   endHeadship(@Context() context: RequestContext, @Body() dto: EndHeadshipDto) {
     return this.run(context, dto, { type: 'EndUnitHeadship', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+  }
+
+  @Post('unit-assignments')
+  @ApiOperation({ summary: 'Assign a person to work in a unit from a date, optionally to a date (heads are appointed under headships): admin' })
+  assignToUnit(@Context() context: RequestContext, @Body() dto: UnitAssignmentDto) {
+    return this.run(context, dto, { type: 'AssignPersonToUnit', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+  }
+
+  @Post('unit-assignments/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: "End a person's assignment to a unit on a date: admin" })
+  endUnitAssignment(@Context() context: RequestContext, @Body() dto: EndUnitAssignmentDto) {
+    return this.run(context, dto, { type: 'EndUnitAssignment', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+  }
+
+  @Post('substitute-validators')
+  @ApiOperation({
+    summary:
+      'Designate, by an act, who validates the reports the Segretario may not (of units he heads or works in), from a date, optionally to a date: admin or segretario',
+  })
+  designateSubstituteValidator(@Context() context: RequestContext, @Body() dto: SubstituteValidatorDto) {
+    const { personId, segretarioPersonId, from, to, act } = dto;
+    return this.run(
+      context,
+      dto,
+      { type: 'DesignateSubstituteValidator', personId, segretarioPersonId, from, to, act: { number: act.number, date: act.date } },
+      { personId },
+    );
+  }
+
+  @Post('substitute-validators/end')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End the designation of a substitute validator on a date: admin or segretario' })
+  endSubstituteValidator(@Context() context: RequestContext, @Body() dto: EndSubstituteValidatorDto) {
+    const { personId, segretarioPersonId, from, to } = dto;
+    return this.run(context, dto, { type: 'EndSubstituteValidatorDesignation', personId, segretarioPersonId, from, to }, { personId });
   }
 
   @Post('scoring-system')

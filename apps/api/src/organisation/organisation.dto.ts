@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import { SCORING_BASES, UNIT_KINDS, type UnitKind } from '@piao/lifecycle';
 import { CommandOptionsDto } from '../commands/command-options.dto';
-import { IsCalendarDate } from '../validation/validators';
+import { IsCalendarDate, NestedObject } from '../validation/validators';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -60,32 +60,45 @@ export class RegisterPersonDto extends CommandOptionsDto {
   email?: string;
 }
 
-export class HeadshipDto extends CommandOptionsDto {
-  @ApiProperty()
+/** Who holds a place in which unit from when (a headship, an assignment): shared by opening and ending one. */
+class UnitTenureDto extends CommandOptionsDto {
+  @ApiProperty({ example: 'welfare' })
   @IsString()
   @IsNotEmpty()
+  @MaxLength(64)
   unitId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'The person (their `sub`), registered under /organisation/people', example: 'mrossi' })
   @IsString()
   @IsNotEmpty()
+  @MaxLength(200)
   personId!: string;
 
-  @ApiProperty({ description: 'First day of the headship', example: '2025-01-01' })
+  @ApiProperty({ description: 'First day', example: '2025-01-01' })
   @IsCalendarDate()
   from!: string;
+}
 
-  @ApiPropertyOptional({ description: 'Last day of the headship; open-ended when absent', example: '2025-04-30' })
+export class HeadshipDto extends UnitTenureDto {
+  @ApiPropertyOptional({ description: 'Last day; open-ended when absent', example: '2025-04-30' })
   @IsOptional()
   @IsCalendarDate()
   to?: string;
 }
 
-export class EndHeadshipDto extends HeadshipDto {
-  @ApiProperty({ description: 'Last day of the headship', example: '2025-04-30' })
+/**
+ * Not a HeadshipDto: class-validator would inherit its optional `to`, and a missing or null `to` would end the
+ * headship for good.
+ */
+export class EndHeadshipDto extends UnitTenureDto {
+  @ApiProperty({ description: 'Last day', example: '2025-04-30' })
   @IsCalendarDate()
-  declare to: string;
+  to!: string;
 }
+
+/** Who works in which unit (docs/segregation-of-duties.md: nobody judges the work of a unit they belong to). */
+export class UnitAssignmentDto extends HeadshipDto {}
+export class EndUnitAssignmentDto extends EndHeadshipDto {}
 
 export function slugOf(name: string): string {
   return (
@@ -129,5 +142,5 @@ export class ScoringSystemDto extends CommandOptionsDto {
   @ApiProperty({ enum: SCORING_BASES, description: 'What an objective is scored on: weighted phases, indicators, or the mean of the two' })
   @IsIn(SCORING_BASES)
   basis!: (typeof SCORING_BASES)[number];
-  @ApiProperty({ type: ScoreScaleDto }) @IsDefined() @ValidateNested() @Type(() => ScoreScaleDto) scale!: ScoreScaleDto;
+  @ApiProperty({ type: ScoreScaleDto }) @IsDefined() @NestedObject(() => ScoreScaleDto) scale!: ScoreScaleDto;
 }

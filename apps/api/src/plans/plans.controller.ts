@@ -1,7 +1,7 @@
 import { StreamCommands, type CommandOutcome, OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, DraftObjective } from '@piao/application';
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { PLAN_ID } from '../validation/uuid-param';
+import { PLAN_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveState, type PlanCommand, type PlanState } from '@piao/lifecycle';

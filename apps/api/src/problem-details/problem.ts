@@ -51,6 +51,14 @@ export function notFound(what: string): ProblemException {
   return new ProblemException({ type: '/problems/not-found', title: 'Not found', status: 404, detail: `${what} does not exist` });
 }
 
+const MALFORMED_JSON: Omit<Problem, 'instance'> = {
+  type: '/problems/malformed-json',
+  title: 'Malformed JSON',
+  status: 400,
+  detail: 'The request body is not valid JSON',
+  errors: [{ field: '(body)', rule: 'json', message: 'the body is not valid JSON' }],
+};
+
 /** Maps anything thrown while serving a request to the problem the client receives. */
 export function toProblem(error: unknown, instance: string): Problem {
   const withInstance = (p: Omit<Problem, 'instance'>): Problem => ({ ...p, instance });
@@ -102,8 +110,15 @@ export function toProblem(error: unknown, instance: string): Problem {
     });
   }
   const bodyError = (error as { type?: string; status?: number })?.type;
-  if (bodyError === 'entity.parse.failed') {
-    return withInstance({ type: '/problems/malformed-json', title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON' });
+  if (bodyError === 'entity.parse.failed') return withInstance(MALFORMED_JSON);
+  if (bodyError === 'json.too.deep') {
+    return withInstance({
+      type: '/problems/json-too-deep',
+      title: 'JSON nested too deeply',
+      status: 400,
+      detail: (error as Error).message,
+      errors: [{ field: '(body)', rule: 'max-depth', message: (error as Error).message }],
+    });
   }
   if (bodyError === 'charset.unsupported' || bodyError === 'encoding.unsupported') {
     return withInstance({ type: '/problems/unsupported-encoding', title: 'Unsupported encoding', status: 415, detail: 'Send UTF-8 JSON' });
@@ -111,8 +126,10 @@ export function toProblem(error: unknown, instance: string): Problem {
   if (error instanceof PayloadTooLargeException || bodyError === 'entity.too.large') {
     return withInstance({ type: '/problems/payload-too-large', title: 'Request too large', status: 413, detail: 'The request body exceeds the size limit' });
   }
-  if (error instanceof BadRequestException && /JSON/i.test(error.message)) {
-    return withInstance({ type: '/problems/malformed-json', title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON' });
+  if (error instanceof BadRequestException && /JSON/i.test(error.message)) return withInstance(MALFORMED_JSON);
+  if (error instanceof Error && error.message.startsWith('Failed to decode param')) {
+    // The router could not percent-decode a path segment (not UTF-8): it does not say which parameter it was.
+    return withInstance(validationProblem([{ field: '(path)', rule: 'utf-8', message: 'a path parameter is not percent-encoded UTF-8' }]).problem);
   }
   if (error instanceof NotFoundException) {
     return withInstance({ type: '/problems/not-found', title: 'Not found', status: 404, detail: error.message });

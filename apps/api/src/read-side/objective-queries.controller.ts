@@ -1,6 +1,6 @@
 import { OBJECTIVE_STREAM, objectiveStreamId, OrganisationDirectory } from '@piao/application';
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { OBJECTIVE_ID } from '../validation/uuid-param';
+import { OBJECTIVE_ID } from '../validation/route-params';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { definitionChanges, objectiveAchievement, scoreOnScale, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';

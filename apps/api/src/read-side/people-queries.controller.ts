@@ -7,6 +7,8 @@ import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom } from '../objectives/objective.views';
 import { OnDateQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
+import { PERSON_ID } from '../validation/route-params';
+import { personOf } from '../reminders/reminder-access';
 
 /** Roles that oversee the whole ente and may look at anybody's objectives and deadlines. */
 const OVERSIGHT = ['segretario', 'nucleo', 'rpct', 'admin'];
@@ -24,7 +26,7 @@ export class PeopleQueriesController {
 
   @Get('objectives')
   @ApiOperation({ summary: '"My objectives" (personId `me` for oneself): of the units the person heads on the date, contributing, or naming them' })
-  async objectives(@Context() c: RequestContext, @Param('personId') personId: string, @Query() query: OnDateQueryDto) {
+  async objectives(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string, @Query() query: OnDateQueryDto) {
     const { person, on, units, records } = await this.load(c.actor, personId, query.on);
     return {
       personId: person,
@@ -44,7 +46,7 @@ export class PeopleQueriesController {
 
   @Get('deadlines')
   @ApiOperation({ summary: '"My deadlines": overdue and upcoming, for the units the person heads on the date (personId `me` for oneself)' })
-  async deadlines(@Context() c: RequestContext, @Param('personId') personId: string, @Query() query: OnDateQueryDto) {
+  async deadlines(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string, @Query() query: OnDateQueryDto) {
     const { person, on, units, records } = await this.load(c.actor, personId, query.on);
     const responsible = records.filter((r) => units.includes(r.state.definition.responsibleUnitId));
     const plans = await this.queries.plans(c.actor.ente, [...new Set(responsible.map((r) => r.state.planId))]);
@@ -64,7 +66,7 @@ export class PeopleQueriesController {
   }
 
   private async load(actor: Actor, personId: string, onDate?: string) {
-    const person = personId === 'me' ? actor.id : personId;
+    const person = personOf(actor, personId);
     if (person !== actor.id && !actor.roles.some((r) => OVERSIGHT.includes(r))) {
       throw new NotPermitted('others-objectives', "only the Segretario, the NdV, the RPCT and the administrator read another person's objectives");
     }

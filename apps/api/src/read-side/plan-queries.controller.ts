@@ -1,18 +1,19 @@
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, OrganisationDirectory } from '@piao/application';
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { PLAN_ID } from '../validation/uuid-param';
+import { PLAN_ID } from '../validation/route-params';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { personAchievement, scoreOnScale, textFlaw, unitAchievement, type Person } from '@piao/lifecycle';
+import { personAchievement, scoreOnScale, unitAchievement, type Person } from '@piao/lifecycle';
 import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
 import { ReadModelQueries, type ListCursor } from '@piao/read-models';
 import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom, seesUnsharedEvaluations } from '../objectives/objective.views';
-import { notFound, validationProblem } from '../problem-details/problem';
+import { notFound } from '../problem-details/problem';
 import { pointOf } from './objective-queries.controller';
 import { AsOfQueryDto, ListObjectivesQueryDto, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
 import { achievementOnBasis, scoringSystemOf } from './scoring-system-of';
 import { eventsUpTo, thenAndNow } from './time-travel';
+import { decodeCursorParts, encodeCursor } from '../reminders/cursors';
 
 /** Streams folded at once when a whole plan travels in time. */
 const TIME_TRAVEL_CONCURRENCY = 16;
@@ -48,7 +49,7 @@ export class PlanQueriesController {
       query.cursor ? decodeCursor(query.cursor) : undefined,
       query.limit ?? 50,
     );
-    return { items: page.items, next: page.next ? encodeCursor(page.next) : null };
+    return { items: page.items, next: page.next ? encodeListCursor(page.next) : null };
   }
 
   @Get('dashboard')
@@ -189,21 +190,14 @@ export class PlanQueriesController {
   }
 }
 
-function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.code, cursor.objectiveId])).toString('base64url');
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const encodeListCursor = (cursor: ListCursor): string => encodeCursor([cursor.code, cursor.objectiveId]);
 
 function decodeCursor(text: string): ListCursor {
-  try {
-    const [code, objectiveId] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    // A forged cursor's code goes into a query: NUL and lone surrogates cannot (PostgreSQL refuses them).
-    if (typeof code === 'string' && textFlaw(code) === undefined && typeof objectiveId === 'string' && /^[0-9a-f-]{36}$/.test(objectiveId)) {
-      return { code, objectiveId };
-    }
-  } catch {
-    // falls through to the 400 below
-  }
-  throw validationProblem([{ field: 'cursor', rule: 'cursor', message: 'cursor is not one this API returned' }]);
+  // The code goes into a query as text (control characters refused), the id as a uuid: it must be one.
+  const [code, objectiveId] = decodeCursorParts('cursor', text, (p) => p.length === 2 && UUID.test(p[1]));
+  return { code, objectiveId };
 }
 
 async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

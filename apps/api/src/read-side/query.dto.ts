@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { OBJECTIVE_STATUSES } from '@piao/lifecycle';
-import { IsCalendarDate, ToInteger } from '../validation/validators';
+import { IsCalendarDate, MAX_REVISION, ToInteger } from '../validation/validators';
 
 export const POSITION_PATTERN = /^\d+\/\d+$/;
 export const POSITION_MESSAGE = 'after must be a position as returned by a command, such as 748/12';
@@ -44,7 +44,7 @@ export class ListObjectivesQueryDto extends ReadQueryDto {
 }
 
 export class TimelineQueryDto extends ReadQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @ToInteger() @IsInt() @Min(0) fromRevision?: number;
+  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @ToInteger() @IsInt() @Min(0) @Max(MAX_REVISION) fromRevision?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 }) @IsOptional() @ToInteger() @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
@@ -59,6 +59,7 @@ export class AsOfQueryDto {
   @ToInteger()
   @IsInt()
   @Min(0)
+  @Max(MAX_REVISION)
   revision?: number;
 }
 

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { type Request } from 'express';
 import { type Observable, from, switchMap } from 'rxjs';
 import { ProcessorsHost } from '@piao/application';
-import { PROCESSOR_STORE, type LogPosition, type ProcessorStore } from '@piao/event-store';
+import { EVENT_STORE, PROCESSOR_STORE, type EventStore, type LogPosition, type ProcessorStore } from '@piao/event-store';
 import { hasReached, READ_MODELS } from '@piao/read-models';
 import { AppConfig } from '@piao/config';
 import { ProblemException, validationProblem } from '../problem-details/problem';
@@ -23,6 +23,7 @@ export const ReadsFrom = (processor: string) => SetMetadata(READS_FROM, processo
 export class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
     @Inject(PROCESSOR_STORE) private readonly processors: ProcessorStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly host: ProcessorsHost,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
@@ -41,8 +42,16 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
 
   async waitFor(position: LogPosition, processor = READ_MODELS): Promise<void> {
     const deadline = performance.now() + this.config.READ_YOUR_WRITES_TIMEOUT_MS;
-    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      if (hasReached((await this.processors.checkpoint(processor)).position, position)) return;
+    for (let pause = 5, first = true; ; pause = Math.min(pause * 2, 100), first = false) {
+      const reached = (await this.processors.checkpoint(processor)).position;
+      if (hasReached(reached, position)) return;
+      // Behind, with nothing left to apply: the position is not in the log (a command never returned it). Waiting
+      // would only end in a 503 that blames the server for the client's mistake.
+      if (first && (await this.store.countAfter(reached, 1)) === 0) {
+        throw validationProblem([
+          { field: 'after', rule: 'position-in-log', message: 'after is beyond the end of the log: use a position a command returned' },
+        ]);
+      }
       if (performance.now() >= deadline) break;
       this.host.poke();
       await new Promise((resolve) => setTimeout(resolve, pause));

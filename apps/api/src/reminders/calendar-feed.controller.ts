@@ -5,6 +5,7 @@ import { Public } from '../auth/auth.guard';
 import { Context, type RequestContext } from '../commands/request-context';
 import { IgnoresIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { notFound } from '../problem-details/problem';
+import { CALENDAR_TOKEN } from '../validation/route-params';
 
 /**
  * A person's deadlines as an iCalendar feed at a secret URL, for their calendar application to subscribe to. The URL
@@ -41,7 +42,7 @@ export class CalendarFeedController {
   @Header('Referrer-Policy', 'no-referrer')
   @ApiProduces('text/calendar')
   @ApiOperation({ summary: 'The deadlines calendar (iCalendar) of the URL’s owner: public, the URL is the secret' })
-  async feed(@Param('token') token: string) {
+  async feed(@Param('token', CALENDAR_TOKEN) token: string) {
     const owner = await this.feeds.owner(token);
     if (!owner) throw notFound('calendar feed');
     return this.feeds.feed(owner);

@@ -11,7 +11,7 @@ export function encodeCursor(parts: readonly string[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-function decode(field: string, text: string, valid: (parts: string[]) => boolean): string[] {
+export function decodeCursorParts(field: string, text: string, valid: (parts: string[]) => boolean): string[] {
   try {
     const parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(parts) && parts.every((p) => typeof p === 'string' && p.length <= 400 && (p === '' || VISIBLE.test(p))) && valid(parts)) {
@@ -27,19 +27,19 @@ const ID = (text: string) => text.length > 0;
 
 export function datedCursor(text: string | undefined): DatedCursor | undefined {
   if (text === undefined) return undefined;
-  const [dueOn, deadlineId] = decode('cursor', text, (p) => p.length === 2 && isCalendarDate(p[0]) && ID(p[1]));
+  const [dueOn, deadlineId] = decodeCursorParts('cursor', text, (p) => p.length === 2 && isCalendarDate(p[0]) && ID(p[1]));
   return { dueOn, deadlineId };
 }
 
 export function undatedCursor(text: string | undefined): UndatedCursor | undefined {
   if (text === undefined) return undefined;
-  const [code, deadlineId] = decode('undatedCursor', text, (p) => p.length === 2 && ID(p[1]));
+  const [code, deadlineId] = decodeCursorParts('undatedCursor', text, (p) => p.length === 2 && ID(p[1]));
   return { code, deadlineId };
 }
 
 export function timeCursor(field: string, text: string | undefined): TimeCursor | undefined {
   if (text === undefined) return undefined;
-  const [atMicros, id] = decode(field, text, (p) => p.length === 2 && /^\d{1,17}$/.test(p[0]) && ID(p[1]));
+  const [atMicros, id] = decodeCursorParts(field, text, (p) => p.length === 2 && /^\d{1,17}$/.test(p[0]) && ID(p[1]));
   return { atMicros, id };
 }
 

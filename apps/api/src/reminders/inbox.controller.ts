@@ -3,9 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReminderQueries } from '@piao/reminders';
 import { Context, type RequestContext } from '../commands/request-context';
 import { IgnoresIdempotencyKey } from '../idempotency/idempotency.interceptor';
-import { notFound, validationProblem } from '../problem-details/problem';
+import { notFound } from '../problem-details/problem';
 import { encodeTime, timeCursor } from './cursors';
-import { PageQueryDto, VISIBLE } from './reminders.dto';
+import { PageQueryDto } from './reminders.dto';
+import { MESSAGE_ID } from '../validation/route-params';
 
 /** The in-app channel: the reminders written to the person of the token, newest first. Nobody reads another's inbox. */
 @ApiTags('reminders')
@@ -31,10 +32,7 @@ export class InboxController {
   @HttpCode(200)
   @IgnoresIdempotencyKey()
   @ApiOperation({ summary: 'Mark one of my in-app reminders read (again: the first time stays); another person’s is a 404' })
-  async markRead(@Context() c: RequestContext, @Param('messageId') messageId: string) {
-    if (messageId.length > 300 || !VISIBLE.test(messageId)) {
-      throw validationProblem([{ field: 'messageId', rule: 'messageId', message: 'messageId must be the id of a message' }]);
-    }
+  async markRead(@Context() c: RequestContext, @Param('messageId', MESSAGE_ID) messageId: string) {
     const message = await this.queries.markRead(c.actor.ente, c.actor.id, messageId);
     if (!message) throw notFound(`message ${messageId}`);
     return message;

@@ -9,6 +9,7 @@ import { notFound } from '../problem-details/problem';
 import { requireRole } from '../auth/require-role';
 import { personOf } from './reminder-access';
 import { ReminderPreferencesDto } from './reminders.dto';
+import { PERSON_ID } from '../validation/route-params';
 
 /** How a person hears about their deadlines (e-mail, in-app or both) and whom they copy: theirs to set, or the administrator's. */
 @ApiTags('reminders')
@@ -22,7 +23,7 @@ export class ReminderPreferencesController {
 
   @Get()
   @ApiOperation({ summary: "A person's reminder preferences (personId `me` for oneself): the person, or admin" })
-  async read(@Context() c: RequestContext, @Param('personId') personId: string) {
+  async read(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string) {
     const person = personOf(c.actor, personId);
     if (person !== c.actor.id) requireRole(c.actor, ['admin'], "reading another person's reminder preferences");
     const organisation = await this.directory.load(c.actor.ente);
@@ -34,7 +35,7 @@ export class ReminderPreferencesController {
 
   @Put()
   @ApiOperation({ summary: "Set a person's reminder channels and copies (personId `me` for oneself): the person, or admin" })
-  async set(@Context() c: RequestContext, @Param('personId') personId: string, @Body() dto: ReminderPreferencesDto) {
+  async set(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string, @Body() dto: ReminderPreferencesDto) {
     const person = personOf(c.actor, personId);
     const render = (outcome: CommandOutcome<OrganisationState>) => {
       const saved = outcome.state.reminderPreferences?.[person] ?? { channels: dto.channels, copyTo: dto.copyTo ?? [] };

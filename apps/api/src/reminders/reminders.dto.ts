@@ -26,7 +26,7 @@ import { DEADLINE_KINDS, isCalendarDate, REMINDER_CHANNELS, type ReminderChannel
 import { DEADLINE_STATUSES, type DeadlineStatus } from '@piao/reminders';
 import { CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
 import { ReadQueryDto } from '../read-side/query.dto';
-import { IsCalendarDate, ToInteger } from '../validation/validators';
+import { IsCalendarDate, ToInteger, NestedObject } from '../validation/validators';
 
 /** Printable text: no NUL nor any other control character, no lone surrogate. */
 export const VISIBLE = /^[^\p{Cc}\p{Cs}]+$/u;
@@ -176,8 +176,7 @@ export class AdoptReminderPolicyDto extends GiuntaActCommandDto {
   @ApiProperty({ type: ReminderPolicyDto })
   @IsDefined()
   @IsObject()
-  @ValidateNested()
-  @Type(() => ReminderPolicyDto)
+  @NestedObject(() => ReminderPolicyDto)
   policy!: ReminderPolicyDto;
 }
 

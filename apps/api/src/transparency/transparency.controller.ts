@@ -8,7 +8,7 @@ import { ReadModelQueries } from '@piao/read-models';
 import { requireRole } from '../auth/require-role';
 import { Context, type RequestContext } from '../commands/request-context';
 import { notFound, ProblemException } from '../problem-details/problem';
-import { PLAN_ID } from '../validation/uuid-param';
+import { PLAN_ID } from '../validation/route-params';
 import { dcatApIt, OPEN_DATA_COLUMNS, openDataOf, openDataRows, type OpenDataPlan } from './open-data';
 
 /** Who prepares what the ente publishes: the Segretario, the RPCT (responsible for transparency), the NdV, the administrator. */

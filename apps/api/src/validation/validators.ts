@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
-import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsObject, IsUUID, registerDecorator, ValidateNested, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { isCalendarDate, parseCalendarDate } from '@piao/lifecycle';
 
 /**
@@ -57,3 +57,24 @@ export function IsStorableText(options?: ValidationOptions): PropertyDecorator {
 
 /** A query string's whole number as a number (query values arrive as text); anything else is left for the validators to refuse. */
 export const ToInteger = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
+
+/**
+ * A nested object of the given class: an object, never an array or a scalar (`definition: []` would otherwise pass
+ * as a list of nothing to validate and reach the domain as an array).
+ */
+export function NestedObject(type: () => new () => object): PropertyDecorator {
+  return applyDecorators(IsObject(), ValidateNested(), Type(type));
+}
+
+/** Revisions and log sizes: what a PostgreSQL integer holds. */
+export const MAX_REVISION = 2_147_483_647;
+/** Amounts and measured values: beyond it a double no longer holds every whole number (2^53). */
+export const MAX_QUANTITY = 1e15;
+
+/** A UUID in any case, kept in lower case as ids are stored: `ABC…` and `abc…` name the same objective. */
+export function IsUuidAnyCase(field: string): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value)),
+    IsUUID('all', { message: `${field} must be a UUID` }),
+  );
+}

@@ -45,10 +45,14 @@ export class OrganisationDirectory {
     return (await this.streams.load(organisationStream(ente), organisationStreamId(ente), ente)).state!;
   }
 
-  /** The organisation, and the context of a decision the actor takes today with the units they head today. */
+  /**
+   * The organisation, and the context of a decision the actor takes today with the units they head today; the
+   * organisation is also the context's appointments, which the segregation of duties reads (who headed or worked in
+   * which unit when, who validates in the Segretario's stead).
+   */
   async contextFor(actor: Actor): Promise<{ organisation: OrganisationState; context: DecisionContext }> {
     const organisation = await this.load(actor.ente);
     const today = this.streams.today();
-    return { organisation, context: decisionContext(actor, today, unitsHeadedBy(organisation, actor.id, today)) };
+    return { organisation, context: decisionContext(actor, today, unitsHeadedBy(organisation, actor.id, today), organisation) };
   }
 }

@@ -1,4 +1,5 @@
 import { type CalendarDate } from '../calendar/calendar-date';
+import { type Appointments } from './appointments';
 
 export const ROLES = ['segretario', 'dirigente', 'nucleo', 'rpct', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -18,12 +19,17 @@ export interface DecisionContext {
   unitsHeaded: ReadonlySet<string>;
   /** Today in Italy: business dates may not be later. */
   today: string;
+  /**
+   * The ente's headships, unit assignments and substitute validators, for the segregation of duties (who may not judge
+   * which work, and who validates in the Segretario's stead). Absent, only `unitsHeaded` ties the actor to a unit.
+   */
+  appointments?: Appointments;
 }
 
 /**
  * The context of a decision taken on `today` (by the application's clock: the domain never reads the time itself),
- * by an actor heading the given units.
+ * by an actor heading the given units, in an ente with the given appointments (its organisation).
  */
-export function decisionContext(actor: Actor, today: CalendarDate, unitsHeaded: Iterable<string> = []): DecisionContext {
-  return { actor, unitsHeaded: new Set(unitsHeaded), today };
+export function decisionContext(actor: Actor, today: CalendarDate, unitsHeaded: Iterable<string> = [], appointments?: Appointments): DecisionContext {
+  return { actor, unitsHeaded: new Set(unitsHeaded), today, ...(appointments ? { appointments } : {}) };
 }

@@ -27,13 +27,17 @@ import { RED_FLAG_KINDS, type AuditedEvent, type RedFlag, type RedFlagContext, t
  *   dated after the date the event says it took effect. An approved objective cancelled without an act, a
  *   reprogramming approved without one and a draft edited after approval are refused by the decider.
  * - approval-by-proposer (medium): ObjectiveApprovedByGiunta recorded by whoever recorded the latest
- *   ObjectiveProposed; ReprogrammingApprovedByGiunta by whoever recorded the pending ReprogrammingProposed.
+ *   ObjectiveProposed; ReprogrammingApprovedByGiunta by whoever recorded the pending ReprogrammingProposed. The
+ *   decider allows it (the Segretario records the Giunta's acts, and may have proposed) and says so in the event
+ *   (`recordedByProposer: true`); events recorded before that field are recognised by their authors.
  * - validation-of-own-unit (high): MonitoringReportValidated or YearEndReportValidated recorded by a person who,
  *   on its business date, headed the responsible unit or a contributing unit of the definition then in force. The
- *   submitter validating their own report is refused by the decider.
+ *   submitter validating their own report is refused by the decider, and so, since the segregation of duties
+ *   (docs/segregation-of-duties.md), is a validator tied to those units: the flag finds what was recorded before.
  * - evaluation-of-own-unit (high): ObjectiveEvaluated or EvaluationConfirmed recorded by a person who, on its
  *   business date, headed the responsible or a contributing unit, or who submitted the year-end report then
- *   current (the decider refuses that to Evaluate, not to ConfirmEvaluation).
+ *   current (the decider refuses that to Evaluate, not to ConfirmEvaluation; it refuses both to a head of those
+ *   units since the segregation of duties).
  * - back-dated (medium): any event recorded more than context.backDatingDays calendar days after its business date.
  * - recorded-after-deadline (low): a record that meets a deadline of the objective (objectiveDeadlines on the state
  *   before it) claiming a date on or before it, recorded after it: a phase brought to 100% (claimed date: its
@@ -336,7 +340,8 @@ function approvalByProposer({ event, domainEvent }: Walked, history: History, ra
       : domainEvent.type === 'ReprogrammingApprovedByGiunta'
         ? history.reprogrammingProposal
         : undefined;
-  if (!proposal || proposal.metadata.actor.id !== event.metadata.actor.id) return;
+  const said = (domainEvent.data as { recordedByProposer?: unknown }).recordedByProposer === true;
+  if (!proposal || (!said && proposal.metadata.actor.id !== event.metadata.actor.id)) return;
   const what = domainEvent.type === 'ObjectiveApprovedByGiunta' ? "la proposta dell'obiettivo" : 'la proposta di riprogrammazione';
   const act = actOf(domainEvent, event);
   raise(

@@ -1,6 +1,7 @@
 import { type Role, type DecisionContext } from '../access/actor';
 import { actingRole, type Grant } from '../access/permissions';
-import { violated } from '../access/rule-violation';
+import { NotPermitted, violated } from '../access/rule-violation';
+import { designationsOf, refuseConflictedReviewer, substitutedSegretario, type ReviewedWork } from '../access/segregation';
 import { refuseMalformedCommand } from '../invariants/command-fields';
 import { OBJECTIVE_COMMAND_FIELDS } from './objective-command-fields';
 import { type ObjectiveCommand, type ObjectiveCommandType } from './objective-commands';
@@ -36,6 +37,29 @@ export const OBJECTIVE_GRANTS: Record<ObjectiveCommandType, readonly Grant[]> = 
   Close: ['segretario'],
 };
 
+/**
+ * The acts that judge a unit's work: the Segretario's validations and returns of its reports, and every act of the NdV
+ * on it. Nobody performs them on the work of a unit they head or belong to (docs/segregation-of-duties.md).
+ */
+export const REVIEW_COMMANDS = [
+  'ValidateMonitoringReport',
+  'ReturnMonitoringReport',
+  'ValidateYearEndReport',
+  'ReturnYearEndReport',
+  'Evaluate',
+  'ShareEvaluation',
+  'ConfirmEvaluation',
+] as const satisfies readonly ObjectiveCommandType[];
+type ReviewCommand = Extract<ObjectiveCommand, { type: (typeof REVIEW_COMMANDS)[number] }>;
+
+/** The reviews a designated substitute validator performs in the Segretario's stead. */
+const SUBSTITUTABLE: ReadonlySet<ObjectiveCommandType> = new Set([
+  'ValidateMonitoringReport',
+  'ReturnMonitoringReport',
+  'ValidateYearEndReport',
+  'ReturnYearEndReport',
+]);
+
 export interface ObjectiveDecision {
   events: ObjectiveEvent[];
   role: Role;
@@ -55,7 +79,17 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     return { role, events: [{ type: 'ObjectiveDrafted', data: { objectiveId, planId, ente, code, definition, warnings: definitionWarnings(definition) } }] };
   }
   if (!state) return violated('objective-not-found', 'the objective does not exist');
-  const role = actingRole(OBJECTIVE_GRANTS[command.type], context, state.definition, what);
+  const review = isReview(command) ? reviewedWork(state, command) : undefined;
+  const substituteFor = review && SUBSTITUTABLE.has(command.type) ? substitutedSegretario(context, review) : undefined;
+  // A designated substitute validator acts in the Segretario's capacity, whatever roles their token carries.
+  const role = substituteFor ? 'segretario' : roleUnderGrants(command.type, context, state);
+  if (review) {
+    const instead = SUBSTITUTABLE.has(command.type)
+      ? 'the report is validated by the vicesegretario or by the substitute validator the ente designates (POST /organisation/substitute-validators)'
+      : 'another member of the Nucleo di Valutazione acts';
+    refuseConflictedReviewer(context, review, what, instead);
+  }
+  const substitute = substituteFor ? { substituteFor } : {};
   const decided = (...events: ObjectiveEvent[]): ObjectiveDecision => ({ role, events });
   const me = context.actor.id;
   if (state.status === 'closed' || state.status === 'cancelled') {
@@ -88,6 +122,7 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
           act,
           ...(command.planApprovalEventId ? { planApprovalEventId: command.planApprovalEventId } : {}),
           ...(command.definitionHash ? { definitionHash: command.definitionHash } : {}),
+          ...(state.proposedBy === me ? { recordedByProposer: true as const } : {}),
         },
       });
     }
@@ -128,10 +163,10 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       const report = state.monitoringReports[command.asOf];
       if (report?.status !== 'submitted') violated('no-monitoring-report-to-review', `there is no submitted monitoring report as of ${command.asOf}`);
       if (report.submittedBy === me) violated('self-validation-forbidden', 'nobody validates or returns their own monitoring report');
-      if (command.type === 'ValidateMonitoringReport') return decided({ type: 'MonitoringReportValidated', data: { asOf: command.asOf } });
+      if (command.type === 'ValidateMonitoringReport') return decided({ type: 'MonitoringReportValidated', data: { asOf: command.asOf, ...substitute } });
       return decided({
         type: 'MonitoringReportReturned',
-        data: { asOf: command.asOf, reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason') },
+        data: { asOf: command.asOf, reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason'), ...substitute },
       });
     }
     case 'ProposeReprogramming': {
@@ -153,7 +188,8 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       if (!state.pendingReprogramming) violated('no-pending-reprogramming', 'there is no reprogramming awaiting the Giunta');
       if (!command.act) violated('giunta-act-required', "only the Giunta's act makes a reprogramming effective");
       const act = requireAct(command.act, context);
-      return decided({ type: 'ReprogrammingApprovedByGiunta', data: { act, changes: state.pendingReprogramming.changes } });
+      const byProposer = state.pendingReprogramming.proposedBy === me ? { recordedByProposer: true as const } : {};
+      return decided({ type: 'ReprogrammingApprovedByGiunta', data: { act, changes: state.pendingReprogramming.changes, ...byProposer } });
     }
     case 'RejectReprogramming':
       if (!state.pendingReprogramming) violated('no-pending-reprogramming', 'there is no reprogramming awaiting the Giunta');
@@ -189,8 +225,11 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     case 'ReturnYearEndReport': {
       if (state.yearEndReport?.status !== 'submitted') violated('no-year-end-report-to-review', 'there is no submitted year-end report');
       if (state.yearEndReport.submittedBy === me) violated('self-validation-forbidden', 'nobody validates or returns their own year-end report');
-      if (command.type === 'ValidateYearEndReport') return decided({ type: 'YearEndReportValidated', data: {} });
-      return decided({ type: 'YearEndReportReturned', data: { reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason') } });
+      if (command.type === 'ValidateYearEndReport') return decided({ type: 'YearEndReportValidated', data: { ...substitute } });
+      return decided({
+        type: 'YearEndReportReturned',
+        data: { reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason'), ...substitute },
+      });
     }
     case 'Evaluate': {
       requireStatus(state, ['reported'], 'evaluation-needs-validated-report', 'the NdV evaluates after the year-end report is validated');
@@ -216,6 +255,42 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       }
       return decided({ type: 'ObjectiveClosed', data: {} });
     }
+  }
+}
+
+function isReview(command: ObjectiveCommand): command is ReviewCommand {
+  return (REVIEW_COMMANDS as readonly string[]).includes(command.type);
+}
+
+/**
+ * The work a review judges and the period it looks at: a monitoring report, from the start of the objective's horizon
+ * to its as-of date; the year-end report and the NdV's acts, the whole horizon.
+ */
+function reviewedWork(state: ObjectiveState, command: ReviewCommand): ReviewedWork {
+  const { responsibleUnitId, contributingUnitIds, horizon, people } = state.definition;
+  const from = `${horizon.fromYear}-01-01`;
+  const end = command.type === 'ValidateMonitoringReport' || command.type === 'ReturnMonitoringReport' ? command.asOf : `${horizon.toYear}-12-31`;
+  return {
+    unitIds: [...new Set([responsibleUnitId, ...(contributingUnitIds ?? []), ...(state.formerUnitIds ?? [])])],
+    personIds: (people ?? []).map((p) => p.personId).filter((id): id is string => typeof id === 'string' && id !== ''),
+    from: end < from ? end : from,
+    to: end,
+  };
+}
+
+/**
+ * The role under the command's grants. A designated substitute validator refused them is told why: they validate only
+ * the reports the Segretario may not.
+ */
+function roleUnderGrants(type: ObjectiveCommandType, context: DecisionContext, state: ObjectiveState): Role {
+  try {
+    return actingRole(OBJECTIVE_GRANTS[type], context, state.definition, type);
+  } catch (error) {
+    if (!(error instanceof NotPermitted) || !SUBSTITUTABLE.has(type) || designationsOf(context).length === 0) throw error;
+    throw new NotPermitted(
+      error.rule,
+      `${type}: a substitute validator validates only the reports of units the Segretario heads or belongs to, and those are not`,
+    );
   }
 }
 

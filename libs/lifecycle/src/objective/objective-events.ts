@@ -27,24 +27,29 @@ export type ObjectiveEvent =
   | Event<'ObjectiveDraftUpdated', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[] }>
   | Event<'ObjectiveProposed', Record<string, never>>
   | Event<'ObjectiveReturnedForChanges', { reason: string }>
-  /** With the plan's approval: that event's id, and the fingerprint of the text the Giunta approved. */
-  | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string; definitionHash?: string }>
+  /**
+   * With the plan's approval: that event's id, and the fingerprint of the text the Giunta approved. `recordedByProposer`
+   * (only ever `true`, absent on older events): whoever records the approval proposed the objective.
+   */
+  | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string; definitionHash?: string; recordedByProposer?: true }>
   | Event<'PhaseProgressRecorded', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
   | Event<'IndicatorValueRecorded', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
   | Event<
       'MonitoringReportSubmitted',
       { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }
     >
-  | Event<'MonitoringReportValidated', { asOf: CalendarDate }>
-  | Event<'MonitoringReportReturned', { asOf: CalendarDate; reason: string }>
+  /** `substituteFor`: the Segretario in whose stead a designated substitute validator acted (absent otherwise). */
+  | Event<'MonitoringReportValidated', { asOf: CalendarDate; substituteFor?: string }>
+  | Event<'MonitoringReportReturned', { asOf: CalendarDate; reason: string; substituteFor?: string }>
   | Event<'ReprogrammingProposed', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[]; motivation: string }>
-  | Event<'ReprogrammingApprovedByGiunta', { act: GiuntaAct; changes: FieldChange[] }>
+  /** `recordedByProposer` (only ever `true`): whoever records the approval proposed the reprogramming. */
+  | Event<'ReprogrammingApprovedByGiunta', { act: GiuntaAct; changes: FieldChange[]; recordedByProposer?: true }>
   | Event<'ReprogrammingRejected', { reason: string }>
   | Event<'ResponsibleReassigned', { fromUnitId: string; toUnitId: string; effectiveOn: CalendarDate }>
   | Event<'ObjectiveCancelled', { reason: string; act?: GiuntaAct }>
   | Event<'YearEndReportSubmitted', { phases: PhaseReport[]; indicators: IndicatorReport[]; evidence?: string; notes?: string }>
-  | Event<'YearEndReportValidated', Record<string, never>>
-  | Event<'YearEndReportReturned', { reason: string }>
+  | Event<'YearEndReportValidated', { substituteFor?: string }>
+  | Event<'YearEndReportReturned', { reason: string; substituteFor?: string }>
   | Event<'ObjectiveEvaluated', { achievementPercent: number; motivation: string }>
   | Event<'EvaluationShared', Record<string, never>>
   | Event<'EvaluationContested', { reason: string }>

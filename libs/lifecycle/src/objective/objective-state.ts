@@ -21,6 +21,13 @@ export interface ObjectiveState {
   code: string;
   status: ObjectiveStatus;
   definition: ObjectiveDefinition;
+  /** Who recorded the latest proposal: the approval says when the same person records it. Absent before a proposal. */
+  proposedBy?: string;
+  /**
+   * Units the objective belonged to before a reassignment or a reprogramming moved it (responsible or contributing):
+   * their work is part of what is judged. Absent while it never moved.
+   */
+  formerUnitIds?: string[];
   /** The definition as the Giunta first approved it; reprogramming never touches it. */
   approvedDefinition?: ObjectiveDefinition;
   approvalAct?: GiuntaAct;
@@ -61,7 +68,7 @@ export function evolveObjective(state: ObjectiveState | undefined, event: Object
     case 'ObjectiveDraftUpdated':
       return { ...state, definition: event.data.definition, warnings: event.data.warnings };
     case 'ObjectiveProposed':
-      return { ...state, status: 'proposed' };
+      return { ...state, status: 'proposed', proposedBy: author.actorId };
     case 'ObjectiveReturnedForChanges':
       return { ...state, status: 'returned' };
     case 'ObjectiveApprovedByGiunta':
@@ -96,7 +103,7 @@ export function evolveObjective(state: ObjectiveState | undefined, event: Object
       const pending = state.pendingReprogramming;
       if (!pending) throw new Error('ReprogrammingApprovedByGiunta without a pending reprogramming: the stream is corrupt');
       return {
-        ...state,
+        ...withFormerUnits(state, pending.definition),
         definition: pending.definition,
         pendingReprogramming: undefined,
         reprogrammings: [...state.reprogrammings, { act: event.data.act, changes: event.data.changes }],
@@ -104,8 +111,10 @@ export function evolveObjective(state: ObjectiveState | undefined, event: Object
     }
     case 'ReprogrammingRejected':
       return { ...state, pendingReprogramming: undefined };
-    case 'ResponsibleReassigned':
-      return { ...state, definition: { ...state.definition, responsibleUnitId: event.data.toUnitId } };
+    case 'ResponsibleReassigned': {
+      const definition = { ...state.definition, responsibleUnitId: event.data.toUnitId };
+      return { ...withFormerUnits(state, definition), definition };
+    }
     case 'ObjectiveCancelled':
       return { ...state, status: 'cancelled', pendingReprogramming: undefined };
     case 'YearEndReportSubmitted':
@@ -132,6 +141,17 @@ export function evolveObjective(state: ObjectiveState | undefined, event: Object
     case 'ObjectiveClosed':
       return { ...state, status: 'closed' };
   }
+}
+
+/** Keeps the units the objective leaves for `next` among its former units. */
+function withFormerUnits(state: ObjectiveState, next: ObjectiveDefinition): ObjectiveState {
+  const remaining = new Set(unitsOf(next));
+  const left = unitsOf(state.definition).filter((u) => !remaining.has(u) && !(state.formerUnitIds ?? []).includes(u));
+  return left.length === 0 ? state : { ...state, formerUnitIds: [...(state.formerUnitIds ?? []), ...left] };
+}
+
+function unitsOf(definition: ObjectiveDefinition): string[] {
+  return [definition.responsibleUnitId, ...(definition.contributingUnitIds ?? [])];
 }
 
 function withReport(state: ObjectiveState, asOf: CalendarDate, report: Submission): ObjectiveState {

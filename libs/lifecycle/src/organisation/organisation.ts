@@ -1,5 +1,6 @@
 import { type DecisionContext, type Role } from '../access/actor';
 import { actingRole, type Grant } from '../access/permissions';
+import { type DesignationAct, type SubstituteValidator, type Tenure } from '../access/appointments';
 import { violated } from '../access/rule-violation';
 import { refuseMalformedCommand, type CommandFields } from '../invariants/command-fields';
 import { type CalendarDate } from '../calendar/calendar-date';
@@ -16,6 +17,12 @@ export type OrganisationEvent =
   /** `to` is the last day of the headship; absent while it is open-ended. */
   | Event<'UnitHeadAssigned', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
   | Event<'UnitHeadshipEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
+  /** The person works in the unit (not as its head) from `from`, to `to` when given: the segregation of duties reads it. */
+  | Event<'PersonAssignedToUnit', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
+  | Event<'UnitAssignmentEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
+  /** Who validates, in the Segretario's stead, the reports the Segretario may not validate (docs/segregation-of-duties.md). */
+  | Event<'SubstituteValidatorDesignated', { personId: string; segretarioPersonId: string; from: CalendarDate; to?: CalendarDate; act: DesignationAct }>
+  | Event<'SubstituteValidatorDesignationEnded', { personId: string; segretarioPersonId: string; from: CalendarDate; to: CalendarDate }>
   /** The ente's SMVP: how achievement becomes a score. The act that adopted it travels in the metadata. */
   | Event<'ScoringSystemAdopted', { system: ScoringSystem }>
   /** The ente's reminder policy (BRIEF §5), as a whole: each adoption is a new version. */
@@ -33,6 +40,10 @@ export interface OrganisationState {
   units: Record<string, { unitId: string; name: string; kind: UnitKind }>;
   people: Record<string, { personId: string; name: string; email?: string }>;
   headships: Headship[];
+  /** Who works in which unit when (heads are in `headships`); absent until the first assignment. */
+  unitAssignments?: Tenure[];
+  /** Substitute validators designated, in force or not; absent until the first designation. */
+  substituteValidators?: SubstituteValidator[];
   /** Absent until the ente adopts one: the default (linear) applies. */
   scoringSystem?: ScoringSystem;
   /** Absent until the ente adopts one: DEFAULT_REMINDER_POLICY applies. */
@@ -49,6 +60,11 @@ export type OrganisationCommand =
   | Command<'RegisterPerson', { personId: string; name: string; email?: string }>
   | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
   | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
+  | Command<'AssignPersonToUnit', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
+  | Command<'EndUnitAssignment', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
+  /** `segretarioPersonId` absent: the Segretario issuing it designates his own substitute. */
+  | Command<'DesignateSubstituteValidator', { personId: string; segretarioPersonId?: string; from: CalendarDate; to?: CalendarDate; act: DesignationAct }>
+  | Command<'EndSubstituteValidatorDesignation', { personId: string; segretarioPersonId?: string; from: CalendarDate; to: CalendarDate }>
   | Command<'AdoptScoringSystem', { system: ScoringSystem }>
   | Command<'AdoptReminderPolicy', { policy: ReminderPolicy }>
   | Command<'SetReminderPreferences', { personId: string; channels: ReminderChannel[]; copyTo?: string[] }>;
@@ -59,6 +75,10 @@ const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
   RegisterPerson: { personId: 'id', name: 'name', email: 'text?' },
   AssignUnitHead: { unitId: 'id', personId: 'id', from: 'date', to: 'date?' },
   EndUnitHeadship: { unitId: 'id', personId: 'id', from: 'date', to: 'date' },
+  AssignPersonToUnit: { unitId: 'id', personId: 'id', from: 'date', to: 'date?' },
+  EndUnitAssignment: { unitId: 'id', personId: 'id', from: 'date', to: 'date' },
+  DesignateSubstituteValidator: { personId: 'id', segretarioPersonId: 'id?', from: 'date', to: 'date?', act: 'act' },
+  EndSubstituteValidatorDesignation: { personId: 'id', segretarioPersonId: 'id?', from: 'date', to: 'date' },
   AdoptScoringSystem: { system: 'scoring-system' },
   AdoptReminderPolicy: { policy: 'reminder-policy' },
   SetReminderPreferences: { personId: 'id', channels: 'channels', copyTo: 'ids?' },
@@ -77,6 +97,25 @@ export function evolveOrganisation(state: OrganisationState, event: Organisation
       return {
         ...state,
         headships: state.headships.map((h) => (h.unitId === unitId && h.personId === personId && h.from === from ? { ...h, to } : h)),
+      };
+    }
+    case 'PersonAssignedToUnit':
+      return { ...state, unitAssignments: [...(state.unitAssignments ?? []), event.data] };
+    case 'UnitAssignmentEnded': {
+      const { unitId, personId, from, to } = event.data;
+      const assignments = state.unitAssignments ?? [];
+      return { ...state, unitAssignments: assignments.map((a) => (a.unitId === unitId && a.personId === personId && a.from === from ? { ...a, to } : a)) };
+    }
+    case 'SubstituteValidatorDesignated':
+      return { ...state, substituteValidators: [...(state.substituteValidators ?? []), event.data] };
+    case 'SubstituteValidatorDesignationEnded': {
+      const { personId, segretarioPersonId, from, to } = event.data;
+      const designations = state.substituteValidators ?? [];
+      return {
+        ...state,
+        substituteValidators: designations.map((d) =>
+          d.personId === personId && d.segretarioPersonId === segretarioPersonId && d.from === from ? { ...d, to } : d,
+        ),
       };
     }
     case 'ScoringSystemAdopted':
@@ -145,6 +184,56 @@ export function decideOrganisation(
       if (to < from) violated('end-before-start', 'the headship ends before it starts');
       return { role, events: [{ type: 'UnitHeadshipEnded', data: { unitId, personId, from, to } }] };
     }
+    case 'AssignPersonToUnit': {
+      const { unitId, personId, from, to } = command;
+      if (!state.units[unitId]) violated('unknown-unit', `the ente has no unit ${unitId}`);
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
+      if (to !== undefined && to < from) violated('end-before-start', 'the assignment ends before it starts');
+      const clash = (state.unitAssignments ?? []).find((a) => a.unitId === unitId && a.personId === personId && overlaps(a, { from, to }));
+      if (clash) {
+        violated(
+          'assignment-overlap',
+          `${personId} is already assigned to ${unitId} from ${clash.from}${clash.to ? ` to ${clash.to}` : ''}: end that assignment first`,
+        );
+      }
+      return { role, events: [{ type: 'PersonAssignedToUnit', data: to === undefined ? { unitId, personId, from } : { unitId, personId, from, to } }] };
+    }
+    case 'EndUnitAssignment': {
+      const { unitId, personId, from, to } = command;
+      const assignment = (state.unitAssignments ?? []).find((a) => a.unitId === unitId && a.personId === personId && a.from === from);
+      if (!assignment) violated('unknown-assignment', `${personId} has no assignment to ${unitId} starting ${from}`);
+      if (to < from) violated('end-before-start', 'the assignment ends before it starts');
+      return { role, events: [{ type: 'UnitAssignmentEnded', data: { unitId, personId, from, to } }] };
+    }
+    case 'DesignateSubstituteValidator': {
+      const { personId, from, to, act } = command;
+      const segretarioPersonId = segretarioNamedIn(command, role, context);
+      for (const id of [personId, segretarioPersonId]) if (!state.people[id]) violated('unknown-person', `the ente has no person ${id}`);
+      if (personId === segretarioPersonId) violated('value-invalid', 'personId: the Segretario does not substitute himself');
+      if (to !== undefined && to < from) violated('end-before-start', 'the designation ends before it starts');
+      if (act.date > context.today) violated('date-in-future', `the act is dated ${act.date}, after today (${context.today})`);
+      const clash = (state.substituteValidators ?? []).find(
+        (d) => d.personId === personId && d.segretarioPersonId === segretarioPersonId && overlaps(d, { from, to }),
+      );
+      if (clash) {
+        violated(
+          'designation-overlap',
+          `${personId} is already designated to substitute ${segretarioPersonId} from ${clash.from}${clash.to ? ` to ${clash.to}` : ''}: end that designation first`,
+        );
+      }
+      const data = { personId, segretarioPersonId, from, ...(to === undefined ? {} : { to }), act: { number: act.number, date: act.date } };
+      return { role, events: [{ type: 'SubstituteValidatorDesignated', data }] };
+    }
+    case 'EndSubstituteValidatorDesignation': {
+      const { personId, from, to } = command;
+      const segretarioPersonId = segretarioNamedIn(command, role, context);
+      const designation = (state.substituteValidators ?? []).find(
+        (d) => d.personId === personId && d.segretarioPersonId === segretarioPersonId && d.from === from,
+      );
+      if (!designation) violated('unknown-designation', `${personId} has no designation to substitute ${segretarioPersonId} starting ${from}`);
+      if (to < from) violated('end-before-start', 'the designation ends before it starts');
+      return { role, events: [{ type: 'SubstituteValidatorDesignationEnded', data: { personId, segretarioPersonId, from, to } }] };
+    }
     case 'AdoptScoringSystem': {
       const problems = scoringSystemProblems(command.system);
       if (problems.length > 0) violated('scoring-system-invalid', problems.join('; '));
@@ -176,10 +265,27 @@ export function decideOrganisation(
 
 /**
  * The SMVP and the reminder policy are the Segretario's to record as much as the administrator's (the Giunta adopts
- * them); a person sets their own reminder preferences, and the administrator may set anybody's.
+ * them), and so is the designation of a substitute validator (the Sindaco's decree or the Giunta's deliberation that
+ * the designation must name is what makes it, not who keys it in); a person sets their own reminder preferences, and
+ * the administrator may set anybody's.
  */
 function ORGANISATION_GRANTS(command: OrganisationCommand): Grant[] {
-  return command.type === 'AdoptScoringSystem' || command.type === 'AdoptReminderPolicy' ? ['admin', 'segretario'] : ['admin'];
+  switch (command.type) {
+    case 'AdoptScoringSystem':
+    case 'AdoptReminderPolicy':
+    case 'DesignateSubstituteValidator':
+    case 'EndSubstituteValidatorDesignation':
+      return ['admin', 'segretario'];
+    default:
+      return ['admin'];
+  }
+}
+
+/** The Segretario a designation is about: the one named, or the Segretario recording it for himself. */
+function segretarioNamedIn(command: { segretarioPersonId?: string }, role: Role, context: DecisionContext): string {
+  if (command.segretarioPersonId !== undefined) return command.segretarioPersonId;
+  if (role === 'segretario') return context.actor.id;
+  return violated('segretario-required', 'segretarioPersonId: name the Segretario whom the validator substitutes');
 }
 
 /** A person setting their own reminder preferences acts in their first role, whatever it is. */

@@ -1,0 +1,141 @@
+import { type Server } from 'node:http';
+import { type Duplex } from 'node:stream';
+import { type Express, type NextFunction, type Request, type Response } from 'express';
+import { FORBIDDEN_KEYS, textFlaw } from '@piao/lifecycle';
+import { PROBLEM_CONTENT_TYPE, toProblem, validationProblem, type FieldError, type Problem } from '../problem-details/problem';
+
+/**
+ * The first line of defence, before routing, guards, interceptors and pipes: what no route may receive, whatever its
+ * DTO says. Everything here answers a problem naming the field and the rule; the DTOs (class-validator) check the
+ * rest. docs/input-rules.md lists every rule.
+ */
+
+/** Far beyond any command's shape (a definition is about 6 levels deep); checked on the raw bytes before JSON.parse. */
+export const MAX_JSON_DEPTH = 32;
+export const MAX_BODY_BYTES = '256kb';
+/** Node's own limit on the request line and headers together: above it the request is a 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+/** At most this many bad fields are named in one answer: a hostile body cannot make the answer large. */
+const MAX_FIELD_ERRORS = 50;
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** An error body-parser passes on as it is: the problem mapping reads `type` and `status`. */
+class BodyRefused extends Error {
+  constructor(
+    readonly type: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Throws when the JSON text nests deeper than MAX_JSON_DEPTH: one pass over the bytes, strings skipped, so that no
+ * recursive parser, transformer or validator ever sees a 5,000-level document.
+ */
+export function refuseDeepJson(_request: unknown, _response: unknown, body: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // an escape: the next byte is part of it
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) throw new BodyRefused('json.too.deep', 400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+}
+
+/** The faults of one value: a text PostgreSQL cannot store, a key that reaches a prototype. Depth is already bounded. */
+export function unstorableFields(value: unknown, path: string, errors: FieldError[] = []): FieldError[] {
+  if (errors.length >= MAX_FIELD_ERRORS) return errors;
+  if (typeof value === 'string') {
+    const flaw = textFlaw(value);
+    if (flaw) errors.push({ field: path, rule: 'storable-text', message: `${path} ${flaw}: not allowed in any text` });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => unstorableFields(item, `${path}.${index}`, errors));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}.${key}` : key;
+      const keyFlaw = textFlaw(key);
+      if (keyFlaw) errors.push({ field: path || '(body)', rule: 'storable-text', message: `a key of ${path || 'the body'} ${keyFlaw}` });
+      else if (FORBIDDEN_KEYS.has(key)) errors.push({ field: at, rule: 'forbidden-key', message: `${at}: the key "${key}" is not allowed anywhere` });
+      else unstorableFields((value as Record<string, unknown>)[key], at, errors);
+    }
+  }
+  return errors;
+}
+
+function sendProblem(request: Request, response: Response, problem: Problem): void {
+  response
+    .status(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify({ ...problem, instance: request.originalUrl }));
+}
+
+/**
+ * A body that is not JSON is refused (415), never ignored: a `text/plain` command would otherwise run with none of
+ * its options, its expected revision included.
+ */
+function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
+  // `is` answers null when the request has no body at all.
+  const type = request.is(JSON_TYPES);
+  if (type === null || type || request.headers['content-length'] === '0') return next();
+  sendProblem(request, response, {
+    type: '/problems/unsupported-media-type',
+    title: 'Unsupported media type',
+    status: 415,
+    detail: 'The body must be JSON (Content-Type: application/json)',
+    errors: [{ field: 'Content-Type', rule: 'media-type', message: 'Content-Type must be application/json' }],
+  });
+}
+
+/** Every body and query value checked for what no field may hold: one 400 naming each bad field. */
+function refuseUnstorableInput(request: Request, response: Response, next: NextFunction): void {
+  const errors = unstorableFields(request.body, '');
+  for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
+    const keyFlaw = textFlaw(key);
+    if (keyFlaw) errors.push({ field: '(query)', rule: 'storable-text', message: `a query parameter's name ${keyFlaw}` });
+    else unstorableFields(value, key, errors);
+  }
+  if (errors.length === 0) return next();
+  sendProblem(request, response, { ...validationProblem(errors).problem });
+}
+
+/** Installs the edge on the Express instance, before Nest's routes. */
+export async function installRequestEdge(express: Express): Promise<void> {
+  const { json } = await import('express');
+  express.use(requireJsonBody);
+  express.use(json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, verify: refuseDeepJson }));
+  express.use(refuseUnstorableInput);
+  // Body-parsing errors happen before Nest's pipeline: answer them as problem details here.
+  express.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (!error) return next();
+    sendProblem(request, response, toProblem(error, request.originalUrl));
+  });
+}
+
+/**
+ * Errors Node's HTTP parser raises before any handler runs (headers too large, a malformed request line): answered
+ * as problem details too. Without this listener Node answers a bare 431 or 400.
+ */
+export function answerParserErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, title, detail] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request headers too large', `The request line and headers exceed ${MAX_HEADER_BYTES} bytes`]
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request timeout', 'The request was not received in time']
+          : [400, 'Malformed request', 'The request is not valid HTTP'];
+    const body = JSON.stringify({ type: `/problems/http-${status}`, title, status, detail });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
