@@ -12,6 +12,7 @@ const common = {
     '^@piao/storage$': '<rootDir>/libs/storage/src',
     '^@piao/application$': '<rootDir>/libs/application/src',
     '^@piao/config$': '<rootDir>/libs/config/src',
+    '^@piao/api-client$': '<rootDir>/libs/api-client/src',
   },
 };
 module.exports = {

@@ -337,6 +337,13 @@ const cases: BadRequest[] = [
     status: 400,
     field: 'cursor',
   },
+  {
+    name: 'JSON in UTF-16 (the depth check reads UTF-8)',
+    send: (e) => raw(e.as.segretario, '/plans', '{"title":"x"}', 'application/json; charset=utf-16le'),
+    status: 415,
+    field: 'Content-Type',
+  },
+  { name: 'a query parameter named __proto__', send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?__proto__=x`), status: 400, field: '__proto__' },
   { name: 'a NUL in the search text', send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?q=a%00b`), status: 400, field: 'q' },
   { name: 'a NUL in a unit filter', send: (e) => e.as.segretario.get(`/plans/${e.planId}/objectives?unitId=%00`), status: 400, field: 'unitId' },
   { name: "a NUL in a path's person id", send: (e) => e.as.segretario.get('/people/a%00b/objectives'), status: 400, field: 'personId' },
@@ -366,7 +373,7 @@ describe('bad input gets a specific 4xx problem and changes nothing (PostgreSQL)
   let e: Ente;
   let other: Ente;
   beforeAll(async () => {
-    api = await startApi('postgres');
+    api = await startApi('postgres', { READ_YOUR_WRITES_TIMEOUT_MS: '500' });
     e = await seedEnte(api, 'comune-errori');
     other = await seedEnte(api, 'comune-altro');
   });

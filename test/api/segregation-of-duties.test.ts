@@ -152,8 +152,19 @@ describe('segregation of duties over HTTP (PostgreSQL)', () => {
     it('designates a substitute validator by an act, through the organisation', async () => {
       await refused(
         () => e.as.admin.post('/organisation/substitute-validators', { personId: BIANCHI.sub, from: '2025-01-10', ...act('3', '2025-01-10') }),
-        422,
-        'segretario-required',
+        403,
+        'role-not-allowed',
+      );
+      await refused(
+        () =>
+          e.as.segretario.post('/organisation/substitute-validators', {
+            personId: BIANCHI.sub,
+            segretarioPersonId: e.people.dirigente.sub,
+            from: '2025-01-10',
+            ...act('3', '2025-01-10'),
+          }),
+        403,
+        'designation-by-segretario',
       );
       await refused(
         () => e.as.dirigente.post('/organisation/substitute-validators', { personId: BIANCHI.sub, from: '2025-01-10', ...act('3') }),

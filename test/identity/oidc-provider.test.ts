@@ -168,8 +168,10 @@ describe('key rotation', () => {
 
   it(`a key removed from the set: its unexpired tokens are refused within OIDC_JWKS_MAX_AGE_SECONDS (${MAX_AGE_S} s), remembered or not`, async () => {
     expect(await status(api, rsOld)).toBe(200); // verified and remembered
-    const removedAt = Date.now();
+    // Counted from when the provider publishes the new set (its restart is a new process, whose start-up is not the
+    // API's doing); until then the old key is still the provider's.
     await provider.restart({ keys: [rsa2, ec1] });
+    const removedAt = Date.now();
     // Never accepted again later than the bound (plus one polling round): refused with 401 once the new set is in,
     // or 503 while the restarted provider is not listening yet.
     await within(MAX_AGE_S * 1000 + 500, async () => (await status(api, rsOld)) !== 200);

@@ -5,6 +5,8 @@ import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store'
 import { type StorageConfig } from '@piao/storage';
 import { type Clock } from '@piao/application';
 import { createApp } from '../../apps/api/src/bootstrap';
+import { buildOpenApiDocument } from '../../apps/api/src/openapi/openapi-document';
+import { ContractRecorder } from './openapi-contract';
 import { loadConfig } from '@piao/config';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 import { createTestDatabase } from './postgres';
@@ -51,6 +53,9 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
   const app = await createApp(config, { clock });
   await app.init();
   const http = app.getHttpServer();
+  // Every answer of the suite is checked against the API's own document (the contract test).
+  const contract = new ContractRecorder(buildOpenApiDocument(app, config));
+  contract.attach(http);
   return {
     app,
     store: app.get<EventStore>(EVENT_STORE),
@@ -66,6 +71,7 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
     async close() {
       await app.close();
       await db?.drop();
+      contract.assertNone();
     },
   };
 }

@@ -132,6 +132,7 @@ const CONTENT_TYPES = [
   'text/plain',
   'application/x-www-form-urlencoded',
   'application/json; charset=latin1',
+  'application/json; charset=utf-16le',
   'application/merge-patch+json',
   '',
 ];
@@ -259,14 +260,17 @@ export function requestArbitrary(
   const path = fc
     .tuple(...pathParameters.map((p) => pathValues(p.name, vocabulary)))
     .map((values) => pathParameters.reduce((url, p, i) => url.replace(`{${p.name}}`, values[i]), operation.path));
-  const query = fc.tuple(...queryParameters.map((p) => fc.option(queryValue(p, document, vocabulary), { freq: 2 }))).map((values) =>
-    queryParameters
-      .flatMap((p, i) => {
+  // Now and then a parameter the operation does not have, or one named after a prototype key.
+  const stray = fc.constantFrom('', '', '', '', '__proto__=1', 'constructor=1', 'campoSconosciuto=1');
+  const query = fc.tuple(fc.tuple(...queryParameters.map((p) => fc.option(queryValue(p, document, vocabulary), { freq: 2 }))), stray).map(([values, extra]) =>
+    [
+      ...queryParameters.flatMap((p, i) => {
         const value = values[i];
         if (value === null) return [];
         return (Array.isArray(value) ? value : [value]).map((v) => `${encode(p.name)}=${encode(v)}`);
-      })
-      .join('&'),
+      }),
+      ...(extra ? [extra] : []),
+    ].join('&'),
   );
   const mutation = fc.constantFrom<Mutation>('none', 'none', 'replace', 'replace', 'replace', 'add-key', 'forbidden-key', 'delete', 'whole', 'raw');
   const body = operation.body ? plausible(operation.body, document, vocabulary) : fc.constant(undefined);

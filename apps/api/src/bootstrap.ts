@@ -1,11 +1,12 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { type AppConfig } from '@piao/config';
 import { type Clock } from '@piao/application';
 import { answerParserErrors, installRequestEdge } from './validation/request-edge';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** Builds the HTTP application; used by main.ts, the end-to-end tests and the benchmarks alike. */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<INestApplication> {
@@ -15,16 +16,12 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   await installRequestEdge(express);
   answerParserErrors(app.getHttpServer());
   express.set('trust proxy', true);
+  // No framework banner; and no automatic weak ETag on every answer: an ETag is an objective's revision, set where
+  // the document says so.
+  express.disable('x-powered-by');
+  express.set('etag', false);
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('piao-cycle API')
-      .setDescription('The performance-objective cycle of Italian municipalities (PIAO 2.2 / PEG / PDO) as event streams. Errors are RFC 9457 problem details.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

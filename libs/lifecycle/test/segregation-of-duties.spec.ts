@@ -342,10 +342,13 @@ describe('the organisation: unit assignments and substitute validators', () => {
   it('records the substitute the Segretario designates for himself, by an act', () => {
     given(organisation).when(designate, as(segretario)).then([designated]);
   });
-  it('asks the administrator to name the Segretario substituted', () => {
-    given(organisation).when(designate).thenThrows('segretario-required');
+  it('lets only the Segretario designate, and only for himself: the organisation does not know who the Segretario is', () => {
+    given(organisation).when(designate).thenThrows('role-not-allowed');
     given(organisation)
-      .when({ ...designate, segretarioPersonId: 'seg', to: '2025-12-31' })
+      .when({ ...designate, segretarioPersonId: 'verdi' }, as(segretario))
+      .thenThrows('designation-by-segretario');
+    given(organisation)
+      .when({ ...designate, segretarioPersonId: 'seg', to: '2025-12-31' }, as(segretario))
       .then([{ ...designated, data: { ...designated.data, to: '2025-12-31' } } as OrganisationEvent]);
   });
   it('refuses a dirigente, an unknown person, the Segretario himself, a reversed period, an act dated after today and an overlap', () => {

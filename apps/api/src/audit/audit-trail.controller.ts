@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CLOCK, OrganisationDirectory, type Clock } from '@piao/application';
 import { AuditTrail, auditTrailCsv, type AuditTrailEntry, type AuditTrailFilter } from '@piao/audit';
 import { NotPermitted, romeDateOf, unitsHeadedBy, type Actor, type Role } from '@piao/lifecycle';
 import { Context, type RequestContext } from '../commands/request-context';
 import { seesUnsharedEvaluations, withheldEvaluation } from '../objectives/objective.views';
 import { AuditTrailExportQueryDto, AuditTrailFilterDto, AuditTrailQueryDto } from './audit-trail.dto';
+import { AuditTrailExportView, AuditTrailPageView } from './audit.schemas';
 
 /** Who reads the whole ente's trail: the controls, and the Segretario and administrator who answer to them. */
 const WHOLE_ENTE: readonly Role[] = ['nucleo', 'rpct', 'segretario', 'admin'];
@@ -18,6 +19,7 @@ const WHOLE_ENTE: readonly Role[] = ['nucleo', 'rpct', 'segretario', 'admin'];
  */
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiExtraModels(AuditTrailExportView)
 @Controller('audit/trail')
 export class AuditTrailController {
   constructor(
@@ -28,9 +30,16 @@ export class AuditTrailController {
 
   @Get()
   @ApiOperation({
-    summary: "The ente's audit trail, filtered and paged in log order: nucleo, rpct, segretario, admin; a dirigente with unitId of a unit they head",
+    operationId: 'listAuditTrail',
+    summary: "The ente's audit trail, filtered and paged in log order",
+    description:
+      'Roles: nucleo, rpct, segretario, admin; a dirigente only with `unitId` = a unit they head today (403 otherwise, `rule` ' +
+      '`unit-required` or `unit-not-headed`). Each objective event with who, role, when, why, act, old → new and its leaf in the ' +
+      'tamper-evident tree (null until the hashing reaches it). An evaluation the NdV has not shared yet shows to others without its ' +
+      'motivation and evaluation fields. Page with `cursor` = the previous page’s `next`.',
   })
-  async page(@Context() c: RequestContext, @Query() query: AuditTrailQueryDto) {
+  @ApiOkResponse({ type: AuditTrailPageView })
+  async page(@Context() c: RequestContext, @Query() query: AuditTrailQueryDto): Promise<AuditTrailPageView> {
     await this.mayRead(c.actor, query);
     const [commit, prepare] = query.cursor ? query.cursor.split('/').map(BigInt) : [];
     const limit = query.limit ?? 100;
@@ -41,7 +50,24 @@ export class AuditTrailController {
   @Get('export')
   @ApiProduces('text/csv', 'application/json')
   @ApiOperation({
-    summary: 'The whole filtered trail as one CSV (for spreadsheets: `;`, UTF-8 with BOM) or JSON file, streamed: the same readers as the trail',
+    operationId: 'exportAuditTrail',
+    summary: 'The whole filtered trail as one CSV or JSON file, streamed',
+    description:
+      'The same readers and filters as `listAuditTrail`. `format=csv` (default): for spreadsheets, `;`-separated, UTF-8 with a byte ' +
+      'order mark, Italian headers, one row per event. `format=json`: `{ ente, items }` with the items of the trail. An attachment ' +
+      'named `traccia-audit-{ente}-{date}`.',
+  })
+  @ApiOkResponse({
+    description: 'The trail as a file (`Content-Disposition: attachment`)',
+    content: {
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          'Posizione nel registro;ID evento;Codice obiettivo;ID obiettivo;Revisione;Tipo evento;Evento;Autore;ID autore;Ruolo;' +
+          'Data del fatto;Registrato il;Motivazione;Atto n.;Data atto;Modifiche (campo: prima → dopo);Indice foglia;Hash foglia (SHA-256, base64)\r\n',
+      },
+      'application/json': { schema: { $ref: getSchemaPath(AuditTrailExportView) } },
+    },
   })
   async export(@Context() c: RequestContext, @Query() query: AuditTrailExportQueryDto): Promise<StreamableFile> {
     await this.mayRead(c.actor, query);

@@ -35,7 +35,11 @@ export class AuditTrailFilterDto {
   @IsStorableText()
   personId?: string;
 
-  @ApiPropertyOptional({ description: 'Event types, comma-separated (e.g. ReprogrammingApprovedByGiunta,ObjectiveEvaluated)', enum: OBJECTIVE_EVENT_TYPES })
+  @ApiPropertyOptional({
+    description: 'Event types: repeated (`type=A&type=B`) or comma-separated (`type=ReprogrammingApprovedByGiunta,ObjectiveEvaluated`)',
+    enum: OBJECTIVE_EVENT_TYPES,
+    isArray: true,
+  })
   @IsOptional()
   @ToList()
   @IsArray()
@@ -65,7 +69,7 @@ export class AuditTrailFilterDto {
 }
 
 export class AuditTrailQueryDto extends AuditTrailFilterDto {
-  @ApiPropertyOptional({ description: "The previous page's `next`", example: '748/12' })
+  @ApiPropertyOptional({ description: "The previous page's `next` (a log position such as `748/12`)" })
   @IsOptional()
   @Matches(TRAIL_CURSOR, { message: 'cursor must be the `next` of a previous page, such as 748/12' })
   cursor?: string;

@@ -4,11 +4,11 @@ import { DOSSIER_SCOPE_KINDS } from '@piao/lifecycle';
 import { IsStorableText, ToInteger, NestedObject } from '../validation/validators';
 
 export class DossierScopeDto {
-  @ApiProperty({ enum: DOSSIER_SCOPE_KINDS, example: 'plan' })
+  @ApiProperty({ enum: DOSSIER_SCOPE_KINDS, description: 'What the dossier is about', example: 'unit' })
   @IsIn(DOSSIER_SCOPE_KINDS, { message: `kind must be one of: ${DOSSIER_SCOPE_KINDS.join(', ')}` })
   kind!: (typeof DOSSIER_SCOPE_KINDS)[number];
 
-  @ApiProperty({ description: "The objective's or plan's id (a UUID), or the unit's id", example: 'welfare' })
+  @ApiProperty({ description: "The objective's or plan's id (a UUID), or the unit's id", maxLength: 64, example: 'welfare' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
@@ -17,7 +17,7 @@ export class DossierScopeDto {
 }
 
 export class RequestDossierDto {
-  @ApiProperty({ type: DossierScopeDto })
+  @ApiProperty({ type: DossierScopeDto, description: 'An objective, a unit or a plan of the ente' })
   @IsDefined({ message: 'scope is required: { kind, id }' })
   @IsObject({ message: 'scope must be an object: { kind, id }' })
   @NestedObject(() => DossierScopeDto)

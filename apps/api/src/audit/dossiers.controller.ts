@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { DOSSIER_STREAM, RequestDossier, StreamCommands, type CommandOutcome } from '@piao/application';
 import { AUDIT_OPTIONS, DOSSIER_FILES, dossierFile, dossierSummary, listDossiers, type AuditOptions, type DossierFile } from '@piao/audit';
@@ -12,9 +12,21 @@ import { Context, commandRequest, type RequestContext } from '../commands/reques
 import { notFound, ProblemException, validationProblem } from '../problem-details/problem';
 import { DossiersQueryDto, RequestDossierDto } from './dossier.dto';
 import { DOSSIER_FILE, DOSSIER_ID } from '../validation/route-params';
+import { ApiProblems } from '../openapi/api-problems';
+import { problemResponse } from '../openapi/openapi-conventions';
+import { DossierListView, DossierRequestedResult, DossierView } from './audit.schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FILE_NAMES: Record<string, DossierFile> = { 'fascicolo.pdf': 'pdf', 'fascicolo.json': 'json', 'fascicolo.csv': 'csv' };
+
+/** A download of a dossier that is not ready: the problem, with when to ask again. */
+const NOT_READY = (() => {
+  const problem = problemResponse(
+    409,
+    'The dossier is not ready (requested, queued, building or failed): `detail` says which; ask again after `Retry-After` seconds',
+  );
+  return { ...problem, headers: { ...problem.headers, 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } };
+})();
 
 const reader = (c: RequestContext) => requireRole(c.actor, DOSSIER_REQUESTERS, 'the audit dossiers');
 
@@ -35,8 +47,17 @@ export class DossiersController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Request a dossier of an objective, a unit or a plan; built in the background: nucleo, rpct, segretario, admin' })
-  async request(@Context() c: RequestContext, @Body() dto: RequestDossierDto) {
+  @ApiOperation({
+    operationId: 'requestDossier',
+    summary: 'Request a dossier (fascicolo di audit) of an objective, a unit or a plan',
+    description:
+      'Roles: nucleo, rpct, segretario, admin. The request is an event of the log; the dossier is built in the background up to the ' +
+      'request’s `position`: follow it at `links.self` (`getDossier`) and download it from `links.pdf`, `links.json`, `links.csv` once ' +
+      '`ready`. `scope.id` is the objective’s or plan’s id (a UUID) or the unit’s id; one the ente does not have is a 404.',
+  })
+  @ApiAcceptedResponse({ type: DossierRequestedResult, description: 'Requested: it is built in the background' })
+  @ApiProblems([404, 'The objective, plan or unit of `scope` is not the ente’s'])
+  async request(@Context() c: RequestContext, @Body() dto: RequestDossierDto): Promise<DossierRequestedResult> {
     const { kind } = dto.scope;
     let id = dto.scope.id.trim();
     if (kind !== 'unit') {
@@ -44,7 +65,7 @@ export class DossiersController {
       id = id.toLowerCase();
     }
     const dossierId = randomUUID();
-    const render = (outcome: CommandOutcome<DossierRequest>) => ({
+    const render = (outcome: CommandOutcome<DossierRequest>): DossierRequestedResult => ({
       dossierId: outcome.state.dossierId,
       scope: outcome.state.scope,
       status: 'requested',
@@ -56,16 +77,27 @@ export class DossiersController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The ente's dossiers, newest first, with status and progress: nucleo, rpct, segretario, admin" })
-  async list(@Context() c: RequestContext, @Query() query: DossiersQueryDto) {
+  @ApiOperation({
+    operationId: 'listDossiers',
+    summary: "The ente's dossiers, newest first, with status and progress",
+    description: 'Roles: nucleo, rpct, segretario, admin. The dossiers queued or built (a request the builder has not queued yet is not listed).',
+  })
+  @ApiOkResponse({ type: DossierListView })
+  async list(@Context() c: RequestContext, @Query() query: DossiersQueryDto): Promise<DossierListView> {
     reader(c);
     const items = await listDossiers(this.audit.sql, c.actor.ente, query.limit ?? 50);
     return { items: items.map((d) => ({ ...d, links: linksOf(d.dossierId) })) };
   }
 
   @Get(':dossierId')
-  @ApiOperation({ summary: 'One dossier: requested, queued, building (with progress), ready (with its content hash) or failed' })
-  async status(@Context() c: RequestContext, @Param('dossierId', DOSSIER_ID) dossierId: string) {
+  @ApiOperation({
+    operationId: 'getDossier',
+    summary: 'One dossier: requested, queued, building (with progress), ready (with its content hash) or failed',
+    description:
+      'Roles: nucleo, rpct, segretario, admin. A dossier in the log that the builder has not queued yet is `requested`, with its scope ' + 'and progress only.',
+  })
+  @ApiOkResponse({ type: DossierView })
+  async status(@Context() c: RequestContext, @Param('dossierId', DOSSIER_ID) dossierId: string): Promise<DossierView> {
     reader(c);
     const id = dossierId;
     return { ...(await this.find(c, id)), links: linksOf(id) };
@@ -73,7 +105,27 @@ export class DossiersController {
 
   @Get(':dossierId/:file')
   @ApiProduces('application/pdf', 'application/json', 'text/csv')
-  @ApiOperation({ summary: 'Download a ready dossier: fascicolo.pdf (PDF/A), fascicolo.json, fascicolo.csv' })
+  @ApiOperation({
+    operationId: 'downloadDossierFile',
+    summary: 'Download a ready dossier: fascicolo.pdf (PDF/A), fascicolo.json, fascicolo.csv',
+    description:
+      'Roles: nucleo, rpct, segretario, admin. `file` is `fascicolo.pdf` (PDF/A), `fascicolo.json` (the dossier’s content, from which ' +
+      'the PDF is rendered; docs/audit.md) or `fascicolo.csv` (its events, for spreadsheets); any other name is a 404. `X-Content-Hash` ' +
+      'is the SHA-256 of fascicolo.json, the same for the three files. A dossier not ready yet is a 409 with `Retry-After`.',
+  })
+  @ApiOkResponse({
+    description: 'The file (`Content-Disposition: attachment`)',
+    headers: {
+      ETag: { description: 'A strong validator of this file: the content hash and the file', schema: { type: 'string' } },
+      'X-Content-Hash': { description: '`sha-256=` and the hex SHA-256 of fascicolo.json, as `contentHash` in `getDossier`', schema: { type: 'string' } },
+    },
+    content: {
+      'application/pdf': { schema: { type: 'string', format: 'binary' } },
+      'application/json': { schema: { type: 'object', additionalProperties: true, description: 'The dossier’s content (docs/audit.md)' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiResponse({ status: 409, ...NOT_READY })
   async download(
     @Context() c: RequestContext,
     @Param('dossierId', DOSSIER_ID) dossierId: string,

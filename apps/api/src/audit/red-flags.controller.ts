@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { planRedFlags } from '@piao/audit';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
@@ -9,6 +9,8 @@ import { Context, type RequestContext } from '../commands/request-context';
 import { notFound } from '../problem-details/problem';
 import { seesUnsharedEvaluations } from '../objectives/objective.views';
 import { IsUuidAnyCase } from '../validation/validators';
+import { ApiProblems } from '../openapi/api-problems';
+import { RedFlagListView } from './audit.schemas';
 
 export class RedFlagsQueryDto {
   @ApiProperty({ description: 'The plan whose objectives are examined' })
@@ -43,8 +45,16 @@ export class RedFlagsController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get()
-  @ApiOperation({ summary: "Red flags of a plan's objectives, with severity and the proving events: nucleo, rpct, segretario, admin" })
-  async list(@Context() c: RequestContext, @Query() query: RedFlagsQueryDto) {
+  @ApiOperation({
+    operationId: 'listRedFlags',
+    summary: "Anticorruption red flags of a plan's objectives, with severity and the proving events",
+    description:
+      'Roles: nucleo, rpct, segretario, admin. As the log stands now, narrowed by `objectiveId`, `severity` and `kind`; each flag names ' +
+      'the events that prove it. A flag about an evaluation the NdV has not shared yet is shown to the NdV only.',
+  })
+  @ApiOkResponse({ type: RedFlagListView })
+  @ApiProblems([404, 'The plan is not the ente’s'])
+  async list(@Context() c: RequestContext, @Query() query: RedFlagsQueryDto): Promise<RedFlagListView> {
     requireRole(c.actor, DOSSIER_REQUESTERS, 'the red flags');
     const flags = await planRedFlags(this.store, c.actor.ente, query.planId, { seesUnsharedEvaluations: seesUnsharedEvaluations(c.actor) });
     if (!flags) throw notFound(`plan ${query.planId}`);

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
@@ -7,6 +7,18 @@ import { Public } from '../auth/auth.guard';
 import { AppConfig } from '@piao/config';
 import { ProblemException } from '../problem-details/problem';
 import { ReminderOperations } from '../reminder-operations/reminder-operations';
+import { ApiProblems } from '../openapi/api-problems';
+import { LivenessView, ProcessorLagView, ReadinessView } from '../admin/operations.schemas';
+
+const NOT_READY: [number, string] = [
+  503,
+  'Not ready (`/problems/not-ready`): `detail` gives the reasons, `checks` the result of every check (as a 200 gives it, with `status: error`); retry after `Retry-After` seconds',
+];
+const READINESS = [
+  'Public. The event store answers, no processor is stuck (events waiting, no progress) or too far behind the log, and',
+  'no due reminder has waited longer than `REMINDER_MAX_LAG_SECONDS`. `details` has each check: the processors’ lag under',
+  'their names, parked events as a `warning` (reported, not failed on).',
+].join('\n');
 
 /**
  * Liveness and readiness (through @nestjs/terminus). Live: the process answers. Ready: the event store answers, and
@@ -15,7 +27,8 @@ import { ReminderOperations } from '../reminder-operations/reminder-operations';
  * Reminders: not ready when a reminder whose time has come has waited longer than REMINDER_MAX_LAG_SECONDS (the
  * sender, in-process or apps/worker, is down or cannot reach the mail server).
  */
-@ApiTags('health')
+@ApiTags('operations')
+@ApiExtraModels(ProcessorLagView)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -29,21 +42,42 @@ export class HealthController {
 
   @Get('live')
   @Public()
-  @ApiOperation({ summary: 'Liveness: the process answers (no dependency is checked)' })
+  @ApiOperation({
+    operationId: 'checkLiveness',
+    // Public: no bearer token (an explicit empty requirement, not a forgotten one).
+    security: [],
+    summary: 'Liveness: the process answers',
+    description: 'Public. Checks no dependency: for a process supervisor deciding whether to restart the process.',
+  })
+  @ApiOkResponse({ type: LivenessView, description: 'The process answers' })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: the event store answers and every processor follows the log (503 with the reason otherwise)' })
+  @ApiOperation({
+    operationId: 'checkReadiness',
+    security: [],
+    summary: 'Readiness: the event store answers and every processor follows the log',
+    description: READINESS,
+  })
+  @ApiOkResponse({ type: ReadinessView, description: 'Ready' })
+  @ApiProblems(NOT_READY)
   ready() {
     return this.check();
   }
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'The same as /health/ready' })
+  @ApiOperation({
+    operationId: 'checkHealth',
+    security: [],
+    summary: 'The same as /health/ready',
+    description: READINESS,
+  })
+  @ApiOkResponse({ type: ReadinessView, description: 'Ready' })
+  @ApiProblems(NOT_READY)
   readiness() {
     return this.check();
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { HttpStatus, Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { applyDecorators, HttpStatus, Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import canonicalize from 'canonicalize';
 import { type Response } from 'express';
@@ -9,12 +10,13 @@ import { CommandReplayed, CLOCK, IdempotencyKeyReused, type Clock } from '@piao/
 import { COMMAND_RECORDS, formatPosition, type CommandRecords, type RecordedCommand } from '@piao/event-store';
 import { type RequestWithContext } from '../commands/request-context';
 import { PROBLEM_CONTENT_TYPE, toProblem, validationProblem } from '../problem-details/problem';
+import { IGNORES_IDEMPOTENCY_KEY } from '../openapi/openapi-conventions';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const IGNORES_KEY = 'piao:ignores-idempotency-key';
 
 /** For POST routes that are not commands and are idempotent in themselves (an administrator's replay request). */
-export const IgnoresIdempotencyKey = () => SetMetadata(IGNORES_KEY, true);
+export const IgnoresIdempotencyKey = () => applyDecorators(SetMetadata(IGNORES_KEY, true), ApiExtension(IGNORES_IDEMPOTENCY_KEY, true));
 
 /**
  * Honours the Idempotency-Key header on every POST. The key, its scope (ente and person, kept apart) and the

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { Public } from '../auth/auth.guard';
@@ -9,7 +9,7 @@ import { ReminderOperations } from '../reminder-operations/reminder-operations';
  * Prometheus metrics: each processor's lag (events and seconds behind the head), progress and parked events; the
  * reminders' sending lag and, with Redis, the reminder queues' job counts; and the process's own (memory, event loop, GC). Public like /health, and like it free of any ente's data.
  */
-@ApiTags('health')
+@ApiTags('operations')
 @Controller('metrics')
 export class MetricsController {
   private readonly registry = new Registry();
@@ -88,7 +88,36 @@ export class MetricsController {
   @Get()
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus text format: processor lag and parked events, process metrics' })
+  @ApiProduces('text/plain')
+  @ApiOperation({
+    operationId: 'getMetrics',
+    // Public: no bearer token (an explicit empty requirement, not a forgotten one).
+    security: [],
+    summary: 'Prometheus metrics: processor lag and parked events, reminder lag and queues, process metrics',
+    description: [
+      'Public, and free of any ente’s data. Prometheus text exposition format 0.0.4: `piao_processor_lag_events`,',
+      '`piao_processor_lag_seconds`, `piao_processor_parked_events`, `piao_processor_active` (by `processor`),',
+      '`piao_reminder_lag_seconds`, `piao_reminder_due`; with Redis `piao_reminder_queue_jobs` (by `queue`, `state`) and',
+      '`piao_reminder_queue_up`; the process’s own (memory, event loop, GC).',
+    ].join('\n'),
+  })
+  @ApiOkResponse({
+    description: 'The metrics (`text/plain; version=0.0.4`)',
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example: [
+          '# HELP piao_processor_lag_events Events of the log the processor has not handled yet',
+          '# TYPE piao_processor_lag_events gauge',
+          'piao_processor_lag_events{processor="read-models"} 0',
+          '# HELP piao_reminder_lag_seconds How long the due reminder waiting longest has waited, from its send time or from when it became pending if later (0: none)',
+          '# TYPE piao_reminder_lag_seconds gauge',
+          'piao_reminder_lag_seconds 0',
+          '',
+        ].join('\n'),
+      },
+    },
+  })
   metrics(): Promise<string> {
     return this.registry.metrics();
   }

@@ -33,9 +33,12 @@ export class DefinitionCommandDto extends CommandOptionsDto {
 export class PhaseProgressDto extends CommandOptionsDto {
   @ApiProperty({ example: 'f1' }) @IsString() @IsNotEmpty() @MaxLength(40) phaseId!: string;
   @ApiProperty({ example: 60, minimum: 0, maximum: 100 }) @percent() progressPercent!: number;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() actualStart?: string;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() actualEnd?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) note?: string;
+  @ApiPropertyOptional({ description: 'When the phase actually started; not after today', example: '2025-01-15' })
+  @IsOptional()
+  @IsCalendarDate()
+  actualStart?: string;
+  @ApiPropertyOptional({ description: 'When it actually ended; not after today', example: '2025-06-30' }) @IsOptional() @IsCalendarDate() actualEnd?: string;
+  @ApiPropertyOptional({ example: 'Analisi completata per 3 quartieri su 5' }) @IsOptional() @IsString() @MaxLength(4000) note?: string;
 }
 
 export class IndicatorValueDto extends CommandOptionsDto {
@@ -45,18 +48,18 @@ export class IndicatorValueDto extends CommandOptionsDto {
   @IsNotEmpty()
   @MaxLength(500)
   value!: string;
-  @ApiProperty({ example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) note?: string;
+  @ApiProperty({ description: 'The date it was measured at; not after today', example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
+  @ApiPropertyOptional({ example: 'Dato rilevato dal gestionale dei servizi sociali' }) @IsOptional() @IsString() @MaxLength(4000) note?: string;
 }
 
 export class PhaseReportDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(40) phaseId!: string;
-  @ApiProperty() @percent() progressPercent!: number;
+  @ApiProperty({ description: 'A phase of the objective', example: 'f1' }) @IsString() @IsNotEmpty() @MaxLength(40) phaseId!: string;
+  @ApiProperty({ minimum: 0, maximum: 100, example: 60 }) @percent() progressPercent!: number;
 }
 
 export class IndicatorReportDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(40) indicatorId!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) value!: string;
+  @ApiProperty({ description: 'An indicator of the objective', example: 'i1' }) @IsString() @IsNotEmpty() @MaxLength(40) indicatorId!: string;
+  @ApiProperty({ description: 'The value reached, as measured', example: '2' }) @IsString() @IsNotEmpty() @MaxLength(500) value!: string;
 }
 
 export class ReportItemsDto extends CommandOptionsDto {
@@ -71,26 +74,44 @@ export class ReportItemsDto extends CommandOptionsDto {
 
 export class MonitoringReportDto extends ReportItemsDto {
   @ApiProperty({ description: 'The monitoring date', example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
-  @ApiPropertyOptional({ description: 'Problems met' }) @IsOptional() @IsString() @MaxLength(10_000) problems?: string;
-  @ApiPropertyOptional({ description: 'Corrective actions' }) @IsOptional() @IsString() @MaxLength(10_000) correctiveActions?: string;
+  @ApiPropertyOptional({ description: 'Problems met', example: "Ritardo nell'uscita del bando regionale" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  problems?: string;
+  @ApiPropertyOptional({ description: 'Corrective actions', example: 'Anticipata la raccolta delle domande delle famiglie' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  correctiveActions?: string;
 }
 
 export class YearEndReportDto extends ReportItemsDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10_000) evidence?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10_000) notes?: string;
+  @ApiPropertyOptional({ description: 'Evidence of what was done', example: 'Determinazione n. 1234 del 15/12/2025; registro presenze dello Sportello' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  evidence?: string;
+  @ApiPropertyOptional({ example: 'Obiettivo raggiunto con lieve ritardo' }) @IsOptional() @IsString() @MaxLength(10_000) notes?: string;
 }
 
 export class AsOfDto extends CommandOptionsDto {
-  @ApiProperty({ example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
+  @ApiProperty({ description: 'The monitoring date of the report', example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
 }
 
 export class ReassignDto extends CommandOptionsDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(64) toUnitId!: string;
-  @ApiProperty() @IsCalendarDate() effectiveOn!: string;
+  @ApiProperty({ description: 'The new responsible unit (an id from /organisation)', example: 'cultura' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  toUnitId!: string;
+  @ApiProperty({ description: 'From when; not after today', example: '2025-09-01' }) @IsCalendarDate() effectiveOn!: string;
 }
 
 export class EvaluationDto extends CommandOptionsDto {
-  @ApiProperty({ description: 'Degree of achievement decided by the NdV', minimum: 0, maximum: 100 }) @percent() achievementPercent!: number;
+  @ApiProperty({ description: 'Degree of achievement decided by the NdV (its motivation in `reason`)', minimum: 0, maximum: 100, example: 90 })
+  @percent()
+  achievementPercent!: number;
 }
 
 export { CommandOptionsDto, GiuntaActCommandDto };

@@ -39,7 +39,7 @@ const ITEM_ID = /^[A-Za-z0-9_.-]{1,40}$/;
 
 export class PlanTreePlaceDto {
   @ApiPropertyOptional({ example: '4 - BENES. SOCIO-EDUCATIVO, CULTURALE, ASSOCIATIVO' }) @IsOptional() @IsString() @MaxLength(SHORT) publicValueArea?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) strategicLine?: string;
+  @ApiPropertyOptional({ example: '05 Persone e famiglie al centro' }) @IsOptional() @IsString() @MaxLength(SHORT) strategicLine?: string;
   @ApiPropertyOptional({ example: '2023_2028_DUP_04 CULTURA E GRANDI EVENTI' }) @IsOptional() @IsString() @MaxLength(SHORT) mandateObjective?: string;
   @ApiPropertyOptional({ example: '01 Servizi istituzionali, generali e di gestione' }) @IsOptional() @IsString() @MaxLength(SHORT) dupMission?: string;
   @ApiPropertyOptional({ example: '02 Segreteria generale' }) @IsOptional() @IsString() @MaxLength(SHORT) dupProgramme?: string;
@@ -56,8 +56,8 @@ export class PlanTreePlaceDto {
 }
 
 export class MultiYearDto {
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(10) stage!: number;
-  @ApiProperty({ example: 3 }) @IsInt() @Min(1) @Max(10) of!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) @IsInt() @Min(1) @Max(10) stage!: number;
+  @ApiProperty({ type: 'integer', example: 3 }) @IsInt() @Min(1) @Max(10) of!: number;
 }
 
 export class ObjectiveKindDto {
@@ -74,15 +74,15 @@ export class PnrrDto {
 
 export class PersonDto {
   @ApiProperty({ example: 'MONTINI RAFFAELLA' }) @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) personId?: string;
+  @ApiPropertyOptional({ description: 'Their `sub`, when they have one', example: 'rmontini' }) @IsOptional() @IsString() @MaxLength(200) personId?: string;
   @ApiPropertyOptional({ example: 'D' }) @IsOptional() @IsString() @MaxLength(20) category?: string;
   @ApiPropertyOptional({ example: 35 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100) participationPercent?: number;
 }
 
 export class HorizonDto {
-  @ApiProperty({ example: 2025 }) @IsInt() @Min(2000) @Max(2100) fromYear!: number;
-  @ApiProperty({ example: 2025 }) @IsInt() @Min(2000) @Max(2100) toYear!: number;
-  @ApiPropertyOptional({ description: '"annuale ciclico"' }) @IsOptional() @IsBoolean() cyclical?: boolean;
+  @ApiProperty({ type: 'integer', example: 2025 }) @IsInt() @Min(2000) @Max(2100) fromYear!: number;
+  @ApiProperty({ type: 'integer', example: 2025 }) @IsInt() @Min(2000) @Max(2100) toYear!: number;
+  @ApiPropertyOptional({ description: '"annuale ciclico"', example: false }) @IsOptional() @IsBoolean() cyclical?: boolean;
 }
 
 export class PhaseDto {
@@ -91,7 +91,11 @@ export class PhaseDto {
   @Matches(ITEM_ID, { message: 'id must be 1 to 40 letters, digits, dots, dashes or underscores' })
   id?: string;
 
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(LONG) description!: string;
+  @ApiProperty({ example: "Monitorare l'attività dello Sportello Legale per le famiglie e i cittadini" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LONG)
+  description!: string;
   @ApiPropertyOptional({ example: '2025-01-01' }) @IsOptional() @IsCalendarDate() plannedStart?: string;
   @ApiPropertyOptional({ example: '2025-12-31' }) @IsOptional() @IsCalendarDate() plannedEnd?: string;
   @ApiPropertyOptional({ description: 'The period as written when the plan gives no day', example: 'II trim' })
@@ -100,7 +104,7 @@ export class PhaseDto {
   @MaxLength(100)
   plannedPeriodText?: string;
 
-  @ApiPropertyOptional({ description: 'Weight in the objective; null when the plan left it blank', nullable: true, example: 20 })
+  @ApiPropertyOptional({ type: Number, description: 'Weight in the objective; null when the plan left it blank', nullable: true, example: 20 })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
@@ -112,23 +116,26 @@ export class PhaseDto {
   @IsObject()
   plannedPercentAt?: Record<string, number>;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG) notes?: string;
-  @ApiPropertyOptional({ description: '"fase annullata"' }) @IsOptional() @IsBoolean() cancelled?: boolean;
+  @ApiPropertyOptional({ example: 'GOVI ALESSANDRA' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
+  @ApiPropertyOptional({ example: 'In convenzione con gli Ordini di Monza e Milano' }) @IsOptional() @IsString() @MaxLength(LONG) notes?: string;
+  @ApiPropertyOptional({ description: '"fase annullata"', example: false }) @IsOptional() @IsBoolean() cancelled?: boolean;
 }
 
 export class TargetDto {
   @ApiProperty({ description: 'The target as the plan wrote it', example: 'almeno n. 4' }) @IsString() @MaxLength(SHORT) text!: string;
   @ApiPropertyOptional({ enum: TARGET_SENSES }) @IsOptional() @IsIn(TARGET_SENSES) sense?: (typeof TARGET_SENSES)[number];
   @ApiPropertyOptional({ example: 4 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-MAX_QUANTITY) @Max(MAX_QUANTITY) value?: number;
-  @ApiPropertyOptional({ description: 'true for "> 3": the value itself does not reach the target' }) @IsOptional() @IsBoolean() strict?: boolean;
+  @ApiPropertyOptional({ description: 'true for "> 3": the value itself does not reach the target', example: false })
+  @IsOptional()
+  @IsBoolean()
+  strict?: boolean;
   @ApiPropertyOptional({ example: 'n.' }) @IsOptional() @IsString() @MaxLength(50) unit?: string;
   @ApiPropertyOptional({ example: '2025-06-30' }) @IsOptional() @IsCalendarDate() date?: string;
 }
 
 export class HistoricalValueDto {
-  @ApiProperty() @IsInt() @Min(1990) @Max(2100) year!: number;
-  @ApiProperty() @IsString() @MaxLength(SHORT) value!: string;
+  @ApiProperty({ type: 'integer', example: 2024 }) @IsInt() @Min(1990) @Max(2100) year!: number;
+  @ApiProperty({ example: '1' }) @IsString() @MaxLength(SHORT) value!: string;
 }
 
 export class IndicatorDto {
@@ -137,12 +144,16 @@ export class IndicatorDto {
   @Matches(ITEM_ID, { message: 'id must be 1 to 40 letters, digits, dots, dashes or underscores' })
   id?: string;
 
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(LONG) description!: string;
+  @ApiProperty({ example: "Mantenimento Sportello Family Point: avvio di almeno n.2 attività previste nell'accordo" })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(LONG)
+  description!: string;
   @ApiPropertyOptional({ enum: INDICATOR_TYPES }) @IsOptional() @IsIn(INDICATOR_TYPES) type?: (typeof INDICATOR_TYPES)[number];
   @ApiPropertyOptional({ enum: INDICATOR_MEASURES }) @IsOptional() @IsIn(INDICATOR_MEASURES) measure?: (typeof INDICATOR_MEASURES)[number];
   @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @NestedObject(() => TargetDto) target?: TargetDto;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) baseline?: string;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueDate?: string;
+  @ApiPropertyOptional({ example: '1' }) @IsOptional() @IsString() @MaxLength(SHORT) baseline?: string;
+  @ApiPropertyOptional({ example: '2025-12-31' }) @IsOptional() @IsCalendarDate() dueDate?: string;
   @ApiPropertyOptional({ type: [HistoricalValueDto] })
   @IsOptional()
   @IsArray()
@@ -153,16 +164,44 @@ export class IndicatorDto {
 }
 
 export class ResourceDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(SHORT) description!: string;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_QUANTITY) amountEuro?: number;
+  @ApiProperty({ example: 'Contributo regionale per le politiche familiari' }) @IsString() @IsNotEmpty() @MaxLength(SHORT) description!: string;
+  @ApiPropertyOptional({ example: 15000 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(MAX_QUANTITY)
+  amountEuro?: number;
 }
 
 export class ObjectiveDefinitionDto {
-  @ApiProperty({ example: 'Valorizzare i beni di interesse storico e culturale della Città' }) @IsString() @IsNotEmpty() @MaxLength(SHORT * 2) title!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG) description?: string;
-  @ApiPropertyOptional({ description: 'finalità' }) @IsOptional() @IsString() @MaxLength(LONG) purpose?: string;
-  @ApiPropertyOptional({ description: 'modalità di attuazione' }) @IsOptional() @IsString() @MaxLength(LONG) implementation?: string;
-  @ApiPropertyOptional({ description: 'fattori critici' }) @IsOptional() @IsString() @MaxLength(LONG) criticalFactors?: string;
+  @ApiProperty({ example: 'Sviluppo di progetti, anche in collaborazione con il privato sociale, finalizzati a sostenere le famiglie' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(SHORT * 2)
+  title!: string;
+  @ApiPropertyOptional({ example: 'Sostenere le famiglie anche attraverso luoghi di accoglienza e promozione del benessere familiare' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG)
+  description?: string;
+  @ApiPropertyOptional({ description: 'finalità', example: 'Favorire e consolidare le reti familiari' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG)
+  purpose?: string;
+  @ApiPropertyOptional({
+    description: 'modalità di attuazione',
+    example: "Politiche Familiari dell'Assessorato al welfare: incentivare il raccordo e lo scambio fra famiglie",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG)
+  implementation?: string;
+  @ApiPropertyOptional({ description: 'fattori critici', example: 'Tempi del bando regionale' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG)
+  criticalFactors?: string;
   @ApiPropertyOptional({ type: PlanTreePlaceDto }) @IsOptional() @NestedObject(() => PlanTreePlaceDto) place?: PlanTreePlaceDto;
   @ApiPropertyOptional({ type: ObjectiveKindDto }) @IsOptional() @NestedObject(() => ObjectiveKindDto) kind?: ObjectiveKindDto;
 
@@ -178,14 +217,14 @@ export class ObjectiveDefinitionDto {
   tags?: string[];
 
   @ApiPropertyOptional({ type: PnrrDto }) @IsOptional() @NestedObject(() => PnrrDto) pnrr?: PnrrDto;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(SHORT) assessorato?: string;
+  @ApiPropertyOptional({ example: 'VISENTIN_Welfare e Centralità della persona - Famiglia' }) @IsOptional() @IsString() @MaxLength(SHORT) assessorato?: string;
   @ApiProperty({ description: 'The unit responsible (an id from /organisation)', example: 'welfare' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   responsibleUnitId!: string;
-  @ApiPropertyOptional({ description: 'PO / responsabile' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ description: 'PO / responsabile', example: 'DAL PIAZ BARBARA' }) @IsOptional() @IsString() @MaxLength(200) responsiblePerson?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Other units that contribute (ids from /organisation)', example: [] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
@@ -225,6 +264,36 @@ export class ObjectiveDefinitionDto {
   @Type(() => ResourceDto)
   resources?: ResourceDto[];
 }
+
+/** A definition the server accepts as it is (from the Cinisello Balsamo 2025 plan, test/fixtures/real-objectives.json): for examples. */
+export const DEFINITION_EXAMPLE = {
+  title: 'Sviluppo di progetti, anche in collaborazione con il privato sociale, finalizzati a sostenere le famiglie',
+  assessorato: 'VISENTIN_Welfare e Centralità della persona - Famiglia',
+  responsibleUnitId: 'welfare',
+  responsiblePerson: 'DAL PIAZ BARBARA',
+  place: { publicValueArea: '4 - BENES. SOCIO-EDUCATIVO, CULTURALE, ASSOCIATIVO', mandateObjective: '2023_2028_DUP_05 PERSONE E FAMIGLIE AL CENTRO' },
+  horizon: { fromYear: 2025, toYear: 2025 },
+  phases: [
+    {
+      id: 'f1',
+      description: "Monitorare l'attività dello Sportello Legale per le famiglie e i cittadini",
+      plannedStart: '2025-01-01',
+      plannedEnd: '2025-12-31',
+      weight: 50,
+      plannedPercentAt: { '2025-07-31': 50, '2025-12-31': 100 },
+    },
+    { id: 'f2', description: 'Dare continuità alle attività del CB FAMILY POINT', plannedStart: '2025-01-01', plannedEnd: '2025-12-31', weight: 50 },
+  ],
+  indicators: [
+    {
+      id: 'i1',
+      description: "Mantenimento Sportello Family Point: avvio di almeno n.2 attività previste nell'accordo",
+      type: 'quantita',
+      target: { text: 'almeno n. 2', sense: 'at-least', value: 2 },
+    },
+    { id: 'i2', description: "Promozione del Tavolo per le Politiche Familiari: partecipazione all'evento Edufest", target: { text: 'Fatto', sense: 'done' } },
+  ],
+};
 
 /**
  * The DTO as the domain's definition: phases and indicators without an id get f1…/i1… (by position), keys of

@@ -1,11 +1,13 @@
 import { StreamCommands, type CommandOutcome, fold, OBJECTIVE_STREAM, objectiveStreamId } from '@piao/application';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { OBJECTIVE_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
 import { notFound, validationProblem } from '../problem-details/problem';
+import { ApiProblems } from '../openapi/api-problems';
+import { ApiCommandBody } from '../commands/command-options.dto';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import {
   AsOfDto,
@@ -19,12 +21,56 @@ import {
   ReassignDto,
   YearEndReportDto,
 } from './objective-command.dto';
-import { plainJson, toDefinition, type ObjectiveDefinitionDto } from './objective-definition.dto';
+import { DEFINITION_EXAMPLE, plainJson, toDefinition, type ObjectiveDefinitionDto } from './objective-definition.dto';
 import { RunObjectiveCommand } from '@piao/application';
 import { historyView, objectiveView } from './objective.views';
+import { OBJECTIVE_SCHEMA_MODELS, ObjectiveCommandResult, ObjectiveHistoryView, ObjectiveView } from './objective.schemas';
+import { asPreconditionFailure, ObjectiveETag, pinnedRevision, Preconditions, type RevisionPreconditions, type RevisionTag } from './if-match';
+
+/** The objective's revision as its strong entity tag, on reads and on command answers. */
+export const OBJECTIVE_ETAG = {
+  ETag: {
+    description: 'The objective’s revision as a strong entity tag, `"<revision>"`: send it back as `If-Match` to pin it (absent on a replayed answer)',
+    schema: { type: 'string', example: '"4"' },
+  },
+};
+
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description:
+    'The objective’s `ETag` as last read, such as `"4"`: the command runs only if the objective is still at that revision, otherwise 412 ' +
+    '(`currentRevision` says where it is). The alternative to `expectedRevision` (both at once must agree); `*` pins nothing. No route requires it.',
+  schema: { type: 'string', example: '"4"' },
+};
+
+const WHO = {
+  responsible: 'Who: the `segretario`, or a `dirigente` heading the responsible unit.',
+  involved: 'Who: the `segretario`, or a `dirigente` heading the responsible unit or a contributing one.',
+  segretario: 'Who: the `segretario`.',
+  review:
+    'Who: the `segretario`, never on the work of a unit he heads or works in, nor on a report he submitted himself: there the substitute ' +
+    'validator designated under `POST /organisation/substitute-validators` acts in his stead (docs/segregation-of-duties.md).',
+  nucleo: 'Who: a member of the Nucleo di Valutazione (`nucleo`), never on the work of a unit they head or belong to or an objective they are named in.',
+  contest: 'Who: the `dirigente` heading the responsible unit.',
+};
+
+/** A command on an objective: POST, 200 with the objective as it now stands and its ETag; If-Match accepted. */
+function ObjectiveCommandRoute(path: string, operationId: string, summary: string, description: string[]): MethodDecorator {
+  return applyDecorators(
+    Post(path),
+    HttpCode(200),
+    ApiOperation({ operationId, summary, description: description.join('\n') }),
+    ApiHeader(IF_MATCH),
+    ApiOkResponse({ type: ObjectiveCommandResult, description: 'The objective as it now stands, with what the command recorded', headers: OBJECTIVE_ETAG }),
+    ApiProblems([412, 'The `If-Match` revision is stale: `currentRevision` says where the objective is; reload and retry']),
+  );
+}
 
 @ApiTags('objectives')
 @ApiBearerAuth()
+@ApiExtraModels(...OBJECTIVE_SCHEMA_MODELS)
+@ApiParam({ name: 'objectiveId', format: 'uuid', description: 'The objective, as drafting it answered' })
 @Controller('objectives/:objectiveId')
 export class ObjectivesController {
   constructor(
@@ -34,15 +80,37 @@ export class ObjectivesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Current state and revision of an objective' })
-  async read(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string) {
+  @ApiOperation({
+    operationId: 'getObjective',
+    summary: 'Get an objective',
+    description: [
+      'The objective as it stands: its definition, the first-approved one, progress, indicator values, reports, reprogrammings, evaluation.',
+      'Read from its own stream, so it includes a command the moment it is answered (no `after` needed).',
+      '',
+      'Any role of the ente may call it. An evaluation the NdV has not shared yet is shown only to the `nucleo` (to others the',
+      'status is `reported` and `evaluation` null). `ETag` is its revision: send it back as `If-Match` on a command.',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: ObjectiveView, description: 'The objective and its revision', headers: OBJECTIVE_ETAG })
+  async read(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @ObjectiveETag() tag: RevisionTag): Promise<ObjectiveView> {
     const { state, revision } = await this.streams.loadExisting(OBJECTIVE_STREAM, objectiveStreamId(id), context.actor.ente, id);
+    tag(revision);
     return objectiveView(state, revision, context.actor);
   }
 
   @Get('history')
-  @ApiOperation({ summary: 'Every event of the objective, in order: who, in which role, when, why, on which act' })
-  async history(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string) {
+  @ApiOperation({
+    operationId: 'getObjectiveHistory',
+    summary: "Get an objective's history",
+    description: [
+      'Every event of the objective, in order, from its own stream: who, in which role, when (business date and recorded), why, on which act, with',
+      'its correlation and causation ids and log position.',
+      '',
+      'Any role of the ente may call it. An evaluation not yet shared is withheld from all but the `nucleo` (its data and reason).',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: ObjectiveHistoryView, description: 'The events of the objective' })
+  async history(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string): Promise<ObjectiveHistoryView> {
     const events = await this.store.readStream(objectiveStreamId(id));
     const state = fold(OBJECTIVE_STREAM, events);
     // Missing and foreign alike: another ente's objective is not disclosed.
@@ -50,56 +118,127 @@ export class ObjectivesController {
     return { objectiveId: id, revision: events.length - 1, events: historyView(events, state, context.actor) };
   }
 
-  @Post('draft')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the definition of a draft or returned objective' })
-  updateDraft(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: DefinitionCommandDto) {
-    return this.run(c, id, dto, { type: 'UpdateDraft', definition: definitionOf(dto.definition) });
+  @ApiCommandBody(DefinitionCommandDto, 'The whole definition, its critical factors added', {
+    definition: { ...DEFINITION_EXAMPLE, criticalFactors: 'Tempi del bando regionale' },
+  })
+  @ObjectiveCommandRoute('draft', 'updateObjectiveDraft', 'Update the draft of an objective', [
+    'Replaces the whole definition of a `draft` or `returned` objective; the changes are recorded field by field.',
+    '',
+    WHO.responsible,
+  ])
+  updateDraft(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: DefinitionCommandDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'UpdateDraft', definition: definitionOf(dto.definition) });
   }
 
-  @Post('propose')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Propose the objective for the plan' })
-  propose(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'Propose' });
+  @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
+  @ObjectiveCommandRoute('propose', 'proposeObjective', 'Propose an objective', [
+    'Proposes a `draft` or `returned` objective for the plan: the Giunta approves it with the plan (`POST /plans/{planId}/approve`) or alone.',
+    '',
+    WHO.responsible,
+  ])
+  propose(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'Propose' });
   }
 
-  @Post('return')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Return a proposed objective for changes (reason required): segretario' })
-  returnForChanges(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'ReturnForChanges', reason: dto.reason });
+  @ApiCommandBody(CommandOptionsDto, 'What to change', { reason: 'Indicare la fonte dei dati degli indicatori' })
+  @ObjectiveCommandRoute('return', 'returnObjectiveForChanges', 'Return a proposed objective for changes', [
+    'Sends a `proposed` objective back to its unit; `reason` (what to change) is required.',
+    '',
+    WHO.segretario,
+  ])
+  returnForChanges(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ReturnForChanges', reason: dto.reason });
   }
 
-  @Post('approve')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Record the Giunta's approval of this objective alone (act required): segretario" })
-  approve(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: GiuntaActCommandDto) {
-    return this.run(c, id, dto, { type: 'ApproveByGiunta', act: dto.act });
+  @ApiCommandBody(GiuntaActCommandDto, "The Giunta's deliberation", { act: { number: '31', date: '2025-03-10' } })
+  @ObjectiveCommandRoute('approve', 'approveObjective', 'Record the approval of an objective', [
+    "Records the Giunta's approval of this `proposed` objective alone; `act` (the deliberation's number and date) is required, and its date is",
+    'the business date of the approval. The definition approved is kept as first approved.',
+    '',
+    WHO.segretario,
+  ])
+  approve(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: GiuntaActCommandDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ApproveByGiunta', act: dto.act });
   }
 
-  @Post('phase-progress')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record the progress of a phase' })
-  phaseProgress(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: PhaseProgressDto) {
+  @ApiCommandBody(PhaseProgressDto, 'Phase f1 at 60%', {
+    phaseId: 'f1',
+    progressPercent: 60,
+    actualStart: '2025-01-15',
+    note: 'Analisi completata per 3 quartieri su 5',
+  })
+  @ObjectiveCommandRoute('phase-progress', 'recordPhaseProgress', 'Record the progress of a phase', [
+    'Records how far a phase of an `approved` objective has got (0–100%), and optionally when it actually started or ended.',
+    '',
+    WHO.involved,
+  ])
+  phaseProgress(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: PhaseProgressDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
     const { phaseId, progressPercent, actualStart, actualEnd, note } = dto;
-    return this.run(c, id, dto, { type: 'RecordPhaseProgress', phaseId, progressPercent, actualStart, actualEnd, note });
+    return this.run(c, id, dto, p, { type: 'RecordPhaseProgress', phaseId, progressPercent, actualStart, actualEnd, note });
   }
 
-  @Post('indicator-values')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record the value an indicator reached at a date' })
-  indicatorValue(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: IndicatorValueDto) {
+  @ApiCommandBody(IndicatorValueDto, 'Indicator i1 at 31/07', { indicatorId: 'i1', value: '2', asOf: '2025-07-31' })
+  @ObjectiveCommandRoute('indicator-values', 'recordIndicatorValue', 'Record the value of an indicator', [
+    'Records the value an indicator of an `approved` objective reached at a date, as measured (a number, a %, a date, "Fatto"…).',
+    '',
+    WHO.involved,
+  ])
+  indicatorValue(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: IndicatorValueDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
     const { indicatorId, value, asOf, note } = dto;
-    return this.run(c, id, dto, { type: 'RecordIndicatorValue', indicatorId, value, asOf, note });
+    return this.run(c, id, dto, p, { type: 'RecordIndicatorValue', indicatorId, value, asOf, note });
   }
 
-  @Post('monitoring-reports')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Submit the monitoring report as of a date (e.g. 31/07)' })
-  submitMonitoring(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: MonitoringReportDto) {
+  @ApiCommandBody(MonitoringReportDto, 'The report as of 31/07', {
+    asOf: '2025-07-31',
+    phases: [{ phaseId: 'f1', progressPercent: 60 }],
+    indicators: [{ indicatorId: 'i1', value: '2' }],
+    problems: "Ritardo nell'uscita del bando regionale",
+    correctiveActions: 'Anticipata la raccolta delle domande delle famiglie',
+  })
+  @ObjectiveCommandRoute('monitoring-reports', 'submitMonitoringReport', 'Submit a monitoring report', [
+    'Submits the monitoring report of an `approved` objective as of a monitoring date (31/07 by custom): the progress of its phases, the values',
+    'of its indicators, problems met and corrective actions. One report per date; a returned one may be submitted again.',
+    '',
+    WHO.responsible,
+  ])
+  submitMonitoring(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: MonitoringReportDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
     const { asOf, phases, indicators, problems, correctiveActions } = dto;
-    return this.run(c, id, dto, {
+    return this.run(c, id, dto, p, {
       type: 'SubmitMonitoringReport',
       asOf,
       phases: plainJson(phases),
@@ -109,60 +248,135 @@ export class ObjectivesController {
     });
   }
 
-  @Post('monitoring-reports/validate')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Validate a submitted monitoring report: segretario, not the submitter' })
-  validateMonitoring(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: AsOfDto) {
-    return this.run(c, id, dto, { type: 'ValidateMonitoringReport', asOf: dto.asOf });
+  @ApiCommandBody(AsOfDto, 'The report as of 31/07', { asOf: '2025-07-31' })
+  @ObjectiveCommandRoute('monitoring-reports/validate', 'validateMonitoringReport', 'Validate a monitoring report', [
+    'Validates the report submitted as of `asOf`.',
+    '',
+    WHO.review,
+  ])
+  validateMonitoring(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: AsOfDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ValidateMonitoringReport', asOf: dto.asOf });
   }
 
-  @Post('monitoring-reports/return')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Return a submitted monitoring report (reason required): segretario' })
-  returnMonitoring(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: AsOfDto) {
-    return this.run(c, id, dto, { type: 'ReturnMonitoringReport', asOf: dto.asOf, reason: dto.reason });
+  @ApiCommandBody(AsOfDto, 'The report as of 31/07, and why', { asOf: '2025-07-31', reason: 'Mancano i valori degli indicatori' })
+  @ObjectiveCommandRoute('monitoring-reports/return', 'returnMonitoringReport', 'Return a monitoring report', [
+    'Returns the report submitted as of `asOf` to its unit; `reason` is required. The unit may then submit it again.',
+    '',
+    WHO.review,
+  ])
+  returnMonitoring(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: AsOfDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ReturnMonitoringReport', asOf: dto.asOf, reason: dto.reason });
   }
 
-  @Post('reprogramming')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Propose a reprogramming: the new definition and its motivation (reason)' })
-  proposeReprogramming(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: DefinitionCommandDto) {
-    return this.run(c, id, dto, { type: 'ProposeReprogramming', definition: definitionOf(dto.definition), motivation: dto.reason });
+  @ApiCommandBody(DefinitionCommandDto, 'The new definition, and why', {
+    definition: { ...DEFINITION_EXAMPLE, horizon: { fromYear: 2025, toYear: 2026 } },
+    reason: 'Il bando regionale è slittato al 2026',
+  })
+  @ObjectiveCommandRoute('reprogramming', 'proposeReprogramming', 'Propose a reprogramming', [
+    'Proposes a new definition for an `approved` objective, with its motivation in `reason` (required); it takes effect when the Giunta',
+    'approves it (`POST …/reprogramming/approve`). One pending reprogramming at a time.',
+    '',
+    WHO.responsible,
+  ])
+  proposeReprogramming(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: DefinitionCommandDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ProposeReprogramming', definition: definitionOf(dto.definition), motivation: dto.reason });
   }
 
-  @Post('reprogramming/approve')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Record the Giunta's act that makes the pending reprogramming effective: segretario" })
-  approveReprogramming(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: GiuntaActCommandDto) {
-    return this.run(c, id, dto, { type: 'ApproveReprogramming', act: dto.act });
+  @ApiCommandBody(GiuntaActCommandDto, "The Giunta's deliberation", { act: { number: '87', date: '2025-09-18' } })
+  @ObjectiveCommandRoute('reprogramming/approve', 'approveReprogramming', 'Record the approval of a reprogramming', [
+    "Records the Giunta's act (`act` required) that makes the pending reprogramming effective; the first-approved definition is kept.",
+    '',
+    WHO.segretario,
+  ])
+  approveReprogramming(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: GiuntaActCommandDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ApproveReprogramming', act: dto.act });
   }
 
-  @Post('reprogramming/reject')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Reject the pending reprogramming (reason required): segretario' })
-  rejectReprogramming(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'RejectReprogramming', reason: dto.reason });
+  @ApiCommandBody(CommandOptionsDto, 'Why', { reason: 'La Giunta non approva la riprogrammazione' })
+  @ObjectiveCommandRoute('reprogramming/reject', 'rejectReprogramming', 'Reject a reprogramming', [
+    'Rejects the pending reprogramming; `reason` is required. The definition in force stays.',
+    '',
+    WHO.segretario,
+  ])
+  rejectReprogramming(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'RejectReprogramming', reason: dto.reason });
   }
 
-  @Post('reassign')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Move the objective to another responsible unit from a date: segretario' })
-  reassign(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: ReassignDto) {
-    return this.run(c, id, dto, { type: 'ReassignResponsible', toUnitId: dto.toUnitId, effectiveOn: dto.effectiveOn });
+  @ApiCommandBody(ReassignDto, 'To the Settore Cultura from 01/09', { toUnitId: 'cultura', effectiveOn: '2025-09-01', reason: 'Riorganizzazione dei settori' })
+  @ObjectiveCommandRoute('reassign', 'reassignObjective', 'Reassign an objective to another unit', [
+    'Moves the objective to another responsible unit (of `GET /organisation`) from `effectiveOn`; the former unit’s work stays part of what is judged.',
+    '',
+    WHO.segretario,
+  ])
+  reassign(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: ReassignDto, @Preconditions() p: RevisionPreconditions) {
+    return this.run(c, id, dto, p, { type: 'ReassignResponsible', toUnitId: dto.toUnitId, effectiveOn: dto.effectiveOn });
   }
 
-  @Post('cancel')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel the objective (reason; a Giunta act once approved): segretario' })
-  cancel(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: GiuntaActCommandDto) {
-    return this.run(c, id, dto, { type: 'Cancel', reason: dto.reason, act: dto.act });
+  @ApiCommandBody(GiuntaActCommandDto, "Why, and the Giunta's deliberation", {
+    reason: 'Venuto meno il finanziamento regionale',
+    act: { number: '95', date: '2025-10-02' },
+  })
+  @ObjectiveCommandRoute('cancel', 'cancelObjective', 'Cancel an objective', [
+    "Cancels the objective: `reason` is required, and once approved also the Giunta's `act`. A cancelled objective takes no further command.",
+    '',
+    WHO.segretario,
+  ])
+  cancel(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: GiuntaActCommandDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'Cancel', reason: dto.reason, act: dto.act });
   }
 
-  @Post('year-end-report')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Submit the year-end report (rendicontazione)' })
-  submitYearEnd(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: YearEndReportDto) {
-    return this.run(c, id, dto, {
+  @ApiCommandBody(YearEndReportDto, 'The rendicontazione', {
+    phases: [
+      { phaseId: 'f1', progressPercent: 100 },
+      { phaseId: 'f2', progressPercent: 90 },
+    ],
+    indicators: [{ indicatorId: 'i1', value: '2' }],
+    evidence: 'Determinazione n. 1234 del 15/12/2025; registro presenze dello Sportello',
+    notes: 'Obiettivo raggiunto con lieve ritardo',
+  })
+  @ObjectiveCommandRoute('year-end-report', 'submitYearEndReport', 'Submit the year-end report', [
+    'Submits the year-end report (rendicontazione) of an `approved` objective: the final progress of its phases, the values of its indicators,',
+    'evidence and notes. A returned one may be submitted again.',
+    '',
+    WHO.responsible,
+  ])
+  submitYearEnd(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: YearEndReportDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, {
       type: 'SubmitYearEndReport',
       phases: plainJson(dto.phases),
       indicators: plainJson(dto.indicators),
@@ -171,67 +385,143 @@ export class ObjectivesController {
     });
   }
 
-  @Post('year-end-report/validate')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Validate the year-end report: segretario, not the submitter' })
-  validateYearEnd(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'ValidateYearEndReport' });
+  @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
+  @ObjectiveCommandRoute('year-end-report/validate', 'validateYearEndReport', 'Validate the year-end report', [
+    'Validates the submitted year-end report: the objective becomes `reported`, ready for the NdV’s evaluation.',
+    '',
+    WHO.review,
+  ])
+  validateYearEnd(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ValidateYearEndReport' });
   }
 
-  @Post('year-end-report/return')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Return the year-end report (reason required): segretario' })
-  returnYearEnd(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'ReturnYearEndReport', reason: dto.reason });
+  @ApiCommandBody(CommandOptionsDto, 'What is missing', { reason: 'Allegare la documentazione a supporto dei valori' })
+  @ObjectiveCommandRoute('year-end-report/return', 'returnYearEndReport', 'Return the year-end report', [
+    'Returns the submitted year-end report to its unit; `reason` is required.',
+    '',
+    WHO.review,
+  ])
+  returnYearEnd(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ReturnYearEndReport', reason: dto.reason });
   }
 
-  @Post('evaluation')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Evaluate the degree of achievement (motivation in reason): nucleo' })
-  evaluate(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: EvaluationDto) {
-    return this.run(c, id, dto, { type: 'Evaluate', achievementPercent: dto.achievementPercent, motivation: dto.reason });
+  @ApiCommandBody(EvaluationDto, '90%, and why', { achievementPercent: 90, reason: 'Obiettivo raggiunto con lieve ritardo' })
+  @ObjectiveCommandRoute('evaluation', 'evaluateObjective', 'Evaluate an objective', [
+    'Records the degree of achievement (`achievementPercent`) the NdV decides for a `reported` objective, with its motivation in `reason`',
+    '(required). It stays the NdV’s own until shared (`POST …/evaluation/share`): `GET /objectives/{objectiveId}/evaluation` shows the',
+    'proposal the SMVP computes beside it.',
+    '',
+    WHO.nucleo,
+  ])
+  evaluate(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: EvaluationDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'Evaluate', achievementPercent: dto.achievementPercent, motivation: dto.reason });
   }
 
-  @Post('evaluation/share')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Share the evaluation with the dirigente: nucleo' })
-  shareEvaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'ShareEvaluation' });
+  @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
+  @ObjectiveCommandRoute('evaluation/share', 'shareEvaluation', 'Share an evaluation', [
+    'Shares the evaluation with the dirigente of the unit.',
+    '',
+    WHO.nucleo,
+  ])
+  shareEvaluation(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ShareEvaluation' });
   }
 
-  @Post('evaluation/contest')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Contest a shared evaluation (reason required): the dirigente of the unit' })
-  contestEvaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'ContestEvaluation', reason: dto.reason });
+  @ApiCommandBody(CommandOptionsDto, 'Why', { reason: 'Il ritardo è dovuto al bando regionale, non al settore' })
+  @ObjectiveCommandRoute('evaluation/contest', 'contestEvaluation', 'Contest an evaluation', [
+    'Contests a shared evaluation; `reason` is required. The NdV then confirms or revises it (`POST …/evaluation/confirm`).',
+    '',
+    WHO.contest,
+  ])
+  contestEvaluation(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ContestEvaluation', reason: dto.reason });
   }
 
-  @Post('evaluation/confirm')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm or revise a contested evaluation (motivation in reason): nucleo' })
-  confirmEvaluation(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: EvaluationDto) {
-    return this.run(c, id, dto, { type: 'ConfirmEvaluation', achievementPercent: dto.achievementPercent, motivation: dto.reason });
+  @ApiCommandBody(EvaluationDto, 'Revised to 95%, and why', { achievementPercent: 95, reason: 'Accolte in parte le osservazioni del dirigente' })
+  @ObjectiveCommandRoute('evaluation/confirm', 'confirmEvaluation', 'Confirm or revise a contested evaluation', [
+    'Decides on a contested evaluation: the same or another `achievementPercent`, with its motivation in `reason` (required). The decision is final.',
+    '',
+    WHO.nucleo,
+  ])
+  confirmEvaluation(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: EvaluationDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'ConfirmEvaluation', achievementPercent: dto.achievementPercent, motivation: dto.reason });
   }
 
-  @Post('close')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Close the objective once its evaluation is final: segretario' })
-  close(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, id, dto, { type: 'Close' });
+  @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
+  @ObjectiveCommandRoute('close', 'closeObjective', 'Close an objective', [
+    'Closes the objective once its evaluation is final (shared, or confirmed after a contest).',
+    '',
+    WHO.segretario,
+  ])
+  close(
+    @Context() c: RequestContext,
+    @Param('objectiveId', OBJECTIVE_ID) id: string,
+    @Body() dto: CommandOptionsDto,
+    @Preconditions() p: RevisionPreconditions,
+  ) {
+    return this.run(c, id, dto, p, { type: 'Close' });
   }
 
+  /**
+   * Runs a command on the objective, pinned to the revision of `expectedRevision` or `If-Match`: a conflict on a
+   * revision If-Match pinned is a 412. The answer carries the objective's new revision as its ETag.
+   */
   private async run(
     context: RequestContext,
     objectiveId: string,
     dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] },
+    preconditions: RevisionPreconditions,
     command: Exclude<ObjectiveCommand, { type: 'DraftObjective' }>,
-  ) {
+  ): Promise<ObjectiveCommandResult> {
+    const { ifMatch } = preconditions;
     const render = (outcome: CommandOutcome<ObjectiveState>) => commandResult(outcome, context);
-    return render(await this.commands.execute(new RunObjectiveCommand(objectiveId, command, commandRequest(context, dto, render))));
+    try {
+      const expectedRevision = await pinnedRevision(
+        dto.expectedRevision,
+        ifMatch,
+        async () => (await this.streams.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), context.actor.ente)).revision,
+      );
+      const request = commandRequest(context, { ...dto, expectedRevision }, render);
+      const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(new RunObjectiveCommand(objectiveId, command, request));
+      preconditions.tag(outcome.revision);
+      return render(outcome);
+    } catch (error) {
+      throw asPreconditionFailure(error, ifMatch);
+    }
   }
 }
 
-export function commandResult(outcome: CommandOutcome<ObjectiveState>, context: RequestContext) {
+export function commandResult(outcome: CommandOutcome<ObjectiveState>, context: RequestContext): ObjectiveCommandResult {
   return {
     ...objectiveView(outcome.state, outcome.revision, context.actor),
     position: outcome.position ? formatPosition(outcome.position) : null,

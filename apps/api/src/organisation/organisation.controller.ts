@@ -1,7 +1,7 @@
 import { type CommandOutcome } from '@piao/application';
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
@@ -17,7 +17,20 @@ import {
 } from './organisation.dto';
 import { EndSubstituteValidatorDto, SubstituteValidatorDto } from './substitute-validator.dto';
 import { OrganisationDirectory, RunOrganisationCommand } from '@piao/application';
-import { type CommandOptionsDto } from '../commands/command-options.dto';
+import { ApiCommandBody, type CommandOptionsDto } from '../commands/command-options.dto';
+import { OrganisationCommandResult, OrganisationView } from './organisation.schemas';
+
+/** A command on the ente's organisation: the ids it concerns, and what it recorded. */
+function OrganisationCommandRoute(status: 200 | 201, operationId: string, summary: string, description: string[]): MethodDecorator {
+  const answer = { type: OrganisationCommandResult, description: 'What the command recorded, and the organisation’s new revision' };
+  return applyDecorators(
+    ApiOperation({ operationId, summary, description: description.join('\n') }),
+    status === 201 ? ApiCreatedResponse(answer) : ApiOkResponse(answer),
+  );
+}
+
+const ADMIN = 'Who: the `admin`.';
+const ADMIN_OR_SEGRETARIO = 'Who: the `admin` or the `segretario`.';
 
 @ApiTags('organisation')
 @ApiBearerAuth()
@@ -29,8 +42,17 @@ export class OrganisationController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Units, people, headships, unit assignments and substitute validators of the ente' })
-  async read(@Context() context: RequestContext) {
+  @ApiOperation({
+    operationId: 'getOrganisation',
+    summary: "Get the ente's organisation",
+    description: [
+      'Units, people, headships, unit assignments, substitute validators and the SMVP adopted, of the token’s ente.',
+      '',
+      'Any role of the ente may call it.',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: OrganisationView, description: 'The organisation as it stands' })
+  async read(@Context() context: RequestContext): Promise<OrganisationView> {
     const { units, people, headships, unitAssignments, substituteValidators, scoringSystem } = await this.directory.load(context.actor.ente);
     return {
       ente: context.actor.ente,
@@ -44,49 +66,88 @@ export class OrganisationController {
   }
 
   @Post('units')
-  @ApiOperation({ summary: 'Create a unit (settore, direzione, …): admin' })
+  @ApiCommandBody(CreateUnitDto, 'The Settore Welfare', { unitId: 'welfare', name: 'Settore Welfare e Politiche Abitative', kind: 'settore' })
+  @OrganisationCommandRoute(201, 'createUnit', 'Create a unit', [
+    'Creates a unit of the ente (settore, direzione, servizio, …). `unitId` is derived from the name when absent; names are unique, in any case.',
+    '',
+    ADMIN,
+  ])
   createUnit(@Context() context: RequestContext, @Body() dto: CreateUnitDto) {
     const unitId = dto.unitId ?? slugOf(dto.name);
     return this.run(context, dto, { type: 'CreateUnit', unitId, name: dto.name.trim(), kind: dto.kind }, { unitId });
   }
 
   @Post('people')
-  @ApiOperation({ summary: 'Register a person of the ente: admin' })
+  @ApiCommandBody(RegisterPersonDto, 'Mario Rossi', { personId: 'mrossi', name: 'Mario Rossi', email: 'mario.rossi@comune.esempio.it' })
+  @OrganisationCommandRoute(201, 'registerPerson', 'Register a person', [
+    'Registers a person of the ente under their `sub` at the identity provider, so that they can head a unit, work in one or be designated.',
+    '',
+    ADMIN,
+  ])
   registerPerson(@Context() context: RequestContext, @Body() dto: RegisterPersonDto) {
     return this.run(context, dto, { type: 'RegisterPerson', personId: dto.personId, name: dto.name.trim(), email: dto.email }, { personId: dto.personId });
   }
 
   @Post('headships')
-  @ApiOperation({ summary: 'Appoint the head of a unit from a date, optionally to a date: admin' })
+  @ApiCommandBody(HeadshipDto, 'Mario Rossi heads the Settore Welfare from 01/01', { unitId: 'welfare', personId: 'mrossi', from: '2025-01-01' })
+  @OrganisationCommandRoute(201, 'assignUnitHead', 'Appoint the head of a unit', [
+    'Appoints a registered person head of a unit from a date, optionally to a date; headships of a unit may not overlap. The head is the',
+    '`dirigente` who acts for the unit’s objectives.',
+    '',
+    ADMIN,
+  ])
   assignHead(@Context() context: RequestContext, @Body() dto: HeadshipDto) {
     return this.run(context, dto, { type: 'AssignUnitHead', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
   }
 
   @Post('headships/end')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End a headship on a date: admin' })
+  @ApiCommandBody(EndHeadshipDto, 'Until 30/04', { unitId: 'welfare', personId: 'mrossi', from: '2025-01-01', to: '2025-04-30' })
+  @OrganisationCommandRoute(200, 'endUnitHeadship', 'End a headship', [
+    'Ends a headship, named by unit, person and first day (`from`), on its last day (`to`).',
+    '',
+    ADMIN,
+  ])
   endHeadship(@Context() context: RequestContext, @Body() dto: EndHeadshipDto) {
     return this.run(context, dto, { type: 'EndUnitHeadship', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
   }
 
   @Post('unit-assignments')
-  @ApiOperation({ summary: 'Assign a person to work in a unit from a date, optionally to a date (heads are appointed under headships): admin' })
+  @ApiCommandBody(UnitAssignmentDto, 'Mario Rossi works in the Settore Welfare from 01/01', { unitId: 'welfare', personId: 'mrossi', from: '2025-01-01' })
+  @OrganisationCommandRoute(201, 'assignPersonToUnit', 'Assign a person to a unit', [
+    'Records that a person works in a unit from a date, optionally to a date (heads are appointed under `headships`): nobody judges the work of',
+    'a unit they belong to (docs/segregation-of-duties.md).',
+    '',
+    ADMIN,
+  ])
   assignToUnit(@Context() context: RequestContext, @Body() dto: UnitAssignmentDto) {
     return this.run(context, dto, { type: 'AssignPersonToUnit', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
   }
 
   @Post('unit-assignments/end')
   @HttpCode(200)
-  @ApiOperation({ summary: "End a person's assignment to a unit on a date: admin" })
+  @ApiCommandBody(EndUnitAssignmentDto, 'Until 30/04', { unitId: 'welfare', personId: 'mrossi', from: '2025-01-01', to: '2025-04-30' })
+  @OrganisationCommandRoute(200, 'endUnitAssignment', "End a person's assignment to a unit", [
+    'Ends an assignment, named by unit, person and first day (`from`), on its last day (`to`).',
+    '',
+    ADMIN,
+  ])
   endUnitAssignment(@Context() context: RequestContext, @Body() dto: EndUnitAssignmentDto) {
     return this.run(context, dto, { type: 'EndUnitAssignment', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
   }
 
   @Post('substitute-validators')
-  @ApiOperation({
-    summary:
-      'Designate, by an act, who validates the reports the Segretario may not (of units he heads or works in), from a date, optionally to a date: admin or segretario',
+  @ApiCommandBody(SubstituteValidatorDto, "The Segretario's own substitute, by the Sindaco's decree", {
+    personId: 'vbianchi',
+    from: '2025-01-10',
+    act: { number: '12', date: '2025-01-10' },
   })
+  @OrganisationCommandRoute(201, 'designateSubstituteValidator', 'Designate a substitute validator', [
+    'Designates, by an act (a decree of the Sindaco or a deliberation: `act` required), who validates in the Segretario’s stead the reports he',
+    'may not validate (of units he heads or works in), from a date, optionally to a date (docs/segregation-of-duties.md).',
+    '',
+    'Who: the `segretario`, for himself only (`segretarioPersonId` absent or his own `sub`).',
+  ])
   designateSubstituteValidator(@Context() context: RequestContext, @Body() dto: SubstituteValidatorDto) {
     const { personId, segretarioPersonId, from, to, act } = dto;
     return this.run(
@@ -99,7 +160,13 @@ export class OrganisationController {
 
   @Post('substitute-validators/end')
   @HttpCode(200)
-  @ApiOperation({ summary: 'End the designation of a substitute validator on a date: admin or segretario' })
+  @ApiCommandBody(EndSubstituteValidatorDto, 'Until 30/06', { personId: 'vbianchi', from: '2025-01-10', to: '2025-06-30' })
+  @OrganisationCommandRoute(200, 'endSubstituteValidatorDesignation', "End a substitute validator's designation", [
+    'Ends a designation, named by the person, the Segretario and its first day (`from`), on its last day (`to`). The `admin` must name the',
+    'Segretario (`segretarioPersonId`).',
+    '',
+    ADMIN_OR_SEGRETARIO,
+  ])
   endSubstituteValidator(@Context() context: RequestContext, @Body() dto: EndSubstituteValidatorDto) {
     const { personId, segretarioPersonId, from, to } = dto;
     return this.run(context, dto, { type: 'EndSubstituteValidatorDesignation', personId, segretarioPersonId, from, to }, { personId });
@@ -107,7 +174,24 @@ export class OrganisationController {
 
   @Post('scoring-system')
   @HttpCode(200)
-  @ApiOperation({ summary: "Adopt the ente's SMVP: scoring basis and scale (bands such as 0/50/75/100, a 1–5 scale, or linear): admin or segretario" })
+  @ApiCommandBody(ScoringSystemDto, 'Bands 0/50/75/100 on the mean of phases and indicators', {
+    basis: 'mean',
+    scale: {
+      kind: 'bands',
+      bands: [
+        { fromPercent: 0, score: 0 },
+        { fromPercent: 50, score: 50 },
+        { fromPercent: 75, score: 75 },
+        { fromPercent: 100, score: 100 },
+      ],
+    },
+  })
+  @OrganisationCommandRoute(200, 'adoptScoringSystem', "Adopt the ente's scoring system", [
+    'Adopts the ente’s SMVP: what an objective is scored on (`basis`) and the scale (linear, or bands such as 0/50/75/100 or 1–5). Each',
+    'adoption replaces the previous one, for the scores computed from then on.',
+    '',
+    ADMIN_OR_SEGRETARIO,
+  ])
   adoptScoringSystem(@Context() context: RequestContext, @Body() dto: ScoringSystemDto) {
     const scale =
       dto.scale.kind === 'bands'
@@ -116,8 +200,13 @@ export class OrganisationController {
     return this.run(context, dto, { type: 'AdoptScoringSystem', system: { basis: dto.basis, scale } }, {});
   }
 
-  private async run(context: RequestContext, dto: CommandOptionsDto, command: OrganisationCommand, ids: Record<string, string>) {
-    const render = (outcome: CommandOutcome<OrganisationState>) => ({
+  private async run(
+    context: RequestContext,
+    dto: CommandOptionsDto,
+    command: OrganisationCommand,
+    ids: Pick<OrganisationCommandResult, 'unitId' | 'personId'>,
+  ): Promise<OrganisationCommandResult> {
+    const render = (outcome: CommandOutcome<OrganisationState>): OrganisationCommandResult => ({
       ...ids,
       revision: outcome.revision,
       position: outcome.position ? formatPosition(outcome.position) : null,

@@ -36,7 +36,7 @@ export class CreateUnitDto extends CommandOptionsDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ enum: UNIT_KINDS })
+  @ApiProperty({ enum: UNIT_KINDS, example: 'settore' })
   @IsIn(UNIT_KINDS)
   kind!: UnitKind;
 }
@@ -54,7 +54,7 @@ export class RegisterPersonDto extends CommandOptionsDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Where reminders are sent', example: 'mario.rossi@comune.esempio.it' })
   @IsOptional()
   @IsEmail()
   email?: string;
@@ -126,8 +126,17 @@ export class ScoreBandDto {
 }
 
 export class ScoreScaleDto {
-  @ApiProperty({ enum: ['linear', 'bands'] }) @IsIn(['linear', 'bands']) kind!: 'linear' | 'bands';
-  @ApiPropertyOptional({ type: [ScoreBandDto], description: 'Required for bands: e.g. 0/50/75/100, or five bands scoring 1 to 5' })
+  @ApiProperty({ enum: ['linear', 'bands'], example: 'bands' }) @IsIn(['linear', 'bands']) kind!: 'linear' | 'bands';
+  @ApiPropertyOptional({
+    type: [ScoreBandDto],
+    description: 'Required for bands, from 0% up: e.g. 0/50/75/100, or five bands scoring 1 to 5',
+    example: [
+      { fromPercent: 0, score: 0 },
+      { fromPercent: 50, score: 50 },
+      { fromPercent: 75, score: 75 },
+      { fromPercent: 100, score: 100 },
+    ],
+  })
   @ValidateIf((o: ScoreScaleDto) => o.kind === 'bands')
   @IsArray()
   @ArrayMinSize(1)
@@ -139,7 +148,7 @@ export class ScoreScaleDto {
 
 /** The ente's SMVP as the Giunta adopted it. */
 export class ScoringSystemDto extends CommandOptionsDto {
-  @ApiProperty({ enum: SCORING_BASES, description: 'What an objective is scored on: weighted phases, indicators, or the mean of the two' })
+  @ApiProperty({ enum: SCORING_BASES, description: 'What an objective is scored on: weighted phases, indicators, or the mean of the two', example: 'mean' })
   @IsIn(SCORING_BASES)
   basis!: (typeof SCORING_BASES)[number];
   @ApiProperty({ type: ScoreScaleDto }) @IsDefined() @NestedObject(() => ScoreScaleDto) scale!: ScoreScaleDto;

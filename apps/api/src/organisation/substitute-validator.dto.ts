@@ -33,7 +33,8 @@ class SubstituteValidatorPartiesDto extends CommandOptionsDto {
   personId!: string;
 
   @ApiPropertyOptional({
-    description: 'The Segretario substituted (registered under /organisation/people); absent when the Segretario records it for himself',
+    description:
+      'The Segretario substituted (registered under /organisation/people): designating, the Segretario may only name himself, or leave it out; ending, the admin must give it',
     example: 'mbianchi',
   })
   @IsOptional()

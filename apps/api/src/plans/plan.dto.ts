@@ -5,10 +5,10 @@ import { CommandOptionsDto } from '../commands/command-options.dto';
 import { IsCalendarDate } from '../validation/validators';
 
 export class OpenPlanDto extends CommandOptionsDto {
-  @ApiProperty({ enum: PLAN_KINDS }) @IsIn(PLAN_KINDS) kind!: PlanKind;
+  @ApiProperty({ enum: PLAN_KINDS, example: 'PIAO' }) @IsIn(PLAN_KINDS) kind!: PlanKind;
   @ApiProperty({ example: 'PIAO 2025-2027 – sezione 2.2 Performance' }) @IsString() @IsNotEmpty() @MaxLength(500) title!: string;
-  @ApiProperty({ example: 2025 }) @IsInt() @Min(2000) @Max(2100) fromYear!: number;
-  @ApiProperty({ example: 2027 }) @IsInt() @Min(2000) @Max(2100) toYear!: number;
+  @ApiProperty({ type: 'integer', example: 2025 }) @IsInt() @Min(2000) @Max(2100) fromYear!: number;
+  @ApiProperty({ type: 'integer', example: 2027 }) @IsInt() @Min(2000) @Max(2100) toYear!: number;
 }
 
 export class MonitoringCampaignDto extends CommandOptionsDto {
@@ -20,5 +20,5 @@ export class MonitoringCampaignDto extends CommandOptionsDto {
 }
 
 export class CloseCampaignDto extends CommandOptionsDto {
-  @ApiProperty({ example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
+  @ApiProperty({ description: 'Reference date of the campaign to close', example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
 }

@@ -1,21 +1,39 @@
 import { StreamCommands, type CommandOutcome, OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, DraftObjective } from '@piao/application';
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { PLAN_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveState, type PlanCommand, type PlanState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
-import { CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
+import { ApiCommandBody, CommandOptionsDto, GiuntaActCommandDto } from '../commands/command-options.dto';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import { DraftObjectiveDto } from '../objectives/objective-command.dto';
-import { commandResult, definitionOf } from '../objectives/objectives.controller';
+import { DEFINITION_EXAMPLE } from '../objectives/objective-definition.dto';
+import { commandResult, definitionOf, OBJECTIVE_ETAG } from '../objectives/objectives.controller';
 import { evaluationHiddenFrom } from '../objectives/objective.views';
+import { ObjectiveCommandResult } from '../objectives/objective.schemas';
+import { ObjectiveETag, type RevisionTag } from '../objectives/if-match';
 import { CloseCampaignDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
+import { PLAN_SCHEMA_MODELS, PlanCommandResult, PlanDetailView, type PlanObjectiveSummaryView } from './plan.schemas';
 import { RunPlanCommand } from '@piao/application';
+
+const PLAN_PARAM = ApiParam({ name: 'planId', format: 'uuid', description: 'The plan, as `POST /plans` answered it' });
+
+/** A command on a plan: the plan as it now stands, with what the command recorded. */
+function PlanCommandRoute(status: 200 | 201, operationId: string, summary: string, description: string[]): MethodDecorator {
+  const answer = { type: PlanCommandResult, description: 'The plan as it now stands, with what the command recorded' };
+  return applyDecorators(
+    ApiOperation({ operationId, summary, description: description.join('\n') }),
+    status === 201 ? ApiCreatedResponse(answer) : ApiOkResponse(answer),
+  );
+}
+
+const SEGRETARIO = 'Who: the `segretario`.';
 
 @ApiTags('plans')
 @ApiBearerAuth()
+@ApiExtraModels(...PLAN_SCHEMA_MODELS)
 @Controller('plans')
 export class PlansController {
   constructor(
@@ -24,7 +42,12 @@ export class PlansController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Open the plan of a year or triennium (PIAO, PEG, PDO): segretario' })
+  @ApiCommandBody(OpenPlanDto, 'A three-year PIAO', { kind: 'PIAO', title: 'PIAO 2025-2027 – sezione 2.2 Performance', fromYear: 2025, toYear: 2027 })
+  @PlanCommandRoute(201, 'openPlan', 'Open a plan', [
+    'Opens the plan of a year or triennium (PIAO, PEG or PDO) of the token’s ente; its `planId` is in the answer.',
+    '',
+    SEGRETARIO,
+  ])
   open(@Context() c: RequestContext, @Body() dto: OpenPlanDto) {
     const planId = randomUUID();
     const { kind, title, fromYear, toYear } = dto;
@@ -32,11 +55,22 @@ export class PlansController {
   }
 
   @Get(':planId')
-  @ApiOperation({ summary: 'The plan with each objective’s code, title, unit and status' })
-  async read(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string) {
+  @PLAN_PARAM
+  @ApiOperation({
+    operationId: 'getPlan',
+    summary: 'Get a plan',
+    description: [
+      'The plan with each objective’s code, title, responsible unit, status, revision and warnings, read from the streams themselves (no',
+      '`after` needed). For filters, full text and pages: `GET /plans/{planId}/objectives`.',
+      '',
+      'Any role of the ente may call it. An evaluation the NdV has not shared yet shows as `reported` to all but the `nucleo`.',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PlanDetailView, description: 'The plan and its objectives' })
+  async read(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string): Promise<PlanDetailView> {
     const { state, revision } = await this.streams.loadExisting(PLAN_STREAM, planStreamId(planId), c.actor.ente, planId);
     const objectives = await Promise.all(
-      state.objectives.map(async ({ objectiveId, code }) => {
+      state.objectives.map(async ({ objectiveId, code }): Promise<PlanObjectiveSummaryView> => {
         const loaded = await this.streams.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), c.actor.ente);
         const o = loaded.state;
         return o
@@ -57,51 +91,95 @@ export class PlansController {
   }
 
   @Post(':planId/objectives')
-  @ApiOperation({ summary: 'Draft an objective in the plan: segretario, or the dirigente of its unit' })
-  async draft(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: DraftObjectiveDto) {
+  @PLAN_PARAM
+  @ApiCommandBody(DraftObjectiveDto, 'Objective 2025_S08_04 of the Settore Welfare', { code: '2025_S08_04', definition: DEFINITION_EXAMPLE })
+  @ApiOperation({
+    operationId: 'draftObjective',
+    summary: 'Draft an objective in a plan',
+    description: [
+      'Drafts an objective in an open plan and attaches it to the plan, in one step. `code` is its code in the plan (generated when absent);',
+      'with a code, the objective’s id follows from the plan and the code, so a repeated draft of the same code is refused (`objective-code-taken`).',
+      'The answer’s `ETag` is the new objective’s revision (`"0"`).',
+      '',
+      'Who: the `segretario`, or a `dirigente` heading the unit the definition makes responsible.',
+    ].join('\n'),
+  })
+  @ApiCreatedResponse({ type: ObjectiveCommandResult, description: 'The objective drafted', headers: OBJECTIVE_ETAG })
+  async draft(
+    @Context() c: RequestContext,
+    @Param('planId', PLAN_ID) planId: string,
+    @Body() dto: DraftObjectiveDto,
+    @ObjectiveETag() tag: RevisionTag,
+  ): Promise<ObjectiveCommandResult> {
     const render = (outcome: CommandOutcome<ObjectiveState>) => commandResult(outcome, c);
     const outcome: CommandOutcome<ObjectiveState> = await this.commands.execute(
       new DraftObjective(planId, dto.code?.trim(), definitionOf(dto.definition), commandRequest(c, dto, render)),
     );
+    tag(outcome.revision);
     return render(outcome);
   }
 
   @Post(':planId/submit')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Submit the plan to the Giunta: segretario' })
+  @PLAN_PARAM
+  @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
+  @PlanCommandRoute(200, 'submitPlan', 'Submit a plan to the Giunta', ['Submits an open plan with its proposed objectives to the Giunta.', '', SEGRETARIO])
   submit(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, planId, dto, { type: 'SubmitPlan' });
   }
 
   @Post(':planId/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: "Record the Giunta's approval of the plan; it approves every proposed objective with the same act: segretario" })
+  @PLAN_PARAM
+  @ApiCommandBody(GiuntaActCommandDto, "The Giunta's deliberation", { act: { number: '31', date: '2025-03-10' } })
+  @PlanCommandRoute(200, 'approvePlan', 'Record the approval of a plan', [
+    "Records the Giunta's approval of a submitted plan; `act` (the deliberation's number and date) is required. Every objective proposed,",
+    'as the Giunta saw it, is approved with the same act in the same step; one changed since needs an act of its own.',
+    '',
+    SEGRETARIO,
+  ])
   approve(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: GiuntaActCommandDto) {
     return this.run(c, planId, dto, { type: 'ApprovePlan', act: dto.act });
   }
 
   @Post(':planId/monitoring-campaigns')
-  @ApiOperation({ summary: 'Open a monitoring campaign as of a date (31/07 by custom): segretario' })
+  @PLAN_PARAM
+  @ApiCommandBody(MonitoringCampaignDto, 'As of 31/07, reports due by 31/08', { asOf: '2025-07-31', dueOn: '2025-08-31' })
+  @PlanCommandRoute(201, 'openMonitoringCampaign', 'Open a monitoring campaign', [
+    'Opens a monitoring campaign of an approved plan as of a date (31/07 by custom), with the date reports are due (`dueOn`, the reference',
+    'date by default): the reminders of each unit follow from it.',
+    '',
+    SEGRETARIO,
+  ])
   openCampaign(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: MonitoringCampaignDto) {
     return this.run(c, planId, dto, { type: 'OpenMonitoringCampaign', asOf: dto.asOf, dueOn: dto.dueOn ?? dto.asOf });
   }
 
   @Post(':planId/monitoring-campaigns/close')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close a monitoring campaign: segretario' })
+  @PLAN_PARAM
+  @ApiCommandBody(CloseCampaignDto, 'The campaign as of 31/07', { asOf: '2025-07-31' })
+  @PlanCommandRoute(200, 'closeMonitoringCampaign', 'Close a monitoring campaign', ['Closes the open campaign as of `asOf`.', '', SEGRETARIO])
   closeCampaign(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CloseCampaignDto) {
     return this.run(c, planId, dto, { type: 'CloseMonitoringCampaign', asOf: dto.asOf });
   }
 
   @Post(':planId/close')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close the plan after the NdV validation: segretario' })
+  @PLAN_PARAM
+  @ApiCommandBody(CommandOptionsDto, 'Why', { reason: 'Relazione sulla performance validata dal Nucleo di Valutazione' })
+  @PlanCommandRoute(200, 'closePlan', 'Close a plan', ['Closes an approved plan after the NdV’s validation of the performance report.', '', SEGRETARIO])
   close(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CommandOptionsDto) {
     return this.run(c, planId, dto, { type: 'ClosePlan', reason: dto.reason });
   }
 
-  private async run(c: RequestContext, planId: string, dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] }, command: PlanCommand) {
-    const render = (outcome: CommandOutcome<PlanState>) => ({
+  private async run(
+    c: RequestContext,
+    planId: string,
+    dto: CommandOptionsDto & { act?: GiuntaActCommandDto['act'] },
+    command: PlanCommand,
+  ): Promise<PlanCommandResult> {
+    const render = (outcome: CommandOutcome<PlanState>): PlanCommandResult => ({
       ...planView(outcome.state),
       revision: outcome.revision,
       position: outcome.position ? formatPosition(outcome.position) : null,

@@ -1,20 +1,26 @@
 import { OrganisationDirectory, CLOCK, type Clock } from '@piao/application';
 import { Controller, Inject, Get, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { addDays, daysBetween, objectiveDeadlines, romeDateOf, unitsHeadedBy, NotPermitted, type Actor, type ObjectiveState } from '@piao/lifecycle';
 import { ReadModelQueries } from '@piao/read-models';
 import { Context, type RequestContext } from '../commands/request-context';
 import { evaluationHiddenFrom } from '../objectives/objective.views';
 import { OnDateQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
+import { PersonDeadlinesView, PersonObjectivesView } from './read-side.schemas';
 import { PERSON_ID } from '../validation/route-params';
 import { personOf } from '../reminders/reminder-access';
 
 /** Roles that oversee the whole ente and may look at anybody's objectives and deadlines. */
 const OVERSIGHT = ['segretario', 'nucleo', 'rpct', 'admin'];
 
-@ApiTags('people')
+@ApiTags('read-side')
 @ApiBearerAuth()
+@ApiParam({
+  name: 'personId',
+  description: "`me` for oneself, or a person's id (their `sub` at the identity provider)",
+  schema: { type: 'string', maxLength: 200, example: 'me' },
+})
 @Controller('people/:personId')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class PeopleQueriesController {
@@ -25,8 +31,23 @@ export class PeopleQueriesController {
   ) {}
 
   @Get('objectives')
-  @ApiOperation({ summary: '"My objectives" (personId `me` for oneself): of the units the person heads on the date, contributing, or naming them' })
-  async objectives(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string, @Query() query: OnDateQueryDto) {
+  @ApiOperation({
+    operationId: 'listPersonObjectives',
+    summary: "List a person's objectives",
+    description: [
+      '"My objectives" (`me` for oneself): across the plans, the objectives of the units the person heads on the day `on` (today,',
+      'Italian date, by default), as responsible or contributing unit, and those naming the person among their people.',
+      '',
+      'The person themself, or a `segretario`, `nucleo`, `rpct` or `admin` (anybody else: 403 `others-objectives`). An evaluation',
+      "not yet shared shows as `reported` to all but the `nucleo`. `after` waits for a command's position (read-your-writes).",
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PersonObjectivesView })
+  async objectives(
+    @Context() c: RequestContext,
+    @Param('personId', PERSON_ID) personId: string,
+    @Query() query: OnDateQueryDto,
+  ): Promise<PersonObjectivesView> {
     const { person, on, units, records } = await this.load(c.actor, personId, query.on);
     return {
       personId: person,
@@ -45,8 +66,20 @@ export class PeopleQueriesController {
   }
 
   @Get('deadlines')
-  @ApiOperation({ summary: '"My deadlines": overdue and upcoming, for the units the person heads on the date (personId `me` for oneself)' })
-  async deadlines(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string, @Query() query: OnDateQueryDto) {
+  @ApiOperation({
+    operationId: 'listPersonDeadlines',
+    summary: "List a person's deadlines",
+    description: [
+      '"My deadlines" (`me` for oneself): what the units the person heads on the day `on` (today, Italian date, by default) owe on',
+      'their approved objectives and have not met: overdue (due before that day) and upcoming (due within `horizonDays`, 30 by',
+      'default), each by due date. Read from the read models; `GET /deadlines` is the ente-wide list of the reminders.',
+      '',
+      'The person themself, or a `segretario`, `nucleo`, `rpct` or `admin` (anybody else: 403 `others-objectives`).',
+      "`after` waits for a command's position (read-your-writes).",
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PersonDeadlinesView })
+  async deadlines(@Context() c: RequestContext, @Param('personId', PERSON_ID) personId: string, @Query() query: OnDateQueryDto): Promise<PersonDeadlinesView> {
     const { person, on, units, records } = await this.load(c.actor, personId, query.on);
     const responsible = records.filter((r) => units.includes(r.state.definition.responsibleUnitId));
     const plans = await this.queries.plans(c.actor.ente, [...new Set(responsible.map((r) => r.state.planId))]);

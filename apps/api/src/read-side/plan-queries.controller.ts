@@ -1,7 +1,7 @@
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, OrganisationDirectory } from '@piao/application';
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
 import { PLAN_ID } from '../validation/route-params';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { personAchievement, scoreOnScale, unitAchievement, type Person } from '@piao/lifecycle';
 import { comparePositions, EVENT_STORE, type EventStore } from '@piao/event-store';
 import { ReadModelQueries, type ListCursor } from '@piao/read-models';
@@ -11,6 +11,14 @@ import { notFound } from '../problem-details/problem';
 import { pointOf } from './objective-queries.controller';
 import { AsOfQueryDto, ListObjectivesQueryDto, ReadQueryDto } from './query.dto';
 import { ReadYourWritesInterceptor } from './read-your-writes';
+import {
+  DashboardMonitoringDateView,
+  PlanAsOfView,
+  PlanDashboardView,
+  PlanObjectivePageView,
+  PlanScoresView,
+  READ_SIDE_EXTRA_MODELS,
+} from './read-side.schemas';
 import { achievementOnBasis, scoringSystemOf } from './scoring-system-of';
 import { eventsUpTo, thenAndNow } from './time-travel';
 import { decodeCursorParts, encodeCursor } from '../reminders/cursors';
@@ -18,8 +26,10 @@ import { decodeCursorParts, encodeCursor } from '../reminders/cursors';
 /** Streams folded at once when a whole plan travels in time. */
 const TIME_TRAVEL_CONCURRENCY = 16;
 
-@ApiTags('plan queries')
+@ApiTags('read-side')
 @ApiBearerAuth()
+@ApiExtraModels(...READ_SIDE_EXTRA_MODELS)
+@ApiParam({ name: 'planId', format: 'uuid', description: 'The plan, as `POST /plans` answered it' })
 @Controller('plans/:planId')
 @UseInterceptors(ReadYourWritesInterceptor)
 export class PlanQueriesController {
@@ -30,8 +40,20 @@ export class PlanQueriesController {
   ) {}
 
   @Get('objectives')
-  @ApiOperation({ summary: 'Objectives of the plan: filter by unit, person, status, tag, overdue, Italian full text; cursor pagination' })
-  async list(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() query: ListObjectivesQueryDto) {
+  @ApiOperation({
+    operationId: 'listPlanObjectives',
+    summary: "List a plan's objectives",
+    description: [
+      'Objectives of the plan by code, filtered by unit (responsible or contributing), responsible person, person involved, status, tag,',
+      'an unmet deadline before a date, or Italian full text on title and description (stemmed: `trasparente` finds `trasparenza`).',
+      "Pages of `limit` (default 50): pass the answer's `next` as `cursor` for the following page, with the same filters.",
+      '',
+      'Any role of the ente may call it. Status is as published: an evaluation the NdV has not shared yet shows (and filters) as',
+      "`reported` to all but the `nucleo`. `after` waits for a command's position (read-your-writes).",
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PlanObjectivePageView, description: 'One page of objectives and the cursor of the next' })
+  async list(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() query: ListObjectivesQueryDto): Promise<PlanObjectivePageView> {
     await this.existingPlan(c, planId);
     const page = await this.queries.listObjectives(
       c.actor.ente,
@@ -53,14 +75,25 @@ export class PlanQueriesController {
   }
 
   @Get('dashboard')
-  @ApiOperation({ summary: 'Objectives by status and unit, weighted progress per unit, and at each monitoring date what is behind plan and by how much' })
-  async dashboard(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() _query: ReadQueryDto) {
+  @ApiOperation({
+    operationId: 'getPlanDashboard',
+    summary: "Get a plan's dashboard",
+    description: [
+      'Objectives by status and by unit, the weighted progress of each unit, the monitoring campaigns, and at each monitoring date',
+      'the phases and indicators behind plan and by how much.',
+      '',
+      'Any role of the ente may call it; an evaluation not yet shared counts as `reported` to all but the `nucleo`.',
+      "`after` waits for a command's position (read-your-writes).",
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PlanDashboardView })
+  async dashboard(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() _query: ReadQueryDto): Promise<PlanDashboardView> {
     const plan = await this.existingPlan(c, planId);
     const rows = await this.queries.dashboardRows(c.actor.ente, planId, seesUnsharedEvaluations(c.actor));
     const organisation = await this.directory.load(c.actor.ente);
     const byStatus: Record<string, number> = {};
     const units = new Map<string, { unitId: string; name: string | null; objectives: number; byStatus: Record<string, number>; progress: number[] }>();
-    const monitoring = new Map<string, { asOf: string; phasesBehind: object[]; indicatorsBehind: object[] }>();
+    const monitoring = new Map<string, DashboardMonitoringDateView>();
     for (const row of rows) {
       byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
       const unit = units.get(row.responsibleUnitId) ?? {
@@ -103,8 +136,19 @@ export class PlanQueriesController {
   }
 
   @Get('scores')
-  @ApiOperation({ summary: "Achievement and score of every objective, unit and person under the ente's SMVP (persons by % participation)" })
-  async scores(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() _query: ReadQueryDto) {
+  @ApiOperation({
+    operationId: 'getPlanScores',
+    summary: "Get a plan's scores",
+    description: [
+      'Achievement and score of every objective (past the draft, not cancelled), of every unit and of every person named with a',
+      "% participation, under the ente's SMVP (`POST /organisation/scoring-system`; linear on the mean until one is adopted).",
+      "These are computed proposals, not the NdV's evaluation.",
+      '',
+      "Any role of the ente may call it. `after` waits for a command's position (read-your-writes).",
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PlanScoresView })
+  async scores(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() _query: ReadQueryDto): Promise<PlanScoresView> {
     await this.existingPlan(c, planId);
     const system = scoringSystemOf(await this.directory.load(c.actor.ente));
     const rows = await this.queries.scoreRows(c.actor.ente, planId);
@@ -142,8 +186,19 @@ export class PlanQueriesController {
   }
 
   @Get('as-of')
-  @ApiOperation({ summary: 'Time travel: the plan and its objectives as they stood at the end of a business date, or right after a plan revision' })
-  async asOf(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() query: AsOfQueryDto) {
+  @ApiOperation({
+    operationId: 'getPlanAsOf',
+    summary: 'Get a plan as it stood at a date or revision',
+    description: [
+      'Time travel: the plan and each of its objectives as they stood at the end of a business `date`, or right after a plan',
+      '`revision` (each objective then as it stood when that plan event was written). Give exactly one of the two (400 otherwise).',
+      'Read from the event log itself, not the read models: `after` is not needed. Before the plan was opened: `existed: false`.',
+      '',
+      'Any role of the ente may call it; an evaluation not yet shared shows as `reported` to all but the `nucleo`.',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PlanAsOfView })
+  async asOf(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Query() query: AsOfQueryDto): Promise<PlanAsOfView> {
     const point = pointOf(query);
     const planEvents = await this.store.readStream(planStreamId(planId));
     const { then: plan, revision, now: current } = thenAndNow(PLAN_STREAM, planEvents, eventsUpTo(planEvents, point));

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Request, type Response } from 'express';
 import { NotPermitted } from '@piao/lifecycle';
 import { AppConfig } from '@piao/config';
@@ -15,8 +15,10 @@ import { DASHBOARD_COOKIE, DASHBOARD_COOKIE_MAX_SECONDS, DASHBOARD_PATH, DASHBOA
  * browser sends to /admin/queues only: HttpOnly (no script reads it), SameSite=Strict (no other site's page can make
  * the browser use it), Secure over HTTPS, and living no longer than the token nor an hour. Each request to the
  * dashboard verifies the token again, exactly as the AuthGuard does. The token never travels in a URL (URLs are logged).
+ * These routes exist only when REDIS_URL is set; the dashboard itself (bull-board, an express router) is not in the
+ * OpenAPI document.
  */
-@ApiTags('admin')
+@ApiTags('operations')
 @Controller()
 export class QueueDashboardController {
   constructor(private readonly config: AppConfig) {}
@@ -25,7 +27,19 @@ export class QueueDashboardController {
   @HttpCode(204)
   @IgnoresIdempotencyKey()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Open the queue dashboard (/admin/queues) in this browser: sets a cookie for it: the operator’s admin' })
+  @ApiOperation({
+    operationId: 'openQueueDashboardSession',
+    summary: 'Open the queue dashboard (/admin/queues) in this browser',
+    description: [
+      'Role: admin of the operator’s ente (`QUEUE_DASHBOARD_ENTE`): the dashboard shows every ente’s reminder jobs.',
+      'Sets the bearer token as an HttpOnly, SameSite=Strict cookie sent to /admin/queues only, for the token’s life and at',
+      'most an hour. Only with Redis (`REDIS_URL`); `Idempotency-Key` is ignored.',
+    ].join('\n'),
+  })
+  @ApiNoContentResponse({
+    description: 'Signed in: the cookie is set',
+    headers: { 'Set-Cookie': { description: 'The dashboard’s cookie (`piao_queues`, Path=/admin/queues)', schema: { type: 'string' } } },
+  })
   open(@Context() c: RequestContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     const refusal = dashboardRefusal(c.actor, this.config);
     if (refusal) throw new NotPermitted('role-not-allowed', refusal);
@@ -44,7 +58,17 @@ export class QueueDashboardController {
   @Delete(DASHBOARD_SESSION_PATH)
   @HttpCode(204)
   @Public()
-  @ApiOperation({ summary: 'Close the queue dashboard in this browser (forgets its cookie)' })
+  @ApiOperation({
+    operationId: 'closeQueueDashboardSession',
+    // Public: no bearer token (an explicit empty requirement, not a forgotten one).
+    security: [],
+    summary: 'Close the queue dashboard in this browser',
+    description: 'Public: clears the dashboard’s cookie. Only with Redis (`REDIS_URL`).',
+  })
+  @ApiNoContentResponse({
+    description: 'Signed out: the cookie is cleared',
+    headers: { 'Set-Cookie': { description: 'The dashboard’s cookie, expired', schema: { type: 'string' } } },
+  })
   close(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     response.clearCookie(DASHBOARD_COOKIE, { path: DASHBOARD_PATH, httpOnly: true, sameSite: 'strict', secure: request.secure });
   }
@@ -53,7 +77,14 @@ export class QueueDashboardController {
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'A page to paste a token into, which opens the queue dashboard' })
+  @ApiProduces('text/html')
+  @ApiOperation({
+    operationId: 'getQueueDashboardLoginPage',
+    security: [],
+    summary: 'The sign-in page of the queue dashboard',
+    description: 'Public: an HTML page to paste an admin’s token into, which opens the dashboard. Only with Redis (`REDIS_URL`).',
+  })
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } })
   login(): string {
     return LOGIN_PAGE;
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CLOCK, OrganisationDirectory, type Clock } from '@piao/application';
 import { romeDateOf } from '@piao/lifecycle';
 import { DEADLINES, ReminderQueries, type DeadlineItem } from '@piao/reminders';
@@ -9,6 +9,7 @@ import { ReadsFrom, ReadYourWritesInterceptor } from '../read-side/read-your-wri
 import { datedCursor, encodeCursor, undatedCursor } from './cursors';
 import { requireRole } from '../auth/require-role';
 import { DeadlinesQueryDto } from './reminders.dto';
+import { DeadlinesView } from './reminders.schemas';
 
 /**
  * The ente's deadlines for those who oversee it: the dated ones by due date, and apart from them those the plan gave
@@ -28,8 +29,17 @@ export class DeadlinesController {
 
   @Get()
   @ApiOperation({
-    summary: "The ente's deadlines (open, closed or all; by unit, kind, due dates), dated by due date and `undated` apart: segretario, nucleo, rpct, admin",
+    operationId: 'listDeadlines',
+    summary: "The ente's deadlines, dated by due date and undated apart",
+    description: [
+      'Roles: segretario, nucleo, rpct, admin.',
+      'Dated deadlines in `items` by due date (`next` → `cursor=`); those the plan gave only in words (`periodText`) in',
+      '`undated` (`undatedNext` → `undatedCursor=`): no reminder goes out for them. `status` is `open` by default; `from`/`to`',
+      'filter the dated ones; `limit` is the size of each list. Read from the `deadlines` processor: `after=<position>`',
+      "waits for a command's effect. `overdue` is judged on today's Italian date (`on`).",
+    ].join('\n'),
   })
+  @ApiOkResponse({ type: DeadlinesView, description: 'One page of each list' })
   async list(@Context() c: RequestContext, @Query() query: DeadlinesQueryDto) {
     requireRole(c.actor, ['segretario', 'nucleo', 'rpct', 'admin'], "the ente's deadlines");
     if (query.from && query.to && query.to < query.from) {

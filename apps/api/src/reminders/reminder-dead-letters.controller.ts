@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReminderQueries } from '@piao/reminders';
 import { Context, type RequestContext } from '../commands/request-context';
 import { encodeTime, timeCursor } from './cursors';
 import { requireRole } from '../auth/require-role';
 import { ReminderDeadLettersQueryDto } from './reminders.dto';
+import { ReminderDeadLettersView } from './reminders.schemas';
 
 /** The ente's reminders that could not be sent, with the error: for whoever fixes the address or the policy. */
 @ApiTags('reminders')
@@ -14,7 +15,17 @@ export class ReminderDeadLettersController {
   constructor(private readonly queries: ReminderQueries) {}
 
   @Get('dead-letters')
-  @ApiOperation({ summary: 'Reminders given up (`reminders`) and undelivered copies (`deliveries`), newest first, with the error: admin, segretario' })
+  @ApiOperation({
+    operationId: 'listReminderDeadLetters',
+    summary: "The ente's reminders given up and undelivered copies, with the error",
+    description: [
+      'Roles: admin, segretario.',
+      'Reminders given up (`reminders`: nobody to write to, retries spent) and copies not delivered (`deliveries`: a mailbox',
+      'refused, retries spent), each newest first and paged on its own (`next` → `cursor=`, `deliveriesNext` →',
+      '`deliveriesCursor=`; `limit` for each).',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: ReminderDeadLettersView, description: 'One page of each list' })
   async list(@Context() c: RequestContext, @Query() query: ReminderDeadLettersQueryDto) {
     requireRole(c.actor, ['admin', 'segretario'], "the reminders' dead letters");
     const limit = query.limit ?? 50;

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunOrganisationCommand, type CommandOutcome } from '@piao/application';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
 import { DEFAULT_REMINDER_POLICY, organisationStreamId, type OrganisationState, type ReminderPolicy } from '@piao/lifecycle';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
-import { AdoptReminderPolicyDto, policyOf } from './reminders.dto';
+import { ADOPT_REMINDER_POLICY_EXAMPLE, AdoptReminderPolicyDto, policyOf } from './reminders.dto';
+import { ReminderPolicyAdoptedResult, ReminderPolicyView } from './reminders.schemas';
 
 /**
  * The ente's reminder policy (BRIEF §5): adopted as a whole by the Segretario or the administrator, each adoption a
@@ -21,7 +22,16 @@ export class ReminderPolicyController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The reminder policy in force, with its version (or the default, `default: true`): any role of the ente' })
+  @ApiOperation({
+    operationId: 'getReminderPolicy',
+    summary: 'The reminder policy in force, with its version (or the default)',
+    description: [
+      'Any role of the ente.',
+      'Until the ente adopts one, the default policy with `default: true`, `version: null`. `revision` is the organisation',
+      "stream's, to send as `expectedRevision` to `PUT`; the `policy` read can be sent back as it is.",
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: ReminderPolicyView, description: 'The policy in force' })
   async read(@Context() c: RequestContext) {
     // Read from the organisation stream itself: a policy just adopted is the one answered.
     const events = await this.store.readStream(organisationStreamId(c.actor.ente));
@@ -39,7 +49,19 @@ export class ReminderPolicyController {
   }
 
   @Put()
-  @ApiOperation({ summary: 'Adopt a reminder policy, as a whole (a new version): admin or segretario' })
+  @ApiOperation({
+    operationId: 'adoptReminderPolicy',
+    summary: 'Adopt a reminder policy, as a whole (a new version)',
+    description: [
+      'Roles: admin, segretario.',
+      'A command on the organisation stream (`ReminderPolicyAdopted`): every adoption is a new version, a repeated `PUT` too;',
+      '`Idempotency-Key` is not honoured (it is a `PUT`). The deadlines follow the new policy once the `deadlines` processor',
+      'has handled it (`GET /deadlines?after=<position>`). 422 `reminder-policy-invalid`, `unknown-person` (a',
+      '`segretarioPersonId` or `nucleoPersonIds` the ente has not registered).',
+    ].join('\n'),
+  })
+  @ApiBody({ type: AdoptReminderPolicyDto, examples: ADOPT_REMINDER_POLICY_EXAMPLE })
+  @ApiOkResponse({ type: ReminderPolicyAdoptedResult, description: 'Adopted: the new version' })
   async adopt(@Context() c: RequestContext, @Body() dto: AdoptReminderPolicyDto) {
     const policy = policyOf(dto.policy);
     const render = (outcome: CommandOutcome<OrganisationState>) => ({

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ExamplesObject } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -97,7 +97,13 @@ export class CampaignCalendarEntryDto {
 
 /** The reminder policy of the ente (BRIEF §5), as a whole: every field but the optional ones is required. */
 export class ReminderPolicyDto {
-  @ApiProperty({ description: 'Days before the due date on which to write', example: [30, 7, 1], type: [Number] })
+  @ApiProperty({
+    description: 'Days before the due date on which to write (1–366 each, at most 10)',
+    example: [30, 7, 1],
+    type: 'integer',
+    isArray: true,
+    maxItems: 10,
+  })
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -106,25 +112,32 @@ export class ReminderPolicyDto {
   @Max(366, { each: true })
   daysBefore!: number[];
 
-  @ApiProperty({ description: 'Write on the due date itself' })
+  @ApiProperty({ description: 'Write on the due date itself', example: true })
   @IsBoolean()
   onTheDay!: boolean;
 
-  @ApiProperty({ description: 'Every N days while overdue; null: only the escalation', nullable: true, minimum: 1, maximum: 366, example: 7 })
+  @ApiProperty({ type: 'integer', description: 'Every N days while overdue; null: only the escalation', nullable: true, minimum: 1, maximum: 366, example: 7 })
   @ValidateIf((o: ReminderPolicyDto) => o.overdueEveryDays !== null)
   @IsInt()
   @Min(1)
   @Max(366)
   overdueEveryDays!: number | null;
 
-  @ApiProperty({ description: 'Write to the Segretario once this many days overdue; null: never', nullable: true, minimum: 1, maximum: 366, example: 15 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Write to the Segretario once this many days overdue; null: never',
+    nullable: true,
+    minimum: 1,
+    maximum: 366,
+    example: 15,
+  })
   @ValidateIf((o: ReminderPolicyDto) => o.escalateAfterDaysOverdue !== null)
   @IsInt()
   @Min(1)
   @Max(366)
   escalateAfterDaysOverdue!: number | null;
 
-  @ApiProperty({ description: 'Hour of the day (Italian time) reminders go out', minimum: 0, maximum: 23, example: 8 })
+  @ApiProperty({ type: 'integer', description: 'Hour of the day (Italian time) reminders go out', minimum: 0, maximum: 23, example: 8 })
   @IsInt()
   @Min(0)
   @Max(23)
@@ -135,7 +148,7 @@ export class ReminderPolicyDto {
   @IsMonthDay()
   patronSaintDay?: string;
 
-  @ApiProperty({ type: [CampaignCalendarEntryDto], description: 'The monitoring campaigns of every year' })
+  @ApiProperty({ type: [CampaignCalendarEntryDto], description: 'The monitoring campaigns of every year (at most 12, one per reference day)', maxItems: 12 })
   @IsArray()
   @ArrayMaxSize(12)
   @HasUniqueValuesOf('asOf')
@@ -156,13 +169,22 @@ export class ReminderPolicyDto {
   @IsMonthDay()
   ndvValidationDue!: string;
 
-  @ApiPropertyOptional({ description: 'Who is written to for a vacant unit, the plan’s deadlines and escalations (a registered person)' })
+  @ApiPropertyOptional({
+    description: 'Who is written to for a vacant unit, the plan’s deadlines and escalations (a registered person)',
+    maxLength: 200,
+    example: 'comune-a:seg',
+  })
   @ValidateIf((o: ReminderPolicyDto) => o.segretarioPersonId !== undefined)
   @IsString()
   @Matches(PERSON_ID, { message: 'segretarioPersonId must be a person id' })
   segretarioPersonId?: string;
 
-  @ApiPropertyOptional({ description: "Who is written to about the NdV's validation (registered people)", type: [String] })
+  @ApiPropertyOptional({
+    description: "Who is written to about the NdV's validation (registered people), at most 10",
+    type: [String],
+    maxItems: 10,
+    example: ['comune-a:ndv'],
+  })
   @ValidateIf((o: ReminderPolicyDto) => o.nucleoPersonIds !== undefined)
   @IsArray()
   @ArrayMaxSize(10)
@@ -207,7 +229,12 @@ export class ReminderPreferencesDto extends CommandOptionsDto {
   @IsIn(REMINDER_CHANNELS, { each: true })
   channels!: ReminderChannel[];
 
-  @ApiPropertyOptional({ type: [String], description: 'People copied on the reminders (delegates), registered in the ente; at most 10' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 10,
+    description: 'People copied on the reminders (delegates), registered in the ente, not the person; at most 10. Absent: none',
+    example: ['comune-a:vice'],
+  })
   @ValidateIf((o: ReminderPreferencesDto) => o.copyTo !== undefined)
   @IsArray()
   @ArrayMaxSize(10)
@@ -285,3 +312,37 @@ export class ReminderDeadLettersQueryDto extends PageQueryDto {
   @Matches(CURSOR, { message: `deliveriesCursor ${CURSOR_MESSAGE}` })
   deliveriesCursor?: string;
 }
+
+/**
+ * What Swagger UI pre-fills for `PUT /organisation/reminder-policy`: a policy the server accepts as it is (it names
+ * nobody, so it needs no registered person), resting on a deliberation of the Giunta.
+ */
+export const ADOPT_REMINDER_POLICY_EXAMPLE: ExamplesObject = {
+  policy: {
+    summary: 'Reminders 30, 7 and 1 days before, on the day and weekly once overdue; the patron saint’s day is quiet',
+    value: {
+      policy: {
+        daysBefore: [30, 7, 1],
+        onTheDay: true,
+        overdueEveryDays: 7,
+        escalateAfterDaysOverdue: 15,
+        sendHour: 8,
+        patronSaintDay: '06-24',
+        monitoringCampaigns: [{ asOf: '06-30', dueOn: '07-31' }],
+        planApprovalDue: '01-31',
+        yearEndReportDue: '02-28',
+        ndvValidationDue: '06-30',
+      },
+      act: { number: '12', date: '2025-02-01' },
+      reason: 'Calendario dei promemoria del ciclo della performance 2025',
+    },
+  },
+};
+
+/** What Swagger UI pre-fills for `PUT /people/{personId}/reminder-preferences`: accepted as it is (nobody in copy). */
+export const REMINDER_PREFERENCES_EXAMPLE: ExamplesObject = {
+  both: {
+    summary: 'E-mail and in-app, nobody in copy',
+    value: { channels: ['email', 'in-app'], copyTo: [], reason: 'Promemoria anche nell’area riservata' },
+  },
+};

@@ -52,20 +52,25 @@ export function refuseDeepJson(_request: unknown, _response: unknown, body: Buff
 }
 
 /** The faults of one value: a text PostgreSQL cannot store, a key that reaches a prototype. Depth is already bounded. */
-export function unstorableFields(value: unknown, path: string, errors: FieldError[] = []): FieldError[] {
+export function unstorableFields(value: unknown, path: string, errors: FieldError[] = [], depth = 0): FieldError[] {
   if (errors.length >= MAX_FIELD_ERRORS) return errors;
+  // The raw-byte depth check comes first; this bound only keeps a value built some other way from recursing without end.
+  if (depth > MAX_JSON_DEPTH) {
+    errors.push({ field: path || '(body)', rule: 'max-depth', message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
+    return errors;
+  }
   if (typeof value === 'string') {
     const flaw = textFlaw(value);
     if (flaw) errors.push({ field: path, rule: 'storable-text', message: `${path} ${flaw}: not allowed in any text` });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => unstorableFields(item, `${path}.${index}`, errors));
+    value.forEach((item, index) => unstorableFields(item, `${path}.${index}`, errors, depth + 1));
   } else if (typeof value === 'object' && value !== null) {
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key;
       const keyFlaw = textFlaw(key);
       if (keyFlaw) errors.push({ field: path || '(body)', rule: 'storable-text', message: `a key of ${path || 'the body'} ${keyFlaw}` });
       else if (FORBIDDEN_KEYS.has(key)) errors.push({ field: at, rule: 'forbidden-key', message: `${at}: the key "${key}" is not allowed anywhere` });
-      else unstorableFields((value as Record<string, unknown>)[key], at, errors);
+      else unstorableFields((value as Record<string, unknown>)[key], at, errors, depth + 1);
     }
   }
   return errors;
@@ -85,14 +90,31 @@ function sendProblem(request: Request, response: Response, problem: Problem): vo
 function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
   // `is` answers null when the request has no body at all.
   const type = request.is(JSON_TYPES);
-  if (type === null || type || request.headers['content-length'] === '0') return next();
-  sendProblem(request, response, {
-    type: '/problems/unsupported-media-type',
-    title: 'Unsupported media type',
-    status: 415,
-    detail: 'The body must be JSON (Content-Type: application/json)',
-    errors: [{ field: 'Content-Type', rule: 'media-type', message: 'Content-Type must be application/json' }],
-  });
+  if (type === null || request.headers['content-length'] === '0') return next();
+  if (!type) {
+    return sendProblem(request, response, {
+      type: '/problems/unsupported-media-type',
+      title: 'Unsupported media type',
+      status: 415,
+      detail: 'The body must be JSON (Content-Type: application/json)',
+      errors: [{ field: 'Content-Type', rule: 'media-type', message: 'Content-Type must be application/json' }],
+    });
+  }
+  // UTF-8 only: the depth check reads the raw bytes as UTF-8, and a UTF-16 body would slip past it.
+  const charset = /;\s*charset\s*=\s*"?([^";]+)/i
+    .exec(request.headers['content-type'] ?? '')?.[1]
+    .trim()
+    .toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return sendProblem(request, response, {
+      type: '/problems/unsupported-encoding',
+      title: 'Unsupported encoding',
+      status: 415,
+      detail: 'Send UTF-8 JSON',
+      errors: [{ field: 'Content-Type', rule: 'charset', message: 'the charset must be utf-8' }],
+    });
+  }
+  next();
 }
 
 /** Every body and query value checked for what no field may hold: one 400 naming each bad field. */
@@ -101,6 +123,7 @@ function refuseUnstorableInput(request: Request, response: Response, next: NextF
   for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
     const keyFlaw = textFlaw(key);
     if (keyFlaw) errors.push({ field: '(query)', rule: 'storable-text', message: `a query parameter's name ${keyFlaw}` });
+    else if (FORBIDDEN_KEYS.has(key)) errors.push({ field: key, rule: 'forbidden-key', message: `the query parameter "${key}" is not allowed` });
     else unstorableFields(value, key, errors);
   }
   if (errors.length === 0) return next();
@@ -127,6 +150,11 @@ export async function installRequestEdge(express: Express): Promise<void> {
 export function answerParserErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    // As Node's own handler: an answer already under way on this keep-alive connection cannot be followed by another
+    // one written into its body; the connection is dropped instead.
+    const connection = socket as Duplex & { _httpMessage?: { _headerSent?: boolean } | null };
+    if (connection._httpMessage?._headerSent) return socket.destroy();
+    connection._httpMessage = null;
     const [status, title, detail] =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'Request headers too large', `The request line and headers exceed ${MAX_HEADER_BYTES} bytes`]

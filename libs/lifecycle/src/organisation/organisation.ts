@@ -1,7 +1,7 @@
 import { type DecisionContext, type Role } from '../access/actor';
 import { actingRole, type Grant } from '../access/permissions';
 import { type DesignationAct, type SubstituteValidator, type Tenure } from '../access/appointments';
-import { violated } from '../access/rule-violation';
+import { NotPermitted, violated } from '../access/rule-violation';
 import { refuseMalformedCommand, type CommandFields } from '../invariants/command-fields';
 import { type CalendarDate } from '../calendar/calendar-date';
 import { scoringSystemProblems, type ScoringSystem } from '../scoring/scoring-system';
@@ -207,7 +207,10 @@ export function decideOrganisation(
     }
     case 'DesignateSubstituteValidator': {
       const { personId, from, to, act } = command;
-      const segretarioPersonId = segretarioNamedIn(command, role, context);
+      if (command.segretarioPersonId !== undefined && command.segretarioPersonId !== context.actor.id) {
+        throw new NotPermitted('designation-by-segretario', 'only the Segretario designates who validates in his stead: segretarioPersonId must be yourself');
+      }
+      const segretarioPersonId = context.actor.id;
       for (const id of [personId, segretarioPersonId]) if (!state.people[id]) violated('unknown-person', `the ente has no person ${id}`);
       if (personId === segretarioPersonId) violated('value-invalid', 'personId: the Segretario does not substitute himself');
       if (to !== undefined && to < from) violated('end-before-start', 'the designation ends before it starts');
@@ -273,9 +276,12 @@ function ORGANISATION_GRANTS(command: OrganisationCommand): Grant[] {
   switch (command.type) {
     case 'AdoptScoringSystem':
     case 'AdoptReminderPolicy':
-    case 'DesignateSubstituteValidator':
     case 'EndSubstituteValidatorDesignation':
       return ['admin', 'segretario'];
+    // The organisation does not know who the Segretario is (roles come from tokens): a designation recorded by anyone
+    // else could name any person "Segretario" and hand his validations to whoever records it.
+    case 'DesignateSubstituteValidator':
+      return ['segretario'];
     default:
       return ['admin'];
   }

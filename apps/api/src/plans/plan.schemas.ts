@@ -1,0 +1,65 @@
+import { nullableRef } from '../openapi/schema-shapes';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { OBJECTIVE_STATUSES, PLAN_KINDS } from '@piao/lifecycle';
+import { GiuntaActDto } from '../commands/command-options.dto';
+import { PlanCampaignStateView } from '../read-side/read-side.schemas';
+
+/** The answers of the plan's routes (plans.controller.ts), as the OpenAPI document declares them. */
+
+const PLAN_ID = { format: 'uuid', example: '1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b' };
+const REVISION = { type: 'integer', minimum: 0, description: "The plan stream's revision: 0 is its first event", example: 3 } as const;
+
+export class PlanView {
+  @ApiProperty(PLAN_ID) planId!: string;
+  @ApiProperty({ enum: PLAN_KINDS, example: 'PIAO' }) kind!: string;
+  @ApiProperty({ example: 'PIAO 2025-2027 – sezione 2.2 Performance' }) title!: string;
+  @ApiProperty({ type: 'integer', example: 2025 }) fromYear!: number;
+  @ApiProperty({ type: 'integer', example: 2027 }) toYear!: number;
+  @ApiProperty({ enum: ['open', 'submitted', 'approved', 'closed'], example: 'approved' }) status!: string;
+  @ApiProperty(nullableRef(GiuntaActDto, "The Giunta's act that approved the plan (null: not approved yet)"))
+  approvalAct!: GiuntaActDto | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(PlanCampaignStateView) },
+    description: 'Monitoring campaigns by monitoring date (YYYY-MM-DD)',
+    example: { '2025-07-31': { dueOn: '2025-08-31', open: true } },
+  })
+  campaigns!: Record<string, PlanCampaignStateView>;
+}
+
+export class PlanCommandResult extends PlanView {
+  @ApiProperty(REVISION) revision!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Where the command stands in the log (`<commit>/<sequence>`): `after=` of a query reads from there on; null when it recorded nothing',
+    example: '748/12',
+  })
+  position!: string | null;
+  @ApiProperty({ type: [String], description: 'The events the command recorded', example: ['PlanApprovedByGiunta'] }) recorded!: string[];
+}
+
+/** One objective of the plan as the plan lists it. */
+export class PlanObjectiveSummaryView {
+  @ApiProperty({ format: 'uuid', example: '0b1c7a52-6a3e-4f8e-9d0a-3c2f5e7d9a14' }) objectiveId!: string;
+  @ApiProperty({ description: 'The code in the plan', example: '2025_S08_04' }) code!: string;
+  @ApiPropertyOptional({ example: 'Sostegno alle famiglie' }) title?: string;
+  @ApiPropertyOptional({ description: 'The responsible unit', example: 'welfare' }) responsibleUnitId?: string;
+  @ApiProperty({
+    enum: [...OBJECTIVE_STATUSES, 'missing'],
+    description:
+      'As the reader may see it (an evaluation not yet shared shows as `reported` to all but the NdV); `missing`: attached to the plan, but its stream cannot be read (the other fields are absent)',
+    example: 'approved',
+  })
+  status!: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: "The objective's revision, also its `ETag`", example: 4 }) revision?: number;
+  @ApiPropertyOptional({ type: [String], description: 'Codes of the warnings on its definition', example: ['phase-weights-not-100'] }) warnings?: string[];
+}
+
+export class PlanDetailView extends PlanView {
+  @ApiProperty(REVISION) revision!: number;
+  @ApiProperty({ type: [PlanObjectiveSummaryView], description: 'Every objective attached to the plan' }) objectives!: PlanObjectiveSummaryView[];
+}
+
+/** The classes referenced by `$ref` rather than by type, which the document must still define. */
+export const PLAN_SCHEMA_MODELS = [PlanCampaignStateView, GiuntaActDto];
