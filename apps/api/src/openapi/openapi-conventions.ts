@@ -66,11 +66,12 @@ const METHODS: Method[] = ['get', 'post', 'put', 'delete', 'patch'];
 /** The problems an operation answers by the API's rules. */
 function impliedProblems(method: Method, path: string, operation: OperationObject): number[] {
   const secured = (operation.security ?? []).length > 0;
-  const command = method === 'post' || method === 'put';
+  const command = method === 'post' || method === 'put' || method === 'patch';
   const statuses = new Set<number>([400, 503]);
   if (secured) [401, 403].forEach((s) => statuses.add(s));
   if (path.includes('{')) statuses.add(404);
-  if (operation.requestBody) [413, 415].forEach((s) => statuses.add(s));
+  // Any content sent with a POST or PUT is read, and refused when it is not JSON, whether the route takes a body or not.
+  if (command) [413, 415].forEach((s) => statuses.add(s));
   if (command && secured) [409, 422].forEach((s) => statuses.add(s));
   return [...statuses];
 }

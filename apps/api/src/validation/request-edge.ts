@@ -19,6 +19,7 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_FIELD_ERRORS = 50;
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+const METHODS_WITHOUT_CONTENT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /** An error body-parser passes on as it is: the problem mapping reads `type` and `status`. */
 class BodyRefused extends Error {
@@ -133,8 +134,12 @@ function refuseUnstorableInput(request: Request, response: Response, next: NextF
 /** Installs the edge on the Express instance, before Nest's routes. */
 export async function installRequestEdge(express: Express): Promise<void> {
   const { json } = await import('express');
-  express.use(requireJsonBody);
-  express.use(json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, verify: refuseDeepJson }));
+  // Content on a GET, HEAD or DELETE has no meaning (RFC 9110 §9.3): it is neither read nor refused.
+  const withContent =
+    (handler: (request: Request, response: Response, next: NextFunction) => void) => (request: Request, response: Response, next: NextFunction) =>
+      METHODS_WITHOUT_CONTENT.has(request.method) ? next() : handler(request, response, next);
+  express.use(withContent(requireJsonBody));
+  express.use(withContent(json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, verify: refuseDeepJson })));
   express.use(refuseUnstorableInput);
   // Body-parsing errors happen before Nest's pipeline: answer them as problem details here.
   express.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
