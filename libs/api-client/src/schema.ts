@@ -1825,6 +1825,11 @@ export interface components {
     };
     AuditActorView: {
       /**
+       * @description Present when they stood in: `ad-interim` (a head appointed ad interim), `vacant-unit` (the Segretario acting for a unit without a head)
+       * @enum {string}
+       */
+      capacity?: 'ad-interim' | 'vacant-unit';
+      /**
        * @description The person's id (the token's `sub`)
        * @example comune-esempio:seg
        */
@@ -2838,6 +2843,11 @@ export interface components {
     };
     EventActorView: {
       /**
+       * @description Present when they stood in: `ad-interim` (a head appointed ad interim), `vacant-unit` (the Segretario acting for a unit without a head)
+       * @enum {string}
+       */
+      capacity?: 'ad-interim' | 'vacant-unit';
+      /**
        * @description Their `sub`
        * @example comune-a:dir
        */
@@ -3041,6 +3051,11 @@ export interface components {
        */
       from: string;
       /**
+       * @description true for a head appointed ad interim to a unit whose head left: their acts are recorded in that capacity
+       * @example false
+       */
+      interim?: boolean;
+      /**
        * @description Business date of the fact (YYYY-MM-DD or DD/MM/YYYY); today by default
        * @example 2025-07-31
        */
@@ -3061,6 +3076,35 @@ export interface components {
        */
       to?: string;
       /** @example welfare */
+      unitId: string;
+    };
+    HeadshipView: {
+      /**
+       * Format: date
+       * @description First day
+       * @example 2025-01-01
+       */
+      from: string;
+      /**
+       * @description true for a head appointed ad interim (their acts are recorded in that capacity)
+       * @example true
+       */
+      interim?: boolean;
+      /**
+       * @description The person’s `sub` at the identity provider
+       * @example mrossi
+       */
+      personId: string;
+      /**
+       * Format: date
+       * @description Last day; absent while open-ended
+       * @example 2025-12-31
+       */
+      to?: string;
+      /**
+       * @description The unit’s id
+       * @example welfare
+       */
       unitId: string;
     };
     HealthChecksView: {
@@ -4187,7 +4231,7 @@ export interface components {
        */
       ente: string;
       /** @description Who heads which unit when, past ones included */
-      headships: components['schemas']['UnitTenureView'][];
+      headships: components['schemas']['HeadshipView'][];
       people: components['schemas']['OrganisationPersonView'][];
       /** @description The SMVP adopted (null: none yet, the default linear one on the mean applies) */
       scoringSystem: components['schemas']['ScoringSystemView'] | (never | null);
@@ -5589,10 +5633,17 @@ export interface components {
     };
     TargetReadView: {
       /**
-       * @description convention: no comparator in the text, the sense follows from the indicator type
+       * @description A change to achieve ("riduzione del 10%"), scored against the baseline
        * @enum {string}
        */
-      senseFrom: 'text' | 'convention';
+      change?: 'increase' | 'decrease';
+      /**
+       * @description Where the direction came from: the target's words, the indicator's description, or the convention that a bare value is to be reached (docs/target-reading.md)
+       * @enum {string}
+       */
+      senseFrom: 'text' | 'description' | 'convention';
+      /** @description "da X a Y": the starting value X */
+      start?: components['schemas']['TargetStartView'];
       /**
        * @example read
        * @enum {string}
@@ -5600,7 +5651,35 @@ export interface components {
       status: 'read';
       target: components['schemas']['TargetDto'];
     };
+    TargetStartView: {
+      /** @example giorni */
+      unit?: string;
+      /** @example 45 */
+      value: number;
+    };
     TargetUnreadView: {
+      /**
+       * @description Why it could not be read, as a stable code (docs/target-reading.md)
+       * @example no-value
+       * @enum {string}
+       */
+      code:
+        | 'empty'
+        | 'several-targets'
+        | 'no-value'
+        | 'ambiguous-number'
+        | 'date-without-year'
+        | 'invalid-date'
+        | 'deadline-without-date'
+        | 'direction-unstated'
+        | 'level-or-change'
+        | 'conflicting-directions'
+        | 'per-item'
+        | 'condition'
+        | 'range'
+        | 'several-values'
+        | 'extra-words'
+        | 'units-differ';
       /** @example no value found */
       reason: string;
       /**

@@ -16,7 +16,8 @@ export type ExpectedRevision = 'no-stream' | 'any' | number;
 
 /** Every event says who, for which ente, when it happened and was recorded, why, on which act (BRIEF §4). */
 export interface EventMetadata {
-  actor: { id: string; name: string; role: string };
+  /** `capacity`, when present: the actor stood in (`ad-interim` head, the Segretario for a `vacant-unit`). */
+  actor: { id: string; name: string; role: string; capacity?: string };
   ente: string;
   /** The business date or instant the fact happened: a deliberation of 10/03 recorded on 14/03 says 10/03. */
   occurredAt: string;

@@ -9,13 +9,21 @@ export { type FieldChange } from './objective/definition-changes';
 export * from './objective/objective-events';
 export * from './objective/objective-commands';
 export * from './objective/objective-state';
-export { decideObjective, OBJECTIVE_GRANTS, REVIEW_COMMANDS, type ObjectiveDecision } from './objective/objective-decide';
+export {
+  ACTING_CAPACITIES,
+  capacityOf,
+  decideObjective,
+  OBJECTIVE_GRANTS,
+  REVIEW_COMMANDS,
+  type ActingCapacity,
+  type ObjectiveDecision,
+} from './objective/objective-decide';
 export * from './plan/plan';
 export * from './organisation/organisation';
 export * from './decider';
 export { objectiveDefinitionProblems } from './objective/definition-invariants';
 export { parseItalianNumber, parseItalianDate } from './scoring/italian-numbers';
-export { readTarget, type TargetReading } from './scoring/target-reading';
+export { readTarget, TARGET_FLAG_CODES, TARGET_FLAG_REASONS, type TargetContext, type TargetFlagCode, type TargetReading } from './scoring/target-reading';
 export * from './scoring/scoring-system';
 export * from './scoring/achievement';
 export * from './read-side/deadlines';

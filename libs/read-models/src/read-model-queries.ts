@@ -47,7 +47,7 @@ export interface TimelineRow {
   revision: number;
   eventId: string;
   type: string;
-  actor: { id: string; name: string; role: string };
+  actor: { id: string; name: string; role: string; capacity?: string };
   occurredAt: string;
   recordedAt: string;
   reason: string | null;

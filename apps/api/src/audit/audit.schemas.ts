@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type DossierSummary } from '@piao/audit';
-import { OBJECTIVE_EVENT_TYPES, RED_FLAG_KINDS, RED_FLAG_SEVERITIES, ROLES } from '@piao/lifecycle';
+import { ACTING_CAPACITIES, OBJECTIVE_EVENT_TYPES, RED_FLAG_KINDS, RED_FLAG_SEVERITIES, ROLES } from '@piao/lifecycle';
 import { GiuntaActDto } from '../commands/command-options.dto';
 import { DossierScopeDto } from './dossier.dto';
 
@@ -106,6 +106,12 @@ export class AuditActorView {
 
   @ApiProperty({ enum: ROLES, description: 'The role they acted in', example: 'segretario' })
   role!: string;
+
+  @ApiPropertyOptional({
+    enum: ACTING_CAPACITIES,
+    description: 'Present when they stood in: `ad-interim` (a head appointed ad interim), `vacant-unit` (the Segretario acting for a unit without a head)',
+  })
+  capacity?: string;
 }
 
 /** Any JSON value: what a field was or became. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { OBJECTIVE_EVENT_TYPES, OBJECTIVE_STATUSES, ROLES } from '@piao/lifecycle';
+import { ACTING_CAPACITIES, OBJECTIVE_EVENT_TYPES, OBJECTIVE_STATUSES, ROLES, TARGET_FLAG_CODES } from '@piao/lifecycle';
 import { GiuntaActDto } from '../commands/command-options.dto';
 import { AsOfPointView, ScoringSystemView } from '../read-side/read-side.schemas';
 import { TargetDto, ObjectiveDefinitionDto } from './objective-definition.dto';
@@ -82,6 +82,11 @@ export class EventActorView {
   @ApiProperty({ description: 'Their `sub`', example: 'comune-a:dir' }) id!: string;
   @ApiProperty({ example: 'Dirigente Welfare' }) name!: string;
   @ApiProperty({ enum: ROLES, description: 'The role they acted in', example: 'dirigente' }) role!: string;
+  @ApiPropertyOptional({
+    enum: ACTING_CAPACITIES,
+    description: 'Present when they stood in: `ad-interim` (a head appointed ad interim), `vacant-unit` (the Segretario acting for a unit without a head)',
+  })
+  capacity?: string;
 }
 
 // ---------------------------------------------------------------- GET /objectives/{objectiveId} and the commands
@@ -239,17 +244,32 @@ export class PhaseAchievementView {
 }
 
 /** The target understood: its sense and value, from its own fields or read from its text. */
+/** "da 45 giorni a 30 giorni": where the target starts from. */
+export class TargetStartView {
+  @ApiProperty({ example: 45 }) value!: number;
+  @ApiPropertyOptional({ example: 'giorni' }) unit?: string;
+}
+
 export class TargetReadView {
   @ApiProperty({ enum: ['read'], example: 'read' }) status!: 'read';
   @ApiProperty({ type: TargetDto }) target!: TargetDto;
-  @ApiProperty({ enum: ['text', 'convention'], description: 'convention: no comparator in the text, the sense follows from the indicator type' })
+  @ApiProperty({
+    enum: ['text', 'description', 'convention'],
+    description:
+      "Where the direction came from: the target's words, the indicator's description, or the convention that a bare value is to be reached (docs/target-reading.md)",
+  })
   senseFrom!: string;
+  @ApiPropertyOptional({ type: TargetStartView, description: '"da X a Y": the starting value X' }) start?: TargetStartView;
+  @ApiPropertyOptional({ enum: ['increase', 'decrease'], description: 'A change to achieve ("riduzione del 10%"), scored against the baseline' })
+  change?: string;
 }
 
 /** A target the reader could not understand: a person scores it. */
 export class TargetUnreadView {
   @ApiProperty({ enum: ['unread'], example: 'unread' }) status!: 'unread';
   @ApiProperty({ example: 'miglioramento del servizio' }) text!: string;
+  @ApiProperty({ enum: TARGET_FLAG_CODES, description: 'Why it could not be read, as a stable code (docs/target-reading.md)', example: 'no-value' })
+  code!: string;
   @ApiProperty({ example: 'no value found' }) reason!: string;
 }
 

@@ -97,7 +97,8 @@ export class OrganisationController {
     ADMIN,
   ])
   assignHead(@Context() context: RequestContext, @Body() dto: HeadshipDto) {
-    return this.run(context, dto, { type: 'AssignUnitHead', unitId: dto.unitId, personId: dto.personId, from: dto.from, to: dto.to }, {});
+    const { unitId, personId, from, to, interim } = dto;
+    return this.run(context, dto, { type: 'AssignUnitHead', unitId, personId, from, to, ...(interim ? { interim } : {}) }, {});
   }
 
   @Post('headships/end')

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDefined,
   IsEmail,
   IsIn,
@@ -79,11 +80,21 @@ class UnitTenureDto extends CommandOptionsDto {
   from!: string;
 }
 
-export class HeadshipDto extends UnitTenureDto {
+class OpenTenureDto extends UnitTenureDto {
   @ApiPropertyOptional({ description: 'Last day; open-ended when absent', example: '2025-04-30' })
   @IsOptional()
   @IsCalendarDate()
   to?: string;
+}
+
+export class HeadshipDto extends OpenTenureDto {
+  @ApiPropertyOptional({
+    description: 'true for a head appointed ad interim to a unit whose head left: their acts are recorded in that capacity',
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  interim?: boolean;
 }
 
 /**
@@ -97,7 +108,7 @@ export class EndHeadshipDto extends UnitTenureDto {
 }
 
 /** Who works in which unit (docs/segregation-of-duties.md: nobody judges the work of a unit they belong to). */
-export class UnitAssignmentDto extends HeadshipDto {}
+export class UnitAssignmentDto extends OpenTenureDto {}
 export class EndUnitAssignmentDto extends EndHeadshipDto {}
 
 export function slugOf(name: string): string {

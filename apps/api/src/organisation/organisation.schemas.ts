@@ -29,6 +29,12 @@ export class UnitTenureView {
   @ApiPropertyOptional({ format: 'date', description: 'Last day; absent while open-ended', example: '2025-12-31' }) to?: string;
 }
 
+/** A headship: a tenure, and whether it is ad interim. */
+export class HeadshipView extends UnitTenureView {
+  @ApiPropertyOptional({ description: 'true for a head appointed ad interim (their acts are recorded in that capacity)', example: true })
+  interim?: boolean;
+}
+
 export class SubstituteValidatorView {
   @ApiProperty({ ...PERSON_ID, description: 'The person designated', example: 'vbianchi' }) personId!: string;
   @ApiProperty({ ...PERSON_ID, description: 'The Segretario substituted', example: 'mbianchi' }) segretarioPersonId!: string;
@@ -41,7 +47,7 @@ export class OrganisationView {
   @ApiProperty({ description: 'The ente of the token', example: 'comune-cinisello-balsamo' }) ente!: string;
   @ApiProperty({ type: [OrganisationUnitView] }) units!: OrganisationUnitView[];
   @ApiProperty({ type: [OrganisationPersonView] }) people!: OrganisationPersonView[];
-  @ApiProperty({ type: [UnitTenureView], description: 'Who heads which unit when, past ones included' }) headships!: UnitTenureView[];
+  @ApiProperty({ type: [HeadshipView], description: 'Who heads which unit when, past ones included' }) headships!: HeadshipView[];
   @ApiProperty({ type: [UnitTenureView], description: 'Who works in which unit when (heads are under `headships`)' }) unitAssignments!: UnitTenureView[];
   @ApiProperty({ type: [SubstituteValidatorView], description: 'Substitute validators designated, in force or not' })
   substituteValidators!: SubstituteValidatorView[];

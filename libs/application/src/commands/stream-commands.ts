@@ -30,6 +30,8 @@ export interface DomainEvent {
 export interface Decided {
   events: DomainEvent[];
   role: Role;
+  /** The capacity beyond the role, when there is one (a head ad interim, the Segretario for a vacant unit). */
+  capacity?: string;
 }
 
 export interface LoadedStream<S> {
@@ -106,7 +108,7 @@ export class CommandUnit {
       id: eventId(this.request.idempotency, this.eventCount++),
       type: event.type,
       data: event.data,
-      metadata: { ...this.metadata(decided.role), ...(causedBy ? { causationId: causedBy } : {}) },
+      metadata: { ...this.metadata(decided.role, decided.capacity), ...(causedBy ? { causationId: causedBy } : {}) },
     }));
     const outcome: CommandOutcome<S> = {
       state: fold(stream.type as StreamType<S>, recorded, stream.state as S) as S,
@@ -122,10 +124,10 @@ export class CommandUnit {
     return this.request.expectedRevision !== undefined && this.loaded.get(streamId)?.addressed === true;
   }
 
-  private metadata(role: Role): EventMetadata {
+  private metadata(role: Role, capacity?: string): EventMetadata {
     const { actor, occurredOn, act, reason, correlationId, causationId } = this.request;
     return {
-      actor: { id: actor.id, name: actor.name, role },
+      actor: { id: actor.id, name: actor.name, role, ...(capacity ? { capacity } : {}) },
       ente: actor.ente,
       occurredAt: occurredOn ?? act?.date ?? this.today,
       recordedAt: this.recordedAt,

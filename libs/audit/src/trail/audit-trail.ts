@@ -23,7 +23,7 @@ export interface AuditTrailEntry {
   objectiveCode: string;
   revision: number;
   type: string;
-  actor: { id: string; name: string; role: string };
+  actor: { id: string; name: string; role: string; capacity?: string };
   occurredAt: string;
   recordedAt: string;
   reason: string | null;

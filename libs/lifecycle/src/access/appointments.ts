@@ -9,6 +9,8 @@ export interface Tenure {
   personId: string;
   from: CalendarDate;
   to?: CalendarDate;
+  /** A headship ad interim: a head appointed for a time to a unit whose head left (recorded on every act of theirs). */
+  interim?: boolean;
 }
 
 /** The act that designates a substitute validator: a decree of the Sindaco or a deliberation, by number and date. */

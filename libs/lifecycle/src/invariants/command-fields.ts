@@ -20,7 +20,7 @@ import { isPersonId, REMINDER_CHANNELS } from '../reminders/reminder-policy';
  * A trailing `?` accepts absence (`undefined`, never `null`).
  */
 export type FieldKind =
-  'id' | 'ids' | 'value' | 'text' | 'name' | 'date' | 'percent' | 'year' | 'act' | 'definition' | 'scoring-system' | 'reminder-policy' | 'channels';
+  'id' | 'ids' | 'value' | 'text' | 'name' | 'date' | 'percent' | 'year' | 'act' | 'definition' | 'scoring-system' | 'reminder-policy' | 'channels' | 'flag';
 export type FieldSpec = FieldKind | `${FieldKind}?` | readonly string[] | ListSpec;
 export interface ListSpec {
   readonly listOf: Readonly<Record<string, FieldSpec>>;
@@ -123,6 +123,9 @@ function checkField(command: Fields, key: string, spec: FieldSpec): void {
       return;
     case 'percent':
       command.number(key, { presence, min: 0, max: 100 });
+      return;
+    case 'flag':
+      command.boolean(key);
       return;
     case 'year':
       command.number(key, { presence, integer: true, min: 2000, max: 2100 });

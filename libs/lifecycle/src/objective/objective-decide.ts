@@ -1,5 +1,6 @@
 import { type Role, type DecisionContext } from '../access/actor';
-import { actingRole, type Grant } from '../access/permissions';
+import { type Tenure } from '../access/appointments';
+import { actingRole, type Grant, type UnitsInvolved } from '../access/permissions';
 import { NotPermitted, violated } from '../access/rule-violation';
 import { designationsOf, refuseConflictedReviewer, substitutedSegretario, type ReviewedWork } from '../access/segregation';
 import { refuseMalformedCommand } from '../invariants/command-fields';
@@ -63,6 +64,31 @@ const SUBSTITUTABLE: ReadonlySet<ObjectiveCommandType> = new Set([
 export interface ObjectiveDecision {
   events: ObjectiveEvent[];
   role: Role;
+  /** In which capacity beyond the role the actor acted, recorded with the events (see capacityOf). */
+  capacity?: ActingCapacity;
+}
+
+/**
+ * `ad-interim`: a dirigente acting for a unit they head ad interim; `vacant-unit`: the Segretario doing what the head
+ * of the objective's unit would do, while that unit has no head (BRIEF: a unit whose head left is not left without
+ * anyone who may act for it, and the record says who stood in).
+ */
+export const ACTING_CAPACITIES = ['ad-interim', 'vacant-unit'] as const;
+export type ActingCapacity = (typeof ACTING_CAPACITIES)[number];
+
+/** The capacity the actor acts in on this objective today, when it is not plainly their role's. */
+export function capacityOf(role: Role, grants: readonly Grant[], context: DecisionContext, units: UnitsInvolved): ActingCapacity | undefined {
+  const headships = context.appointments?.headships;
+  if (!headships) return undefined;
+  const inForce = (h: Tenure) => h.from <= context.today && (h.to === undefined || context.today <= h.to);
+  const unitIds = [units.responsibleUnitId, ...(units.contributingUnitIds ?? [])];
+  if (role === 'dirigente') {
+    const mine = headships.filter((h) => h.personId === context.actor.id && unitIds.includes(h.unitId) && inForce(h));
+    return mine.length > 0 && mine.every((h) => h.interim) ? 'ad-interim' : undefined;
+  }
+  const aDirigenteCould = grants.some((g) => g.startsWith('dirigente:'));
+  if (role === 'segretario' && aDirigenteCould && !headships.some((h) => h.unitId === units.responsibleUnitId && inForce(h))) return 'vacant-unit';
+  return undefined;
 }
 
 /**
@@ -76,7 +102,12 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     if (state) violated('objective-already-exists', `objective ${command.objectiveId} already exists`);
     const role = actingRole(OBJECTIVE_GRANTS.DraftObjective, context, command.definition, what);
     const { objectiveId, planId, ente, code, definition } = command;
-    return { role, events: [{ type: 'ObjectiveDrafted', data: { objectiveId, planId, ente, code, definition, warnings: definitionWarnings(definition) } }] };
+    const capacity = capacityOf(role, OBJECTIVE_GRANTS.DraftObjective, context, definition);
+    return {
+      role,
+      ...(capacity ? { capacity } : {}),
+      events: [{ type: 'ObjectiveDrafted', data: { objectiveId, planId, ente, code, definition, warnings: definitionWarnings(definition) } }],
+    };
   }
   if (!state) return violated('objective-not-found', 'the objective does not exist');
   const review = isReview(command) ? reviewedWork(state, command) : undefined;
@@ -90,7 +121,8 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     refuseConflictedReviewer(context, review, what, instead);
   }
   const substitute = substituteFor ? { substituteFor } : {};
-  const decided = (...events: ObjectiveEvent[]): ObjectiveDecision => ({ role, events });
+  const capacity = substituteFor ? undefined : capacityOf(role, OBJECTIVE_GRANTS[command.type], context, state.definition);
+  const decided = (...events: ObjectiveEvent[]): ObjectiveDecision => ({ role, ...(capacity ? { capacity } : {}), events });
   const me = context.actor.id;
   if (state.status === 'closed' || state.status === 'cancelled') {
     violated('objective-terminated', `the objective is ${state.status}: nothing more can be recorded on it`);

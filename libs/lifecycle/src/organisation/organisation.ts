@@ -15,7 +15,7 @@ export type OrganisationEvent =
   | Event<'UnitCreated', { unitId: string; name: string; kind: UnitKind }>
   | Event<'PersonRegistered', { personId: string; name: string; email?: string }>
   /** `to` is the last day of the headship; absent while it is open-ended. */
-  | Event<'UnitHeadAssigned', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
+  | Event<'UnitHeadAssigned', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate; interim?: boolean }>
   | Event<'UnitHeadshipEnded', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
   /** The person works in the unit (not as its head) from `from`, to `to` when given: the segregation of duties reads it. */
   | Event<'PersonAssignedToUnit', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
@@ -58,7 +58,7 @@ type Command<Type extends string, Data> = { type: Type } & Data;
 export type OrganisationCommand =
   | Command<'CreateUnit', { unitId: string; name: string; kind: UnitKind }>
   | Command<'RegisterPerson', { personId: string; name: string; email?: string }>
-  | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
+  | Command<'AssignUnitHead', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate; interim?: boolean }>
   | Command<'EndUnitHeadship', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
   | Command<'AssignPersonToUnit', { unitId: string; personId: string; from: CalendarDate; to?: CalendarDate }>
   | Command<'EndUnitAssignment', { unitId: string; personId: string; from: CalendarDate; to: CalendarDate }>
@@ -73,7 +73,7 @@ export type OrganisationCommand =
 const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
   CreateUnit: { unitId: 'id', name: 'name', kind: UNIT_KINDS },
   RegisterPerson: { personId: 'id', name: 'name', email: 'text?' },
-  AssignUnitHead: { unitId: 'id', personId: 'id', from: 'date', to: 'date?' },
+  AssignUnitHead: { unitId: 'id', personId: 'id', from: 'date', to: 'date?', interim: 'flag?' },
   EndUnitHeadship: { unitId: 'id', personId: 'id', from: 'date', to: 'date' },
   AssignPersonToUnit: { unitId: 'id', personId: 'id', from: 'date', to: 'date?' },
   EndUnitAssignment: { unitId: 'id', personId: 'id', from: 'date', to: 'date' },
@@ -175,7 +175,8 @@ export function decideOrganisation(
           `unit ${unitId} is headed by ${clash.personId} from ${clash.from}${clash.to ? ` to ${clash.to}` : ''}: end that headship first`,
         );
       }
-      return { role, events: [{ type: 'UnitHeadAssigned', data: to === undefined ? { unitId, personId, from } : { unitId, personId, from, to } }] };
+      const data = { unitId, personId, from, ...(to === undefined ? {} : { to }), ...(command.interim ? { interim: true } : {}) };
+      return { role, events: [{ type: 'UnitHeadAssigned', data }] };
     }
     case 'EndUnitHeadship': {
       const { unitId, personId, from, to } = command;

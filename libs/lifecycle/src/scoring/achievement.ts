@@ -1,7 +1,7 @@
 import { type CalendarDate } from '../calendar/calendar-date';
 import { type Indicator, type ObjectiveDefinition, type Phase, type Target } from '../objective/objective-definition';
 import { parseItalianDate, parseItalianNumber } from './italian-numbers';
-import { DONE_WORDS, NOT_DONE_WORDS, readTarget, type TargetReading } from './target-reading';
+import { DONE_WORDS, NOT_DONE_WORDS, readTarget, TARGET_FLAG_REASONS, type TargetReading } from './target-reading';
 import { scoreOnScale, type ScoringSystem } from './scoring-system';
 
 /** Something the score rests on that a person should know: never hidden, never silently corrected. */
@@ -49,12 +49,15 @@ export interface ScoringInput {
   indicatorValues: Record<string, { value: string; asOf: CalendarDate }[]>;
 }
 
-/** The target as given when it carries a sense; otherwise its text as the reader understands it. */
+/**
+ * The target as given when it carries a sense; otherwise its text as the reader understands it, with what the
+ * indicator says beside it (its type, measure and description).
+ */
 export function targetReadingOf(indicator: Indicator): TargetReading {
   const target = indicator.target;
-  if (!target) return { status: 'unread', text: '', reason: 'no target' };
+  if (!target) return { status: 'unread', text: '', code: 'empty', reason: TARGET_FLAG_REASONS.empty };
   if (target.sense) return { status: 'read', target, senseFrom: 'text' };
-  return readTarget(target.text, indicator.type);
+  return readTarget(target.text, { type: indicator.type, measure: indicator.measure, description: indicator.description });
 }
 
 export function indicatorAchievement(indicator: Indicator, values: { value: string; asOf: CalendarDate }[], asOf?: CalendarDate): IndicatorAchievement {
@@ -63,10 +66,20 @@ export function indicatorAchievement(indicator: Indicator, values: { value: stri
   const actual = recorded.length ? recorded.reduce((a, b) => (b.asOf >= a.asOf ? b : a)) : undefined;
   const result: IndicatorAchievement = { indicatorId: indicator.id, reading, ...(actual ? { actual } : {}) };
   if (reading.status === 'unread') {
-    return { ...result, flag: { code: 'target-unread', message: `indicator ${indicator.id}: target "${reading.text}" needs a person (${reading.reason})` } };
+    return {
+      ...result,
+      flag: { code: 'target-unread', message: `indicator ${indicator.id}: target "${reading.text}" needs a person (${reading.code}: ${reading.reason})` },
+    };
+  }
+  let goal = reading.target;
+  if (reading.change) {
+    const level = levelAfterChange(reading.target, reading.change, indicator.baseline);
+    if (typeof level === 'string')
+      return { ...result, flag: { code: 'baseline-needed', message: `indicator ${indicator.id}: target "${reading.target.text}" ${level}` } };
+    goal = level;
   }
   if (!actual) return { ...result, flag: { code: 'no-value', message: `indicator ${indicator.id}: no value recorded` } };
-  const percent = achievementAgainst(reading.target, actual);
+  const percent = achievementAgainst(goal, actual);
   if (percent === undefined) {
     return { ...result, flag: { code: 'value-unread', message: `indicator ${indicator.id}: value "${actual.value}" cannot be compared with its target` } };
   }
@@ -90,7 +103,7 @@ export function achievementAgainst(target: Target, actual: { value: string; asOf
     case 'at-least':
     case 'at-most':
     case 'exactly': {
-      const value = numericValue(text);
+      const value = numericValue(text, target.unit);
       const goal = target.value;
       if (value === undefined || goal === undefined) return undefined;
       if (target.sense === 'at-least') {
@@ -107,6 +120,26 @@ export function achievementAgainst(target: Target, actual: { value: string; asOf
     default:
       return undefined;
   }
+}
+
+/**
+ * A goal written as a change ("riduzione del 10%", "aumentare del 50%") is met by a level: the baseline moved by
+ * the change. Without a baseline, or with a percentage baseline and a change in % (points or percent?), the words
+ * say why a person must look.
+ */
+export function levelAfterChange(target: Target, change: 'increase' | 'decrease', baseline?: string): Target | string {
+  // "45", "45 giorni", "1.200 presenze": the baseline's number, whatever it counts.
+  const written = baseline?.trim().toLowerCase();
+  const from = written === undefined ? undefined : (numericValue(written) ?? numericValue(written.replace(/\s+[a-zà-ÿ'/ ]+$/, '')));
+  if (from === undefined || target.value === undefined) return 'is a change from the baseline, and the indicator has no numeric baseline';
+  const percent = target.unit === '%';
+  if (percent && /%\s*$/.test(baseline ?? '')) return 'is a change in % of a percentage: percentage points or percent of the baseline?';
+  const amount = percent ? (from * target.value) / 100 : target.value;
+  const level = change === 'increase' ? from + amount : from - amount;
+  // "at least 10% less" is "at most the baseline less 10%"; "no more than 2% more" is "at most the baseline plus 2%".
+  const sense: Target['sense'] = target.sense === 'exactly' ? 'exactly' : (change === 'decrease') === (target.sense === 'at-least') ? 'at-most' : 'at-least';
+  const unit = !percent && target.unit ? { unit: target.unit } : {};
+  return { text: target.text, sense, value: Math.round(level * 1e6) / 1e6, ...unit, ...(target.strict ? { strict: true } : {}) };
 }
 
 /** Progress against what was planned at `at` (a monitoring date); at the year end (no date) against 100. */
@@ -194,8 +227,11 @@ export function personAchievement(shares: { participationPercent: number; object
   return round(scored.reduce((sum, s) => sum + (s.objectivePercent as number) * s.participationPercent, 0) / total);
 }
 
-function numericValue(text: string): number | undefined {
-  return parseItalianNumber(text.replace(/\s*(%|€|euro)$/, '').replace(/^€\s*/, ''));
+/** A value as recorded: "12", "85%", "€ 800", or with the target's own unit ("12 sopralluoghi"). */
+function numericValue(text: string, unit?: string): number | undefined {
+  let t = text.replace(/\s*(%|€|euro)$/, '').replace(/^€\s*/, '');
+  if (unit && unit !== '%' && unit !== '€' && t.endsWith(unit.toLowerCase())) t = t.slice(0, -unit.length).trim();
+  return parseItalianNumber(t);
 }
 
 function clamp(n: number): number {
