@@ -3399,8 +3399,11 @@ export interface components {
       reason?: string;
     };
     MultiYearDto: {
-      /** @example 3 */
-      of: number;
+      /**
+       * @description Of how many stages; absent when the plan says "fase 1" without the total
+       * @example 3
+       */
+      of?: number;
       /** @example 1 */
       stage: number;
     };
@@ -3616,10 +3619,20 @@ export interface components {
        */
       contributingUnitIds?: string[];
       /**
+       * @description Of an objective shared by several units, the unit that coordinates it
+       * @example welfare
+       */
+      coordinatingUnitId?: string;
+      /**
        * @description fattori critici
        * @example Tempi del bando regionale
        */
       criticalFactors?: string;
+      /**
+       * @description The objective's own deadline (scadenza), beside its phases'
+       * @example 2025-12-31
+       */
+      deadline?: string;
       /** @example Sostenere le famiglie anche attraverso luoghi di accoglienza e promozione del benessere familiare */
       description?: string;
       horizon: components['schemas']['HorizonDto'];
@@ -3630,6 +3643,11 @@ export interface components {
       implementation?: string;
       indicators: components['schemas']['IndicatorDto'][];
       kind?: components['schemas']['ObjectiveKindDto'];
+      /**
+       * @description Notes (note)
+       * @example In collaborazione con il Terzo settore
+       */
+      notes?: string;
       people?: components['schemas']['PersonDto'][];
       phases: components['schemas']['PhaseDto'][];
       place?: components['schemas']['PlanTreePlaceDto'];
@@ -4291,6 +4309,11 @@ export interface components {
        * @example rmontini
        */
       personId?: string;
+      /**
+       * @description Their part in the objective as the plan writes it: responsabile, RUP, referente, collaboratore…
+       * @example referente
+       */
+      role?: string;
     };
     PersonObjectivesView: {
       /** @description By plan, then code */

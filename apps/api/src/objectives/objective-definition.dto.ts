@@ -57,7 +57,12 @@ export class PlanTreePlaceDto {
 
 export class MultiYearDto {
   @ApiProperty({ type: 'integer', example: 1 }) @IsInt() @Min(1) @Max(10) stage!: number;
-  @ApiProperty({ type: 'integer', example: 3 }) @IsInt() @Min(1) @Max(10) of!: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Of how many stages; absent when the plan says "fase 1" without the total', example: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  of?: number;
 }
 
 export class ObjectiveKindDto {
@@ -77,6 +82,11 @@ export class PersonDto {
   @ApiPropertyOptional({ description: 'Their `sub`, when they have one', example: 'rmontini' }) @IsOptional() @IsString() @MaxLength(200) personId?: string;
   @ApiPropertyOptional({ example: 'D' }) @IsOptional() @IsString() @MaxLength(20) category?: string;
   @ApiPropertyOptional({ example: 35 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100) participationPercent?: number;
+  @ApiPropertyOptional({ description: 'Their part in the objective as the plan writes it: responsabile, RUP, referente, collaboratore…', example: 'referente' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  role?: string;
 }
 
 export class HorizonDto {
@@ -231,6 +241,20 @@ export class ObjectiveDefinitionDto {
   @IsString({ each: true })
   @MaxLength(64, { each: true })
   contributingUnitIds?: string[];
+  @ApiPropertyOptional({ description: 'Of an objective shared by several units, the unit that coordinates it', example: 'welfare' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  coordinatingUnitId?: string;
+  @ApiPropertyOptional({ description: "The objective's own deadline (scadenza), beside its phases'", example: '2025-12-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  deadline?: string;
+  @ApiPropertyOptional({ description: 'Notes (note)', example: 'In collaborazione con il Terzo settore' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG)
+  notes?: string;
   @ApiPropertyOptional({ type: [PersonDto] })
   @IsOptional()
   @IsArray()

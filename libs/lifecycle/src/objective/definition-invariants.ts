@@ -3,7 +3,7 @@ import { Fields, isPlainObject, Problems, scanJson, show } from '../invariants/j
 import { CROSS_CUTTING, INDICATOR_MEASURES, INDICATOR_TYPES, OBJECTIVE_LEVELS, OBJECTIVE_NATURES, TARGET_SENSES } from './objective-definition';
 
 const PLACE_FIELDS = ['publicValueArea', 'strategicLine', 'mandateObjective', 'dupMission', 'dupProgramme', 'strategicObjective', 'operationalObjective'];
-const FREE_TEXTS = ['description', 'purpose', 'implementation', 'criticalFactors', 'assessorato', 'responsiblePerson'];
+const FREE_TEXTS = ['description', 'purpose', 'implementation', 'criticalFactors', 'assessorato', 'responsiblePerson', 'notes'];
 
 /**
  * What makes a definition unusable by the rest of the system (read models, deadlines, scoring, exports), each
@@ -32,7 +32,7 @@ export function objectiveDefinitionProblems(definition: unknown): string[] {
     const multiYear = kind.object('multiYear', 'optional', 'an object with stage and of');
     if (multiYear) {
       const stage = multiYear.number('stage', { presence: 'required', integer: true, min: 1 });
-      const of = multiYear.number('of', { presence: 'required', integer: true, min: 1 });
+      const of = multiYear.number('of', { integer: true, min: 1 });
       if (stage !== undefined && of !== undefined && stage > of) multiYear.problem('value-invalid', 'stage', `stage ${stage} of ${of} is past the last`);
     }
   }
@@ -44,11 +44,14 @@ export function objectiveDefinitionProblems(definition: unknown): string[] {
 
   d.text('responsibleUnitId', 'non-empty', 'value-invalid');
   d.texts('contributingUnitIds', 'non-empty');
+  d.text('coordinatingUnitId', 'optional', 'value-invalid');
+  d.date('deadline');
   d.eachObject('people', 'optional', 'an object with a name', (person) => {
     person.text('name', 'required');
     person.text('personId');
     person.text('category');
     person.number('participationPercent', { min: 0, max: 100 });
+    person.text('role');
   });
 
   const horizon = d.object('horizon', 'required', 'an object with fromYear and toYear');

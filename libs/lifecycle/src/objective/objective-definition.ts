@@ -22,7 +22,8 @@ export interface ObjectiveKind {
   level?: (typeof OBJECTIVE_LEVELS)[number];
   crossCutting?: (typeof CROSS_CUTTING)[number];
   /** "fase 1 di 3" of a multi-year objective. */
-  multiYear?: { stage: number; of: number };
+  /** "fase 1 di 3"; `of` absent when the plan gives the stage without the total ("fase 1"). */
+  multiYear?: { stage: number; of?: number };
 }
 
 export interface Person {
@@ -31,6 +32,8 @@ export interface Person {
   category?: string;
   /** Drives individual performance; the total over people should be 100 but real plans differ. */
   participationPercent?: number;
+  /** Their part in the objective as the plan writes it: responsabile, RUP, referente, collaboratore… (free text). */
+  role?: string;
 }
 
 export interface Phase {
@@ -98,6 +101,11 @@ export interface ObjectiveDefinition {
   responsibleUnitId: string;
   responsiblePerson?: string;
   contributingUnitIds?: string[];
+  /** Of an objective shared by several units, the one that coordinates it (the responsible one or a contributing one). */
+  coordinatingUnitId?: string;
+  /** The objective's own deadline ("scadenza"), when the plan gives one beside its phases'. */
+  deadline?: CalendarDate;
+  notes?: string;
   people?: Person[];
   horizon: { fromYear: number; toYear: number; cyclical?: boolean };
   phases: Phase[];
@@ -113,6 +121,13 @@ export interface DefinitionWarning {
 
 export function definitionWarnings(definition: ObjectiveDefinition): DefinitionWarning[] {
   const warnings: DefinitionWarning[] = [];
+  const involved = [definition.responsibleUnitId, ...(definition.contributingUnitIds ?? [])];
+  if (definition.coordinatingUnitId !== undefined && !involved.includes(definition.coordinatingUnitId)) {
+    warnings.push({
+      code: 'coordinating-unit-not-involved',
+      message: `the coordinating unit ${definition.coordinatingUnitId} is neither the responsible unit nor a contributing one`,
+    });
+  }
   const active = definition.phases.filter((p) => !p.cancelled);
   const weighted = active.filter((p) => typeof p.weight === 'number');
   if (active.length > 0 && weighted.length < active.length) {
