@@ -64,7 +64,7 @@ export function unstorableFields(value: unknown, path: string, errors: FieldErro
     const flaw = textFlaw(value);
     if (flaw) errors.push({ field: path, rule: 'storable-text', message: `${path} ${flaw}: not allowed in any text` });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => unstorableFields(item, `${path}.${index}`, errors, depth + 1));
+    value.forEach((item, index) => unstorableFields(item, path ? `${path}.${index}` : String(index), errors, depth + 1));
   } else if (typeof value === 'object' && value !== null) {
     for (const key of Object.keys(value)) {
       const at = path ? `${path}.${key}` : key;
