@@ -11,12 +11,11 @@ import { requireRole } from '../auth/require-role';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import { notFound, ProblemException, validationProblem } from '../problem-details/problem';
 import { DossiersQueryDto, RequestDossierDto } from './dossier.dto';
-import { DOSSIER_FILE, DOSSIER_ID } from '../validation/route-params';
+import { DOSSIER_FILE, DOSSIER_ID, UUID } from '../validation/route-params';
 import { ApiProblems } from '../openapi/api-problems';
 import { problemResponse } from '../openapi/openapi-conventions';
 import { DossierListView, DossierRequestedResult, DossierView } from './audit.schemas';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FILE_NAMES: Record<string, DossierFile> = { 'fascicolo.pdf': 'pdf', 'fascicolo.json': 'json', 'fascicolo.csv': 'csv' };
 
 /** A download of a dossier that is not ready: the problem, with when to ask again. */

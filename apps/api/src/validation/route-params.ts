@@ -23,7 +23,8 @@ class RouteParam implements PipeTransform<unknown, string> {
 
 const badField = (field: string, rule: string, message: string) => () => validationProblem([{ field, rule, message: `${field} ${message}` }]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID in any case: ids are stored in lower case, and compared once lowered. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Printable text: no control character (NUL included), no lone surrogate. */
 const VISIBLE = /^[^\p{Cc}\p{Cs}]+$/u;
 
