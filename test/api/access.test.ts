@@ -20,6 +20,8 @@ const BODIES: Record<string, object> = {
   'POST /plans/{planId}/approve': { act: { number: '1', date: '2025-01-10' } },
   'POST /plans/{planId}/monitoring-campaigns': { asOf: '2025-07-31' },
   'POST /plans/{planId}/monitoring-campaigns/close': { asOf: '2025-07-31' },
+  'POST /plans/{planId}/continuation': { objectives: [{ code: 'S08_01' }] },
+  'POST /plans/{planId}/history': { steps: [{ by: 'x', role: 'dirigente', occurredOn: '2025-01-10', action: 'propose', objective: 'S08_01' }] },
   'POST /objectives/{objectiveId}/draft': { definition: { ...definition(), title: 'Altro titolo' } },
   'POST /objectives/{objectiveId}/return': { reason: 'x' },
   'POST /objectives/{objectiveId}/approve': { act: { number: '1', date: '2025-01-10' } },

@@ -161,7 +161,7 @@ async function migrateAtStart(sql: SqlClient): Promise<string[]> {
 }
 
 /** Every migration, in the order a process applies them at start (the event store's list, then the read models'). */
-const AT_START = ['0001-event-store', '0003-command-answer-as-text', '0002-read-models', '0007-timeline-log-order'];
+const AT_START = ['0001-event-store', '0003-command-answer-as-text', '0002-read-models', '0007-timeline-log-order', '0009-timeline-imported'];
 /** The same, as `schema_migrations` lists them (by name). */
 const ALL = [...AT_START].sort();
 /** What changed since the code before migrations: the migrations after the first two, applied to its schema too. */
@@ -325,10 +325,11 @@ describe.each<Engine>(['postgres', 'pglite'])('schema migrations (%s)', (engine)
     const storage = await openStorage(db.config);
     sql = storage.sql;
     expect(await recorded(sql)).toMatchObject([{ name: '0001-event-store' }, { name: '0003-command-answer-as-text' }]);
-    expect(await ReadModelsProjection.migrate(sql)).toEqual(['0002-read-models', '0007-timeline-log-order']);
+    expect(await ReadModelsProjection.migrate(sql)).toEqual(['0002-read-models', '0007-timeline-log-order', '0009-timeline-imported']);
     expect((await recorded(sql)).map((row) => row.name)).toEqual(ALL);
 
-    expect(await contentsOf(sql)).toEqual(before);
+    // The timeline's rows gained a column (0009, `imported`), empty on every row the old code wrote.
+    expect(await contentsOf(sql)).toEqual({ ...before, rm_timeline: before.rm_timeline.map((row) => row.replace(/\)$/, ',)')) });
     for (const table of ['es_checkpoints', 'http_idempotency', 'rm_checkpoints']) expect(await tableExists(sql, table)).toBe(false);
     // Only the retired tables are gone.
     // The old schema, as the later migrations changed it, without the retired tables.

@@ -35,6 +35,8 @@ export interface AuthorisedClient {
   get(url: string): request.Test;
   post(url: string, body?: object | string, headers?: Record<string, string>): request.Test;
   put(url: string, body?: object, headers?: Record<string, string>): request.Test;
+  /** A POST whose body is a file, sent as its bytes with its media type. */
+  postFile(url: string, file: Buffer, type: string, headers?: Record<string, string>): request.Test;
 }
 
 /** The real application on a fresh PostgreSQL database or an in-memory PGlite. */
@@ -62,17 +64,24 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
     anonymous: () => request(http),
     async as(person) {
       const token = await mintDevelopmentToken({ sub: person.sub, name: person.name, ente: person.ente, roles: person.roles }, TEST_SECRET);
-      return {
-        get: (url) => request(http).get(url).set('Authorization', `Bearer ${token}`),
-        post: (url, body = {}, headers = {}) => request(http).post(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
-        put: (url, body = {}, headers = {}) => request(http).put(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
-      };
+      return clientOf(http, token);
     },
     async close() {
       await app.close();
       await db?.drop();
       contract.assertNone();
     },
+  };
+}
+
+/** A client sending the token on every request, to the app's server or to an API process's URL. */
+export function clientOf(target: Parameters<typeof request>[0], token: string): AuthorisedClient {
+  const bearer = `Bearer ${token}`;
+  return {
+    get: (url) => request(target).get(url).set('Authorization', bearer),
+    post: (url, body = {}, headers = {}) => request(target).post(url).set('Authorization', bearer).set(headers).send(body),
+    put: (url, body = {}, headers = {}) => request(target).put(url).set('Authorization', bearer).set(headers).send(body),
+    postFile: (url, file, type, headers = {}) => request(target).post(url).set('Authorization', bearer).set(headers).type(type).send(file),
   };
 }
 

@@ -1,8 +1,7 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { Client } from 'pg';
-import request from 'supertest';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
-import { type Api, type AuthorisedClient } from './api-harness';
+import { clientOf, type Api, type AuthorisedClient } from './api-harness';
 import { API_PROCESS_SECRET, type ApiProcess, type TokenHolder } from './api-process';
 import { POSTGRES_ADMIN_URL, withApplicationName } from './postgres';
 import { seedEnte, type Ente } from './scenario';
@@ -47,11 +46,7 @@ export interface FaultOp {
 export async function seedEnteOnProcess(api: ApiProcess, ente: string): Promise<Ente> {
   const client = async (person: TokenHolder): Promise<AuthorisedClient> => {
     const token = await mintDevelopmentToken(person, API_PROCESS_SECRET);
-    return {
-      get: (url) => request(api.url).get(url).set('Authorization', `Bearer ${token}`),
-      post: (url, body = {}, headers = {}) => request(api.url).post(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
-      put: (url, body = {}, headers = {}) => request(api.url).put(url).set('Authorization', `Bearer ${token}`).set(headers).send(body),
-    };
+    return clientOf(api.url, token);
   };
   return seedEnte({ as: client } as unknown as Api, ente);
 }

@@ -112,13 +112,19 @@ export class ContractRecorder {
         `${where}: a ${mediaType || 'body without a type'} not declared (declared: ${Object.keys(content).join(', ') || 'none'})`,
       );
     if (!entry.schema || !/json/.test(mediaType)) return;
+    // Newline-delimited JSON: each line is a value of the schema.
+    const texts = mediaType === 'application/x-ndjson' ? body.toString('utf8').split('\n').filter(Boolean) : [body.toString('utf8')];
+    for (const text of texts) this.checkValue(where, mediaType, text, entry.schema);
+  }
+
+  private checkValue(where: string, mediaType: string, text: string, schema: Json): void {
     let value: unknown;
     try {
-      value = JSON.parse(body.toString('utf8'));
+      value = JSON.parse(text);
     } catch {
       return void this.violations.push(`${where}: ${mediaType} that is not JSON`);
     }
-    const validate = this.validatorFor(entry.schema);
+    const validate = this.validatorFor(schema);
     if (!validate(value)) {
       const errors = (validate.errors ?? [])
         .slice(0, 5)

@@ -21,6 +21,8 @@ import { ReadYourWritesInterceptor } from './read-side/read-your-writes';
 import { ObjectivesController } from './objectives/objectives.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { PlansController } from './plans/plans.controller';
+import { PlanImportController } from './plan-import/plan-import.controller';
+import { PlanHistoryController } from './plan-history/plan-history.controller';
 import { CalendarFeedController } from './reminders/calendar-feed.controller';
 import { DeadlinesController } from './reminders/deadlines.controller';
 import { InboxController } from './reminders/inbox.controller';
@@ -77,6 +79,8 @@ export class AppModule {
         MetricsController,
         OrganisationController,
         PlansController,
+        PlanImportController,
+        PlanHistoryController,
         ObjectivesController,
         PlanQueriesController,
         ObjectiveQueriesController,

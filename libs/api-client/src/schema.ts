@@ -400,6 +400,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/imports/template.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download the import template as a CSV table
+     * @description The header row and an example row, `;` separated, UTF-8 with a byte-order mark (as Excel in Italian reads it). Any role.
+     */
+    get: operations['downloadImportTemplateCsv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/imports/template.xlsx': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download the import template as a workbook
+     * @description The sheet "Obiettivi" with the columns and an example row, and the sheet "Istruzioni" (docs/plan-import.md). Any role.
+     */
+    get: operations['downloadImportTemplateXlsx'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -1103,6 +1143,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/organisation/indicator-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the ente's indicator types
+     * @description The catalogue an indicator’s `type` is an id of: the standard types (efficacia, efficienza, economicita, qualita, quantita, tempo, costo,
+     *     output, outcome, attivita-processo, impatto), then the ente’s own. A type as written (`typeAsWritten`) resolves to the type whose id,
+     *     label or synonym it is, whatever its case, accents and punctuation.
+     *
+     *     Any role of the ente may call it.
+     */
+    get: operations['listIndicatorTypes'];
+    put?: never;
+    /**
+     * Define an indicator type of the ente
+     * @description Adds a type to the ente’s catalogue of indicator types, beside the standard ones. The id must be new, and its id, label and synonyms
+     *     must name no other type (422 `indicator-type-already-exists`, `indicator-type-name-taken`), so that a type as written resolves to one
+     *     type. Defining again a type as it is records nothing; a type is never redefined otherwise (objectives name it).
+     *
+     *     Who: the `segretario`.
+     */
+    post: operations['defineIndicatorType'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/organisation/people': {
     parameters: {
       query?: never;
@@ -1565,6 +1637,37 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/plans/{planId}/continuation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Continue a plan into the next year
+     * @description Opens the plan of the next year (`fromYear` and `toYear` of this one plus one; its `continues` names this plan) and drafts in it a
+     *     copy of each objective chosen by its code here (`newCode`: its code in the new plan, the same by default), all in one step: a copy
+     *     refused writes nothing. The plan must be `approved` or `closed` (422 `plan-not-approved`). A copy starts as a `draft` from the
+     *     objective’s current approved definition, its `ObjectiveDrafted` carrying `copiedFrom` (plan, objective, revision): a multi-year
+     *     objective moves to its next stage (422 `multi-year-completed` past its last); a one-year horizon moves on by one year; the
+     *     phases’ dates move on by one year (29/02 → 28/02), their progress is not copied; each indicator’s baseline becomes the value
+     *     it reached last year (the year-end report’s, else the latest recorded in the year), added to its historical values, and with
+     *     none the baseline stays, with the warning `baseline-not-updated`. A code the plan does not have, a cancelled objective or one
+     *     never approved: 422 naming `objectives.N.code`. The new plan’s id follows from this plan and the year: a second continuation
+     *     into the same year is refused (`plan-already-exists`).
+     *
+     *     Who: the `segretario`.
+     */
+    post: operations['continuePlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/plans/{planId}/dashboard': {
     parameters: {
       query?: never;
@@ -1583,6 +1686,61 @@ export interface paths {
     get: operations['getPlanDashboard'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/plans/{planId}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a past year's history of a plan
+     * @description Records what happened to the plan and its objectives before the ente joined the platform: up to 5,000 steps (10 MB), each one command of its
+     *     route (`by` the person who did it, in `role`, on `occurredOn`), in the order they happened. Each step is decided as of its business
+     *     date: by the same rules as its route, with the units the person headed that day, and may not be dated after today. Every event records
+     *     the historical person, role and date, and `imported` (who imported it, when); the audit trail, the timeline and the history show it.
+     *
+     *     All or nothing: with every step accepted, all their events are appended in one transaction; a step refused stops the deciding (the
+     *     steps after it are `not-run`) and the answer is a 422 `history-refused` with the report in `report`, nothing written. With
+     *     `dryRun=true` the report is answered and nothing is written.
+     *
+     *     Who: the `admin` or the `segretario`.
+     */
+    post: operations['importPlanHistory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/plans/{planId}/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import the objectives of a plan from a spreadsheet, a CSV table or a JSON plan document
+     * @description Reads the file (by its `Content-Type`: XLSX, CSV or JSON; up to 10 MB) and checks every objective as a draft of it would be checked. With
+     *     `dryRun=true` it answers the report and writes nothing: what would be created, what is refused and why (row by row), how each target
+     *     was read and which are flagged. Without it, every objective is drafted into the plan in one batch, or none is: any refused objective
+     *     is a 422 `import-refused` carrying the same report in `report`. An objective already in the plan with the same definition is
+     *     `unchanged`, so importing the same file again changes nothing. docs/plan-import.md describes the template.
+     *
+     *     Who: the `segretario`.
+     */
+    post: operations['importObjectives'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1886,6 +2044,8 @@ export interface components {
        * @example b9124e8e-f4f2-409e-95d0-690eb1f8dd03
        */
       eventId: string;
+      /** @description Present on an event imported with a past year's history (`POST /plans/{planId}/history`): who imported it, and when; `actor` and `occurredAt` are then the history’s, `recordedAt` the import’s */
+      imported?: components['schemas']['EventImportView'];
       /**
        * @description The event's leaf hash (base64); null until the hashing reaches it
        * @example n5EWH0NDPkmm3m22gNefYBWfLkrJFyYhoShGQoFYRAs=
@@ -2097,6 +2257,84 @@ export interface components {
        * @example SBNJTRN+FjG7owHVrKtue7eqdM4RhdRWVl71HXN2d7I=
        */
       toRoot: string;
+    };
+    ContinuedObjectiveDto: {
+      /**
+       * @description The objective’s code in the plan continued
+       * @example 2025_S08_04
+       */
+      code: string;
+      /**
+       * @description Its code in the new plan; the same code by default
+       * @example 2026_S08_04
+       */
+      newCode?: string;
+    };
+    ContinuedObjectiveView: {
+      /**
+       * @description The code in the new plan
+       * @example 2026_S08_04
+       */
+      code: string;
+      copiedFrom: components['schemas']['CopiedFromView'];
+      /**
+       * Format: uuid
+       * @example 5d0f1c3e-2b7a-5e44-8c1d-0e9f8a7b6c5d
+       */
+      objectiveId: string;
+      /**
+       * @description The code of the objective copied, in the plan continued
+       * @example 2025_S08_04
+       */
+      sourceCode: string;
+      /** @description The copy’s warnings: its definition’s, and what the copy could not carry over (`baseline-not-updated`: no value reached last year; `target-date-past`: a target dated before the new year) */
+      warnings: components['schemas']['DefinitionWarningView'][];
+    };
+    ContinuePlanDto: {
+      /** @description The revision last read (the answer’s `revision`): the command runs only if the stream is still at that revision, otherwise 409 with `currentRevision`; -1: the stream must not exist yet. On an objective, `If-Match` is the alternative. Absent: the command applies to the stream as it is. */
+      expectedRevision?: number;
+      /**
+       * @description The new plan’s kind; the source’s by default
+       * @example PIAO
+       * @enum {string}
+       */
+      kind?: 'PIAO' | 'PEG' | 'PDO';
+      /** @description The objectives that continue, by their code in the source plan, each once; the new codes must differ too */
+      objectives: components['schemas']['ContinuedObjectiveDto'][];
+      /**
+       * @description Business date of the fact (YYYY-MM-DD or DD/MM/YYYY); today by default
+       * @example 2025-07-31
+       */
+      occurredOn?: string;
+      /**
+       * @description Why: the motivation recorded with the event (required by returns, rejections, cancellations, contests and evaluations)
+       * @example Come da verbale della conferenza dei dirigenti del 28/07/2025
+       */
+      reason?: string;
+      /**
+       * @description The new plan’s title; by default the source’s with its years moved on by one, or followed by the new years in brackets
+       * @example PIAO 2026-2028 – sezione 2.2 Performance
+       */
+      title?: string;
+    };
+    CopiedFromView: {
+      /**
+       * Format: uuid
+       * @description The objective copied
+       * @example 0b1c7a52-6a3e-4f8e-9d0a-3c2f5e7d9a14
+       */
+      objectiveId: string;
+      /**
+       * Format: uuid
+       * @description The plan continued
+       * @example 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b
+       */
+      planId: string;
+      /**
+       * @description The revision of the objective copied
+       * @example 14
+       */
+      revision: number;
     };
     CreateUnitDto: {
       /** @description The revision last read (the answer’s `revision`): the command runs only if the stream is still at that revision, otherwise 409 with `currentRevision`; -1: the stream must not exist yet. On an objective, `If-Match` is the alternative. Absent: the command applies to the stream as it is. */
@@ -2462,7 +2700,7 @@ export interface components {
        * @example phase-end
        * @enum {string}
        */
-      kind: 'phase-end' | 'indicator-due' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
+      kind: 'phase-end' | 'indicator-due' | 'objective-deadline' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
       /**
        * @description null for the plan's own deadlines
        * @example 0b6f3a52-8c1e-4d7a-9f3b-2e5c4a1d7b90
@@ -2479,7 +2717,7 @@ export interface components {
        */
       overdue: boolean;
       /**
-       * @description The period in words, for an undated deadline
+       * @description The period as the plan wrote it: of an undated deadline, or the one `dueOn` was read from ("II trim" → 30/06)
        * @example null
        */
       periodText: string | null;
@@ -2861,6 +3099,25 @@ export interface components {
        */
       role: 'segretario' | 'dirigente' | 'nucleo' | 'rpct' | 'admin';
     };
+    EventImporterView: {
+      /**
+       * @description Their `sub`: the administrator or Segretario who imported the history
+       * @example comune-a:admin
+       */
+      id: string;
+      /** @example Ufficio Organizzazione */
+      name: string;
+    };
+    EventImportView: {
+      /**
+       * Format: date-time
+       * @description When it was imported: its `recordedAt`
+       * @example 2026-02-03T10:15:00.000Z
+       */
+      at: string;
+      /** @description Who imported it */
+      by: components['schemas']['EventImporterView'];
+    };
     EventStoreCheckView: {
       /**
        * @description The event store in use (`EVENT_STORE`)
@@ -2945,7 +3202,7 @@ export interface components {
        * @example phase-end
        * @enum {string|null}
        */
-      kind: 'phase-end' | 'indicator-due' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation' | null;
+      kind: 'phase-end' | 'indicator-due' | 'objective-deadline' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation' | null;
       /**
        * @description The deadline’s, while it is known
        * @example 0b6f3a52-8c1e-4d7a-9f3b-2e5c4a1d7b90
@@ -3131,6 +3388,138 @@ export interface components {
       /** @example 2024 */
       year: number;
     };
+    HistoryReportView: {
+      /**
+       * @description true: every step’s events were appended, in one transaction
+       * @example true
+       */
+      applied: boolean;
+      /**
+       * @description true: nothing was written, the report says what a real run would do
+       * @example false
+       */
+      dryRun: boolean;
+      /**
+       * Format: uuid
+       * @example 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b
+       */
+      planId: string;
+      /**
+       * @description Where the history’s last event stands in the log (`after=` of a query reads from there on); null when nothing was written
+       * @example 748/12
+       */
+      position: string | null;
+      /** @description One line per step, in the request’s order */
+      steps: components['schemas']['HistoryStepLineView'][];
+    };
+    HistoryStepDto: {
+      /** @description The Giunta's deliberation, where the action's route takes one; not dated after `occurredOn` */
+      act?: components['schemas']['GiuntaActDto'];
+      /**
+       * @description What they did, as the route of that command: on the plan (no `objective`) `submit`, `approve`, `open-monitoring-campaign`, `close-monitoring-campaign`, `close`; on an objective `draft` (with `definition`, as `POST /plans/{planId}/objectives`), `update-draft`, `propose`, `return`, `approve`, `phase-progress`, `indicator-value`, `monitoring-report`, `validate-monitoring-report`, `return-monitoring-report`, `reprogramming`, `approve-reprogramming`, `reject-reprogramming`, `reassign`, `cancel`, `year-end-report`, `validate-year-end-report`, `return-year-end-report`, `evaluation`, `share-evaluation`, `contest-evaluation`, `confirm-evaluation`, `close`
+       * @example propose
+       * @enum {string}
+       */
+      action:
+        | 'submit'
+        | 'approve'
+        | 'open-monitoring-campaign'
+        | 'close-monitoring-campaign'
+        | 'close'
+        | 'draft'
+        | 'update-draft'
+        | 'propose'
+        | 'return'
+        | 'phase-progress'
+        | 'indicator-value'
+        | 'monitoring-report'
+        | 'validate-monitoring-report'
+        | 'return-monitoring-report'
+        | 'reprogramming'
+        | 'approve-reprogramming'
+        | 'reject-reprogramming'
+        | 'reassign'
+        | 'cancel'
+        | 'year-end-report'
+        | 'validate-year-end-report'
+        | 'return-year-end-report'
+        | 'evaluation'
+        | 'share-evaluation'
+        | 'contest-evaluation'
+        | 'confirm-evaluation';
+      /**
+       * @description The person who did it: a `personId` the ente has registered (`GET /organisation`)
+       * @example bianchi
+       */
+      by: string;
+      /**
+       * @description The objective’s code in this plan (for `draft`, the code it gets); absent for a step on the plan
+       * @example 2024_S08_04
+       */
+      objective?: string;
+      /**
+       * @description When it happened (YYYY-MM-DD or DD/MM/YYYY): not after today, nor before the step before it
+       * @example 2024-02-10
+       */
+      occurredOn: string;
+      /**
+       * @description Why, as the action’s route takes it
+       * @example Indicare la fonte dei dati degli indicatori
+       */
+      reason?: string;
+      /**
+       * @description The role they did it in; a `dirigente` acts for the units they headed on `occurredOn`
+       * @example dirigente
+       * @enum {string}
+       */
+      role: 'segretario' | 'dirigente' | 'nucleo' | 'rpct' | 'admin';
+    };
+    HistoryStepLineView: {
+      /**
+       * @description The step’s action, as sent
+       * @example propose
+       */
+      action: string;
+      /**
+       * @description The types of the events the step records, in order
+       * @example [
+       *       "ObjectiveProposed"
+       *     ]
+       */
+      events: string[];
+      /**
+       * @description The step’s place in `steps`, from 0
+       * @example 3
+       */
+      index: number;
+      /**
+       * @description The objective’s code, for a step on an objective
+       * @example 2024_S08_04
+       */
+      objective?: string;
+      /** @description Why it is refused */
+      problem?: components['schemas']['HistoryStepProblemView'];
+      /**
+       * @description `applied`: decided, its events recorded (or, on a dry run or a refused history, they would be); `refused`: see `problem`; `not-run`: after a refused step, not decided (it may depend on the step refused)
+       * @example applied
+       * @enum {string}
+       */
+      status: 'applied' | 'refused' | 'not-run';
+    };
+    HistoryStepProblemView: {
+      /**
+       * @description The field, as a path into the request, when one is to blame
+       * @example steps.3.by
+       */
+      field?: string;
+      /** @example bianchi as dirigente on 2024-02-10: Propose: a dirigente may act only on objectives of the units they head today */
+      message: string;
+      /**
+       * @description The rule it broke: a lifecycle or access rule, or a field rule
+       * @example not-head-of-unit
+       */
+      rule: string;
+    };
     HorizonDto: {
       /**
        * @description "annuale ciclico"
@@ -3141,6 +3530,173 @@ export interface components {
       fromYear: number;
       /** @example 2025 */
       toYear: number;
+    };
+    ImportedObjectiveDto: {
+      /**
+       * @description The code in the plan: it identifies the objective, so importing it again finds it
+       * @example 2025_S08_04
+       */
+      code: string;
+      definition: components['schemas']['ObjectiveDefinitionDto'];
+    };
+    ImportIssueView: {
+      /**
+       * @description A stable code (docs/plan-import.md)
+       * @example two-digit-year
+       */
+      code: string;
+      /**
+       * @description The column, by its header in the template
+       * @example Fase - fine
+       */
+      column?: string;
+      /** @example "31/12/25" was read as 2025-12-31 */
+      message: string;
+      /**
+       * @description The row as the spreadsheet numbers it (the header is row 1); absent for the whole file
+       * @example 7
+       */
+      row?: number;
+      /**
+       * @description error: the row (or the file) cannot be imported
+       * @example info
+       * @enum {string}
+       */
+      severity: 'error' | 'warning' | 'info';
+    };
+    ImportLineView: {
+      /**
+       * @description create: drafted into the plan; unchanged: the plan already has it with this very definition; refused: see `problems`
+       * @example create
+       * @enum {string}
+       */
+      action: 'create' | 'unchanged' | 'refused';
+      /** @example 2025_S08_04 */
+      code: string;
+      /**
+       * Format: uuid
+       * @description Its id in the plan (derived from the plan and the code)
+       * @example 0b1c7a52-6a3e-5f8e-9d0a-3c2f5e7d9a14
+       */
+      objectiveId?: string;
+      problems: components['schemas']['ImportProblemView'][];
+      /**
+       * @description The spreadsheet rows it was read from; for a JSON document, its position in `objectives` (from 1)
+       * @example [
+       *       2,
+       *       3,
+       *       4
+       *     ]
+       */
+      rows: number[];
+      targets: components['schemas']['ImportTargetView'][];
+      /** @description What the draft would carry as warnings */
+      warnings: components['schemas']['ImportWarningView'][];
+    };
+    ImportProblemView: {
+      /**
+       * @description The field, as a path into the objective's draft
+       * @example definition.responsibleUnitId
+       */
+      field?: string;
+      /** @example the ente has no unit "Settore Cultura" (by id or by name): create it under /organisation first */
+      message: string;
+      /** @example unknown-unit */
+      rule: string;
+    };
+    ImportProgressView: {
+      /** @example 125 */
+      done: number;
+      /**
+       * @description checking each objective, deciding it against the plan, appending the batch
+       * @example deciding
+       * @enum {string}
+       */
+      stage: 'checking' | 'deciding' | 'appending';
+      /** @example 300 */
+      total: number;
+    };
+    ImportReportView: {
+      /**
+       * @description true: every objective to create was appended, in one batch
+       * @example false
+       */
+      applied: boolean;
+      /**
+       * @description true: nothing was written, the report says what a real run would do
+       * @example true
+       */
+      dryRun: boolean;
+      /**
+       * @example xlsx
+       * @enum {string}
+       */
+      format: 'xlsx' | 'csv' | 'json';
+      /** @description What reading the file found, row by row */
+      issues: components['schemas']['ImportIssueView'][];
+      /** @description One line per objective, in the order of the file */
+      objectives: components['schemas']['ImportLineView'][];
+      /**
+       * Format: uuid
+       * @example 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b
+       */
+      planId: string;
+      /**
+       * @description Where the batch stands in the log (`after=` of a query reads from there on); null when nothing was appended
+       * @example 748/12
+       */
+      position: string | null;
+      summary: components['schemas']['ImportSummaryView'];
+    };
+    ImportStreamLineView: {
+      /** @description The last line of an import refused once the answer had started (e.g. `import-refused`) */
+      problem?: components['schemas']['Problem'];
+      progress?: components['schemas']['ImportProgressView'];
+      /** @description The last line of an import that answered its report */
+      report?: components['schemas']['ImportReportView'];
+    };
+    ImportSummaryView: {
+      /** @example 35 */
+      create: number;
+      /**
+       * @description Issues of severity error found reading the file
+       * @example 0
+       */
+      errors: number;
+      /**
+       * @description Targets that could not be read with confidence
+       * @example 4
+       */
+      flaggedTargets: number;
+      /**
+       * @description Indicators in the file
+       * @example 147
+       */
+      indicators: number;
+      /** @example 36 */
+      objectives: number;
+      /** @example 1 */
+      refused: number;
+      /** @example 0 */
+      unchanged: number;
+    };
+    ImportTargetView: {
+      /** @example i1 */
+      indicatorId: string;
+      reading: components['schemas']['TargetReadView'] | components['schemas']['TargetUnreadView'];
+      /** @example almeno n. 2 */
+      text: string;
+      /**
+       * @description A unit's own target on the indicator: the unit
+       * @example cultura
+       */
+      unitId?: string;
+    };
+    ImportWarningView: {
+      /** @example phase-weights-not-100 */
+      code: string;
+      /** @example phase weights total 90, not 100 */
+      message: string;
     };
     InboxMessageView: {
       /**
@@ -3261,8 +3817,18 @@ export interface components {
       /** @enum {string} */
       measure?: 'number' | 'percentage' | 'date' | 'done' | 'text';
       target?: components['schemas']['TargetDto'];
-      /** @enum {string} */
-      type?: 'efficacia' | 'efficienza' | 'economicita' | 'qualita' | 'quantita' | 'tempo' | 'costo' | 'output' | 'outcome';
+      /**
+       * @description An id of the ente's catalogue of indicator types (`GET /organisation/indicator-types`): the standard ones (efficacia, efficienza, economicita, qualita, quantita, tempo, costo, output, outcome, attivita-processo, impatto) and the ente's own. An id not in the catalogue is refused (422 unknown-indicator-type). Absent: resolved from `typeAsWritten` when it names a type of the catalogue.
+       * @example efficacia
+       */
+      type?: string;
+      /**
+       * @description The type as the plan wrote it ("EFFICIENZA", "attività/processo"), kept as it is. Without `type`, the server sets `type` to the type of the catalogue it names (its id, label or a synonym, whatever the case, accents and punctuation); when it names none, `type` stays absent and the definition is warned (indicator-type-not-in-catalogue). With `type`, both are kept as given.
+       * @example EFFICIENZA
+       */
+      typeAsWritten?: string;
+      /** @description Of an indicator shared by several units, each unit’s own target and deadline (each unit at most once) */
+      unitTargets?: components['schemas']['UnitTargetDto'][];
     };
     IndicatorReportDto: {
       /**
@@ -3275,6 +3841,68 @@ export interface components {
        * @example 2
        */
       value: string;
+    };
+    IndicatorTypeCatalogueView: {
+      /**
+       * @description The ente of the token
+       * @example comune-cinisello-balsamo
+       */
+      ente: string;
+      /** @description The standard types, then the ente’s own in the order defined */
+      types: components['schemas']['IndicatorTypeView'][];
+    };
+    IndicatorTypeDto: {
+      /** @description The revision last read (the answer’s `revision`): the command runs only if the stream is still at that revision, otherwise 409 with `currentRevision`; -1: the stream must not exist yet. On an objective, `If-Match` is the alternative. Absent: the command applies to the stream as it is. */
+      expectedRevision?: number;
+      /**
+       * @description As a person reads it; a type as written resolves to this type when it is its label
+       * @example Sviluppo digitale
+       */
+      label: string;
+      /**
+       * @description Business date of the fact (YYYY-MM-DD or DD/MM/YYYY); today by default
+       * @example 2025-07-31
+       */
+      occurredOn?: string;
+      /**
+       * @description Why: the motivation recorded with the event (required by returns, rejections, cancellations, contests and evaluations)
+       * @example Come da verbale della conferenza dei dirigenti del 28/07/2025
+       */
+      reason?: string;
+      /**
+       * @description Other ways the ente’s plans write it (case, accents and punctuation do not count): no other type may answer to them
+       * @example [
+       *       "digitalizzazione",
+       *       "transizione digitale"
+       *     ]
+       */
+      synonyms?: string[];
+      /**
+       * @description Stable id (lower-case letters, digits, dashes), as indicators name it in `type`; not a standard one nor another type’s name
+       * @example sviluppo-digitale
+       */
+      typeId: string;
+    };
+    IndicatorTypeView: {
+      /** @example Efficienza */
+      label: string;
+      /**
+       * @description true: a standard type, which every ente has; false: one the ente defined
+       * @example true
+       */
+      standard: boolean;
+      /**
+       * @description Other ways plans write it, beside the id and the label
+       * @example [
+       *       "efficiente"
+       *     ]
+       */
+      synonyms: string[];
+      /**
+       * @description The id indicators name in `type`
+       * @example efficienza
+       */
+      typeId: string;
     };
     IndicatorValueDto: {
       /**
@@ -3614,6 +4242,14 @@ export interface components {
       /** @example VISENTIN_Welfare e Centralità della persona - Famiglia */
       assessorato?: string;
       /**
+       * @description The text as written of fields read into a value, keyed by the field's path: "31/12/25" read as 2025-12-31. A date that is not a real date is kept here only, its field left empty (warning value-kept-as-text).
+       * @example {
+       *       "deadline": "31/12/25",
+       *       "phases.1.plannedEnd": "31/02/2025"
+       *     }
+       */
+      asWritten?: Record<string, never>;
+      /**
        * @description Other units that contribute (ids from /organisation)
        * @example []
        */
@@ -3722,6 +4358,8 @@ export interface components {
        * @example 6f1d2c3b-8a9e-4b7c-9d0e-1f2a3b4c5d6e
        */
       eventId: string;
+      /** @description Present on an event imported with a past year's history (`POST /plans/{planId}/history`): who imported it, and when */
+      imported?: components['schemas']['EventImportView'];
       /**
        * @description When it happened: the business date given (`occurredOn`, or the act’s date), or the instant it was recorded
        * @example 2025-07-31
@@ -3874,6 +4512,8 @@ export interface components {
        * @example 6f1d2c3b-8a9e-4b7c-9d0e-1f2a3b4c5d6e
        */
       eventId: string;
+      /** @description Present on an event imported with a past year's history (`POST /plans/{planId}/history`): who imported it, and when */
+      imported?: components['schemas']['EventImportView'];
       /**
        * @description When it happened: the business date given (`occurredOn`, or the act’s date), or the instant it was recorded
        * @example 2025-07-31
@@ -4096,11 +4736,10 @@ export interface components {
       /** @example almeno n. 100 */
       target: string | null;
       /**
-       * @description The indicator's type, when given
+       * @description The indicator's type, when given: an id of the ente's catalogue of indicator types (the standard ones, such as efficacia, or the ente's own)
        * @example efficacia
-       * @enum {string|null}
        */
-      tipo: 'efficacia' | 'efficienza' | 'economicita' | 'qualita' | 'quantita' | 'tempo' | 'costo' | 'output' | 'outcome' | null;
+      tipo: string | null;
       /**
        * @description The last value reported
        * @example n. 112
@@ -4208,6 +4847,11 @@ export interface components {
        * @example 12
        */
       revision: number;
+      /**
+       * @description The indicator type defined (`POST /organisation/indicator-types`)
+       * @example sviluppo-digitale
+       */
+      typeId?: string;
       /**
        * @description The unit created (`POST /organisation/units`)
        * @example welfare
@@ -4391,7 +5035,7 @@ export interface components {
        * @example phase-end
        * @enum {string}
        */
-      kind: 'phase-end' | 'indicator-due' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
+      kind: 'phase-end' | 'indicator-due' | 'objective-deadline' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
       /**
        * @description Always false here: met deadlines are left out
        * @example false
@@ -4455,7 +5099,7 @@ export interface components {
        * @example phase-end
        * @enum {string}
        */
-      kind: 'phase-end' | 'indicator-due' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
+      kind: 'phase-end' | 'indicator-due' | 'objective-deadline' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
       /**
        * @description Always false here: met deadlines are left out
        * @example false
@@ -4739,6 +5383,8 @@ export interface components {
       campaigns: {
         [key: string]: components['schemas']['PlanCampaignStateView'];
       };
+      /** @description The plan of the year before that this one continues (`POST /plans/{planId}/continuation`); absent for a plan opened anew */
+      continues?: components['schemas']['PlanContinuesView'];
       /** @example 2025 */
       fromYear: number;
       /**
@@ -4778,6 +5424,72 @@ export interface components {
       /** @example 2027 */
       toYear: number;
     };
+    PlanContinuationResult: {
+      /** @description The Giunta's act that approved the plan (null: not approved yet) */
+      approvalAct: components['schemas']['GiuntaActDto'] | (never | null);
+      /**
+       * @description Monitoring campaigns by monitoring date (YYYY-MM-DD)
+       * @example {
+       *       "2025-07-31": {
+       *         "dueOn": "2025-08-31",
+       *         "open": true
+       *       }
+       *     }
+       */
+      campaigns: {
+        [key: string]: components['schemas']['PlanCampaignStateView'];
+      };
+      /** @description The plan of the year before that this one continues (`POST /plans/{planId}/continuation`); absent for a plan opened anew */
+      continues?: components['schemas']['PlanContinuesView'];
+      /** @example 2025 */
+      fromYear: number;
+      /**
+       * @example PIAO
+       * @enum {string}
+       */
+      kind: 'PIAO' | 'PEG' | 'PDO';
+      /** @description Each objective copied, in the order asked */
+      objectives: components['schemas']['ContinuedObjectiveView'][];
+      /**
+       * Format: uuid
+       * @example 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b
+       */
+      planId: string;
+      /**
+       * @description Where the command stands in the log (`<commit>/<sequence>`): `after=` of a query reads from there on; null when it recorded nothing
+       * @example 748/12
+       */
+      position: string | null;
+      /**
+       * @description The events the command recorded
+       * @example [
+       *       "PlanApprovedByGiunta"
+       *     ]
+       */
+      recorded: string[];
+      /**
+       * @description The plan stream's revision: 0 is its first event
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @example approved
+       * @enum {string}
+       */
+      status: 'open' | 'submitted' | 'approved' | 'closed';
+      /** @example PIAO 2025-2027 – sezione 2.2 Performance */
+      title: string;
+      /** @example 2027 */
+      toYear: number;
+    };
+    PlanContinuesView: {
+      /**
+       * Format: uuid
+       * @description The plan continued into this one
+       * @example 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b
+       */
+      planId: string;
+    };
     PlanDashboardView: {
       byStatus: components['schemas']['ObjectiveStatusCountsView'];
       campaigns: components['schemas']['DashboardCampaignView'][];
@@ -4810,6 +5522,8 @@ export interface components {
       campaigns: {
         [key: string]: components['schemas']['PlanCampaignStateView'];
       };
+      /** @description The plan of the year before that this one continues (`POST /plans/{planId}/continuation`); absent for a plan opened anew */
+      continues?: components['schemas']['PlanContinuesView'];
       /** @example 2025 */
       fromYear: number;
       /**
@@ -4838,6 +5552,15 @@ export interface components {
       title: string;
       /** @example 2027 */
       toYear: number;
+    };
+    PlanDocumentDto: {
+      objectives: components['schemas']['ImportedObjectiveDto'][];
+    };
+    PlanHistoryDto: {
+      /** @description What happened, in the order it happened (business dates never decreasing): each step is checked as its route would check it */
+      steps: (components['schemas']['HistoryStepDto'] & {
+        [key: string]: unknown;
+      })[];
     };
     PlanObjectiveListItemView: {
       /**
@@ -4975,7 +5698,10 @@ export interface components {
     PnrrDto: {
       /** @example J81F22000000006 */
       cup?: string;
-      /** @example M1.C1.1.2 */
+      /**
+       * @description The measure as the plan writes it: its code, often with its name
+       * @example M1.C1.1.2 Abilitazione al cloud per le PA locali
+       */
       measureCode?: string;
     };
     Problem: {
@@ -4997,6 +5723,8 @@ export interface components {
        * @example /plans/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b/objectives
        */
       instance?: string;
+      /** @description 422 `import-refused`: the import’s report, objective by objective (`ImportReportView`); 422 `history-refused`: the history’s report, step by step (`HistoryReportView`) */
+      report?: components['schemas']['ImportReportView'] | components['schemas']['HistoryReportView'];
       /**
        * @description 403 and 422: the access or lifecycle rule that was broken
        * @example giunta-act-required
@@ -5755,6 +6483,19 @@ export interface components {
       /**
        * @description A unit of the organisation (`GET /organisation`)
        * @example welfare
+       */
+      unitId: string;
+    };
+    UnitTargetDto: {
+      /**
+       * @description The unit's own deadline for it
+       * @example 2025-06-30
+       */
+      dueDate?: string;
+      target: components['schemas']['TargetDto'];
+      /**
+       * @description The responsible unit or a contributing one (an id from /organisation)
+       * @example cultura
        */
       unitId: string;
     };
@@ -6602,7 +7343,7 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AuditTrailExportView'];
-          /** @example Posizione nel registro;ID evento;Codice obiettivo;ID obiettivo;Revisione;Tipo evento;Evento;Autore;ID autore;Ruolo;Data del fatto;Registrato il;Motivazione;Atto n.;Data atto;Modifiche (campo: prima → dopo);Indice foglia;Hash foglia (SHA-256, base64) */
+          /** @example Posizione nel registro;ID evento;Codice obiettivo;ID obiettivo;Revisione;Tipo evento;Evento;Autore;ID autore;Ruolo;Data del fatto;Registrato il;Motivazione;Atto n.;Data atto;Modifiche (campo: prima → dopo);Indice foglia;Hash foglia (SHA-256, base64);Importato da;Importato il */
           'text/csv': string;
         };
       };
@@ -6667,7 +7408,7 @@ export interface operations {
         cursor?: string;
         /** @description Dated deadlines due on or after this day */
         from?: string;
-        kind?: 'phase-end' | 'indicator-due' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
+        kind?: 'phase-end' | 'indicator-due' | 'objective-deadline' | 'monitoring-report' | 'year-end-report' | 'plan-approval' | 'ndv-validation';
         /** @description Page size of each list */
         limit?: number;
         /** @description open: still owed; closed: met, moved away or cancelled */
@@ -6808,6 +7549,66 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  downloadImportTemplateCsv: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description modello-importazione-piano.csv */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  downloadImportTemplateXlsx: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description modello-importazione-piano.xlsx */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
     };
   };
   getMetrics: {
@@ -8502,6 +9303,77 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  listIndicatorTypes: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The catalogue, standard types first */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IndicatorTypeCatalogueView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  defineIndicatorType: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your own (1–255 visible ASCII characters) for a command you may retry: the first answer is kept and replayed to a retry of the same request, which never runs twice */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IndicatorTypeDto'];
+      };
+    };
+    responses: {
+      /** @description What the command recorded, and the organisation’s new revision */
+      201: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationCommandResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['Unprocessable'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   registerPerson: {
     parameters: {
       query?: never;
@@ -9352,6 +10224,51 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  continuePlan: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A key of your own (1–255 visible ASCII characters) for a command you may retry: the first answer is kept and replayed to a retry of the same request, which never runs twice */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path: {
+        /** @description The plan, as `POST /plans` answered it */
+        planId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ContinuePlanDto'];
+      };
+    };
+    responses: {
+      /** @description The new plan, with the copies drafted in it */
+      201: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanContinuationResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['Unprocessable'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getPlanDashboard: {
     parameters: {
       query?: {
@@ -9385,6 +10302,105 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  importPlanHistory: {
+    parameters: {
+      query?: {
+        /** @description `true`: check and report, write nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description A key of your own (1–255 visible ASCII characters) for a command you may retry: the first answer is kept and replayed to a retry of the same request, which never runs twice */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path: {
+        /** @description The plan whose history it is, opened first with `POST /plans` */
+        planId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanHistoryDto'];
+      };
+    };
+    responses: {
+      /** @description The report: of the dry run, or of the history appended */
+      200: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HistoryReportView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['Unprocessable'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  importObjectives: {
+    parameters: {
+      query?: {
+        /** @description `true`: check and report, write nothing */
+        dryRun?: 'true' | 'false';
+      };
+      header?: {
+        /** @description A key of your own (1–255 visible ASCII characters) for a command you may retry: the first answer is kept and replayed to a retry of the same request, which never runs twice */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path: {
+        /** @description The open plan the objectives go into */
+        planId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanDocumentDto'];
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The report: of the dry run, or of the batch appended. With `Accept: application/x-ndjson`, one JSON object per line as the import goes: `{"progress": …}` lines, then `{"report": …}`, or `{"problem": …}` when it was refused after the answer had started. */
+      200: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReportView'];
+          'application/x-ndjson': components['schemas']['ImportStreamLineView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['Unprocessable'];
       503: components['responses']['Unavailable'];
     };
   };

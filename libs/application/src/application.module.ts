@@ -11,7 +11,10 @@ import { PROCESSING, type ProcessingOptions } from './processors/processing-opti
 import { ProcessorsHost } from './processors/processors-host';
 import { CommandRecordsRetention } from './idempotency/command-records-retention';
 import { RunPlanCommandHandler } from './plans/plan.commands';
+import { ContinuePlanHandler } from './plans/plan-continuation';
 import { RequestDossierHandler } from './dossiers/dossier.commands';
+import { ImportObjectivesHandler } from './plan-import/plan-import.commands';
+import { ImportPlanHistoryHandler } from './plan-history/plan-history.commands';
 
 /**
  * The application: command handling (load → decide → append, with idempotency and retries), the processors that
@@ -36,9 +39,12 @@ export class ApplicationModule {
         PlanProcessor,
         RunOrganisationCommandHandler,
         RunPlanCommandHandler,
+        ContinuePlanHandler,
         RunObjectiveCommandHandler,
         DraftObjectiveHandler,
         RequestDossierHandler,
+        ImportObjectivesHandler,
+        ImportPlanHistoryHandler,
       ],
       exports: [CLOCK, PROCESSING, StreamCommands, ProcessorsHost, CommandRecordsRetention, OrganisationDirectory, PlanProcessor],
     };

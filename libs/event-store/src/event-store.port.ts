@@ -28,6 +28,18 @@ export interface EventMetadata {
   correlationId: string;
   causationId: string;
   schemaVersion: number;
+  /**
+   * Present on an event imported with a past year's history (`POST /plans/{planId}/history`): who imported it and when
+   * (the same instant as `recordedAt`). `actor` and `occurredAt` are then the historical person, role and business
+   * date. Absent on everything recorded as it happened, events written before it existed included.
+   */
+  imported?: ImportedMark;
+}
+
+/** Who imported an event of a past year's history, and when (an ISO instant). */
+export interface ImportedMark {
+  by: { id: string; name: string };
+  at: string;
 }
 
 export interface NewEvent {

@@ -19,7 +19,10 @@ export {
   type ObjectiveDecision,
 } from './objective/objective-decide';
 export * from './plan/plan';
+export { decideGiuntaApproval } from './plan/giunta-approval';
+export * from './plan/plan-continuation';
 export * from './organisation/organisation';
+export { foldedName, unitNamed } from './organisation/unit-names';
 export * from './decider';
 export { objectiveDefinitionProblems } from './objective/definition-invariants';
 export { parseItalianNumber, parseItalianDate } from './scoring/italian-numbers';
@@ -42,3 +45,4 @@ export * from './audit/red-flag';
 export { type AuditedEvent } from './audit/canonical-event';
 export { objectiveRedFlags } from './audit/red-flags';
 export * from './audit/dossier-request';
+export * from './objective/indicator-types';

@@ -129,7 +129,8 @@ describe('objective decider', () => {
       ['weight NaN', withPhase(0, { weight: NaN }), 'phases[0].weight: must be a finite number not below 0 or null, not NaN'],
       ['target: []', withIndicator({ target: [] }), 'indicators[0].target: must be an object with a text, not a list'],
       ['target without text', withIndicator({ target: { sense: 'at-least' } }), 'indicators[0].target.text: must be a text, not nothing'],
-      ['indicator type "foo"', withIndicator({ type: 'foo' }), 'indicators[0].type: must be one of efficacia, efficienza'],
+      ['indicator type "Foo bar"', withIndicator({ type: 'Foo bar' }), 'indicators[0].type: must be an indicator type id'],
+      ['indicator type 3', withIndicator({ type: 3 }), 'indicators[0].type: must be a text, not 3'],
       ['indicator dueDate 2025-06-31', withIndicator({ dueDate: '2025-06-31' }), 'indicators[0].dueDate: "2025-06-31" is not a date'],
       ['target date 2025-13-01', withIndicator({ target: { text: 'entro', date: '2025-13-01' } }), 'indicators[0].target.date: "2025-13-01" is not a date'],
       [

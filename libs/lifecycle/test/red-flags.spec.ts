@@ -206,6 +206,9 @@ describe('anticorruption red flags of an objective', () => {
       ['a target nobody can read', '≥ 80%', 'da concordare con la Giunta', 'low', ''],
       ['a floor turned into a ceiling', 'almeno 80', 'massimo 90', 'low', ''],
       ['another unit', '≥ 80%', '≥ 60 giorni', 'low', ''],
+      ['a smaller reduction', 'riduzione del 10%', 'riduzione del 5%', 'high', 'abbassato'],
+      ['a larger increase', 'aumentare del 20%', 'aumentare del 30%', undefined, ''],
+      ['a reduction turned into a level, no baseline to compare them', 'riduzione del 10%', 'almeno 5%', 'low', ''],
     ])('%s: «%s» → «%s»', (_, from, to, severity, verb) => {
       const before = withTarget({ text: from });
       const log = reprogrammed(monitored(approved(before)), withTarget({ text: to }), before);

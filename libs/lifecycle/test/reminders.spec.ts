@@ -101,6 +101,7 @@ describe('the deadlines of an objective', () => {
       phases: [
         { id: 'f1', description: 'Bando', plannedEnd: '2025-03-31' },
         { id: 'f2', description: 'Verifica', plannedPeriodText: 'II trim' },
+        { id: 'f3', description: 'Questionari', plannedPeriodText: 'luglio e gennaio' },
       ],
       indicators: [],
     },
@@ -109,7 +110,7 @@ describe('the deadlines of an objective', () => {
     monitoringReports: {},
   } as unknown as ObjectiveState;
 
-  it("takes the ente's monitoring calendar and year-end day, and lists a phase dated only in words as undated", () => {
+  it("takes the ente's monitoring calendar and year-end day, dates a phase its words pin down and lists the others as undated", () => {
     const deadlines = objectiveTrackedDeadlines(
       'o1',
       state,
@@ -125,10 +126,12 @@ describe('the deadlines of an objective', () => {
     expect(deadlines.map((d) => [d.kind, d.ref, d.dueOn ?? d.periodText, d.open])).toEqual([
       ['phase-end', 'f1', '2025-03-31', true],
       ['monitoring-report', '2025-04-30', '2025-05-31', true],
+      ['phase-end', 'f2', '2025-06-30', true],
       ['monitoring-report', '2025-09-30', '2025-10-31', true],
       ['year-end-report', '2025', '2026-02-28', true],
-      ['phase-end', 'f2', 'II trim', true],
+      ['phase-end', 'f3', 'luglio e gennaio', true],
     ]);
+    expect(deadlines.find((d) => d.ref === 'f2')).toMatchObject({ dueOn: '2025-06-30', periodText: 'II trim' });
   });
 
   it('flags a date no calendar has (written around the checks) instead of guessing it', () => {

@@ -89,10 +89,10 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[],
 
   if (timeline.length > 0) {
     await tx.query(
-      `INSERT INTO rm_timeline${suffix} (objective_id, revision, ente, event_id, type, actor, occurred_at, recorded_at, reason, act, changes, data, position)
-       SELECT r.objective_id, r.revision, r.ente, r.event_id, r.type, r.actor, r.occurred_at, r.recorded_at, r.reason, r.act, r.changes, r.data, r.position
+      `INSERT INTO rm_timeline${suffix} (objective_id, revision, ente, event_id, type, actor, occurred_at, recorded_at, reason, act, changes, data, position, imported)
+       SELECT r.objective_id, r.revision, r.ente, r.event_id, r.type, r.actor, r.occurred_at, r.recorded_at, r.reason, r.act, r.changes, r.data, r.position, r.imported
          FROM jsonb_to_recordset($1::jsonb) AS r(objective_id uuid, revision integer, ente text, event_id uuid, type text, actor jsonb,
-              occurred_at text, recorded_at text, reason text, act jsonb, changes jsonb, data jsonb, position text)
+              occurred_at text, recorded_at text, reason text, act jsonb, changes jsonb, data jsonb, position text, imported jsonb)
        ON CONFLICT (objective_id, revision) DO NOTHING`,
       [JSON.stringify(timeline)],
     );
@@ -195,6 +195,7 @@ function timelineRow(objectiveId: string, event: StoredEvent, changes: unknown[]
     changes,
     data: event.data,
     position: formatPosition(event.position),
+    imported: m.imported ?? null,
   };
 }
 

@@ -55,6 +55,8 @@ export interface TimelineRow {
   changes: { path: string; from: unknown; to: unknown }[];
   data: Record<string, unknown>;
   position: string;
+  /** Present on an event imported with a past year's history: who imported it, and when. */
+  imported?: { by: { id: string; name: string }; at: string };
 }
 
 export interface DashboardRow {
@@ -112,13 +114,16 @@ export class ReadModelQueries {
 
   /** The timeline in revision order, from `fromRevision`; types narrows it to some kinds of event. */
   async timeline(ente: string, objectiveId: string, fromRevision: number, limit: number, types?: string[]): Promise<TimelineRow[]> {
-    return this.sql.query<TimelineRow>(
-      `SELECT revision, event_id::text AS "eventId", type, actor, occurred_at AS "occurredAt", recorded_at AS "recordedAt", reason, act, changes, data, position
+    const rows = await this.sql.query<Omit<TimelineRow, 'imported'> & { imported: TimelineRow['imported'] | null }>(
+      `SELECT revision, event_id::text AS "eventId", type, actor, occurred_at AS "occurredAt", recorded_at AS "recordedAt", reason, act, changes, data, position,
+              imported
          FROM rm_timeline
         WHERE ente = $1 AND objective_id = $2::uuid AND revision >= $3 AND ($5::text[] IS NULL OR type = ANY($5::text[]))
         ORDER BY revision LIMIT $4`,
       [ente, objectiveId, fromRevision, limit, types ?? null],
     );
+    // `imported` only where there is one: events recorded as they happened read as they always did.
+    return rows.map(({ imported, ...row }) => (imported ? { ...row, imported } : row));
   }
 
   async plan(ente: string, planId: string): Promise<{ state: PlanState; revision: number } | undefined> {

@@ -31,9 +31,22 @@ const migration0007TimelineLogOrder: SqlMigration = {
 };
 
 /**
+ * Migration 9: who imported an event of a past year's history, and when (`metadata.imported`, POST
+ * /plans/{planId}/history), beside each timeline row; null for everything recorded as it happened. Before it no event
+ * was imported, so the rows already projected need nothing. A database that 0002 created after this change has the
+ * column already (IF NOT EXISTS).
+ */
+const migration0009TimelineImported: SqlMigration = {
+  name: '0009-timeline-imported',
+  async up(tx: SqlQuery): Promise<void> {
+    await tx.query(`ALTER TABLE rm_timeline ADD COLUMN IF NOT EXISTS imported jsonb`);
+  },
+};
+
+/**
  * The read models' migrations, in order, applied by ReadModelsProjection.migrate when the read models start, after
  * the storage has applied the event store's (libs/storage/src/migrations/migrator.ts explains the runner and the
  * numbering). A new migration takes the next number free in every lib and is appended here; one that has been
  * released is never edited.
  */
-export const READ_MODEL_MIGRATIONS: readonly SqlMigration[] = [migration0002ReadModels, migration0007TimelineLogOrder];
+export const READ_MODEL_MIGRATIONS: readonly SqlMigration[] = [migration0002ReadModels, migration0007TimelineLogOrder, migration0009TimelineImported];

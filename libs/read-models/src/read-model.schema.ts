@@ -72,6 +72,7 @@ export function readModelTables(suffix = ''): string[] {
        changes      jsonb NOT NULL,
        data         jsonb NOT NULL,
        position     text NOT NULL,
+       imported     jsonb,
        CONSTRAINT ${n('rm_timeline_pkey')} PRIMARY KEY (objective_id, revision)
      )`,
     timelineLogOrderIndex(suffix),

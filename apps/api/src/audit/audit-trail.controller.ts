@@ -64,7 +64,8 @@ export class AuditTrailController {
         schema: { type: 'string' },
         example:
           'Posizione nel registro;ID evento;Codice obiettivo;ID obiettivo;Revisione;Tipo evento;Evento;Autore;ID autore;Ruolo;' +
-          'Data del fatto;Registrato il;Motivazione;Atto n.;Data atto;Modifiche (campo: prima → dopo);Indice foglia;Hash foglia (SHA-256, base64)\r\n',
+          'Data del fatto;Registrato il;Motivazione;Atto n.;Data atto;Modifiche (campo: prima → dopo);Indice foglia;Hash foglia (SHA-256, base64);' +
+          'Importato da;Importato il\r\n',
       },
       'application/json': { schema: { $ref: getSchemaPath(AuditTrailExportView) } },
     },

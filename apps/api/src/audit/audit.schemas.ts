@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type DossierSummary } from '@piao/audit';
 import { ACTING_CAPACITIES, OBJECTIVE_EVENT_TYPES, RED_FLAG_KINDS, RED_FLAG_SEVERITIES, ROLES } from '@piao/lifecycle';
 import { GiuntaActDto } from '../commands/command-options.dto';
+import { EventImportView } from '../objectives/objective.schemas';
 import { DossierScopeDto } from './dossier.dto';
 
 /**
@@ -189,6 +190,14 @@ export class AuditTrailEntryView {
 
   @ApiProperty({ type: String, nullable: true, description: "The event's leaf hash (base64); null until the hashing reaches it", example: LEAF_HASH })
   leafHash!: string | null;
+
+  @ApiPropertyOptional({
+    type: EventImportView,
+    description:
+      "Present on an event imported with a past year's history (`POST /plans/{planId}/history`): who imported it, and when; `actor` and " +
+      '`occurredAt` are then the history’s, `recordedAt` the import’s',
+  })
+  imported?: EventImportView;
 }
 
 export class AuditTrailPageView {

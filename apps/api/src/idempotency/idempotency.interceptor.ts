@@ -44,7 +44,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const scope = { ente: request.actor.ente, subject: request.actor.id };
     const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null) ?? ''}`)
+      .update(`${request.method} ${request.originalUrl}\n`)
+      // A file (a plan import's spreadsheet) is fingerprinted as its bytes.
+      .update(Buffer.isBuffer(request.body) ? request.body : (canonicalize(request.body ?? null) ?? ''))
       .digest('hex');
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
     request.idempotency = { scope, key, requestHash, status };

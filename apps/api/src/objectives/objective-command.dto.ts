@@ -11,10 +11,14 @@ const percent = () => (target: object, key: string) => {
   Max(100)(target, key);
 };
 
+/** An objective's code in its plan, as plans write them: 2025_S08_04, SEGRATE 1.01.02, 1/16. */
+export const OBJECTIVE_CODE = /^[\p{L}\p{N}_.\-/ ]{1,64}$/u;
+export const OBJECTIVE_CODE_RULE = 'code must be 1 to 64 letters, digits, spaces or _ . - /';
+
 export class DraftObjectiveDto extends CommandOptionsDto {
   @ApiPropertyOptional({ description: 'The code in the plan, e.g. 2025_S08_04; generated when the plan has none', example: '2025_S08_04' })
   @IsOptional()
-  @Matches(/^[\p{L}\p{N}_.\-/ ]{1,64}$/u, { message: 'code must be 1 to 64 letters, digits, spaces or _ . - /' })
+  @Matches(OBJECTIVE_CODE, { message: OBJECTIVE_CODE_RULE })
   code?: string;
 
   @ApiProperty({ type: ObjectiveDefinitionDto })

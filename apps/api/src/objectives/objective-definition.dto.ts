@@ -22,7 +22,7 @@ import {
 import {
   CROSS_CUTTING,
   INDICATOR_MEASURES,
-  INDICATOR_TYPES,
+  INDICATOR_TYPE_ID,
   isCalendarDate,
   OBJECTIVE_LEVELS,
   OBJECTIVE_NATURES,
@@ -73,7 +73,14 @@ export class ObjectiveKindDto {
 }
 
 export class PnrrDto {
-  @ApiPropertyOptional({ example: 'M1.C1.1.2' }) @IsOptional() @IsString() @MaxLength(50) measureCode?: string;
+  @ApiPropertyOptional({
+    description: 'The measure as the plan writes it: its code, often with its name',
+    example: 'M1.C1.1.2 Abilitazione al cloud per le PA locali',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  measureCode?: string;
   @ApiPropertyOptional({ example: 'J81F22000000006' }) @IsOptional() @Matches(/^[A-Z0-9]{15}$/, { message: 'cup must be the 15-character CUP' }) cup?: string;
 }
 
@@ -143,6 +150,16 @@ export class TargetDto {
   @ApiPropertyOptional({ example: '2025-06-30' }) @IsOptional() @IsCalendarDate() date?: string;
 }
 
+export class UnitTargetDto {
+  @ApiProperty({ description: 'The responsible unit or a contributing one (an id from /organisation)', example: 'cultura' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  unitId!: string;
+  @ApiProperty({ type: TargetDto }) @IsDefined() @NestedObject(() => TargetDto) target!: TargetDto;
+  @ApiPropertyOptional({ description: "The unit's own deadline for it", example: '2025-06-30' }) @IsOptional() @IsCalendarDate() dueDate?: string;
+}
+
 export class HistoricalValueDto {
   @ApiProperty({ type: 'integer', example: 2024 }) @IsInt() @Min(1990) @Max(2100) year!: number;
   @ApiProperty({ example: '1' }) @IsString() @MaxLength(SHORT) value!: string;
@@ -159,11 +176,40 @@ export class IndicatorDto {
   @IsNotEmpty()
   @MaxLength(LONG)
   description!: string;
-  @ApiPropertyOptional({ enum: INDICATOR_TYPES }) @IsOptional() @IsIn(INDICATOR_TYPES) type?: (typeof INDICATOR_TYPES)[number];
+  @ApiPropertyOptional({
+    description:
+      "An id of the ente's catalogue of indicator types (`GET /organisation/indicator-types`): the standard ones (efficacia, efficienza, economicita, qualita, quantita, tempo, costo, output, outcome, attivita-processo, impatto) and the ente's own. An id not in the catalogue is refused (422 unknown-indicator-type). Absent: resolved from `typeAsWritten` when it names a type of the catalogue.",
+    pattern: INDICATOR_TYPE_ID.source,
+    maxLength: 40,
+    example: 'efficacia',
+  })
+  @IsOptional()
+  @Matches(INDICATOR_TYPE_ID, { message: 'type must be an indicator type id: 1 to 40 lower-case letters, digits or dashes' })
+  type?: string;
+  @ApiPropertyOptional({
+    description:
+      'The type as the plan wrote it ("EFFICIENZA", "attività/processo"), kept as it is. Without `type`, the server sets `type` to the type of the catalogue it names (its id, label or a synonym, whatever the case, accents and punctuation); when it names none, `type` stays absent and the definition is warned (indicator-type-not-in-catalogue). With `type`, both are kept as given.',
+    maxLength: 200,
+    example: 'EFFICIENZA',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  typeAsWritten?: string;
   @ApiPropertyOptional({ enum: INDICATOR_MEASURES }) @IsOptional() @IsIn(INDICATOR_MEASURES) measure?: (typeof INDICATOR_MEASURES)[number];
   @ApiPropertyOptional({ type: TargetDto }) @IsOptional() @NestedObject(() => TargetDto) target?: TargetDto;
   @ApiPropertyOptional({ example: '1' }) @IsOptional() @IsString() @MaxLength(SHORT) baseline?: string;
   @ApiPropertyOptional({ example: '2025-12-31' }) @IsOptional() @IsCalendarDate() dueDate?: string;
+  @ApiPropertyOptional({
+    type: [UnitTargetDto],
+    description: 'Of an indicator shared by several units, each unit’s own target and deadline (each unit at most once)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => UnitTargetDto)
+  unitTargets?: UnitTargetDto[];
   @ApiPropertyOptional({ type: [HistoricalValueDto] })
   @IsOptional()
   @IsArray()
@@ -287,6 +333,15 @@ export class ObjectiveDefinitionDto {
   @ValidateNested({ each: true })
   @Type(() => ResourceDto)
   resources?: ResourceDto[];
+
+  @ApiPropertyOptional({
+    description:
+      'The text as written of fields read into a value, keyed by the field\'s path: "31/12/25" read as 2025-12-31. A date that is not a real date is kept here only, its field left empty (warning value-kept-as-text).',
+    example: { deadline: '31/12/25', 'phases.1.plannedEnd': '31/02/2025' },
+  })
+  @IsOptional()
+  @IsObject()
+  asWritten?: Record<string, string>;
 }
 
 /** A definition the server accepts as it is (from the Cinisello Balsamo 2025 plan, test/fixtures/real-objectives.json): for examples. */
@@ -345,10 +400,22 @@ export function toDefinition(
     }
     return plainJson({ ...phase, id: phase.id ?? nextId('f', index, dto.phases) });
   });
+  const written = Object.entries(dto.asWritten ?? {});
+  if (written.length > MAX_WRITTEN || written.some(([path, text]) => !WRITTEN_PATH.test(path) || typeof text !== 'string' || text.length > SHORT)) {
+    errors.push({
+      field: `${field}.asWritten`,
+      rule: 'path-to-text',
+      message: `asWritten maps at most ${MAX_WRITTEN} field paths (e.g. phases.0.plannedEnd) to texts of at most ${SHORT} characters`,
+    });
+  }
   const indicators: Indicator[] = dto.indicators.map((indicator, index) => plainJson({ ...indicator, id: indicator.id ?? nextId('i', index, dto.indicators) }));
   if (errors.length > 0) return { errors };
   return { definition: plainJson({ ...dto, phases, indicators }) as ObjectiveDefinition };
 }
+
+const MAX_WRITTEN = 500;
+/** A field's path in the definition: `deadline`, `phases.0.plannedEnd`. */
+const WRITTEN_PATH = /^[A-Za-z]{1,40}(\.(\d{1,3}|[A-Za-z]{1,40})){0,5}$/;
 
 /** f3 for the third item, unless another item already took that id explicitly. */
 function nextId(prefix: string, index: number, items: { id?: string }[]): string {

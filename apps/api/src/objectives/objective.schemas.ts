@@ -89,6 +89,26 @@ export class EventActorView {
   capacity?: string;
 }
 
+/** Who imported an event of a past year's history. */
+export class EventImporterView {
+  @ApiProperty({ description: 'Their `sub`: the administrator or Segretario who imported the history', example: 'comune-a:admin' }) id!: string;
+  @ApiProperty({ example: 'Ufficio Organizzazione' }) name!: string;
+}
+
+/**
+ * The mark of an event imported with a past year's history (`POST /plans/{planId}/history`): its actor, role and
+ * business date are the history's, and this says who entered it in the system and when.
+ */
+export class EventImportView {
+  @ApiProperty({ type: EventImporterView, description: 'Who imported it' }) by!: EventImporterView;
+  @ApiProperty({ format: 'date-time', description: 'When it was imported: its `recordedAt`', example: '2026-02-03T10:15:00.000Z' }) at!: string;
+}
+
+const IMPORTED = {
+  type: EventImportView,
+  description: "Present on an event imported with a past year's history (`POST /plans/{planId}/history`): who imported it, and when",
+};
+
 // ---------------------------------------------------------------- GET /objectives/{objectiveId} and the commands
 
 export class ObjectiveView {
@@ -164,6 +184,7 @@ export class ObjectiveHistoryEventView {
   @ApiProperty({ description: 'What caused it: the request id, or the event it follows from', example: '3c1a0b9e-2d4f-4e6a-8b7c-5d9e0f1a2b3c' })
   causationId!: string;
   @ApiProperty(POSITION) position!: string;
+  @ApiPropertyOptional(IMPORTED) imported?: EventImportView;
 }
 
 export class ObjectiveHistoryView {
@@ -187,6 +208,7 @@ export class ObjectiveTimelineEventView {
   @ApiProperty({ type: [FieldChangeView], description: 'What it changed: old → new' }) changes!: FieldChangeView[];
   @ApiProperty(EVENT_DATA) data!: Record<string, unknown>;
   @ApiProperty(POSITION) position!: string;
+  @ApiPropertyOptional(IMPORTED) imported?: EventImportView;
 }
 
 export class ObjectiveTimelineView {

@@ -64,6 +64,7 @@ export function historyView(events: StoredEvent[], state: ObjectiveState, reader
       correlationId: event.metadata.correlationId,
       causationId: event.metadata.causationId,
       position: formatPosition(event.position),
+      ...(event.metadata.imported ? { imported: { by: event.metadata.imported.by, at: event.metadata.imported.at } } : {}),
     };
   });
 }

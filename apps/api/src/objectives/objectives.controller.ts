@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
-import { notFound, validationProblem } from '../problem-details/problem';
+import { notFound } from '../problem-details/problem';
 import { ApiProblems } from '../openapi/api-problems';
 import { ApiCommandBody } from '../commands/command-options.dto';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
@@ -21,7 +21,8 @@ import {
   ReassignDto,
   YearEndReportDto,
 } from './objective-command.dto';
-import { DEFINITION_EXAMPLE, plainJson, toDefinition, type ObjectiveDefinitionDto } from './objective-definition.dto';
+import { DEFINITION_EXAMPLE } from './objective-definition.dto';
+import { OBJECTIVE_ACTIONS } from './objective-actions';
 import { RunObjectiveCommand } from '@piao/application';
 import { historyView, objectiveView } from './objective.views';
 import { OBJECTIVE_SCHEMA_MODELS, ObjectiveCommandResult, ObjectiveHistoryView, ObjectiveView } from './objective.schemas';
@@ -132,7 +133,7 @@ export class ObjectivesController {
     @Body() dto: DefinitionCommandDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'UpdateDraft', definition: definitionOf(dto.definition) });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['update-draft'].command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
@@ -147,7 +148,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'Propose' });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.propose.command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'What to change', { reason: 'Indicare la fonte dei dati degli indicatori' })
@@ -162,7 +163,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ReturnForChanges', reason: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.return.command(dto));
   }
 
   @ApiCommandBody(GiuntaActCommandDto, "The Giunta's deliberation", { act: { number: '31', date: '2025-03-10' } })
@@ -178,7 +179,7 @@ export class ObjectivesController {
     @Body() dto: GiuntaActCommandDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ApproveByGiunta', act: dto.act });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.approve.command(dto));
   }
 
   @ApiCommandBody(PhaseProgressDto, 'Phase f1 at 60%', {
@@ -198,8 +199,7 @@ export class ObjectivesController {
     @Body() dto: PhaseProgressDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    const { phaseId, progressPercent, actualStart, actualEnd, note } = dto;
-    return this.run(c, id, dto, p, { type: 'RecordPhaseProgress', phaseId, progressPercent, actualStart, actualEnd, note });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['phase-progress'].command(dto));
   }
 
   @ApiCommandBody(IndicatorValueDto, 'Indicator i1 at 31/07', { indicatorId: 'i1', value: '2', asOf: '2025-07-31' })
@@ -214,8 +214,7 @@ export class ObjectivesController {
     @Body() dto: IndicatorValueDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    const { indicatorId, value, asOf, note } = dto;
-    return this.run(c, id, dto, p, { type: 'RecordIndicatorValue', indicatorId, value, asOf, note });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['indicator-value'].command(dto));
   }
 
   @ApiCommandBody(MonitoringReportDto, 'The report as of 31/07', {
@@ -237,15 +236,7 @@ export class ObjectivesController {
     @Body() dto: MonitoringReportDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    const { asOf, phases, indicators, problems, correctiveActions } = dto;
-    return this.run(c, id, dto, p, {
-      type: 'SubmitMonitoringReport',
-      asOf,
-      phases: plainJson(phases),
-      indicators: plainJson(indicators),
-      problems,
-      correctiveActions,
-    });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['monitoring-report'].command(dto));
   }
 
   @ApiCommandBody(AsOfDto, 'The report as of 31/07', { asOf: '2025-07-31' })
@@ -260,7 +251,7 @@ export class ObjectivesController {
     @Body() dto: AsOfDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ValidateMonitoringReport', asOf: dto.asOf });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['validate-monitoring-report'].command(dto));
   }
 
   @ApiCommandBody(AsOfDto, 'The report as of 31/07, and why', { asOf: '2025-07-31', reason: 'Mancano i valori degli indicatori' })
@@ -275,7 +266,7 @@ export class ObjectivesController {
     @Body() dto: AsOfDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ReturnMonitoringReport', asOf: dto.asOf, reason: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['return-monitoring-report'].command(dto));
   }
 
   @ApiCommandBody(DefinitionCommandDto, 'The new definition, and why', {
@@ -294,7 +285,7 @@ export class ObjectivesController {
     @Body() dto: DefinitionCommandDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ProposeReprogramming', definition: definitionOf(dto.definition), motivation: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.reprogramming.command(dto));
   }
 
   @ApiCommandBody(GiuntaActCommandDto, "The Giunta's deliberation", { act: { number: '87', date: '2025-09-18' } })
@@ -309,7 +300,7 @@ export class ObjectivesController {
     @Body() dto: GiuntaActCommandDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ApproveReprogramming', act: dto.act });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['approve-reprogramming'].command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'Why', { reason: 'La Giunta non approva la riprogrammazione' })
@@ -324,7 +315,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'RejectReprogramming', reason: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['reject-reprogramming'].command(dto));
   }
 
   @ApiCommandBody(ReassignDto, 'To the Settore Cultura from 01/09', { toUnitId: 'cultura', effectiveOn: '2025-09-01', reason: 'Riorganizzazione dei settori' })
@@ -334,7 +325,7 @@ export class ObjectivesController {
     WHO.segretario,
   ])
   reassign(@Context() c: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @Body() dto: ReassignDto, @Preconditions() p: RevisionPreconditions) {
-    return this.run(c, id, dto, p, { type: 'ReassignResponsible', toUnitId: dto.toUnitId, effectiveOn: dto.effectiveOn });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.reassign.command(dto));
   }
 
   @ApiCommandBody(GiuntaActCommandDto, "Why, and the Giunta's deliberation", {
@@ -352,7 +343,7 @@ export class ObjectivesController {
     @Body() dto: GiuntaActCommandDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'Cancel', reason: dto.reason, act: dto.act });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.cancel.command(dto));
   }
 
   @ApiCommandBody(YearEndReportDto, 'The rendicontazione', {
@@ -376,13 +367,7 @@ export class ObjectivesController {
     @Body() dto: YearEndReportDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, {
-      type: 'SubmitYearEndReport',
-      phases: plainJson(dto.phases),
-      indicators: plainJson(dto.indicators),
-      evidence: dto.evidence,
-      notes: dto.notes,
-    });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['year-end-report'].command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
@@ -397,7 +382,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ValidateYearEndReport' });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['validate-year-end-report'].command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'What is missing', { reason: 'Allegare la documentazione a supporto dei valori' })
@@ -412,7 +397,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ReturnYearEndReport', reason: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['return-year-end-report'].command(dto));
   }
 
   @ApiCommandBody(EvaluationDto, '90%, and why', { achievementPercent: 90, reason: 'Obiettivo raggiunto con lieve ritardo' })
@@ -429,7 +414,7 @@ export class ObjectivesController {
     @Body() dto: EvaluationDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'Evaluate', achievementPercent: dto.achievementPercent, motivation: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.evaluation.command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
@@ -444,7 +429,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ShareEvaluation' });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['share-evaluation'].command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'Why', { reason: 'Il ritardo è dovuto al bando regionale, non al settore' })
@@ -459,7 +444,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ContestEvaluation', reason: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['contest-evaluation'].command(dto));
   }
 
   @ApiCommandBody(EvaluationDto, 'Revised to 95%, and why', { achievementPercent: 95, reason: 'Accolte in parte le osservazioni del dirigente' })
@@ -474,7 +459,7 @@ export class ObjectivesController {
     @Body() dto: EvaluationDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'ConfirmEvaluation', achievementPercent: dto.achievementPercent, motivation: dto.reason });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS['confirm-evaluation'].command(dto));
   }
 
   @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
@@ -489,7 +474,7 @@ export class ObjectivesController {
     @Body() dto: CommandOptionsDto,
     @Preconditions() p: RevisionPreconditions,
   ) {
-    return this.run(c, id, dto, p, { type: 'Close' });
+    return this.run(c, id, dto, p, OBJECTIVE_ACTIONS.close.command(dto));
   }
 
   /**
@@ -529,8 +514,5 @@ export function commandResult(outcome: CommandOutcome<ObjectiveState>, context: 
   };
 }
 
-export function definitionOf(dto: ObjectiveDefinitionDto) {
-  const result = toDefinition(dto);
-  if ('errors' in result) throw validationProblem(result.errors);
-  return result.definition;
-}
+// Where the routes' bodies become commands; `definitionOf` is also what drafting (plans.controller.ts) reads a definition with.
+export { definitionOf } from './objective-actions';

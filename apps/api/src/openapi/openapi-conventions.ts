@@ -10,6 +10,11 @@ import { type HeaderObject, type OpenAPIObject, type OperationObject, type Param
 export const PROBLEM_REF = '#/components/schemas/Problem';
 /** Marks an operation that takes no Idempotency-Key (`@IgnoresIdempotencyKey`). */
 export const IGNORES_IDEMPOTENCY_KEY = 'x-ignores-idempotency-key';
+/**
+ * An operation whose body comes in several media types, each with its own schema (a plan import: XLSX, CSV or JSON),
+ * declares them in this extension; `ApiBody` gives every media type the same schema.
+ */
+export const REQUEST_CONTENT = 'x-request-content';
 
 export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'A field, parameter or header is not valid: `errors[]` names each one and the rule it broke',
@@ -115,6 +120,11 @@ export function withApiConventions(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const operation = item[method];
       if (!operation) continue;
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[REQUEST_CONTENT]) {
+        operation.requestBody = { required: true, content: extensions[REQUEST_CONTENT] as ResponseObject['content'] & object };
+        delete extensions[REQUEST_CONTENT];
+      }
       const responses = operation.responses as Record<string, ResponseObject | { $ref: string }>;
       for (const status of impliedProblems(method, path, operation)) {
         responses[String(status)] ??= { $ref: `#/components/responses/${PROBLEM_RESPONSE_NAMES[status]}` };

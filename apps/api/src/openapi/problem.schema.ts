@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 
 /** One bad field of a 400: the `errors[]` extension of the problem details. */
 @ApiSchema({ name: 'FieldError' })
@@ -53,4 +53,13 @@ export class ProblemSchema {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: '503 from readiness: the result of each check' })
   checks?: Record<string, unknown>;
+
+  // By name: the reports' classes are registered by their routes (and import this schema themselves).
+  @ApiPropertyOptional({
+    oneOf: [{ $ref: getSchemaPath('ImportReportView') }, { $ref: getSchemaPath('HistoryReportView') }],
+    description:
+      '422 `import-refused`: the import’s report, objective by objective (`ImportReportView`); 422 `history-refused`: the history’s ' +
+      'report, step by step (`HistoryReportView`)',
+  })
+  report?: object;
 }

@@ -2,7 +2,7 @@ import { type CommandOutcome } from '@piao/application';
 import { applyDecorators, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
+import { indicatorTypeCatalogue, type OrganisationCommand, type OrganisationState } from '@piao/lifecycle';
 import { formatPosition } from '@piao/event-store';
 import { Context, commandRequest, type RequestContext } from '../commands/request-context';
 import {
@@ -10,6 +10,7 @@ import {
   EndHeadshipDto,
   EndUnitAssignmentDto,
   HeadshipDto,
+  IndicatorTypeDto,
   RegisterPersonDto,
   ScoringSystemDto,
   slugOf,
@@ -18,7 +19,7 @@ import {
 import { EndSubstituteValidatorDto, SubstituteValidatorDto } from './substitute-validator.dto';
 import { OrganisationDirectory, RunOrganisationCommand } from '@piao/application';
 import { ApiCommandBody, type CommandOptionsDto } from '../commands/command-options.dto';
-import { OrganisationCommandResult, OrganisationView } from './organisation.schemas';
+import { IndicatorTypeCatalogueView, OrganisationCommandResult, OrganisationView } from './organisation.schemas';
 
 /** A command on the ente's organisation: the ids it concerns, and what it recorded. */
 function OrganisationCommandRoute(status: 200 | 201, operationId: string, summary: string, description: string[]): MethodDecorator {
@@ -201,11 +202,56 @@ export class OrganisationController {
     return this.run(context, dto, { type: 'AdoptScoringSystem', system: { basis: dto.basis, scale } }, {});
   }
 
+  @Get('indicator-types')
+  @ApiOperation({
+    operationId: 'listIndicatorTypes',
+    summary: "List the ente's indicator types",
+    description: [
+      'The catalogue an indicator’s `type` is an id of: the standard types (efficacia, efficienza, economicita, qualita, quantita, tempo, costo,',
+      'output, outcome, attivita-processo, impatto), then the ente’s own. A type as written (`typeAsWritten`) resolves to the type whose id,',
+      'label or synonym it is, whatever its case, accents and punctuation.',
+      '',
+      'Any role of the ente may call it.',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: IndicatorTypeCatalogueView, description: 'The catalogue, standard types first' })
+  async indicatorTypes(@Context() context: RequestContext): Promise<IndicatorTypeCatalogueView> {
+    const organisation = await this.directory.load(context.actor.ente);
+    return {
+      ente: context.actor.ente,
+      types: indicatorTypeCatalogue(organisation).map(({ typeId, label, synonyms, standard }) => ({
+        typeId,
+        label,
+        synonyms: [...(synonyms ?? [])],
+        standard,
+      })),
+    };
+  }
+
+  @Post('indicator-types')
+  @ApiCommandBody(IndicatorTypeDto, 'An own type', { typeId: 'sviluppo-digitale', label: 'Sviluppo digitale', synonyms: ['digitalizzazione'] })
+  @OrganisationCommandRoute(201, 'defineIndicatorType', 'Define an indicator type of the ente', [
+    'Adds a type to the ente’s catalogue of indicator types, beside the standard ones. The id must be new, and its id, label and synonyms',
+    'must name no other type (422 `indicator-type-already-exists`, `indicator-type-name-taken`), so that a type as written resolves to one',
+    'type. Defining again a type as it is records nothing; a type is never redefined otherwise (objectives name it).',
+    '',
+    'Who: the `segretario`.',
+  ])
+  defineIndicatorType(@Context() context: RequestContext, @Body() dto: IndicatorTypeDto) {
+    const command: OrganisationCommand = {
+      type: 'DefineIndicatorType',
+      typeId: dto.typeId,
+      label: dto.label.trim(),
+      ...(dto.synonyms ? { synonyms: dto.synonyms.map((s) => s.trim()) } : {}),
+    };
+    return this.run(context, dto, command, { typeId: dto.typeId });
+  }
+
   private async run(
     context: RequestContext,
     dto: CommandOptionsDto,
     command: OrganisationCommand,
-    ids: Pick<OrganisationCommandResult, 'unitId' | 'personId'>,
+    ids: Pick<OrganisationCommandResult, 'unitId' | 'personId' | 'typeId'>,
   ): Promise<OrganisationCommandResult> {
     const render = (outcome: CommandOutcome<OrganisationState>): OrganisationCommandResult => ({
       ...ids,

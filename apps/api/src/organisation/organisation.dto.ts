@@ -19,9 +19,9 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { SCORING_BASES, UNIT_KINDS, type UnitKind } from '@piao/lifecycle';
+import { INDICATOR_TYPE_ID, INDICATOR_TYPE_LABEL_MAX, INDICATOR_TYPE_SYNONYMS_MAX, SCORING_BASES, UNIT_KINDS, type UnitKind } from '@piao/lifecycle';
 import { CommandOptionsDto } from '../commands/command-options.dto';
-import { IsCalendarDate, NestedObject } from '../validation/validators';
+import { IsCalendarDate, IsStorableText, NestedObject } from '../validation/validators';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -163,4 +163,42 @@ export class ScoringSystemDto extends CommandOptionsDto {
   @IsIn(SCORING_BASES)
   basis!: (typeof SCORING_BASES)[number];
   @ApiProperty({ type: ScoreScaleDto }) @IsDefined() @NestedObject(() => ScoreScaleDto) scale!: ScoreScaleDto;
+}
+
+/** An indicator type of the ente's own, beside the standard ones (docs/api.md, "Indicator types"). */
+export class IndicatorTypeDto extends CommandOptionsDto {
+  @ApiProperty({
+    description: 'Stable id (lower-case letters, digits, dashes), as indicators name it in `type`; not a standard one nor another type’s name',
+    pattern: INDICATOR_TYPE_ID.source,
+    maxLength: 40,
+    example: 'sviluppo-digitale',
+  })
+  @Matches(INDICATOR_TYPE_ID, { message: 'typeId must be 1 to 40 lower-case letters, digits or dashes' })
+  typeId!: string;
+
+  @ApiProperty({
+    description: 'As a person reads it; a type as written resolves to this type when it is its label',
+    maxLength: INDICATOR_TYPE_LABEL_MAX,
+    example: 'Sviluppo digitale',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(INDICATOR_TYPE_LABEL_MAX)
+  @IsStorableText()
+  label!: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Other ways the ente’s plans write it (case, accents and punctuation do not count): no other type may answer to them',
+    maxItems: INDICATOR_TYPE_SYNONYMS_MAX,
+    example: ['digitalizzazione', 'transizione digitale'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(INDICATOR_TYPE_SYNONYMS_MAX)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(INDICATOR_TYPE_LABEL_MAX, { each: true })
+  @IsStorableText({ each: true })
+  synonyms?: string[];
 }

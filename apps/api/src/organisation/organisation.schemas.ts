@@ -55,8 +55,21 @@ export class OrganisationView {
   scoringSystem!: ScoringSystemView | null;
 }
 
+export class IndicatorTypeView {
+  @ApiProperty({ description: 'The id indicators name in `type`', example: 'efficienza' }) typeId!: string;
+  @ApiProperty({ example: 'Efficienza' }) label!: string;
+  @ApiProperty({ type: [String], description: 'Other ways plans write it, beside the id and the label', example: ['efficiente'] }) synonyms!: string[];
+  @ApiProperty({ description: 'true: a standard type, which every ente has; false: one the ente defined', example: true }) standard!: boolean;
+}
+
+export class IndicatorTypeCatalogueView {
+  @ApiProperty({ description: 'The ente of the token', example: 'comune-cinisello-balsamo' }) ente!: string;
+  @ApiProperty({ type: [IndicatorTypeView], description: 'The standard types, then the ente’s own in the order defined' }) types!: IndicatorTypeView[];
+}
+
 export class OrganisationCommandResult {
   @ApiPropertyOptional({ ...UNIT_ID, description: 'The unit created (`POST /organisation/units`)' }) unitId?: string;
+  @ApiPropertyOptional({ description: 'The indicator type defined (`POST /organisation/indicator-types`)', example: 'sviluppo-digitale' }) typeId?: string;
   @ApiPropertyOptional({ ...PERSON_ID, description: 'The person registered or designated' }) personId?: string;
   @ApiProperty({ type: 'integer', minimum: 0, description: "The organisation stream's revision", example: 12 }) revision!: number;
   @ApiProperty({

@@ -1,4 +1,14 @@
-import { StreamCommands, type CommandOutcome, OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId, DraftObjective } from '@piao/application';
+import {
+  StreamCommands,
+  type CommandOutcome,
+  OBJECTIVE_STREAM,
+  objectiveStreamId,
+  PLAN_STREAM,
+  planStreamId,
+  DraftObjective,
+  ContinuePlan,
+  type ContinuationOutcome,
+} from '@piao/application';
 import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { PLAN_ID } from '../validation/route-params';
@@ -14,8 +24,10 @@ import { commandResult, definitionOf, OBJECTIVE_ETAG } from '../objectives/objec
 import { evaluationHiddenFrom } from '../objectives/objective.views';
 import { ObjectiveCommandResult } from '../objectives/objective.schemas';
 import { ObjectiveETag, type RevisionTag } from '../objectives/if-match';
-import { CloseCampaignDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
-import { PLAN_SCHEMA_MODELS, PlanCommandResult, PlanDetailView, type PlanObjectiveSummaryView } from './plan.schemas';
+import { validationProblem, type FieldError } from '../problem-details/problem';
+import { CloseCampaignDto, ContinuePlanDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
+import { PLAN_ACTIONS } from './plan-actions';
+import { PLAN_SCHEMA_MODELS, PlanCommandResult, PlanContinuationResult, PlanDetailView, type PlanObjectiveSummaryView } from './plan.schemas';
 import { RunPlanCommand } from '@piao/application';
 
 const PLAN_PARAM = ApiParam({ name: 'planId', format: 'uuid', description: 'The plan, as `POST /plans` answered it' });
@@ -125,7 +137,7 @@ export class PlansController {
   @ApiCommandBody(CommandOptionsDto, 'Nothing more to say', {})
   @PlanCommandRoute(200, 'submitPlan', 'Submit a plan to the Giunta', ['Submits an open plan with its proposed objectives to the Giunta.', '', SEGRETARIO])
   submit(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, planId, dto, { type: 'SubmitPlan' });
+    return this.run(c, planId, dto, PLAN_ACTIONS.submit.command(dto));
   }
 
   @Post(':planId/approve')
@@ -139,7 +151,7 @@ export class PlansController {
     SEGRETARIO,
   ])
   approve(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: GiuntaActCommandDto) {
-    return this.run(c, planId, dto, { type: 'ApprovePlan', act: dto.act });
+    return this.run(c, planId, dto, PLAN_ACTIONS.approve.command(dto));
   }
 
   @Post(':planId/monitoring-campaigns')
@@ -152,7 +164,7 @@ export class PlansController {
     SEGRETARIO,
   ])
   openCampaign(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: MonitoringCampaignDto) {
-    return this.run(c, planId, dto, { type: 'OpenMonitoringCampaign', asOf: dto.asOf, dueOn: dto.dueOn ?? dto.asOf });
+    return this.run(c, planId, dto, PLAN_ACTIONS['open-monitoring-campaign'].command(dto));
   }
 
   @Post(':planId/monitoring-campaigns/close')
@@ -161,7 +173,45 @@ export class PlansController {
   @ApiCommandBody(CloseCampaignDto, 'The campaign as of 31/07', { asOf: '2025-07-31' })
   @PlanCommandRoute(200, 'closeMonitoringCampaign', 'Close a monitoring campaign', ['Closes the open campaign as of `asOf`.', '', SEGRETARIO])
   closeCampaign(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CloseCampaignDto) {
-    return this.run(c, planId, dto, { type: 'CloseMonitoringCampaign', asOf: dto.asOf });
+    return this.run(c, planId, dto, PLAN_ACTIONS['close-monitoring-campaign'].command(dto));
+  }
+
+  @Post(':planId/continuation')
+  @PLAN_PARAM
+  @ApiCommandBody(ContinuePlanDto, 'Two objectives of the 2025 plan continue into 2026', {
+    objectives: [{ code: '2025_S08_04', newCode: '2026_S08_04' }, { code: 'SEGRATE_1.01.02' }],
+  })
+  @ApiOperation({
+    operationId: 'continuePlan',
+    summary: 'Continue a plan into the next year',
+    description: [
+      'Opens the plan of the next year (`fromYear` and `toYear` of this one plus one; its `continues` names this plan) and drafts in it a',
+      'copy of each objective chosen by its code here (`newCode`: its code in the new plan, the same by default), all in one step: a copy',
+      'refused writes nothing. The plan must be `approved` or `closed` (422 `plan-not-approved`). A copy starts as a `draft` from the',
+      'objective’s current approved definition, its `ObjectiveDrafted` carrying `copiedFrom` (plan, objective, revision): a multi-year',
+      'objective moves to its next stage (422 `multi-year-completed` past its last); a one-year horizon moves on by one year; the',
+      'phases’ dates move on by one year (29/02 → 28/02), their progress is not copied; each indicator’s baseline becomes the value',
+      'it reached last year (the year-end report’s, else the latest recorded in the year), added to its historical values, and with',
+      'none the baseline stays, with the warning `baseline-not-updated`. A code the plan does not have, a cancelled objective or one',
+      'never approved: 422 naming `objectives.N.code`. The new plan’s id follows from this plan and the year: a second continuation',
+      'into the same year is refused (`plan-already-exists`).',
+      '',
+      SEGRETARIO,
+    ].join('\n'),
+  })
+  @ApiCreatedResponse({ type: PlanContinuationResult, description: 'The new plan, with the copies drafted in it' })
+  async continuation(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: ContinuePlanDto): Promise<PlanContinuationResult> {
+    const objectives = dto.objectives.map((o) => ({ code: o.code.trim(), ...(o.newCode === undefined ? {} : { newCode: o.newCode.trim() }) }));
+    refuseRepeatedCodes(objectives);
+    const render = (outcome: ContinuationOutcome): PlanContinuationResult => ({
+      ...planView(outcome.plan.state),
+      revision: outcome.plan.revision,
+      position: outcome.plan.position ? formatPosition(outcome.plan.position) : null,
+      recorded: outcome.recorded,
+      objectives: outcome.objectives,
+    });
+    const options = { title: dto.title?.trim(), kind: dto.kind };
+    return render(await this.commands.execute(new ContinuePlan(planId, objectives, options, commandRequest(c, dto, render))));
   }
 
   @Post(':planId/close')
@@ -170,7 +220,7 @@ export class PlansController {
   @ApiCommandBody(CommandOptionsDto, 'Why', { reason: 'Relazione sulla performance validata dal Nucleo di Valutazione' })
   @PlanCommandRoute(200, 'closePlan', 'Close a plan', ['Closes an approved plan after the NdV’s validation of the performance report.', '', SEGRETARIO])
   close(@Context() c: RequestContext, @Param('planId', PLAN_ID) planId: string, @Body() dto: CommandOptionsDto) {
-    return this.run(c, planId, dto, { type: 'ClosePlan', reason: dto.reason });
+    return this.run(c, planId, dto, PLAN_ACTIONS.close.command(dto));
   }
 
   private async run(
@@ -190,6 +240,34 @@ export class PlansController {
 }
 
 function planView(state: PlanState) {
-  const { planId, kind, title, fromYear, toYear, status, approvalAct, campaigns } = state;
-  return { planId, kind, title, fromYear, toYear, status, approvalAct: approvalAct ?? null, campaigns };
+  const { planId, kind, title, fromYear, toYear, status, approvalAct, campaigns, continues } = state;
+  return {
+    planId,
+    kind,
+    title,
+    fromYear,
+    toYear,
+    status,
+    approvalAct: approvalAct ?? null,
+    campaigns,
+    ...(continues ? { continues: { planId: continues.planId } } : {}),
+  };
+}
+
+/** Each objective continues once, and the new plan's codes differ: a repeated one is a bad request (400), named. */
+function refuseRepeatedCodes(objectives: { code: string; newCode?: string }[]): void {
+  const errors: FieldError[] = [];
+  const sources = new Set<string>();
+  const targets = new Set<string>();
+  objectives.forEach(({ code, newCode }, index) => {
+    if (sources.has(code)) errors.push({ field: `objectives.${index}.code`, rule: 'unique', message: `objectives.${index}.code: ${code} is chosen twice` });
+    sources.add(code);
+    const target = newCode ?? code;
+    const field = newCode === undefined ? `objectives.${index}.code` : `objectives.${index}.newCode`;
+    if (targets.has(target) && !errors.some((e) => e.field === field)) {
+      errors.push({ field, rule: 'unique', message: `${field}: ${target} would be the code of two objectives of the new plan` });
+    }
+    targets.add(target);
+  });
+  if (errors.length > 0) throw validationProblem(errors);
 }

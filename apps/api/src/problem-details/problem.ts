@@ -25,6 +25,8 @@ export interface Problem {
   currentRevision?: number | null;
   /** 503 from readiness: the result of each check. */
   checks?: unknown;
+  /** 422 `import-refused`: the import's report, objective by objective. */
+  report?: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -138,7 +138,12 @@ export class DeadlineView {
   @ApiProperty({ type: String, format: 'date', nullable: true, description: 'null: the plan gave no date (see `periodText`)', example: '2025-06-30' })
   dueOn!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The period in words, for an undated deadline', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The period as the plan wrote it: of an undated deadline, or the one `dueOn` was read from ("II trim" → 30/06)',
+    example: null,
+  })
   periodText!: string | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'The responsible unit; null for the plan’s own deadlines', example: 'welfare' })

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { INDICATOR_TYPES, PLAN_KINDS } from '@piao/lifecycle';
+import { PLAN_KINDS } from '@piao/lifecycle';
 
 /**
  * The transparency export as the OpenAPI document declares it (docs/transparency.md): the open data (JSON, with the
@@ -16,7 +16,12 @@ export class OpenDataIndicatorView {
   @ApiProperty({ example: 'Famiglie sostenute' })
   descrizione!: string;
 
-  @ApiProperty({ enum: INDICATOR_TYPES, nullable: true, description: "The indicator's type, when given", example: 'efficacia' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The indicator's type, when given: an id of the ente's catalogue of indicator types (the standard ones, such as efficacia, or the ente's own)",
+    example: 'efficacia',
+  })
   tipo!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'almeno n. 100' })

@@ -19,6 +19,14 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_FIELD_ERRORS = 50;
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+/** A plan import (docs/plan-import.md) is a file: a spreadsheet, a CSV table or a JSON plan document, up to this size. */
+export const PLAN_IMPORT_ROUTE = '/plans/:planId/imports';
+export const MAX_IMPORT_BYTES = '10mb';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const SPREADSHEET_TYPES = [XLSX_TYPE, 'text/csv'];
+/** A past year's history (docs/plan-import.md): up to 5,000 steps of JSON, some with a whole definition, up to this size. */
+export const PLAN_HISTORY_ROUTE = '/plans/:planId/history';
+export const MAX_HISTORY_BYTES = '10mb';
 const METHODS_WITHOUT_CONTENT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /** An error body-parser passes on as it is: the problem mapping reads `type` and `status`. */
@@ -60,6 +68,7 @@ export function unstorableFields(value: unknown, path: string, errors: FieldErro
     errors.push({ field: path || '(body)', rule: 'max-depth', message: `nested deeper than ${MAX_JSON_DEPTH} levels` });
     return errors;
   }
+  if (Buffer.isBuffer(value)) return errors; // a file: its reader checks what it reads from it
   if (typeof value === 'string') {
     const flaw = textFlaw(value);
     if (flaw) errors.push({ field: path, rule: 'storable-text', message: `${path} ${flaw}: not allowed in any text` });
@@ -91,7 +100,8 @@ function sendProblem(request: Request, response: Response, problem: Problem): vo
 function requireJsonBody(request: Request, response: Response, next: NextFunction): void {
   // `is` answers null when the request has no body at all.
   const type = request.is(JSON_TYPES);
-  if (type === null || request.headers['content-length'] === '0') return next();
+  // A plan import's file was read by its own parser, the only one that takes other media types.
+  if (type === null || request.headers['content-length'] === '0' || Buffer.isBuffer(request.body)) return next();
   if (!type) {
     return sendProblem(request, response, {
       type: '/problems/unsupported-media-type',
@@ -133,11 +143,17 @@ function refuseUnstorableInput(request: Request, response: Response, next: NextF
 
 /** Installs the edge on the Express instance, before Nest's routes. */
 export async function installRequestEdge(express: Express): Promise<void> {
-  const { json } = await import('express');
+  const { json, raw } = await import('express');
   // Content on a GET, HEAD or DELETE has no meaning (RFC 9110 §9.3): it is neither read nor refused.
   const withContent =
     (handler: (request: Request, response: Response, next: NextFunction) => void) => (request: Request, response: Response, next: NextFunction) =>
       METHODS_WITHOUT_CONTENT.has(request.method) ? next() : handler(request, response, next);
+  express.post(
+    PLAN_IMPORT_ROUTE,
+    json({ limit: MAX_IMPORT_BYTES, type: JSON_TYPES, verify: refuseDeepJson }),
+    raw({ limit: MAX_IMPORT_BYTES, type: SPREADSHEET_TYPES }),
+  );
+  express.post(PLAN_HISTORY_ROUTE, json({ limit: MAX_HISTORY_BYTES, type: JSON_TYPES, verify: refuseDeepJson }));
   express.use(withContent(requireJsonBody));
   express.use(withContent(json({ limit: MAX_BODY_BYTES, type: JSON_TYPES, verify: refuseDeepJson })));
   express.use(refuseUnstorableInput);

@@ -4,7 +4,8 @@ import { validationProblem, type FieldError } from '../problem-details/problem';
 /** class-validator constraint names → the rule names clients see. */
 const RULE_NAMES: Record<string, string> = { whitelistValidation: 'unknown-field', nestedValidation: 'nested-object' };
 
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+/** class-validator's nested errors as the fields clients see, with their paths. */
+export function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({

@@ -24,7 +24,17 @@ import { fold, type StreamType } from './stream-types';
 export interface DomainEvent {
   type: string;
   data: object;
+  /** Its id, when another event of the same command must name it: reserved beforehand with `CommandUnit.nextEventId`. */
+  id?: string;
+  /** What this event records differently from its command's request; what it leaves out is the request's. */
+  metadata?: MetadataOverrides;
 }
+
+/**
+ * The metadata one event may carry of its own: a history import (plan-history.commands.ts) records in one command the
+ * steps of many people on many days, so each event says who, in which role, when, on which act and why.
+ */
+export type MetadataOverrides = Partial<Pick<EventMetadata, 'actor' | 'occurredAt' | 'act' | 'reason' | 'causationId' | 'imported'>>;
 
 /** What a decider returned: the events to record, and the role the actor acted in (recorded with them). */
 export interface Decided {
@@ -78,7 +88,8 @@ export class CommandUnit {
     readonly request: CommandRequest,
     /** Today in Italy, by the application's clock. */
     readonly today: string,
-    private readonly recordedAt: string,
+    /** When the command's events are recorded (ISO instant): their `recordedAt`. */
+    readonly recordedAt: string,
   ) {}
 
   /**
@@ -105,10 +116,10 @@ export class CommandUnit {
     if (!stream) throw new Error(`${streamId} was not loaded by this command`);
     if (this.writes.some((w) => w.streamId === streamId)) throw new Error(`${streamId} is written twice by one command`);
     const recorded = decided.events.map((event) => ({
-      id: eventId(this.request.idempotency, this.eventCount++),
+      id: event.id ?? this.nextEventId(),
       type: event.type,
       data: event.data,
-      metadata: { ...this.metadata(decided.role, decided.capacity), ...(causedBy ? { causationId: causedBy } : {}) },
+      metadata: { ...this.metadata(decided.role, decided.capacity), ...(causedBy ? { causationId: causedBy } : {}), ...definedOnly(event.metadata) },
     }));
     const outcome: CommandOutcome<S> = {
       state: fold(stream.type as StreamType<S>, recorded, stream.state as S) as S,
@@ -117,6 +128,15 @@ export class CommandUnit {
     };
     if (recorded.length > 0) this.writes.push({ streamId, type: stream.type, expected: stream.revision, outcome: outcome as CommandOutcome<unknown> });
     return outcome;
+  }
+
+  /**
+   * The id of the command's next event, taken now: for an event that another event of the same command names before
+   * it is written (a plan's approval, named by each objective's approval written with it). Ids stay a function of the
+   * request and of the order they are taken in, so a retried command gets the same ones.
+   */
+  nextEventId(): string {
+    return eventId(this.request.idempotency, this.eventCount++);
   }
 
   /** Whether the client pinned this stream's revision: a conflict on it is the client's to resolve (409). */
@@ -138,6 +158,11 @@ export class CommandUnit {
       schemaVersion: SCHEMA_VERSION,
     };
   }
+}
+
+/** The overrides an event gives, without the members it leaves undefined. */
+function definedOnly(overrides: MetadataOverrides | undefined): MetadataOverrides {
+  return Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined));
 }
 
 /**

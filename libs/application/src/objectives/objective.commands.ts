@@ -3,6 +3,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideObjective,
   decidePlan,
+  indicatorTypeCatalogue,
+  resolveIndicatorTypes,
   violated,
   type ObjectiveCommand,
   type ObjectiveDefinition,
@@ -29,9 +31,9 @@ export class RunObjectiveCommandHandler implements ICommandHandler<RunObjectiveC
     private readonly directory: OrganisationDirectory,
   ) {}
 
-  async execute({ objectiveId, command, request }: RunObjectiveCommand): Promise<CommandOutcome<ObjectiveState>> {
+  async execute({ objectiveId, command: given, request }: RunObjectiveCommand): Promise<CommandOutcome<ObjectiveState>> {
     const { organisation, context } = await this.directory.contextFor(request.actor);
-    requireKnownUnits(organisation, command);
+    const command = objectiveCommandFor(organisation, given);
     return this.streams.run(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), request, (state) => decideObjective(state, command, context), {
       mustExist: true,
       id: objectiveId,
@@ -61,10 +63,11 @@ export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, Co
     private readonly directory: OrganisationDirectory,
   ) {}
 
-  async execute({ planId, code: givenCode, definition, request }: DraftObjective): Promise<CommandOutcome<ObjectiveState>> {
+  async execute({ planId, code: givenCode, definition: given, request }: DraftObjective): Promise<CommandOutcome<ObjectiveState>> {
     const ente = request.actor.ente;
     const { organisation, context } = await this.directory.contextFor(request.actor);
-    requireKnownUnits(organisation, { type: 'DraftObjective', definition });
+    requireKnownUnits(organisation, { type: 'DraftObjective', definition: given });
+    const definition = resolveIndicatorTypes(given, indicatorTypeCatalogue(organisation));
     const objectiveId = givenCode ? objectiveIdFor(planId, givenCode) : randomUUID();
     // The client addresses a new objective: a revision it pins means nothing here.
     return this.streams.execute({ ...request, expectedRevision: undefined }, async (unit) => {
@@ -110,4 +113,32 @@ function requireKnownUnits(
         : [];
   const unknown = ids.filter((id) => typeof id !== 'string' || !Object.hasOwn(organisation.units, id));
   if (unknown.length > 0) violated('unknown-unit', `the ente has no unit ${unknown.join(', ')}: create it under /organisation first`);
+}
+
+/**
+ * A definition entering the objective (update of a draft, reprogramming) with its indicators' types checked against
+ * the ente's catalogue and resolved from the type as written (see `resolveIndicatorTypes`); drafting does the same.
+ */
+function withKnownIndicatorTypes<C extends RunObjectiveCommand['command']>(organisation: OrganisationState, command: C): C {
+  if (command.type !== 'UpdateDraft' && command.type !== 'ProposeReprogramming') return command;
+  const definition = resolveIndicatorTypes(command.definition, indicatorTypeCatalogue(organisation));
+  return definition === command.definition ? command : { ...command, definition };
+}
+
+/**
+ * What a command on an existing objective checks and resolves against the ente's organisation before it is decided:
+ * the units it names exist, its definition's indicator types are the ente's. A history import does the same per step.
+ */
+export function objectiveCommandFor<C extends RunObjectiveCommand['command']>(organisation: OrganisationState, given: C): C {
+  requireKnownUnits(organisation, given);
+  return withKnownIndicatorTypes(organisation, given);
+}
+
+/**
+ * What drafting checks and resolves of a definition against the ente's organisation (its units, its indicator types),
+ * for a definition drafted by another path: the copies a plan continuation makes (plan-continuation.ts).
+ */
+export function definitionForDraft(organisation: OrganisationState, definition: ObjectiveDefinition): ObjectiveDefinition {
+  requireKnownUnits(organisation, { type: 'DraftObjective', definition });
+  return resolveIndicatorTypes(definition, indicatorTypeCatalogue(organisation));
 }

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideObjective, decidePlan, definitionFingerprint, type ObjectiveState, type PlanCommand, type PlanState, decisionContext } from '@piao/lifecycle';
+import { decideGiuntaApproval, decidePlan, type PlanCommand, type PlanState, decisionContext } from '@piao/lifecycle';
 import { type CommandRequest } from '../commands/command-request';
-import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
+import { StreamCommands, type CommandOutcome, type Decided } from '../commands/stream-commands';
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
 
 export class RunPlanCommand {
@@ -34,24 +34,20 @@ export class RunPlanCommandHandler implements ICommandHandler<RunPlanCommand, Co
       const context = decisionContext(request.actor, unit.today);
       const plan = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId, mustExist: true, addressed: true });
       const members = await Promise.all(
-        plan.state!.objectives.map(async ({ objectiveId }) => ({
-          objectiveId,
-          state: (await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId })).state,
-        })),
+        plan.state!.objectives.map(async ({ objectiveId }) => (await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId })).state),
       );
-      const proposed = members.filter((m): m is { objectiveId: string; state: ObjectiveState } => m.state?.status === 'proposed');
-      const proposals = proposed.map(({ objectiveId, state }) => ({ objectiveId, definitionHash: definitionFingerprint(state.definition) }));
-      const approved = unit.write<PlanState>(planStreamId(planId), decidePlan(plan.state, { ...command, proposals }, context));
-      const planApprovalEventId = approved.recorded[0].id;
-      proposed.forEach(({ objectiveId, state }, i) => {
-        const { definitionHash } = proposals[i];
-        unit.write(
-          objectiveStreamId(objectiveId),
-          decideObjective(state, { type: 'ApproveByGiunta', act: command.act, planApprovalEventId, definitionHash }, context),
-          planApprovalEventId,
-        );
-      });
+      const planApprovalEventId = unit.nextEventId();
+      const decided = decideGiuntaApproval(plan.state, members.filter(isDefined), command, context, planApprovalEventId);
+      const approved = unit.write<PlanState>(planStreamId(planId), withFirstEventId(decided.plan, planApprovalEventId));
+      for (const { objectiveId, decision } of decided.objectives) unit.write(objectiveStreamId(objectiveId), decision, planApprovalEventId);
       return approved;
     });
   }
+}
+
+const isDefined = <T>(value: T | undefined): value is T => value !== undefined;
+
+/** The decision with its first event's id given: an id reserved beforehand, which other events of the command name. */
+export function withFirstEventId(decided: Decided, id: string): Decided {
+  return { ...decided, events: decided.events.map((event, i) => (i === 0 ? { ...event, id } : event)) };
 }

@@ -87,19 +87,21 @@ export async function buildDossierContent(
       const hidden = withheld && event.type === 'ObjectiveEvaluated';
       maxLeaf = Math.max(maxLeaf, leaf.index);
       const act = actOf(event);
+      const changes = timelineChanges(before, state, domainEvent).filter((c) => !hidden || !c.path.startsWith('evaluation.'));
       timeline.push({
         eventId: event.id,
         revision: event.revision,
         type: event.type,
-        label: eventLabel(event.type),
+        label: eventLabel(event.type, changes),
         actor: event.metadata.actor,
         occurredAt: event.metadata.occurredAt,
         recordedAt: event.metadata.recordedAt,
         reason: hidden ? null : (event.metadata.reason ?? null),
         act,
-        changes: timelineChanges(before, state, domainEvent).filter((c) => !hidden || !c.path.startsWith('evaluation.')),
+        changes,
         leafIndex: leaf.index,
         leafHash: leaf.hash,
+        ...(event.metadata.imported ? { imported: { by: event.metadata.imported.by, at: event.metadata.imported.at } } : {}),
       });
       const subject = ACT_SUBJECTS[event.type];
       if (act && subject) acts.push({ ...act, subject, objectiveId, objectiveCode: state.code, eventId: event.id });

@@ -44,6 +44,8 @@ export interface DossierEvent {
   /** Index of the event's leaf in the tree and its hash (base64, as in the proofs and checkpoints); null while the hashing lags behind. */
   leafIndex: number | null;
   leafHash: string | null;
+  /** Present on an event imported with a past year's history: who imported it, and when (absent otherwise). */
+  imported?: { by: { id: string; name: string }; at: string };
 }
 
 export interface DossierObjective {

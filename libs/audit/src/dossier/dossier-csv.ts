@@ -37,6 +37,8 @@ const COLUMNS = [
   { key: 'changes', header: 'Modifiche (campo: prima → dopo)' },
   { key: 'leafIndex', header: 'Indice foglia' },
   { key: 'leafHash', header: 'Hash foglia (SHA-256)' },
+  { key: 'importedBy', header: 'Importato da' },
+  { key: 'importedAt', header: 'Importato il' },
   { key: 'severity', header: 'Gravità' },
   { key: 'redFlagKind', header: 'Tipo di segnalazione' },
   { key: 'description', header: 'Descrizione' },
@@ -85,5 +87,7 @@ function eventRow(objective: DossierObjective, event: DossierEvent): Row {
     changes: event.changes.map((c) => `${c.path}: ${changeValueText(c.from)} → ${changeValueText(c.to)}`).join(LIST_SEPARATOR),
     leafIndex: event.leafIndex ?? undefined,
     leafHash: event.leafHash ?? undefined,
+    importedBy: event.imported ? `${event.imported.by.name} (${event.imported.by.id})` : undefined,
+    importedAt: event.imported?.at,
   };
 }

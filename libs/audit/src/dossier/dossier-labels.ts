@@ -76,7 +76,12 @@ function lookUp<Code extends string>(labels: Record<Code, string>, code: string)
   return Object.prototype.hasOwnProperty.call(labels, code) ? labels[code as Code] : code;
 }
 
-export function eventLabel(type: string): string {
+/** A draft copied from last year's plan (its timeline shows `copiedFrom`: issue 13, item 6). */
+const COPIED_DRAFT_LABEL = "Redazione dell'obiettivo in continuità con il piano dell'anno precedente";
+
+/** The event's label; `changes` (its timeline's) tell a copied draft from a plain one. */
+export function eventLabel(type: string, changes: readonly { path: string }[] = []): string {
+  if (type === 'ObjectiveDrafted' && changes.some((c) => c.path === 'copiedFrom')) return COPIED_DRAFT_LABEL;
   return lookUp(EVENT_LABELS, type);
 }
 

@@ -688,7 +688,11 @@ async function objectiveSection(layout: Layout, objective: DossierObjective, fla
 
 function timelineEvent(layout: Layout, event: DossierEvent, flagIds: readonly string[]): void {
   const head = `${italianDateTime(event.occurredAt)} — ${event.label}`;
-  const who = `${event.actor.name} (${roleLabel(event.actor.role)}) · registrato il ${italianDateTime(event.recordedAt)} · rev. ${event.revision}`;
+  // An event of a past year's history was recorded by its import: who imported it says when, and by whom.
+  const recorded = event.imported
+    ? `importato da ${event.imported.by.name} il ${italianDateTime(event.imported.at)}`
+    : `registrato il ${italianDateTime(event.recordedAt)}`;
+  const who = `${event.actor.name} (${roleLabel(event.actor.role)}) · ${recorded} · rev. ${event.revision}`;
   // The title goes to the next page with at least the line that says who: a title alone at the foot of a page
   // reads as an event without an author.
   layout.space(5);

@@ -23,6 +23,9 @@ const COLUMNS = [
   { key: 'changes', header: 'Modifiche (campo: prima → dopo)' },
   { key: 'leafIndex', header: 'Indice foglia' },
   { key: 'leafHash', header: 'Hash foglia (SHA-256, base64)' },
+  // An event of a past year's history: who entered it in the system, and when (its author and dates are the history's).
+  { key: 'importedBy', header: 'Importato da' },
+  { key: 'importedAt', header: 'Importato il' },
 ];
 
 type ShownEntry = Omit<AuditTrailEntry, 'evaluationUnshared'>;
@@ -39,7 +42,7 @@ export function auditTrailCsv(entries: AsyncIterable<ShownEntry>): Readable {
           objectiveId: e.objectiveId,
           revision: e.revision,
           type: e.type,
-          label: eventLabel(e.type),
+          label: eventLabel(e.type, e.changes),
           actorName: e.actor.name,
           actorId: e.actor.id,
           actorRole: roleLabel(e.actor.role),
@@ -51,6 +54,8 @@ export function auditTrailCsv(entries: AsyncIterable<ShownEntry>): Readable {
           changes: e.changes.map((c) => `${c.path}: ${changeValueText(c.from)} → ${changeValueText(c.to)}`).join(' | '),
           leafIndex: e.leafIndex ?? undefined,
           leafHash: e.leafHash ?? undefined,
+          importedBy: e.imported ? `${e.imported.by.name} (${e.imported.by.id})` : undefined,
+          importedAt: e.imported?.at,
         };
       }
     })(),

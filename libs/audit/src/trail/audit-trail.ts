@@ -34,6 +34,8 @@ export interface AuditTrailEntry {
   leafHash: string | null;
   /** The objective's evaluation is still the NdV's alone: callers withhold its evaluation events from others. */
   evaluationUnshared: boolean;
+  /** Present on an event imported with a past year's history: who imported it, and when. */
+  imported?: { by: { id: string; name: string }; at: string };
 }
 
 export interface AuditTrailPage {
@@ -59,6 +61,7 @@ interface TrailRow {
   leaf_index: string | null;
   leaf_hash: Buffer | Uint8Array | null;
   evaluation_unshared: boolean;
+  imported: AuditTrailEntry['imported'] | null;
 }
 
 /**
@@ -95,7 +98,7 @@ export class AuditTrail {
       `SELECT split_part(t.position, '/', 1)::bigint::text AS commit, split_part(t.position, '/', 2)::bigint::text AS prepare,
               t.event_id::text AS event_id, t.objective_id::text AS objective_id, o.code, t.revision, t.type, t.actor,
               t.occurred_at, t.recorded_at, t.reason, t.act, t.changes, l.leaf_index::text AS leaf_index, l.leaf_hash,
-              (o.state->'evaluation'->>'status') = 'evaluated' AS evaluation_unshared
+              (o.state->'evaluation'->>'status') = 'evaluated' AS evaluation_unshared, t.imported
          FROM rm_timeline t
          JOIN rm_objectives o ON o.objective_id = t.objective_id
          LEFT JOIN audit_leaves l ON l.event_id = t.event_id::text
@@ -146,5 +149,6 @@ function entryOf(row: TrailRow): AuditTrailEntry {
     leafIndex: row.leaf_index === null ? null : Number(row.leaf_index),
     leafHash: row.leaf_hash === null ? null : Buffer.from(row.leaf_hash).toString('base64'),
     evaluationUnshared: row.evaluation_unshared,
+    ...(row.imported ? { imported: row.imported } : {}),
   };
 }

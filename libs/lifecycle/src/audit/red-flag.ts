@@ -49,6 +49,8 @@ export interface AuditedEvent {
     recordedAt: string;
     reason?: string;
     act?: { number: string; date: string };
+    /** Present on an event imported with a past year's history: who imported it, when (see red-flags.ts on what it changes). */
+    imported?: { by: { id: string; name: string }; at: string };
   };
 }
 

@@ -5,7 +5,7 @@ import { type GiuntaAct, type ObjectiveEvent } from '../objective/objective-even
 import { evolveObjective, type ObjectiveState } from '../objective/objective-state';
 import { italianDate, objectiveDeadlines, type Deadline } from '../read-side/deadlines';
 import { daysBetween } from '../reminders/quiet-days';
-import { objectiveAchievement, targetReadingOf } from '../scoring/achievement';
+import { levelAfterChange, objectiveAchievement, targetReadingOf } from '../scoring/achievement';
 import { DEFAULT_SCORING_SYSTEM } from '../scoring/scoring-system';
 import { RED_FLAG_KINDS, type AuditedEvent, type RedFlag, type RedFlagContext, type RedFlagKind, type RedFlagSeverity } from './red-flag';
 
@@ -38,7 +38,10 @@ import { RED_FLAG_KINDS, type AuditedEvent, type RedFlag, type RedFlagContext, t
  *   business date, headed the responsible or a contributing unit, or who submitted the year-end report then
  *   current (the decider refuses that to Evaluate, not to ConfirmEvaluation; it refuses both to a head of those
  *   units since the segregation of duties).
- * - back-dated (medium): any event recorded more than context.backDatingDays calendar days after its business date.
+ * - back-dated (medium): any event recorded more than context.backDatingDays calendar days after its business date,
+ *   except an imported one (metadata.imported: a past year's history entered by a municipality joining mid-cycle).
+ *   Its recording is the import itself, a later and visible act (who imported it and when is in the event, the trail
+ *   and the dossier): the gap between the two dates is what an import is, not a sign that the fact was back-dated.
  * - recorded-after-deadline (low): a record that meets a deadline of the objective (objectiveDeadlines on the state
  *   before it) claiming a date on or before it, recorded after it: a phase brought to 100% (claimed date: its
  *   actualEnd, else the business date), a value of an indicator with a due date (claimed: its asOf), a monitoring
@@ -56,6 +59,11 @@ import { RED_FLAG_KINDS, type AuditedEvent, type RedFlag, type RedFlagContext, t
  *   plan has no such campaign), a YearEndReportSubmitted recorded after context.yearEndDue(horizon.toYear); a
  *   resubmission after a return is not late when an earlier submission of the same report was on time.
  *
+ * - An imported event is otherwise audited like any other. Where a rule compares the day an event was recorded with a
+ *   deadline (recorded-after-deadline, report-late), the day of an imported event is its business date: the day the
+ *   fact was recorded at the time is not known, and the day of the import would make every report of the past year
+ *   late. A report imported with a business date after its due date is late all the same.
+ *
  * Flags are sorted by the revision of their first event, then by kind in RED_FLAG_KINDS order, then description.
  */
 export function objectiveRedFlags(objectiveId: string, events: readonly AuditedEvent[], context: RedFlagContext): RedFlag[] {
@@ -69,7 +77,10 @@ export function objectiveRedFlags(objectiveId: string, events: readonly AuditedE
     const before = state;
     const domainEvent = { type: event.type, data: event.data } as ObjectiveEvent;
     state = evolveObjective(before, domainEvent, { actorId: event.metadata.actor.id });
-    const walked: Walked = { event, domainEvent, after: state, on: businessDateOf(event), recordedOn: dayOf(event.metadata.recordedAt) };
+    const on = businessDateOf(event);
+    // An imported event's recording at the time is not known: its business date stands for it (see above).
+    const recordedOn = event.metadata.imported ? on : dayOf(event.metadata.recordedAt);
+    const walked: Walked = { event, domainEvent, after: state, on, recordedOn };
     if (before) {
       loweredTargets(walked, before, history, raise);
       changeWithoutAct(walked, before, raise);
@@ -214,7 +225,8 @@ function hasTarget(indicator: Indicator): boolean {
  * What meets a target, as a set: numbers between two bounds (either open), or something done by a date (or at
  * any time). A target is easier when its set holds the old one's and more.
  */
-type Goal = { kind: 'number'; unit?: string; low?: Bound; high?: Bound } | { kind: 'done'; by?: CalendarDate } | { kind: 'unknown' };
+type Goal =
+  { kind: 'number'; unit?: string; low?: Bound; high?: Bound; change?: 'increase' | 'decrease' } | { kind: 'done'; by?: CalendarDate } | { kind: 'unknown' };
 interface Bound {
   value: number;
   strict: boolean;
@@ -223,9 +235,13 @@ interface Bound {
 function goalOf(indicator: Indicator): Goal {
   const reading = targetReadingOf(indicator);
   if (reading.status === 'unread') return { kind: 'unknown' };
-  const target: Target = reading.target;
+  // A change ("riduzione del 10%") is a level once the baseline says from where; without one it is compared only with
+  // another change in the same direction (its amount), never with a level.
+  const level = reading.change ? levelAfterChange(reading.target, reading.change, indicator.baseline) : reading.target;
+  const target: Target = typeof level === 'string' ? reading.target : level;
+  const change = typeof level === 'string' ? { change: reading.change } : {};
   const bound = (strict: boolean): Bound | undefined => (typeof target.value === 'number' ? { value: target.value, strict } : undefined);
-  const unit = target.unit ? { unit: target.unit } : {};
+  const unit = { ...(target.unit ? { unit: target.unit } : {}), ...change };
   switch (target.sense) {
     case 'at-least':
       return bound(target.strict === true) ? { kind: 'number', ...unit, low: bound(target.strict === true) } : { kind: 'unknown' };
@@ -247,6 +263,7 @@ function compareTargets(old: Indicator, current: Indicator): 'easier' | 'same' |
   if (a.kind === 'number' && b.kind === 'number') {
     // A unit given on one side only is the same target written more or less fully.
     if (a.unit && b.unit && a.unit !== b.unit) return 'unknown';
+    if (a.change !== b.change) return 'unknown';
     return ordered(contains(b, a), contains(a, b));
   }
   if (a.kind === 'done' && b.kind === 'done') {
@@ -396,7 +413,7 @@ function headedUnits(definition: ObjectiveDefinition, headed: ReadonlySet<string
 // ---- back-dated ----
 
 function backDated({ event, on, recordedOn }: Walked, context: RedFlagContext, raise: Raise): void {
-  if (!on || !recordedOn) return;
+  if (!on || !recordedOn || event.metadata.imported) return;
   const days = daysBetween(on, recordedOn);
   if (days <= context.backDatingDays) return;
   raise(

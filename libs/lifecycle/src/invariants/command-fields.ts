@@ -14,16 +14,37 @@ import { isPersonId, REMINDER_CHANNELS } from '../reminders/reminder-policy';
  * - `definition`: an objective definition (definition-invalid, see `objectiveDefinitionProblems`);
  * - `scoring-system`: left to `scoringSystemProblems` (scoring-system-invalid); `reminder-policy`: left to
  *   `reminderPolicyProblems` (reminder-policy-invalid);
- * - `ids`: a list of ids; `channels`: a list of reminder channels (value-invalid);
+ * - `ids`: a list of ids; `channels`: a list of reminder channels; `names`: a list of at most 50 non-empty texts (value-invalid);
  * - a list of strings: one of them (value-invalid);
- * - `{ listOf: { field: spec } }`: a list of objects, each field as its spec says (`optional: true` accepts absence).
+ * - `revision`: a stream's revision, an integer from 0 (value-invalid);
+ * - `{ listOf: { field: spec } }`: a list of objects, each field as its spec says (`optional: true` accepts absence);
+ * - `{ objectOf: { field: spec } }`: one object, each field as its spec says (`optional: true` accepts absence).
  * A trailing `?` accepts absence (`undefined`, never `null`).
  */
 export type FieldKind =
-  'id' | 'ids' | 'value' | 'text' | 'name' | 'date' | 'percent' | 'year' | 'act' | 'definition' | 'scoring-system' | 'reminder-policy' | 'channels' | 'flag';
-export type FieldSpec = FieldKind | `${FieldKind}?` | readonly string[] | ListSpec;
+  | 'id'
+  | 'ids'
+  | 'names'
+  | 'value'
+  | 'text'
+  | 'name'
+  | 'date'
+  | 'percent'
+  | 'year'
+  | 'revision'
+  | 'act'
+  | 'definition'
+  | 'scoring-system'
+  | 'reminder-policy'
+  | 'channels'
+  | 'flag';
+export type FieldSpec = FieldKind | `${FieldKind}?` | readonly string[] | ListSpec | ObjectSpec;
 export interface ListSpec {
   readonly listOf: Readonly<Record<string, FieldSpec>>;
+  readonly optional?: boolean;
+}
+export interface ObjectSpec {
+  readonly objectOf: Readonly<Record<string, FieldSpec>>;
   readonly optional?: boolean;
 }
 
@@ -78,12 +99,16 @@ export function refuseMalformedCommand<C extends { type: string }>(command: C, t
 }
 
 function isOptional(spec: FieldSpec): boolean {
-  if (isListSpec(spec)) return spec.optional === true;
+  if (isListSpec(spec) || isObjectSpec(spec)) return spec.optional === true;
   return typeof spec === 'string' && spec.endsWith('?');
 }
 
 function isListSpec(spec: FieldSpec): spec is ListSpec {
   return typeof spec === 'object' && 'listOf' in spec;
+}
+
+function isObjectSpec(spec: FieldSpec): spec is ObjectSpec {
+  return typeof spec === 'object' && 'objectOf' in spec;
 }
 
 function kindOf(spec: FieldSpec | undefined): FieldKind | Exclude<FieldSpec, string> | undefined {
@@ -99,8 +124,14 @@ function checkField(command: Fields, key: string, spec: FieldSpec): void {
     });
     return;
   }
+  if (isObjectSpec(spec)) {
+    const fields = Object.entries(spec.objectOf);
+    const object = command.object(key, presence, `an object with ${fields.map(([name]) => name).join(', ')}`);
+    if (object) for (const [name, itemSpec] of fields) checkField(object, name, itemSpec);
+    return;
+  }
   const kind = kindOf(spec);
-  if (kind === undefined || isListSpec(kind)) return;
+  if (kind === undefined || isListSpec(kind) || isObjectSpec(kind)) return;
   if (typeof kind !== 'string') {
     command.oneOf(key, kind, presence);
     return;
@@ -130,6 +161,9 @@ function checkField(command: Fields, key: string, spec: FieldSpec): void {
     case 'year':
       command.number(key, { presence, integer: true, min: 2000, max: 2100 });
       return;
+    case 'revision':
+      command.number(key, { presence, integer: true, min: 0 });
+      return;
     case 'act': {
       const act = command.object(key, presence, 'an object with number and date');
       act?.id('number');
@@ -145,6 +179,13 @@ function checkField(command: Fields, key: string, spec: FieldSpec): void {
         value.length <= 50 &&
         value.every((v) => (kind === 'ids' ? isPersonId(v) : (REMINDER_CHANNELS as readonly unknown[]).includes(v)));
       if (!valid) command.problem('value-invalid', key, kind === 'ids' ? 'must be a list of ids' : `must be a list of ${REMINDER_CHANNELS.join(', ')}`);
+      return;
+    }
+    case 'names': {
+      const value = command.record[key];
+      if (value === undefined && presence === 'optional') return;
+      const valid = Array.isArray(value) && value.length <= 50 && value.every((v) => typeof v === 'string' && v.trim() !== '');
+      if (!valid) command.problem('value-invalid', key, 'must be a list of at most 50 non-empty texts');
       return;
     }
     case 'definition':

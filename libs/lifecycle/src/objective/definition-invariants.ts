@@ -1,6 +1,7 @@
 import { isCalendarDate } from '../calendar/calendar-date';
 import { Fields, isPlainObject, Problems, scanJson, show } from '../invariants/json-values';
-import { CROSS_CUTTING, INDICATOR_MEASURES, INDICATOR_TYPES, OBJECTIVE_LEVELS, OBJECTIVE_NATURES, TARGET_SENSES } from './objective-definition';
+import { INDICATOR_TYPE_ID } from './indicator-types';
+import { CROSS_CUTTING, INDICATOR_MEASURES, OBJECTIVE_LEVELS, OBJECTIVE_NATURES, TARGET_SENSES } from './objective-definition';
 
 const PLACE_FIELDS = ['publicValueArea', 'strategicLine', 'mandateObjective', 'dupMission', 'dupProgramme', 'strategicObjective', 'operationalObjective'];
 const FREE_TEXTS = ['description', 'purpose', 'implementation', 'criticalFactors', 'assessorato', 'responsiblePerson', 'notes'];
@@ -84,21 +85,31 @@ export function objectiveDefinitionProblems(definition: unknown): string[] {
     phase.boolean('cancelled');
   });
 
+  // The units an indicator may give a target of their own to.
+  const involved = new Set([definition.responsibleUnitId, ...(Array.isArray(definition.contributingUnitIds) ? definition.contributingUnitIds : [])]);
   const indicatorIds = new Map<string, number>();
   d.eachObject('indicators', 'required', 'an object with id and description', (indicator, index) => {
     uniqueId(indicator, indicatorIds, index, 'indicators');
     indicator.text('description', 'required');
-    indicator.oneOf('type', INDICATOR_TYPES);
-    indicator.oneOf('measure', INDICATOR_MEASURES);
-    const target = indicator.object('target', 'optional', 'an object with a text');
-    if (target) {
-      target.text('text', 'required');
-      target.oneOf('sense', TARGET_SENSES);
-      target.number('value');
-      target.boolean('strict');
-      target.text('unit');
-      target.date('date');
+    // Which ids exist depends on the ente (its catalogue, checked where the organisation is at hand): here, the shape.
+    const type = indicator.text('type', 'optional', 'value-invalid');
+    if (type !== undefined && !INDICATOR_TYPE_ID.test(type)) {
+      indicator.problem('value-invalid', 'type', `must be an indicator type id (1 to 40 lower-case letters, digits or dashes), not ${show(type)}`);
     }
+    indicator.text('typeAsWritten');
+    indicator.oneOf('measure', INDICATOR_MEASURES);
+    targetFields(indicator.object('target', 'optional', 'an object with a text'));
+    const unitsTargeted = new Set<string>();
+    indicator.eachObject('unitTargets', 'optional', 'an object with unitId and target', (unitTarget) => {
+      const unitId = unitTarget.text('unitId', 'non-empty', 'value-invalid');
+      if (unitId !== undefined && unitsTargeted.has(unitId)) unitTarget.problem('value-invalid', 'unitId', `${show(unitId)} has a target already`);
+      if (unitId !== undefined && !involved.has(unitId)) {
+        unitTarget.problem('value-invalid', 'unitId', `${show(unitId)} is neither the responsible unit nor a contributing one`);
+      }
+      if (unitId !== undefined) unitsTargeted.add(unitId);
+      targetFields(unitTarget.object('target', 'required', 'an object with a text'));
+      unitTarget.date('dueDate');
+    });
     indicator.text('baseline');
     indicator.date('dueDate');
     indicator.eachObject('historicalValues', 'optional', 'an object with year and value', (historical) => {
@@ -112,8 +123,22 @@ export function objectiveDefinitionProblems(definition: unknown): string[] {
     resource.number('amountEuro', { min: 0 });
   });
 
+  const asWritten = d.object('asWritten', 'optional', 'an object from field paths to texts');
+  if (asWritten) for (const path of Object.keys(asWritten.record)) asWritten.text(path, 'required');
+
   scanJson(definition, '', problems);
   return problems.messages();
+}
+
+/** A target as written, with its structured reading when one was given: the indicator's own, or a unit's. */
+function targetFields(target: Fields | undefined): void {
+  if (!target) return;
+  target.text('text', 'required');
+  target.oneOf('sense', TARGET_SENSES);
+  target.number('value');
+  target.boolean('strict');
+  target.text('unit');
+  target.date('date');
 }
 
 /** Phases and indicators are matched by id across versions (reprogramming, progress): an id names one item. */

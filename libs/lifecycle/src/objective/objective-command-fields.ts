@@ -9,7 +9,15 @@ const INDICATOR_REPORTS = { listOf: { indicatorId: 'id', value: 'value' } } as c
  * command. A field added to a command must be declared here (the type requires it).
  */
 export const OBJECTIVE_COMMAND_FIELDS: CommandFields<ObjectiveCommand> = {
-  DraftObjective: { definition: 'definition', objectiveId: 'id', planId: 'id', ente: 'id', code: 'id' },
+  DraftObjective: {
+    definition: 'definition',
+    objectiveId: 'id',
+    planId: 'id',
+    ente: 'id',
+    code: 'id',
+    copiedFrom: { objectOf: { planId: 'id', objectiveId: 'id', revision: 'revision' }, optional: true },
+    copyWarnings: { listOf: { code: 'id', message: 'text' }, optional: true },
+  },
   UpdateDraft: { definition: 'definition' },
   Propose: {},
   ReturnForChanges: { reason: 'text?' },

@@ -1,11 +1,26 @@
 import { type CalendarDate } from '../calendar/calendar-date';
-import { type ObjectiveDefinition } from './objective-definition';
-import { type GiuntaAct, type IndicatorReport, type PhaseReport } from './objective-events';
+import { type DefinitionWarning, type ObjectiveDefinition } from './objective-definition';
+import { type CopiedFrom, type GiuntaAct, type IndicatorReport, type PhaseReport } from './objective-events';
 
 type Command<Type extends string, Data = unknown> = { type: Type } & Data;
 
 export type ObjectiveCommand =
-  | Command<'DraftObjective', { objectiveId: string; planId: string; ente: string; code: string; definition: ObjectiveDefinition }>
+  /**
+   * `copiedFrom` and `copyWarnings`: a copy made when a plan continues into the next year (plan-continuation.ts), and
+   * what the copy could not carry over, recorded beside the definition's own warnings.
+   */
+  | Command<
+      'DraftObjective',
+      {
+        objectiveId: string;
+        planId: string;
+        ente: string;
+        code: string;
+        definition: ObjectiveDefinition;
+        copiedFrom?: CopiedFrom;
+        copyWarnings?: DefinitionWarning[];
+      }
+    >
   | Command<'UpdateDraft', { definition: ObjectiveDefinition }>
   | Command<'Propose'>
   | Command<'ReturnForChanges', { reason?: string }>

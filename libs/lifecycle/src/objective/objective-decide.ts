@@ -101,12 +101,14 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
   if (command.type === 'DraftObjective') {
     if (state) violated('objective-already-exists', `objective ${command.objectiveId} already exists`);
     const role = actingRole(OBJECTIVE_GRANTS.DraftObjective, context, command.definition, what);
-    const { objectiveId, planId, ente, code, definition } = command;
+    const { objectiveId, planId, ente, code, definition, copiedFrom, copyWarnings = [] } = command;
     const capacity = capacityOf(role, OBJECTIVE_GRANTS.DraftObjective, context, definition);
+    const warnings = [...definitionWarnings(definition), ...copyWarnings.map((w) => ({ code: w.code, message: w.message }))];
+    const source = copiedFrom ? { copiedFrom: { planId: copiedFrom.planId, objectiveId: copiedFrom.objectiveId, revision: copiedFrom.revision } } : {};
     return {
       role,
       ...(capacity ? { capacity } : {}),
-      events: [{ type: 'ObjectiveDrafted', data: { objectiveId, planId, ente, code, definition, warnings: definitionWarnings(definition) } }],
+      events: [{ type: 'ObjectiveDrafted', data: { objectiveId, planId, ente, code, definition, warnings, ...source } }],
     };
   }
   if (!state) return violated('objective-not-found', 'the objective does not exist');

@@ -21,7 +21,6 @@ export interface ObjectiveKind {
   nature?: (typeof OBJECTIVE_NATURES)[number];
   level?: (typeof OBJECTIVE_LEVELS)[number];
   crossCutting?: (typeof CROSS_CUTTING)[number];
-  /** "fase 1 di 3" of a multi-year objective. */
   /** "fase 1 di 3"; `of` absent when the plan gives the stage without the total ("fase 1"). */
   multiYear?: { stage: number; of?: number };
 }
@@ -52,6 +51,7 @@ export interface Phase {
   cancelled?: boolean;
 }
 
+/** The indicator types before the ente's catalogue (indicator-types.ts): all standard types of every catalogue. */
 export const INDICATOR_TYPES = ['efficacia', 'efficienza', 'economicita', 'qualita', 'quantita', 'tempo', 'costo', 'output', 'outcome'] as const;
 export const INDICATOR_MEASURES = ['number', 'percentage', 'date', 'done', 'text'] as const;
 export const TARGET_SENSES = ['at-least', 'at-most', 'exactly', 'by-date', 'done'] as const;
@@ -67,14 +67,27 @@ export interface Target {
   date?: CalendarDate;
 }
 
+/** A contributing unit's own target on an indicator shared by several units, with its own deadline. */
+export interface UnitTarget {
+  /** The responsible unit or a contributing one. */
+  unitId: string;
+  target: Target;
+  dueDate?: CalendarDate;
+}
+
 export interface Indicator {
   id: string;
   description: string;
-  type?: (typeof INDICATOR_TYPES)[number];
+  /** An id of the ente's catalogue of indicator types (indicator-types.ts): `efficacia`, `attivita-processo`, an own one. */
+  type?: string;
+  /** The type as the plan wrote it ("EFFICIENZA", "attività/processo"); `type` is what it was resolved to, if anything. */
+  typeAsWritten?: string;
   measure?: (typeof INDICATOR_MEASURES)[number];
   target?: Target;
   baseline?: string;
   dueDate?: CalendarDate;
+  /** One indicator, a different target for each contributing unit ("Settore A: 10 entro il 30/06; Settore B: 5"). */
+  unitTargets?: UnitTarget[];
   historicalValues?: { year: number; value: string }[];
 }
 
@@ -111,6 +124,12 @@ export interface ObjectiveDefinition {
   phases: Phase[];
   indicators: Indicator[];
   resources?: Resource[];
+  /**
+   * The text as written of fields the system read into a structured value, keyed by the field's path in the
+   * definition (`deadline`, `phases.0.plannedEnd`, `indicators.2.dueDate`): "31/12/25" read as 2025-12-31 keeps its
+   * text here. A date that is not a real date ("31/02/2025") is kept here only, its field left empty, and flagged.
+   */
+  asWritten?: Record<string, string>;
 }
 
 /** Things a person should look at, recorded with the event that introduced them; never corrected silently. */
@@ -149,6 +168,17 @@ export function definitionWarnings(definition: ObjectiveDefinition): DefinitionW
     if (!indicator.target || indicator.target.text.trim() === '') {
       warnings.push({ code: 'indicator-without-target', message: `indicator ${indicator.id} has no target` });
     }
+    if (indicator.type === undefined && typeof indicator.typeAsWritten === 'string' && indicator.typeAsWritten.trim() !== '') {
+      warnings.push({
+        code: 'indicator-type-not-in-catalogue',
+        message: `indicator ${indicator.id}: the type "${indicator.typeAsWritten}" is not in the ente's catalogue of indicator types: kept as written`,
+      });
+    }
+  }
+  for (const [path, text] of Object.entries(definition.asWritten ?? {})) {
+    if (valueAt(definition, path) === undefined) {
+      warnings.push({ code: 'value-kept-as-text', message: `${path} is kept as written ("${text}"): it could not be read as a value` });
+    }
   }
   const people = definition.people ?? [];
   const shares = people.filter((p) => typeof p.participationPercent === 'number');
@@ -159,6 +189,16 @@ export function definitionWarnings(definition: ObjectiveDefinition): DefinitionW
     }
   }
   return warnings;
+}
+
+/** The value at a dotted path (`phases.0.plannedEnd`), or undefined. */
+function valueAt(definition: ObjectiveDefinition, path: string): unknown {
+  let value: unknown = definition;
+  for (const step of path.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
 }
 
 function formatNumber(n: number): string {

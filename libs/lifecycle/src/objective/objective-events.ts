@@ -17,12 +17,31 @@ export interface IndicatorReport {
   value: string;
 }
 
+/**
+ * The objective a copy was made from, when a plan continued into the next year (issue 13, item 6): the source plan, the
+ * source objective and the revision of its stream the copy was made at.
+ */
+export interface CopiedFrom {
+  planId: string;
+  objectiveId: string;
+  revision: number;
+}
+
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
 export type ObjectiveEvent =
+  /** `copiedFrom`: the objective of last year's plan this one continues (absent on a plain draft and on older events). */
   | Event<
       'ObjectiveDrafted',
-      { objectiveId: string; planId: string; ente: string; code: string; definition: ObjectiveDefinition; warnings: DefinitionWarning[] }
+      {
+        objectiveId: string;
+        planId: string;
+        ente: string;
+        code: string;
+        definition: ObjectiveDefinition;
+        warnings: DefinitionWarning[];
+        copiedFrom?: CopiedFrom;
+      }
     >
   | Event<'ObjectiveDraftUpdated', { definition: ObjectiveDefinition; changes: FieldChange[]; warnings: DefinitionWarning[] }>
   | Event<'ObjectiveProposed', Record<string, never>>

@@ -3,9 +3,20 @@ import { actingRole, type Grant } from '../access/permissions';
 import { type DesignationAct, type SubstituteValidator, type Tenure } from '../access/appointments';
 import { NotPermitted, violated } from '../access/rule-violation';
 import { refuseMalformedCommand, type CommandFields } from '../invariants/command-fields';
+import { show } from '../invariants/json-values';
 import { type CalendarDate } from '../calendar/calendar-date';
 import { scoringSystemProblems, type ScoringSystem } from '../scoring/scoring-system';
 import { reminderPolicyProblems, type ReminderChannel, type ReminderPolicy, type ReminderPreferences } from '../reminders/reminder-policy';
+import {
+  INDICATOR_TYPE_ID,
+  INDICATOR_TYPE_LABEL_MAX,
+  INDICATOR_TYPE_SYNONYMS_MAX,
+  indicatorTypeKey,
+  namesOf,
+  STANDARD_INDICATOR_TYPES,
+  type CatalogueEntry,
+  type IndicatorType,
+} from '../objective/indicator-types';
 
 export const UNIT_KINDS = ['settore', 'direzione', 'servizio', 'ufficio', 'centro-di-responsabilita', 'altro'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -27,7 +38,9 @@ export type OrganisationEvent =
   | Event<'ScoringSystemAdopted', { system: ScoringSystem }>
   /** The ente's reminder policy (BRIEF §5), as a whole: each adoption is a new version. */
   | Event<'ReminderPolicyAdopted', { policy: ReminderPolicy }>
-  | Event<'ReminderPreferencesSet', { personId: string; channels: ReminderChannel[]; copyTo: string[] }>;
+  | Event<'ReminderPreferencesSet', { personId: string; channels: ReminderChannel[]; copyTo: string[] }>
+  /** An indicator type of the ente's own, beside the standard ones (docs/api.md, "Indicator types"). */
+  | Event<'IndicatorTypeDefined', { typeId: string; label: string; synonyms?: string[] }>;
 
 export interface Headship {
   unitId: string;
@@ -50,6 +63,8 @@ export interface OrganisationState {
   reminderPolicy?: ReminderPolicy;
   /** Per person; absent: e-mail and in-app, no copies. */
   reminderPreferences?: Record<string, ReminderPreferences>;
+  /** The ente's own indicator types, in the order defined; absent until the first definition (the standard ones are not here). */
+  indicatorTypes?: { typeId: string; label: string; synonyms?: string[] }[];
 }
 
 export const EMPTY_ORGANISATION: OrganisationState = { units: {}, people: {}, headships: [] };
@@ -67,7 +82,8 @@ export type OrganisationCommand =
   | Command<'EndSubstituteValidatorDesignation', { personId: string; segretarioPersonId?: string; from: CalendarDate; to: CalendarDate }>
   | Command<'AdoptScoringSystem', { system: ScoringSystem }>
   | Command<'AdoptReminderPolicy', { policy: ReminderPolicy }>
-  | Command<'SetReminderPreferences', { personId: string; channels: ReminderChannel[]; copyTo?: string[] }>;
+  | Command<'SetReminderPreferences', { personId: string; channels: ReminderChannel[]; copyTo?: string[] }>
+  | Command<'DefineIndicatorType', { typeId: string; label: string; synonyms?: string[] }>;
 
 /** What each field of an organisation command must be, checked before anything else reads the command. */
 const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
@@ -82,6 +98,7 @@ const ORGANISATION_COMMAND_FIELDS: CommandFields<OrganisationCommand> = {
   AdoptScoringSystem: { system: 'scoring-system' },
   AdoptReminderPolicy: { policy: 'reminder-policy' },
   SetReminderPreferences: { personId: 'id', channels: 'channels', copyTo: 'ids?' },
+  DefineIndicatorType: { typeId: 'id', label: 'name', synonyms: 'names?' },
 };
 
 export function evolveOrganisation(state: OrganisationState, event: OrganisationEvent): OrganisationState {
@@ -126,7 +143,17 @@ export function evolveOrganisation(state: OrganisationState, event: Organisation
       const { personId, channels, copyTo } = event.data;
       return { ...state, reminderPreferences: { ...state.reminderPreferences, [personId]: { channels, copyTo } } };
     }
+    case 'IndicatorTypeDefined':
+      return { ...state, indicatorTypes: [...(state.indicatorTypes ?? []), event.data] };
   }
+}
+
+/** The ente's catalogue of indicator types: the standard ones, then its own in the order defined. */
+export function indicatorTypeCatalogue(state: OrganisationState): CatalogueEntry[] {
+  return [
+    ...STANDARD_INDICATOR_TYPES.map((type) => ({ ...type, synonyms: [...(type.synonyms ?? [])], standard: true })),
+    ...(state.indicatorTypes ?? []).map((type) => ({ ...type, synonyms: [...(type.synonyms ?? [])], standard: false })),
+  ];
 }
 
 function covers(headship: Headship, date: CalendarDate): boolean {
@@ -264,7 +291,55 @@ export function decideOrganisation(
       if (copyTo.length > 10) violated('value-invalid', 'copyTo: at most 10 people');
       return { role, events: [{ type: 'ReminderPreferencesSet', data: { personId, channels, copyTo: [...new Set(copyTo)] } }] };
     }
+    case 'DefineIndicatorType':
+      return { role, events: defineIndicatorType(state, command) };
   }
+}
+
+/**
+ * An own indicator type: an id no type has, and names (id, label, synonyms) no other type answers to, so that a type
+ * as written resolves to one type only. Defining again an own type as it is records nothing; a standard type, or an
+ * own one with other names, is not redefined (objectives already name it).
+ */
+function defineIndicatorType(state: OrganisationState, command: { typeId: string; label: string; synonyms?: string[] }): OrganisationEvent[] {
+  const { typeId } = command;
+  if (!INDICATOR_TYPE_ID.test(typeId)) violated('value-invalid', `typeId: must be 1 to 40 lower-case letters, digits or dashes, not ${show(typeId)}`);
+  const label = command.label.trim();
+  if (label.length > INDICATOR_TYPE_LABEL_MAX) violated('value-invalid', `label: at most ${INDICATOR_TYPE_LABEL_MAX} characters`);
+  if (indicatorTypeKey(label) === '') violated('value-invalid', 'label: must contain letters or digits');
+  const synonyms: string[] = [];
+  const seen = new Set([indicatorTypeKey(typeId), indicatorTypeKey(label)]);
+  for (const synonym of (command.synonyms ?? []).map((s) => s.trim())) {
+    const key = indicatorTypeKey(synonym);
+    if (synonym.length > INDICATOR_TYPE_LABEL_MAX) violated('value-invalid', `synonyms: each at most ${INDICATOR_TYPE_LABEL_MAX} characters`);
+    if (key === '') violated('value-invalid', `synonyms: ${show(synonym)} has no letter or digit`);
+    if (!seen.has(key)) synonyms.push(synonym); // "Processo" beside "processo": one name
+    seen.add(key);
+  }
+  if (synonyms.length > INDICATOR_TYPE_SYNONYMS_MAX) violated('value-invalid', `synonyms: at most ${INDICATOR_TYPE_SYNONYMS_MAX}`);
+  const defined: IndicatorType = { typeId, label, ...(synonyms.length > 0 ? { synonyms } : {}) };
+
+  const standard = STANDARD_INDICATOR_TYPES.find((t) => t.typeId === typeId);
+  if (standard) violated('indicator-type-already-exists', `${typeId} is a standard indicator type ("${standard.label}"): every ente has it`);
+  const own = (state.indicatorTypes ?? []).find((t) => t.typeId === typeId);
+  if (own) {
+    if (own.label === label && sameNames(own.synonyms ?? [], synonyms)) return [];
+    violated('indicator-type-already-exists', `the ente already has the indicator type ${typeId} ("${own.label}"): a type is not redefined`);
+  }
+  for (const other of indicatorTypeCatalogue(state)) {
+    const taken = namesOf(defined).find((name) => namesOf(other).some((n) => indicatorTypeKey(n) === indicatorTypeKey(name)));
+    if (taken !== undefined) {
+      violated(
+        'indicator-type-name-taken',
+        `"${taken}" already names the indicator type ${other.typeId} ("${other.label}"): a type as written must resolve to one type`,
+      );
+    }
+  }
+  return [{ type: 'IndicatorTypeDefined', data: defined.synonyms ? { typeId, label, synonyms } : { typeId, label } }];
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 }
 
 /**
@@ -282,6 +357,9 @@ function ORGANISATION_GRANTS(command: OrganisationCommand): Grant[] {
     // The organisation does not know who the Segretario is (roles come from tokens): a designation recorded by anyone
     // else could name any person "Segretario" and hand his validations to whoever records it.
     case 'DesignateSubstituteValidator':
+      return ['segretario'];
+    // The catalogue is part of how the plan is written and read, which the Segretario coordinates for the ente.
+    case 'DefineIndicatorType':
       return ['segretario'];
     default:
       return ['admin'];

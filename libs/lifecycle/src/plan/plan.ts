@@ -9,8 +9,14 @@ export const PLAN_KINDS = ['PIAO', 'PEG', 'PDO'] as const;
 export type PlanKind = (typeof PLAN_KINDS)[number];
 
 type Event<Type extends string, Data> = { type: Type; data: Data };
+/** The plan a plan continues into the next year (POST /plans/{planId}/continuation). */
+export interface PlanContinued {
+  planId: string;
+}
+
 export type PlanEvent =
-  | Event<'PlanOpened', { planId: string; ente: string; kind: PlanKind; title: string; fromYear: number; toYear: number }>
+  /** `continues`: the plan of the year before it was continued from (absent on a plan opened anew and on older events). */
+  | Event<'PlanOpened', { planId: string; ente: string; kind: PlanKind; title: string; fromYear: number; toYear: number; continues?: PlanContinued }>
   | Event<'ObjectiveAttached', { objectiveId: string; code: string }>
   | Event<'PlanSubmitted', { objectiveCount: number }>
   /** `proposals`: each objective the act approved, with the fingerprint of the text it approved (absent on older events). */
@@ -34,6 +40,8 @@ export interface PlanState {
   title: string;
   fromYear: number;
   toYear: number;
+  /** The plan this one continues into the next year; absent when it was opened anew. */
+  continues?: PlanContinued;
   status: PlanStatus;
   objectives: { objectiveId: string; code: string }[];
   approvalAct?: GiuntaAct;
@@ -42,7 +50,7 @@ export interface PlanState {
 
 type Command<Type extends string, Data = unknown> = { type: Type } & Data;
 export type PlanCommand =
-  | Command<'OpenPlan', { planId: string; ente: string; kind: PlanKind; title: string; fromYear: number; toYear: number }>
+  | Command<'OpenPlan', { planId: string; ente: string; kind: PlanKind; title: string; fromYear: number; toYear: number; continues?: PlanContinued }>
   | Command<'AttachObjective', { objectiveId: string; code: string }>
   | Command<'SubmitPlan'>
   | Command<'ApprovePlan', { act?: GiuntaAct; proposals?: ApprovedProposal[] }>
@@ -63,7 +71,15 @@ export const PLAN_GRANTS: Record<PlanCommand['type'], readonly Grant[]> = {
 
 /** What each field of a plan command must be, checked before anything else reads the command. */
 const PLAN_COMMAND_FIELDS: CommandFields<PlanCommand> = {
-  OpenPlan: { planId: 'id', ente: 'id', kind: PLAN_KINDS, title: 'name', fromYear: 'year', toYear: 'year' },
+  OpenPlan: {
+    planId: 'id',
+    ente: 'id',
+    kind: PLAN_KINDS,
+    title: 'name',
+    fromYear: 'year',
+    toYear: 'year',
+    continues: { objectOf: { planId: 'id' }, optional: true },
+  },
   AttachObjective: { objectiveId: 'id', code: 'id' },
   SubmitPlan: {},
   ApprovePlan: { act: 'act?', proposals: { listOf: { objectiveId: 'id', definitionHash: 'id' }, optional: true } },
@@ -107,8 +123,9 @@ export function decidePlan(state: PlanState | undefined, command: PlanCommand, c
   if (command.type === 'OpenPlan') {
     if (state) violated('plan-already-exists', `plan ${command.planId} already exists`);
     if (command.toYear < command.fromYear) violated('horizon-reversed', `the plan ends (${command.toYear}) before it starts (${command.fromYear})`);
-    const { planId, ente, kind, title, fromYear, toYear } = command;
-    return decided({ type: 'PlanOpened', data: { planId, ente, kind, title, fromYear, toYear } });
+    const { planId, ente, kind, title, fromYear, toYear, continues } = command;
+    const continued = continues ? { continues: { planId: continues.planId } } : {};
+    return decided({ type: 'PlanOpened', data: { planId, ente, kind, title, fromYear, toYear, ...continued } });
   }
   if (!state) return violated('plan-not-found', 'the plan does not exist');
   if (state.status === 'closed') violated('plan-closed', 'the plan is closed');

@@ -1,7 +1,17 @@
 import { type CalendarDate } from '../calendar/calendar-date';
+import { pinnedPeriod } from '../calendar/period-text';
+import { type Phase } from '../objective/objective-definition';
 import { type ObjectiveState } from '../objective/objective-state';
 
-export const DEADLINE_KINDS = ['phase-end', 'indicator-due', 'monitoring-report', 'year-end-report', 'plan-approval', 'ndv-validation'] as const;
+export const DEADLINE_KINDS = [
+  'phase-end',
+  'indicator-due',
+  'objective-deadline',
+  'monitoring-report',
+  'year-end-report',
+  'plan-approval',
+  'ndv-validation',
+] as const;
 
 /** A date by which the responsible unit owes something (BRIEF §5), and whether it has been met. */
 export interface Deadline {
@@ -11,6 +21,10 @@ export interface Deadline {
   description: string;
   dueOn: CalendarDate;
   met: boolean;
+  /** The period as the plan wrote it, when the date was read from it ("II trim" → 30/06). */
+  periodText?: string;
+  /** The unit that owes it when not the responsible one: a contributing unit's own target on an indicator. */
+  unitId?: string;
 }
 
 /** The monitoring campaigns of the objective's plan: as-of date → due date. */
@@ -32,15 +46,33 @@ export function yearEndReportDue(toYear: number): CalendarDate {
 export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns, yearEndDue: (toYear: number) => CalendarDate = yearEndReportDue): Deadline[] {
   if (state.status !== 'approved') return [];
   const deadlines: Deadline[] = [];
+  const { fromYear, toYear } = state.definition.horizon;
+  const phaseDone = (phase: Phase) => (state.progress[phase.id]?.progressPercent ?? 0) >= 100;
   for (const phase of state.definition.phases) {
-    if (phase.cancelled || !phase.plannedEnd) continue;
-    const met = (state.progress[phase.id]?.progressPercent ?? 0) >= 100;
-    deadlines.push({ kind: 'phase-end', ref: phase.id, description: phase.description, dueOn: phase.plannedEnd, met });
+    if (phase.cancelled) continue;
+    const met = phaseDone(phase);
+    if (phase.plannedEnd) deadlines.push({ kind: 'phase-end', ref: phase.id, description: phase.description, dueOn: phase.plannedEnd, met });
+    else {
+      const end = phasePeriodEnd(phase, fromYear, toYear);
+      if (end) deadlines.push({ kind: 'phase-end', ref: phase.id, description: phase.description, dueOn: end, met, periodText: phase.plannedPeriodText });
+    }
+  }
+  if (state.definition.deadline) {
+    // The objective is done by its own deadline when its report says so, or every phase is complete.
+    const reported = state.yearEndReport !== undefined && state.yearEndReport.status !== 'returned';
+    const active = state.definition.phases.filter((p) => !p.cancelled);
+    const met = reported || (active.length > 0 && active.every(phaseDone));
+    deadlines.push({ kind: 'objective-deadline', ref: 'objective', description: state.definition.title, dueOn: state.definition.deadline, met });
   }
   for (const indicator of state.definition.indicators) {
-    if (!indicator.dueDate) continue;
     const met = (state.indicatorValues[indicator.id] ?? []).length > 0;
-    deadlines.push({ kind: 'indicator-due', ref: indicator.id, description: indicator.description, dueOn: indicator.dueDate, met });
+    if (indicator.dueDate) deadlines.push({ kind: 'indicator-due', ref: indicator.id, description: indicator.description, dueOn: indicator.dueDate, met });
+    // A unit's own target is owed by that unit, by its own date; values are recorded on the indicator as a whole.
+    for (const unitTarget of indicator.unitTargets ?? []) {
+      if (!unitTarget.dueDate) continue;
+      const ref = `${indicator.id}/${unitTarget.unitId}`;
+      deadlines.push({ kind: 'indicator-due', ref, description: indicator.description, dueOn: unitTarget.dueDate, met, unitId: unitTarget.unitId });
+    }
   }
   for (const [asOf, campaign] of Object.entries(campaigns)) {
     const report = state.monitoringReports[asOf];
@@ -51,6 +83,18 @@ export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns, 
   const yearEndMet = state.yearEndReport !== undefined && state.yearEndReport.status !== 'returned';
   deadlines.push({ kind: 'year-end-report', ref: String(year), description: `rendicontazione ${year}`, dueOn: yearEndDue(year), met: yearEndMet });
   return deadlines.sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
+}
+
+/**
+ * The end of a phase the plan dated only in words, where the words pin it down (period-text.ts): in the horizon's
+ * year, or the year the text names; in a horizon of several years a period without its year pins nothing.
+ */
+export function phasePeriodEnd(phase: Phase, fromYear: number, toYear: number): CalendarDate | undefined {
+  if (phase.plannedEnd || !phase.plannedPeriodText) return undefined;
+  const first = pinnedPeriod(phase.plannedPeriodText, fromYear);
+  if (!first) return undefined;
+  if (fromYear !== toYear && pinnedPeriod(phase.plannedPeriodText, toYear)?.end !== first.end) return undefined;
+  return first.end;
 }
 
 /** The earliest deadline not yet met: the objective is overdue on any day after it. */

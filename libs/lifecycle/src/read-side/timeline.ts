@@ -14,6 +14,10 @@ export function timelineChanges(before: ObjectiveState | undefined, after: Objec
   change('status', before?.status, after.status);
   const prefixed = (list: FieldChange[]) => list.map((c) => ({ ...c, path: `definition.${c.path}` }));
   switch (event.type) {
+    case 'ObjectiveDrafted':
+      // A copy of last year's objective says which one, at which revision (issue 13, item 6).
+      if (event.data.copiedFrom) change('copiedFrom', null, event.data.copiedFrom);
+      break;
     case 'ObjectiveDraftUpdated':
     case 'ReprogrammingApprovedByGiunta':
       changes.push(...prefixed(event.data.changes));

@@ -1,14 +1,15 @@
 import { isCalendarDate, type CalendarDate } from '../calendar/calendar-date';
 import { type ObjectiveState } from '../objective/objective-state';
 import { type PlanState } from '../plan/plan';
-import { objectiveDeadlines, type Campaigns, type Deadline } from '../read-side/deadlines';
+import { objectiveDeadlines, phasePeriodEnd, type Campaigns, type Deadline } from '../read-side/deadlines';
 import { dateInYear, type ReminderPolicy } from './reminder-policy';
 import { type ReminderAudience } from './reminder-schedule';
 
 /**
  * A deadline the reminders follow: an objective's (its phases, indicators, monitoring reports and year-end report)
  * or a plan's (its approval by the Giunta, the NdV's validation). `dueOn` is absent when the plan gave only a
- * period in words ("II trimestre"): such a deadline makes no reminder and is listed for the Segretario as undated.
+ * period in words that pins no date down ("luglio e gennaio"): such a deadline makes no reminder and is listed for the
+ * Segretario as undated. `periodText` beside a `dueOn` is the period the date was read from ("II trim" → 30/06).
  */
 export interface TrackedDeadline {
   deadlineId: string;
@@ -47,13 +48,24 @@ export function objectiveTrackedDeadlines(objectiveId: string, state: ObjectiveS
   const base = { ente: state.ente, planId: state.planId, objectiveId, unitId, audience: 'responsible' as const };
   const dated = objectiveDeadlines(state, campaignsFor(state, plan, policy), (toYear) => dateInYear(policy.yearEndReportDue, toYear + 1)).map(
     (d): TrackedDeadline => {
-      const deadline = { ...base, deadlineId: `${objectiveId}/${d.kind}/${d.ref}`, kind: d.kind, ref: d.ref, description: d.description, open: !d.met };
+      const deadline = {
+        ...base,
+        deadlineId: `${objectiveId}/${d.kind}/${d.ref}`,
+        kind: d.kind,
+        ref: d.ref,
+        description: d.description,
+        open: !d.met,
+        ...(d.periodText ? { periodText: d.periodText } : {}),
+        ...(d.unitId ? { unitId: d.unitId } : {}),
+      };
       // A date the log carries but no calendar has (an event written around the commands' checks): flagged, not guessed.
       return isCalendarDate(d.dueOn) ? { ...deadline, dueOn: d.dueOn } : { ...deadline, periodText: `data non valida: ${String(d.dueOn)}` };
     },
   );
+  // A period in words that pins no date down ("luglio e gennaio") stays undated: listed, never reminded of.
+  const { fromYear, toYear } = state.definition.horizon;
   const undated = state.definition.phases
-    .filter((p) => !p.cancelled && !p.plannedEnd && p.plannedPeriodText)
+    .filter((p) => !p.cancelled && !p.plannedEnd && p.plannedPeriodText && !phasePeriodEnd(p, fromYear, toYear))
     .map((p): TrackedDeadline => ({
       ...base,
       deadlineId: `${objectiveId}/phase-end/${p.id}`,

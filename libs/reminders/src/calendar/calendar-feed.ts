@@ -12,6 +12,7 @@ const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 const KIND_LABELS: Record<string, string> = {
   'phase-end': 'Fine fase',
   'indicator-due': 'Indicatore',
+  'objective-deadline': "Scadenza dell'obiettivo",
   'monitoring-report': 'Report di monitoraggio',
   'year-end-report': 'Relazione di fine anno',
   'plan-approval': 'Approvazione del piano',

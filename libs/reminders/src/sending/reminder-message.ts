@@ -13,6 +13,7 @@ export interface ReminderSubject {
 const KIND_LABELS: Record<string, string> = {
   'phase-end': 'Fase',
   'indicator-due': 'Indicatore',
+  'objective-deadline': "Scadenza dell'obiettivo",
   'monitoring-report': 'Report di monitoraggio',
   'year-end-report': 'Relazione di fine anno',
   'plan-approval': 'Approvazione del piano',
