@@ -15,7 +15,6 @@
  * Usage: npm run bench:audit [-- totalEvents]   (default 1,000,000)
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -39,7 +38,7 @@ import { openStorage, type Storage } from '@piao/storage';
 import { renderDossierCsv } from '../libs/audit/src/dossier/dossier-csv';
 import { createTestDatabase } from '../test/support/postgres';
 import { syntheticDefinition, writeSyntheticEnte } from '../test/support/synthetic-enti';
-import { fmt, machine, postgresPids, Samples, watchOthers } from './measure';
+import { fmt, machine, peakRssKb, postgresPids, resetPeakRss, Samples, watchOthers } from './measure';
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const PROOF_CALLS = 200;
@@ -64,20 +63,6 @@ function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
-}
-
-/** The kernel's peak RSS of this process since the last reset: it sees what a blocked event loop hides from a timer. */
-function peakRssKb(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) : 0;
-}
-
-function resetPeakRss(): void {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // not allowed here: the peak is then the process's since it started, which the samples still bound from below
-  }
 }
 
 interface MemoryPeak {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Latency samples of one benchmark run, in milliseconds, and what they add up to. */
@@ -117,3 +117,18 @@ export const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+
+/** The kernel's peak RSS of this process since the last reset: it sees what a blocked event loop hides from a timer. */
+export function peakRssKb(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+
+/** Starts a new peak (writes 5 to clear_refs); where that is not allowed, the peak stays the process's own. */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // not allowed here: the peak is then the process's since it started, which the samples still bound from below
+  }
+}

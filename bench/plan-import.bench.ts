@@ -5,15 +5,18 @@
  * weights), their codes made unique (B001_…); it is written as a clerk's workbook holds it (test/support/xlsx-files.ts)
  * and as a CSV table (`;`, byte-order mark, as Italian Excel saves it).
  *  1. the pieces without HTTP: readSpreadsheet, objectivesFromRows, importItems (class-validator on each objective);
- *  2. over HTTP, the API in this process (createApp, an ephemeral port, fetch), on PostgreSQL and on the embedded
- *     PGlite (memory://), each with its processors running in the process as by default: units created, plans
- *     opened; then per round and format a dry run, the real run into a fresh plan (with an Idempotency-Key, as the
- *     documentation's example sends it), the same file again (all unchanged). For each request: wall time, the
- *     report's objectives and indicators, events appended, RSS and heap before (after a collection) and at their
- *     peak (samples every 20 ms, the kernel's peak RSS, the heap before each collection), the event loop's longest
- *     block, time in GC, how long the processors take to catch up with the batch, and where the request's time went
- *     (the same three pieces, the command handler and its append, timed by wrapping them in this process).
- * Usage: npm run bench:import     BENCH_ROUNDS (3 by default), BENCH_STORAGE=postgres|pglite (both by default)
+ *  2. over HTTP, the API in the measuring process (createApp, an ephemeral port, fetch), on PostgreSQL and on the
+ *     embedded PGlite (memory://), each in a process of its own, with its processors running in it (the default) and
+ *     without (RUN_PROCESSORS=false): units created, plans opened; then per round and format a dry run, the real run
+ *     into a fresh plan (with an Idempotency-Key, as the documentation's example sends it), the same file again (all
+ *     unchanged). For each request: wall time, when the server handed the answer to the socket, the report's
+ *     objectives and indicators, events appended, RSS and heap before (after a collection) and at their peak (samples
+ *     every 20 ms, the kernel's peak RSS, the heap before each collection), the event loop's longest block, time in
+ *     GC; how long the processors take to catch up with the batch, and what they hold meanwhile; and where the
+ *     request's time went (the same three pieces, the command handler and its append, each processor's `handle`,
+ *     timed by wrapping them in the measuring process).
+ * Usage: npm run bench:import     BENCH_ROUNDS (3 by default); BENCH_STORAGE=postgres,pglite (the default; `none`: the
+ *        pieces only); BENCH_PROCESSORS=on,off (the default)
  */
 import { fork } from 'node:child_process';
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -39,10 +42,13 @@ import { asTable, fixtureObjectives, type FixtureObjective, type TemplateRow } f
 import { createTestDatabase } from '../test/support/postgres';
 import { readLog } from '../test/support/read-log';
 import { xlsxOf } from '../test/support/xlsx-files';
-import { fmt, machine, median, postgresPids, watchOthers } from './measure';
+import { fmt, machine, median, peakRssKb, postgresPids, resetPeakRss, watchOthers } from './measure';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const STORAGES = (process.env.BENCH_STORAGE ?? 'postgres,pglite').split(',').map((s) => s.trim()) as ('postgres' | 'pglite')[];
+const STORAGES = (process.env.BENCH_STORAGE ?? 'postgres,pglite')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s): s is 'postgres' | 'pglite' => s === 'postgres' || s === 'pglite');
 /** With the processors running in the API's process (the default), and without them (RUN_PROCESSORS=false). */
 const PROCESSORS = (process.env.BENCH_PROCESSORS ?? 'on,off').split(',').map((s) => s.trim() === 'on');
 const OBJECTIVES = 300;
@@ -217,20 +223,6 @@ function benchPlan(): BenchPlan {
 // ---------------------------------------------------------------------------------------------------------------
 // Memory and the event loop
 
-/** The kernel's peak RSS of this process since the last reset: it sees what a blocked event loop hides from a timer. */
-function peakRssKb(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) : 0;
-}
-
-function resetPeakRss(): void {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // not allowed here: the peak is then the process's since it started, which the samples still bound from below
-  }
-}
-
 interface Watched {
   /** MB at the start of the request, on a collected heap. */
   rssStart: number;
@@ -335,6 +327,8 @@ interface PieceFigures {
   heapPeak: number;
   /** ms: the event loop's longest block while the piece ran. */
   loopMax: number;
+  /** Share of the two cores other processes used, each round. */
+  others: number[];
 }
 
 async function timePieces(files: Record<Format, Buffer>): Promise<PieceFigures[]> {
@@ -344,15 +338,18 @@ async function timePieces(files: Record<Format, Buffer>): Promise<PieceFigures[]
     for (let round = 0; round <= ROUNDS; round++) {
       const step = async <T>(piece: string, run: () => Promise<T> | T): Promise<T> => {
         const before = await collected();
+        const others = await watchOthers(() => [process.pid]);
         const watch = await new MemoryWatch().start();
         const t0 = performance.now();
         const result = await run();
         const ms = performance.now() - t0;
         const watched = await watch.stop();
-        const entry = byPiece.get(piece) ?? { piece, format, cold: ms, rounds: [], heapBefore: before.heap, heapPeak: 0, loopMax: 0 };
+        const busy = await others();
+        const entry = byPiece.get(piece) ?? { piece, format, cold: ms, rounds: [], heapBefore: before.heap, heapPeak: 0, loopMax: 0, others: [] };
         if (round > 0) entry.rounds.push(ms);
         entry.heapPeak = Math.max(entry.heapPeak, watched.heapPeak);
         if (round > 0) entry.loopMax = Math.max(entry.loopMax, watched.loopMax);
+        if (round > 0) entry.others.push(busy.others);
         byPiece.set(piece, entry);
         return result;
       };
@@ -718,10 +715,13 @@ async function main(): Promise<void> {
     '',
   );
 
-  out.push('| piece (no HTTP) | format | cold ms | ms, median (rounds) | heap before → peak MB | loop held, max ms |', '|---|---|---|---|---|---|');
+  out.push(
+    '| piece (no HTTP) | format | cold ms | ms, median (rounds) | heap before → peak MB | loop held, max ms | others % |',
+    '|---|---|---|---|---|---|---|',
+  );
   for (const p of pieces) {
     out.push(
-      `| \`${p.piece}\` | ${p.format} | ${fmt(p.cold, 0)} | **${fmt(median(p.rounds), 0)}** (${each(p.rounds)}) | ${fmt(p.heapBefore, 0)} → ${fmt(p.heapPeak, 0)} | ${fmt(p.loopMax, 0)} |`,
+      `| \`${p.piece}\` | ${p.format} | ${fmt(p.cold, 0)} | **${fmt(median(p.rounds), 0)}** (${each(p.rounds)}) | ${fmt(p.heapBefore, 0)} → ${fmt(p.heapPeak, 0)} | ${fmt(p.loopMax, 0)} | ${each(p.others)} |`,
     );
   }
   out.push('');

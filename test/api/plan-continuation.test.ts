@@ -1,4 +1,4 @@
-import { continuationPlanId } from '@piao/application';
+import { continuationPlanId, objectiveStreamId } from '@piao/application';
 import { allEvents, startApi, type Api, type AuthorisedClient, type Person } from '../support/api-harness';
 
 /**
@@ -81,7 +81,13 @@ describe('continuing a plan into the next year (PostgreSQL)', () => {
       objective('2024_S08_02', {
         kind: { multiYear: { stage: 1, of: 3 } },
         horizon: { fromYear: 2024, toYear: 2026 },
-        phases: [{ id: 'f1', description: 'Prima fase', plannedEnd: '2024-12-31', weight: 100 }],
+        deadline: '2026-12-31',
+        // The three-year plan dates each year's phase: the copy keeps them where they are.
+        phases: [
+          { id: 'f1', description: 'Prima fase', plannedEnd: '2024-12-31', weight: 30 },
+          { id: 'f2', description: 'Seconda fase', plannedStart: '2025-01-01', plannedEnd: '2025-12-31', weight: 40 },
+          { id: 'f3', description: 'Terza fase', plannedStart: '2026-01-01', plannedEnd: '2026-12-31', weight: 30 },
+        ],
         indicators: [{ id: 'i1', description: 'Sportelli digitali attivati', target: { text: 'almeno 6' }, baseline: '2' }],
       }),
       objective('2024_S08_03'),
@@ -152,7 +158,8 @@ describe('continuing a plan into the next year (PostgreSQL)', () => {
       code: '2025_S08_02',
       sourceCode: '2024_S08_02',
       copiedFrom: { planId: source, objectiveId: ids['2024_S08_02'], revision: await revisionOf(ids['2024_S08_02']) },
-      warnings: [],
+      // Its first year's phase is kept as dated, behind the new year: a person decides what to do with it.
+      warnings: [{ code: 'date-past', message: 'phase f1: the planned end 2024-12-31, kept with the multi-year horizon, is before 2025: review it' }],
     });
     count = (await allEvents(api.store)).length;
     expect(count).toBe(before + 5);
@@ -167,7 +174,7 @@ describe('continuing a plan into the next year (PostgreSQL)', () => {
     expect((await ok(as.segretario.get(`/plans/${source}`))).status).toBe('approved');
   });
 
-  it('copies the definition as reprogrammed, with last year’s reached values as baselines and the dates a year on', async () => {
+  it('copies the definition as reprogrammed, with last year’s reached values as baselines and the dates a year on (a kept multi-year horizon’s kept)', async () => {
     const [first, multiYear] = answer.objectives as { objectiveId: string }[];
     const copy = await ok(as.dirigente.get(`/objectives/${first.objectiveId}`));
     expect(copy).toMatchObject({ status: 'draft', code: '2024_S08_01', progress: {}, indicatorValues: {}, approvalAct: null, yearEndReport: null });
@@ -203,7 +210,12 @@ describe('continuing a plan into the next year (PostgreSQL)', () => {
     expect(stage.definition).toMatchObject({
       kind: { multiYear: { stage: 2, of: 3 } },
       horizon: { fromYear: 2024, toYear: 2026 },
-      phases: [{ id: 'f1', plannedEnd: '2025-12-31' }],
+      deadline: '2026-12-31',
+      phases: [
+        { id: 'f1', plannedEnd: '2024-12-31' },
+        { id: 'f2', plannedStart: '2025-01-01', plannedEnd: '2025-12-31' },
+        { id: 'f3', plannedStart: '2026-01-01', plannedEnd: '2026-12-31' },
+      ],
       indicators: [{ id: 'i1', baseline: '4', historicalValues: [{ year: 2024, value: '4' }] }],
     });
   });
@@ -303,5 +315,40 @@ describe('continuing a plan into the next year (PostgreSQL)', () => {
     const refused = await as.segretario.post(`/plans/${draft.planId}/continuation`, { objectives: [{ code: '2026_S08_01' }] });
     expect([refused.status, refused.body.rule]).toEqual([422, 'plan-not-approved']);
     expect((await allEvents(api.store)).length).toBe(before);
+  });
+
+  it('refuses plan-already-exists the second of two identical continuations running together, also once it has read past the plan', async () => {
+    const plan = await approvedPlan('PEG 2024 – concorrenza', [objective('C1'), objective('C2')]);
+    const request = { objectives: [{ code: 'C1' }, { code: 'C2' }] };
+    const before = (await allEvents(api.store)).length;
+    // The second request is held once it has found no 2025 plan, as it reads the first objective to copy; the first
+    // request runs and commits meanwhile. The second then finds the copy of C1 drafted: the plan exists.
+    const store = api.store;
+    const read = store.readStream.bind(store);
+    let first: { status: number; body: Body } | undefined;
+    store.readStream = async (streamId, fromRevision) => {
+      if (streamId === objectiveStreamId(plan.ids.C1)) {
+        delete (store as Partial<typeof store>).readStream;
+        const response = await as.segretario.post(`/plans/${plan.planId}/continuation`, request);
+        first = { status: response.status, body: response.body as Body };
+      }
+      return read(streamId, fromRevision);
+    };
+    let second: { status: number; body: Body };
+    try {
+      second = await as.segretario.post(`/plans/${plan.planId}/continuation`, request);
+    } finally {
+      delete (store as Partial<typeof store>).readStream;
+    }
+    expect([first?.status, first?.body.recorded]).toEqual([
+      201,
+      ['PlanOpened', 'ObjectiveAttached', 'ObjectiveAttached', 'ObjectiveDrafted', 'ObjectiveDrafted'],
+    ]);
+    expect([second.status, second.body.rule, second.body.detail]).toEqual([
+      422,
+      'plan-already-exists',
+      `plan ${continuationPlanId(plan.planId, 2025)} already exists`,
+    ]);
+    expect((await allEvents(api.store)).length).toBe(before + 5);
   });
 });

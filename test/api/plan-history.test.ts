@@ -18,15 +18,15 @@ const people = {
 
 const ACT = { number: '31', date: '2024-03-10' };
 
-const definition = (title: string) => ({
+const definition = (title: string, year = 2024, target = 100) => ({
   title,
   responsibleUnitId: 'welfare',
-  horizon: { fromYear: 2024, toYear: 2024 },
+  horizon: { fromYear: year, toYear: year },
   phases: [
-    { id: 'f1', description: 'Analisi dei bisogni', weight: 50, plannedEnd: '2024-06-30' },
-    { id: 'f2', description: 'Erogazione', weight: 50, plannedEnd: '2024-12-31' },
+    { id: 'f1', description: 'Analisi dei bisogni', weight: 50, plannedEnd: `${year}-06-30` },
+    { id: 'f2', description: 'Erogazione', weight: 50, plannedEnd: `${year}-12-31` },
   ],
-  indicators: [{ id: 'i1', description: 'Famiglie sostenute', target: { text: 'almeno n. 100', sense: 'at-least', value: 100 } }],
+  indicators: [{ id: 'i1', description: 'Famiglie sostenute', target: { text: `almeno n. ${target}`, sense: 'at-least', value: target } }],
 });
 
 type Step = Record<string, unknown>;
@@ -95,13 +95,13 @@ describe("importing a past year's history of a plan (PostgreSQL)", () => {
     if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 3000)}`);
     return response.body as Record<string, unknown>;
   };
-  const openPlan = async (title: string) =>
-    (await ok(as.segretario.post('/plans', { kind: 'PEG', title, fromYear: 2024, toYear: 2024, occurredOn: '2024-01-10' }), 201)).planId as string;
+  const openPlan = async (title: string, year = 2024) =>
+    (await ok(as.segretario.post('/plans', { kind: 'PEG', title, fromYear: year, toYear: year, occurredOn: `${year}-01-10` }), 201)).planId as string;
   const importHistory = (planId: string, steps: Step[], query = '', client = as.admin, headers: Record<string, string> = {}) =>
     client.post(`/plans/${planId}/history${query}`, { steps }, headers);
-  const refused = async (planId: string, steps: Step[]): Promise<Report> => {
+  const refused = async (planId: string, steps: Step[], client = as.admin): Promise<Report> => {
     const before = (await allEvents(api.store)).length;
-    const body = await ok(importHistory(planId, steps), 422);
+    const body = await ok(importHistory(planId, steps, '', client), 422);
     expect(body).toMatchObject({ type: '/problems/lifecycle/history-refused', status: 422, rule: 'history-refused' });
     expect((await allEvents(api.store)).length).toBe(before);
     return body.report as Report;
@@ -281,6 +281,101 @@ describe("importing a past year's history of a plan (PostgreSQL)", () => {
     ]);
     expect(badField.steps.map((s) => s.status)).toEqual(['applied', 'refused', 'not-run']);
     expect(badField.steps[1].problem).toMatchObject({ field: 'steps.1.progressPercent', rule: 'max' });
+  });
+
+  it('refuses a history into a live plan: nothing back-dated slips into an objective approved through the routes', async () => {
+    // The plan of this year, run through the routes: the objective drafted, proposed and approved by the Giunta's act of 30 November.
+    const live = await openPlan('PEG 2026', 2026);
+    const drafted = await ok(as.verdi.post(`/plans/${live}/objectives`, { code: 'L1', definition: definition('Obiettivo L1', 2026) }), 201);
+    const objectiveId = drafted.objectiveId as string;
+    await ok(as.verdi.post(`/objectives/${objectiveId}/propose`));
+    await ok(as.segretario.post(`/objectives/${objectiveId}/approve`, { act: { number: '90', date: '2026-11-30' } }));
+
+    const final = { phases: [{ phaseId: 'f1', progressPercent: 100 }], indicators: [{ indicatorId: 'i1', value: '12' }], evidence: 'Relazione' };
+    const report = await refused(
+      live,
+      [
+        step('verdi', 'dirigente', '2026-02-01', 'phase-progress', { objective: 'L1', phaseId: 'f1', progressPercent: 100 }),
+        step('verdi', 'dirigente', '2026-03-01', 'reprogramming', {
+          objective: 'L1',
+          definition: definition('Obiettivo L1', 2026, 10),
+          reason: 'Meno famiglie',
+        }),
+        step('segretario', 'segretario', '2026-03-02', 'approve-reprogramming', { objective: 'L1', act: { number: '40', date: '2026-03-02' } }),
+        step('verdi', 'dirigente', '2026-03-03', 'year-end-report', { objective: 'L1', ...final }),
+        step('segretario', 'segretario', '2026-03-04', 'validate-year-end-report', { objective: 'L1' }),
+        step('segretario', 'nucleo', '2026-03-05', 'evaluation', { objective: 'L1', achievementPercent: 100, reason: 'Raggiunto' }),
+      ],
+      as.segretario,
+    );
+    expect(report.steps.map((s) => [s.status, s.problem?.field, s.problem?.rule])).toEqual([
+      ['refused', 'steps.0.objective', 'stream-has-live-events'],
+      ['not-run', undefined, undefined],
+      ['not-run', undefined, undefined],
+      ['not-run', undefined, undefined],
+      ['not-run', undefined, undefined],
+      ['refused', 'steps.5.by', 'importer-as-reviewer'],
+    ]);
+    expect(report.steps[0].problem!.message).toMatch(
+      /^verdi as dirigente on 2026-02-01: step 0 touches the objective L1, whose stream holds 3 event\(s\) recorded live/,
+    );
+
+    // A step on the plan itself is refused as well: the plan holds the objective's attachment, recorded live.
+    const onPlan = await refused(live, [step('segretario', 'segretario', '2026-12-01', 'submit')]);
+    expect(onPlan.steps[0].problem).toMatchObject({ rule: 'stream-has-live-events' });
+    expect(onPlan.steps[0].problem!.message).toContain('step 0 touches the plan, whose stream holds');
+    expect(onPlan.steps[0].problem!.field).toBeUndefined();
+  });
+
+  it('goes on from a history already imported, never before the last date a stream records', async () => {
+    const other = await openPlan('PEG 2024 (in due volte)');
+    const steps = history2024();
+    const approval = steps.findIndex((s) => s.action === 'approve') + 1;
+    const first = (await ok(importHistory(other, steps.slice(0, approval)))) as unknown as Report;
+    expect(first.steps.every((s) => s.status === 'applied')).toBe(true);
+
+    // The objectives and the plan record 14 March (the approval): a step of the next history may not go back before it.
+    const early = await refused(other, [step('rossi', 'dirigente', '2024-03-01', 'phase-progress', { objective: 'S1', phaseId: 'f1', progressPercent: 10 })]);
+    expect(early.steps[0].problem).toMatchObject({ field: 'steps.0.occurredOn', rule: 'step-before-stream-history' });
+    expect(early.steps[0].problem!.message).toContain('before 2024-03-14, the last business date the objective S1 already records');
+
+    const second = (await ok(importHistory(other, steps.slice(approval)))) as unknown as Report;
+    expect(second.steps.every((s) => s.status === 'applied')).toBe(true);
+    const plan = await ok(as.segretario.get(`/plans/${other}`));
+    expect(plan.status).toBe('closed');
+  });
+
+  it('keeps each person in one role, and the importer out of the NdV', async () => {
+    const other = await openPlan('PEG 2024 (ruoli)');
+    // The Segretaria validates the year-end reports, then "as the NdV" evaluates them.
+    const segAsNucleo = history2024().map((s) => (s.action === 'evaluation' ? { ...s, by: 'seg' } : s));
+    const evaluation = segAsNucleo.findIndex((s) => s.action === 'evaluation');
+    const byAdmin = await refused(other, segAsNucleo);
+    expect(byAdmin.steps.slice(0, evaluation).every((s) => s.status === 'applied')).toBe(true);
+    expect(byAdmin.steps[evaluation].problem).toMatchObject({ field: `steps.${evaluation}.role`, rule: 'role-changes' });
+    expect(byAdmin.steps[evaluation].problem!.message).toContain(`seg acts as nucleo in step ${evaluation} and as segretario in step 4`);
+
+    // The Segretaria importing may not claim the NdV's evaluation for herself, in whatever role she acts otherwise.
+    const bySeg = await refused(
+      other,
+      [
+        step('rossi', 'dirigente', '2024-01-20', 'draft', { objective: 'S1', definition: definition('Obiettivo S1') }),
+        step('segretario', 'nucleo', '2024-02-01', 'evaluation', { objective: 'S1', achievementPercent: 100, reason: 'Raggiunto' }),
+      ],
+      as.segretario,
+    );
+    expect(bySeg.steps.map((s) => [s.status, s.problem?.field, s.problem?.rule])).toEqual([
+      ['applied', undefined, undefined],
+      ['refused', 'steps.1.by', 'importer-as-reviewer'],
+    ]);
+  });
+
+  it('reports a mistyped date in the first step there only, not as every later step being out of order', async () => {
+    const other = await openPlan('PEG 2024 (data)');
+    const steps = history2024();
+    const report = await refused(other, [{ ...steps[0], occurredOn: '2029-01-20' }, ...steps.slice(1)]);
+    expect(report.steps[0].problem).toMatchObject({ field: 'steps.0.occurredOn', rule: 'date-in-future' });
+    expect(report.steps.slice(1).map((s) => s.status)).toEqual(steps.slice(1).map(() => 'not-run'));
   });
 
   it('answers 403 to a dirigente and 404 for another ente’s plan', async () => {

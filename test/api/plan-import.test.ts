@@ -347,6 +347,35 @@ describe('importing a plan from a spreadsheet, a CSV table or a plan document (P
     expect((await allEvents(api.store)).length).toBe(before + 1); // the plan opened for it, nothing else
   });
 
+  it('streamed or not, an Idempotency-Key makes it happen once: copies at once, retries and a refusal answered the same', async () => {
+    const planId = await openPlan('PEG 2025 (avanzamento e chiave)');
+    const parse = (text: string) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const last = (text: string) => parse(text).pop()!;
+    const file = csvOf(fixtures.slice(0, 5).flatMap((o) => o.rows));
+    const streamed = (key: string, body = file) =>
+      upload(as.segretario, planId, body, 'text/csv', '', { Accept: 'application/x-ndjson', 'Idempotency-Key': key }).buffer(true);
+    const before = (await allEvents(api.store)).length;
+    const copies = await Promise.all([streamed('stream-1'), streamed('stream-1'), streamed('stream-1')]);
+    expect(copies.map((c) => c.status)).toEqual([200, 200, 200]);
+    const reports = copies.map((c) => last(c.text).report as Report);
+    expect(reports.map((r) => r?.summary.create)).toEqual([5, 5, 5]);
+    expect((await allEvents(api.store)).length).toBe(before + 10);
+    // A retry after the answer: the recorded report, as the last line the client would have read.
+    const retry = await streamed('stream-1');
+    expect([retry.status, retry.headers['idempotency-replayed'], retry.headers['content-type']]).toEqual([200, 'true', 'application/x-ndjson']);
+    expect((last(retry.text).report as Report).summary).toEqual(reports[0].summary);
+    // A streamed refusal is recorded under its key: the key cannot then import another file.
+    const bad = csvOf([{ code: 'X', title: 'Unità sconosciuta', responsibleUnit: 'Nessuna' }]);
+    expect(last((await streamed('stream-2', bad)).text).problem).toMatchObject({ status: 422, rule: 'import-refused' });
+    const reused = await upload(as.segretario, planId, csvOf(fixtures.slice(5, 6).flatMap((o) => o.rows)), 'text/csv', '', { 'Idempotency-Key': 'stream-2' });
+    expect([reused.status, reused.body.rule]).toEqual([422, 'idempotency-key-reused']);
+    expect((await allEvents(api.store)).length).toBe(before + 10);
+  });
+
   it('gives the template as a workbook and as a CSV table, and the template imports as it is', async () => {
     const csv = await as.dirigente.get('/imports/template.csv');
     expect([csv.status, csv.headers['content-type']]).toEqual([200, 'text/csv; charset=utf-8']);

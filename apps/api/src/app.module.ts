@@ -13,6 +13,7 @@ import { AppConfig } from '@piao/config';
 import { HealthController } from './health/health.controller';
 import { ProcessorsController } from './admin/processors.controller';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { RefusalRecords } from './idempotency/refusal-records';
 import { MetricsController } from './metrics/metrics.controller';
 import { ObjectiveQueriesController } from './read-side/objective-queries.controller';
 import { PeopleQueriesController } from './read-side/people-queries.controller';
@@ -101,6 +102,7 @@ export class AppModule {
         TokenVerifier,
         ReadYourWritesInterceptor,
         { provide: APP_GUARD, useClass: AuthGuard },
+        RefusalRecords,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -1653,7 +1653,7 @@ export interface paths {
      *     refused writes nothing. The plan must be `approved` or `closed` (422 `plan-not-approved`). A copy starts as a `draft` from the
      *     objective’s current approved definition, its `ObjectiveDrafted` carrying `copiedFrom` (plan, objective, revision): a multi-year
      *     objective moves to its next stage (422 `multi-year-completed` past its last); a one-year horizon moves on by one year; the
-     *     phases’ dates move on by one year (29/02 → 28/02), their progress is not copied; each indicator’s baseline becomes the value
+     *     dates (phases, due dates, unit targets, deadline) move on with it (29/02 → 28/02), a kept multi-year horizon keeps them; progress is not copied; each indicator’s baseline becomes the value
      *     it reached last year (the year-end report’s, else the latest recorded in the year), added to its historical values, and with
      *     none the baseline stays, with the warning `baseline-not-updated`. A code the plan does not have, a cancelled objective or one
      *     never approved: 422 naming `objectives.N.code`. The new plan’s id follows from this plan and the year: a second continuation
@@ -1707,6 +1707,9 @@ export interface paths {
      *     route (`by` the person who did it, in `role`, on `occurredOn`), in the order they happened. Each step is decided as of its business
      *     date: by the same rules as its route, with the units the person headed that day, and may not be dated after today. Every event records
      *     the historical person, role and date, and `imported` (who imported it, when); the audit trail, the timeline and the history show it.
+     *     A history only extends a history: a step on a stream with events recorded live is refused (`stream-has-live-events`), as one dated
+     *     before what its stream already holds (`step-before-stream-history`); a person keeps one role (`role-changes`), and the importer never
+     *     acts as `nucleo` or `rpct` (`importer-as-reviewer`).
      *
      *     All or nothing: with every step accepted, all their events are appended in one transaction; a step refused stops the deciding (the
      *     steps after it are `not-run`) and the answer is a 422 `history-refused` with the report in `report`, nothing written. With
@@ -2287,7 +2290,7 @@ export interface components {
        * @example 2025_S08_04
        */
       sourceCode: string;
-      /** @description The copy’s warnings: its definition’s, and what the copy could not carry over (`baseline-not-updated`: no value reached last year; `target-date-past`: a target dated before the new year) */
+      /** @description The copy’s warnings: its definition’s, and what the copy could not carry over (`baseline-not-updated`: no value reached last year; `target-date-past`: a target dated before the new year; `date-outside-horizon`: a date outside the copy’s horizon; `date-past`: a date to meet before the new year) */
       warnings: components['schemas']['DefinitionWarningView'][];
     };
     ContinuePlanDto: {
@@ -4958,6 +4961,12 @@ export interface components {
        * @example referente
        */
       role?: string;
+      /**
+       * @description The part the system knows; read from `role` when absent and its words name one ("R.U.P." → rup)
+       * @example referente
+       * @enum {string}
+       */
+      roleKind?: 'responsabile' | 'rup' | 'referente' | 'collaboratore';
     };
     PersonObjectivesView: {
       /** @description By plan, then code */

@@ -82,7 +82,7 @@ const draft = (by: string, on: string) => step(by, 'dirigente', on, { type: 'Dra
 const propose = (by: string, on: string) => step(by, 'dirigente', on, { type: 'Propose' }, 'S1', 'propose');
 
 /** An ente whose Settore Welfare was headed by Rossi in 2024 and by Verdi since 2025, with its 2024 plan open. */
-function given() {
+function given(importer: CommandRequest['actor'] = ADMIN) {
   const store = new MemoryStore();
   store.given(organisationStreamId(ENTE), [
     { type: 'UnitCreated', data: { unitId: 'welfare', name: 'Settore Welfare', kind: 'settore' } },
@@ -97,8 +97,8 @@ function given() {
   ]);
   const records = { find: async () => undefined, record: async (r: unknown) => r } as unknown as CommandRecords;
   const streams = new StreamCommands(store as unknown as EventStore, records, new ManualClock(NOW), { runProcessors: false });
-  const handler = new ImportPlanHistoryHandler(streams, new OrganisationDirectory(streams));
-  const request: CommandRequest = { actor: ADMIN, correlationId: 'req-1', causationId: 'req-1' };
+  const handler = new ImportPlanHistoryHandler(streams, new OrganisationDirectory(streams), store as unknown as EventStore);
+  const request: CommandRequest = { actor: importer, correlationId: 'req-1', causationId: 'req-1' };
   return {
     store,
     whenImported: async (steps: HistoryStep[], dryRun = false): Promise<{ outcome?: HistoryOutcome; refused?: HistoryRefused }> => {
@@ -113,6 +113,13 @@ function given() {
 }
 
 const written = (store: MemoryStore): NewEvent[] => store.appends.flat().flatMap((w) => [...w.events]);
+const lines = (refused: HistoryRefused | undefined) => refused!.outcome.lines.map((l) => [l.status, l.problem?.field, l.problem?.rule]);
+/** Takes the `imported` mark off a stream's events, as if they had been recorded through the routes. */
+const recordedLive = (store: MemoryStore, kind: 'plan' | 'objective') => {
+  for (const [streamId, events] of store.streams) {
+    if (streamId.startsWith(`${kind}-`)) events.forEach((e) => delete (e.metadata as { imported?: unknown }).imported);
+  }
+};
 
 describe("a past year's history, decided step by step on its business dates", () => {
   it('lets the dirigente who headed the unit that year act for it, and records him, his role and the date, marked as imported', async () => {
@@ -191,5 +198,72 @@ describe("a past year's history, decided step by step on its business dates", ()
     const { outcome } = await whenImported([draft('rossi', '2024-01-20'), propose('rossi', '2024-02-01')], true);
     expect([outcome!.applied, outcome!.lines.map((l) => l.status)]).toEqual([false, ['applied', 'applied']]);
     expect(store.appends).toEqual([]);
+  });
+
+  it('goes on from a history already imported, and refuses a step on a stream holding events recorded live', async () => {
+    const first = given();
+    await first.whenImported([draft('rossi', '2024-01-20')]);
+    const { outcome } = await first.whenImported([propose('rossi', '2024-02-01')]);
+    expect(outcome!.lines.map((l) => l.status)).toEqual(['applied']);
+
+    const liveObjective = given();
+    await liveObjective.whenImported([draft('rossi', '2024-01-20')]);
+    recordedLive(liveObjective.store, 'objective');
+    const onObjective = await liveObjective.whenImported([propose('rossi', '2024-02-01')]);
+    expect(lines(onObjective.refused)).toEqual([['refused', 'steps.0.objective', 'stream-has-live-events']]);
+    expect(onObjective.refused!.outcome.lines[0].problem!.message).toMatch(
+      /^rossi as dirigente on 2024-02-01: step 0 touches the objective S1, whose stream holds 1 event\(s\) recorded live/,
+    );
+
+    const livePlan = given();
+    await livePlan.whenImported([draft('rossi', '2024-01-20')]);
+    recordedLive(livePlan.store, 'plan');
+    const onPlan = await livePlan.whenImported([step('seg', 'segretario', '2024-02-15', { type: 'SubmitPlan' })]);
+    expect(lines(onPlan.refused)).toEqual([['refused', undefined, 'stream-has-live-events']]);
+    expect(onPlan.refused!.outcome.lines[0].problem!.message).toContain('step 0 touches the plan, whose stream holds 1 event(s) recorded live');
+    expect(livePlan.store.appends).toHaveLength(1); // the first history only
+  });
+
+  it('refuses a step dated before the last business date its stream already records', async () => {
+    const { whenImported } = given();
+    const beforeOpening = await whenImported([draft('rossi', '2023-12-31')]);
+    expect(lines(beforeOpening.refused)).toEqual([['refused', 'steps.0.occurredOn', 'step-before-stream-history']]);
+    expect(beforeOpening.refused!.outcome.lines[0].problem!.message).toContain('before 2024-01-01, the last business date the plan already records');
+
+    await whenImported([draft('rossi', '2024-01-20'), propose('rossi', '2024-02-01')]);
+    const { refused } = await whenImported([step('seg', 'segretario', '2024-01-25', { type: 'ReturnForChanges', reason: 'x' }, 'S1')]);
+    expect(lines(refused)).toEqual([['refused', 'steps.0.occurredOn', 'step-before-stream-history']]);
+  });
+
+  it('keeps a person in one role throughout a history, and the importer out of the NdV and the RPCT', async () => {
+    const { whenImported } = given();
+    const roleChanges = await whenImported([
+      draft('rossi', '2024-01-20'),
+      step('seg', 'segretario', '2024-02-15', { type: 'SubmitPlan' }),
+      step('seg', 'nucleo', '2024-02-16', { type: 'SubmitPlan' }),
+    ]);
+    expect(lines(roleChanges.refused)).toEqual([
+      ['applied', undefined, undefined],
+      ['applied', undefined, undefined],
+      ['refused', 'steps.2.role', 'role-changes'],
+    ]);
+    expect(roleChanges.refused!.outcome.lines[2].problem!.message).toContain('seg acts as nucleo in step 2 and as segretario in step 1');
+
+    const bySeg = given({ id: 'seg', name: 'Segretaria Generale', ente: ENTE, roles: ['segretario'] });
+    const asReviewer = await bySeg.whenImported([draft('rossi', '2024-01-20'), step('seg', 'rpct', '2024-02-15', { type: 'SubmitPlan' })]);
+    expect(lines(asReviewer.refused)).toEqual([
+      ['applied', undefined, undefined],
+      ['refused', 'steps.1.by', 'importer-as-reviewer'],
+    ]);
+  });
+
+  it('compares a step’s date with the good steps before it only: a mistyped date is reported once', async () => {
+    const { whenImported } = given();
+    const { refused } = await whenImported([draft('rossi', '2099-01-20'), propose('rossi', '2024-02-01'), propose('rossi', '2024-01-31')]);
+    expect(lines(refused)).toEqual([
+      ['refused', 'steps.0.occurredOn', 'date-in-future'],
+      ['not-run', undefined, undefined],
+      ['refused', 'steps.2.occurredOn', 'steps-out-of-order'],
+    ]);
   });
 });

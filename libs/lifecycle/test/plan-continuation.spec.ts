@@ -256,7 +256,7 @@ describe('continuing a plan into the next year', () => {
       expect(warnings.map((w) => w.code)).toEqual(['baseline-not-updated', 'target-date-past']);
     });
 
-    it('moves the phases’ dates on by one year (29 February to 28 February), leaves the cancelled phases behind', () => {
+    it('moves the phases’ dates on by one year with a one-year horizon (29 February to 28 February), leaves the cancelled phases behind', () => {
       const leap = withDefinition({
         horizon: { fromYear: 2024, toYear: 2024 },
         phases: [{ id: 'f1', description: 'Bando', plannedStart: '2024-01-01', plannedEnd: '2024-02-29', weight: 100 }],
@@ -278,6 +278,104 @@ describe('continuing a plan into the next year', () => {
       expect(copiedObjective(stateOf(triennial), {}, 2025).definition.horizon).toEqual({ fromYear: 2025, toYear: 2027 });
       const ended = withDefinition({ horizon: { fromYear: 2024, toYear: 2025, cyclical: true } });
       expect(copiedObjective(stateOf(ended), {}, 2025).definition.horizon).toEqual({ fromYear: 2025, toYear: 2026, cyclical: true });
+    });
+
+    it('moves each unit target’s due date on with the indicator’s, warns of a unit target dated before the new year, drops their moved texts', () => {
+      const shared = withDefinition({
+        contributingUnitIds: ['cultura', 'pl'],
+        indicators: [
+          {
+            id: 'i1',
+            description: 'Eventi organizzati',
+            dueDate: '2025-12-31',
+            unitTargets: [
+              { unitId: 'welfare', target: { text: 'almeno 10 entro il 30/06/2025', sense: 'at-least', value: 10, date: '2025-06-30' }, dueDate: '2025-06-30' },
+              { unitId: 'cultura', target: { text: 'almeno 5', sense: 'at-least', value: 5 }, dueDate: '2025-09-30' },
+              { unitId: 'pl', target: { text: '1' } },
+            ],
+          },
+        ],
+        asWritten: {
+          'indicators.0.dueDate': '31/12/25',
+          'indicators.0.unitTargets.0.dueDate': '30/06/25',
+          'indicators.0.unitTargets.1.dueDate': 'fine settembre',
+          'indicators.0.unitTargets.0.target.text': 'Settore A: 10 entro il 30/06',
+        },
+      });
+      const { definition: copy, warnings } = copiedObjective(stateOf(shared), {}, 2025);
+      expect(copy.indicators[0].dueDate).toBe('2026-12-31');
+      expect(copy.indicators[0].unitTargets).toEqual([
+        { unitId: 'welfare', target: { text: 'almeno 10 entro il 30/06/2025', sense: 'at-least', value: 10, date: '2025-06-30' }, dueDate: '2026-06-30' },
+        { unitId: 'cultura', target: { text: 'almeno 5', sense: 'at-least', value: 5 }, dueDate: '2026-09-30' },
+        { unitId: 'pl', target: { text: '1' } },
+      ]);
+      expect(warnings).toEqual([
+        { code: 'baseline-not-updated', message: "indicator i1: no value reached in 2025 is recorded, so the baseline is last year's (it has none)" },
+        {
+          code: 'target-date-past',
+          message: 'indicator i1, unit welfare: the target is dated 2025-06-30, before 2026: it is copied as written, review it',
+        },
+      ]);
+      expect(copy.asWritten).toEqual({ 'indicators.0.unitTargets.0.target.text': 'Settore A: 10 entro il 30/06' });
+    });
+
+    it('keeps every date of a multi-year horizon that is kept, and warns of those before the new year', () => {
+      const triennial = withDefinition({
+        horizon: { fromYear: 2025, toYear: 2027 },
+        deadline: '2027-12-31',
+        phases: [
+          { id: 'f1', description: 'Progettazione', plannedStart: '2025-01-01', plannedEnd: '2025-12-31', weight: 30, plannedPercentAt: { '2025-07-31': 50 } },
+          { id: 'f2', description: 'Realizzazione', plannedStart: '2025-10-01', plannedEnd: '2026-12-31', weight: 40, plannedPercentAt: { '2026-07-31': 50 } },
+          { id: 'f3', description: 'Collaudo', plannedStart: '2027-01-01', plannedEnd: '2027-06-30', weight: 30 },
+        ],
+        indicators: [
+          {
+            id: 'i1',
+            description: 'Sportelli digitali attivati',
+            target: { text: 'almeno 6' },
+            dueDate: '2026-12-31',
+            unitTargets: [{ unitId: 'welfare', target: { text: 'almeno 3' }, dueDate: '2025-12-31' }],
+          },
+        ],
+        asWritten: { 'phases.2.plannedEnd': 'giugno 2027', deadline: 'fine triennio', 'indicators.0.unitTargets.0.dueDate': 'dicembre 2025' },
+      });
+      const source = stateOf(triennial).definition;
+      const { definition: copy, warnings } = copiedObjective(stateOf(triennial), {}, 2025);
+      expect(copy).toMatchObject({
+        horizon: { fromYear: 2025, toYear: 2027 },
+        deadline: '2027-12-31',
+        phases: source.phases,
+        indicators: [{ dueDate: '2026-12-31', unitTargets: source.indicators[0].unitTargets }],
+        asWritten: source.asWritten,
+      });
+      expect(warnings.filter((w) => w.code !== 'baseline-not-updated')).toEqual([
+        { code: 'date-past', message: 'phase f1: the planned end 2025-12-31, kept with the multi-year horizon, is before 2026: review it' },
+        { code: 'date-past', message: 'indicator i1, unit welfare: the due date 2025-12-31, kept with the multi-year horizon, is before 2026: review it' },
+      ]);
+    });
+
+    it('warns of a date outside the new horizon, moved on or kept', () => {
+      const runsOver = withDefinition({
+        phases: [{ id: 'f1', description: 'Rendicontazione', plannedStart: '2025-10-01', plannedEnd: '2026-03-31', weight: 100 }],
+        indicators: [],
+      });
+      const { definition: moved, warnings } = copiedObjective(stateOf(runsOver), {}, 2025);
+      expect([moved.horizon, moved.phases[0].plannedEnd]).toEqual([{ fromYear: 2026, toYear: 2026 }, '2027-03-31']);
+      expect(warnings).toEqual([
+        { code: 'date-outside-horizon', message: 'phase f1: the planned end, moved on to 2027-03-31, is outside the horizon 2026: review it' },
+      ]);
+      const beyond = withDefinition({
+        horizon: { fromYear: 2025, toYear: 2027 },
+        deadline: '2028-03-31',
+        phases: [{ id: 'f1', description: 'Collaudo', plannedStart: '2027-06-01', plannedEnd: '2027-12-31', weight: 100 }],
+        indicators: [],
+      });
+      expect(copiedObjective(stateOf(beyond), {}, 2025).warnings).toEqual([
+        {
+          code: 'date-outside-horizon',
+          message: 'the objective: the deadline 2028-03-31, kept with the multi-year horizon, is outside the horizon 2025-2027: review it',
+        },
+      ]);
     });
 
     it('moves a multi-year objective to its next stage, and refuses one at its last stage', () => {

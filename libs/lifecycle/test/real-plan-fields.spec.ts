@@ -1,3 +1,4 @@
+import { personRoleKind, resolvePersonRoles } from '../src/objective/person-roles';
 import { objectiveDefinitionProblems } from '../src/objective/definition-invariants';
 import { objectiveDeadlines, phasePeriodEnd } from '../src/read-side/deadlines';
 import { pinnedPeriod } from '../src/calendar/period-text';
@@ -35,6 +36,8 @@ describe('a phase period as written', () => {
     expect(phasePeriodEnd({ id: 'f1', description: 'x', plannedPeriodText: 'II trim' }, 2025, 2026)).toBeUndefined();
     expect(phasePeriodEnd({ id: 'f1', description: 'x', plannedPeriodText: 'II trim 2026' }, 2025, 2026)).toBe('2026-06-30');
     expect(phasePeriodEnd({ id: 'f1', description: 'x', plannedPeriodText: 'II trim', plannedEnd: '2025-05-31' }, 2025, 2025)).toBeUndefined();
+    expect(phasePeriodEnd({ id: 'f1', description: 'x', plannedPeriodText: 'giugno', plannedStart: '2025-10-01' }, 2025, 2025)).toBeUndefined();
+    expect(phasePeriodEnd({ id: 'f1', description: 'x', plannedPeriodText: 'dicembre', plannedStart: '2025-10-01' }, 2025, 2025)).toBe('2025-12-31');
   });
 
   it('an approved objective owes the end of a phase its words pin down, and its own deadline', () => {
@@ -100,6 +103,42 @@ describe("a unit's own target on a shared indicator", () => {
     expect(objectiveDeadlines(state, {}).filter((d) => d.kind === 'indicator-due')).toEqual([
       { kind: 'indicator-due', ref: 'i1/pl', description: 'Sopralluoghi', dueOn: '2025-06-30', met: false, unitId: 'pl' },
       { kind: 'indicator-due', ref: 'i1/tecnica', description: 'Sopralluoghi', dueOn: '2025-09-30', met: false, unitId: 'tecnica' },
+    ]);
+  });
+});
+
+describe("a person's part in an objective", () => {
+  it.each([
+    ['RUP', 'rup'],
+    ['R.U.P.', 'rup'],
+    ['Responsabile unico del procedimento', 'rup'],
+    ['Responsabile', 'responsabile'],
+    ['P.O. responsabile', 'responsabile'],
+    ['Referente tecnico', 'referente'],
+    ['collaboratrice', 'collaboratore'],
+    ['Componente del gruppo di lavoro', 'collaboratore'],
+  ])('"%s" is %s', (role, kind) => {
+    expect(personRoleKind(role)).toBe(kind);
+  });
+
+  it.each(['Sindaco', 'responsabile del servizio tributi e referente', 'supervisione', ''])('"%s" names no known part: kept as written only', (role) => {
+    expect(personRoleKind(role)).toBeUndefined();
+  });
+
+  it('is read from the role as written where not given, and never replaces one given', () => {
+    const definition = {
+      title: 'x',
+      responsibleUnitId: 'u',
+      horizon: { fromYear: 2025, toYear: 2025 },
+      phases: [],
+      indicators: [],
+      people: [{ name: 'A', role: 'RUP' }, { name: 'B', role: 'RUP', roleKind: 'referente' as const }, { name: 'C', role: 'Sindaco' }, { name: 'D' }],
+    };
+    expect(resolvePersonRoles(definition).people).toEqual([
+      { name: 'A', role: 'RUP', roleKind: 'rup' },
+      { name: 'B', role: 'RUP', roleKind: 'referente' },
+      { name: 'C', role: 'Sindaco' },
+      { name: 'D' },
     ]);
   });
 });

@@ -224,6 +224,30 @@ describe('anticorruption red flags of an objective', () => {
       });
     });
 
+    it("flags a unit's own target lowered after the monitoring, and counts unit targets as targets", () => {
+      const withUnitTargets = (ragioneria: string): ObjectiveDefinition => ({
+        ...definition,
+        indicators: [
+          {
+            ...definition.indicators[0],
+            target: undefined,
+            unitTargets: [
+              { unitId: 'welfare', target: { text: 'almeno n. 60' } },
+              { unitId: 'ragioneria', target: { text: ragioneria } },
+            ],
+          },
+        ],
+      });
+      const before = withUnitTargets('almeno n. 40');
+      const log = reprogrammed(monitored(approved(before)), withUnitTargets('almeno n. 10'), before);
+      given(log).whenAudited().then('target-lowered-after-monitoring', {
+        severity: 'high',
+        description:
+          "Target dell'unità ragioneria sull'indicatore i1 abbassato da «almeno n. 40» a «almeno n. 10» dopo il monitoraggio al 31/07/2025 (DGC n. 45 del 10/09/2025).",
+      });
+      given(log).whenAudited().thenNo('indicator-without-target');
+    });
+
     it('flags an indicator removed, or its target removed, after the monitoring', () => {
       given(reprogrammed(monitored(), { ...definition, indicators: [] }))
         .whenAudited()

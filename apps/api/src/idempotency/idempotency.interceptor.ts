@@ -1,15 +1,26 @@
 import { createHash } from 'node:crypto';
-import { applyDecorators, HttpStatus, Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  HttpStatus,
+  Inject,
+  Injectable,
+  SetMetadata,
+  StreamableFile,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiExtension } from '@nestjs/swagger';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import canonicalize from 'canonicalize';
 import { type Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
-import { CommandReplayed, CLOCK, IdempotencyKeyReused, type Clock } from '@piao/application';
-import { COMMAND_RECORDS, formatPosition, type CommandRecords, type RecordedCommand } from '@piao/event-store';
+import { IdempotencyKeyReused } from '@piao/application';
+import { COMMAND_RECORDS, type CommandRecords } from '@piao/event-store';
 import { type RequestWithContext } from '../commands/request-context';
-import { PROBLEM_CONTENT_TYPE, toProblem, validationProblem } from '../problem-details/problem';
+import { recordedAnswer, RefusalRecords, type Answer } from './refusal-records';
+import { PROBLEM_CONTENT_TYPE, validationProblem } from '../problem-details/problem';
 import { IGNORES_IDEMPOTENCY_KEY } from '../openapi/openapi-conventions';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -17,6 +28,15 @@ const IGNORES_KEY = 'piao:ignores-idempotency-key';
 
 /** For POST routes that are not commands and are idempotent in themselves (an administrator's replay request). */
 export const IgnoresIdempotencyKey = () => applyDecorators(SetMetadata(IGNORES_KEY, true), ApiExtension(IGNORES_IDEMPOTENCY_KEY, true));
+
+const ANSWER_AS_LINE = 'piao:answer-as-line';
+export const NDJSON = 'application/x-ndjson';
+
+/**
+ * For a route that answers a client asking for `application/x-ndjson` in lines (progress, then the outcome): a
+ * recorded answer is given again to such a client as the last line it would have read, `asLine(answer)`.
+ */
+export const AnswersInLines = (asLine: (answer: Answer) => object) => SetMetadata(ANSWER_AS_LINE, asLine);
 
 /**
  * Honours the Idempotency-Key header on every POST. The key, its scope (ente and person, kept apart) and the
@@ -29,7 +49,7 @@ export const IgnoresIdempotencyKey = () => applyDecorators(SetMetadata(IGNORES_K
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(COMMAND_RECORDS) private readonly records: CommandRecords,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly refusals: RefusalRecords,
     private readonly reflector: Reflector,
   ) {}
 
@@ -54,31 +74,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((recorded) => {
         if (!recorded) return this.handle(next, request, response);
         if (recorded.requestHash !== requestHash) throw new IdempotencyKeyReused();
-        return of(replay(response, recorded));
+        const asLine = this.reflector.get<((answer: Answer) => object) | undefined>(ANSWER_AS_LINE, context.getHandler());
+        if (asLine && String(request.headers.accept ?? '').includes(NDJSON)) {
+          response.status(200).setHeader('Idempotency-Replayed', 'true');
+          return of(new StreamableFile(Buffer.from(`${JSON.stringify(asLine(recordedAnswer(recorded)))}\n`), { type: NDJSON }));
+        }
+        return of(replay(response, recordedAnswer(recorded)));
       }),
     );
   }
 
   private handle(next: CallHandler, request: RequestWithContext, response: Response): Observable<unknown> {
-    const { scope, key, requestHash } = request.idempotency!;
     return next.handle().pipe(
       catchError((error: unknown) =>
         from(
           (async () => {
-            if (error instanceof CommandReplayed) return replay(response, error.recorded);
-            const problem = toProblem(error, request.originalUrl);
-            if (problem.status >= 400 && problem.status < 500 && !isAboutTheKey(problem.rule)) {
-              const recorded = await this.records.record({
-                scope,
-                key,
-                requestHash,
-                answer: { status: problem.status, body: problem },
-                recordedAt: this.clock.now(),
-              });
-              // A concurrent copy of this request got there first, and its answer stands.
-              if (recorded.requestHash === requestHash && recorded.answer.status !== problem.status) return replay(response, recorded);
-            }
-            throw error;
+            const answer = await this.refusals.answerFor(request, error);
+            if (!answer?.replayed) throw error;
+            return replay(response, answer);
           })(),
         ),
       ),
@@ -87,16 +100,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** The recorded answer, as first given: its log position is kept apart by the store and put back here. */
-function replay(response: Response, recorded: RecordedCommand): unknown {
-  const { status, body } = recorded.answer;
-  response.status(status).setHeader('Idempotency-Replayed', 'true');
-  if (status >= 400) response.type(PROBLEM_CONTENT_TYPE);
-  if (recorded.position && body && typeof body === 'object' && 'position' in body) return { ...body, position: formatPosition(recorded.position) };
-  return body;
-}
-
-/** Answers about the key itself are not the command's answer, and are never recorded under it. */
-function isAboutTheKey(rule: string | undefined): boolean {
-  return rule === 'idempotency-key-reused' || rule === 'idempotency-key-expired';
+/** A recorded answer given again, as first given. */
+function replay(response: Response, answer: Answer): unknown {
+  response.status(answer.status).setHeader('Idempotency-Replayed', 'true');
+  if (answer.status >= 400) response.type(PROBLEM_CONTENT_TYPE);
+  return answer.body;
 }

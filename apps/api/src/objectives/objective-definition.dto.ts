@@ -22,6 +22,7 @@ import {
 import {
   CROSS_CUTTING,
   INDICATOR_MEASURES,
+  PERSON_ROLE_KINDS,
   INDICATOR_TYPE_ID,
   isCalendarDate,
   OBJECTIVE_LEVELS,
@@ -94,6 +95,14 @@ export class PersonDto {
   @IsString()
   @MaxLength(100)
   role?: string;
+  @ApiPropertyOptional({
+    enum: PERSON_ROLE_KINDS,
+    description: 'The part the system knows; read from `role` when absent and its words name one ("R.U.P." → rup)',
+    example: 'referente',
+  })
+  @IsOptional()
+  @IsIn(PERSON_ROLE_KINDS)
+  roleKind?: (typeof PERSON_ROLE_KINDS)[number];
 }
 
 export class HorizonDto {
@@ -118,7 +127,7 @@ export class PhaseDto {
   @ApiPropertyOptional({ description: 'The period as written when the plan gives no day', example: 'II trim' })
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(SHORT)
   plannedPeriodText?: string;
 
   @ApiPropertyOptional({ type: Number, description: 'Weight in the objective; null when the plan left it blank', nullable: true, example: 20 })

@@ -25,7 +25,9 @@ import {
   type ImportProgress,
 } from '@piao/application';
 import { formatPosition } from '@piao/event-store';
-import { Context, commandRequest, type RequestContext } from '../commands/request-context';
+import { Context, commandRequest, type RequestContext, type RequestWithContext } from '../commands/request-context';
+import { AnswersInLines, NDJSON } from '../idempotency/idempotency.interceptor';
+import { RefusalRecords, type Answer } from '../idempotency/refusal-records';
 import { requireRole } from '../auth/require-role';
 import { ProblemException, toProblem, validationProblem } from '../problem-details/problem';
 import { REQUEST_CONTENT } from '../openapi/openapi-conventions';
@@ -40,7 +42,6 @@ import { templateCsv, templateXlsx } from './spreadsheet/import-template-file';
 type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 const DRY_RUN = /^(true|false)$/;
-const NDJSON = 'application/x-ndjson';
 
 @ApiTags('plans')
 @ApiBearerAuth()
@@ -50,6 +51,7 @@ export class PlanImportController {
   constructor(
     private readonly commands: CommandBus,
     private readonly streams: StreamCommands,
+    private readonly refusals: RefusalRecords,
   ) {}
 
   @Post('plans/:planId/imports')
@@ -82,6 +84,7 @@ export class PlanImportController {
       [NDJSON]: { schema: { $ref: getSchemaPath(ImportStreamLineView) } },
     },
   })
+  @AnswersInLines(lastLine)
   async import(
     @Context() c: RequestContext,
     @Param('planId', PLAN_ID) planId: string,
@@ -102,12 +105,16 @@ export class PlanImportController {
     const file = await readImport(body, contentType, plan);
     const run = (onProgress: (progress: ImportProgress) => void) => this.run(c, planId, dryRun, file, onProgress);
     if (!(accept ?? '').includes(NDJSON)) return run(() => undefined);
-    // Streamed: the status is 200 from the start, so what comes after is said in the lines themselves.
+    // Streamed: the status is 200 from the start, so what comes after is said in the lines themselves; a refusal is
+    // recorded under the Idempotency-Key here, as the interceptor does for an answer that is not streamed.
     const lines = new PassThrough();
     const send = (line: object) => lines.write(`${JSON.stringify(line)}\n`);
     run((progress) => send({ progress }))
       .then((report) => send({ report }))
-      .catch((error: unknown) => send({ problem: toProblem(error, request.originalUrl) }))
+      .catch(async (error: unknown) => {
+        const answer = await this.refusals.answerFor(request as RequestWithContext, error).catch(() => undefined);
+        send(answer ? lastLine(answer) : { problem: toProblem(error, request.originalUrl) });
+      })
       .finally(() => lines.end());
     return new StreamableFile(lines, { type: NDJSON });
   }
@@ -251,4 +258,9 @@ function report(planId: string, format: ImportFormat, dryRun: boolean, issues: I
     issues,
     objectives: lines,
   };
+}
+
+/** The last line of a streamed import: its report, or the problem that refused it. */
+function lastLine(answer: Answer): object {
+  return answer.status < 400 ? { report: answer.body } : { problem: answer.body };
 }

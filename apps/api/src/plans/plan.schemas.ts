@@ -66,7 +66,7 @@ export class ContinuedObjectiveView {
   @ApiProperty({
     type: [DefinitionWarningView],
     description:
-      'The copy’s warnings: its definition’s, and what the copy could not carry over (`baseline-not-updated`: no value reached last year; `target-date-past`: a target dated before the new year)',
+      'The copy’s warnings: its definition’s, and what the copy could not carry over (`baseline-not-updated`: no value reached last year; `target-date-past`: a target dated before the new year; `date-outside-horizon`: a date outside the copy’s horizon; `date-past`: a date to meet before the new year)',
   })
   warnings!: DefinitionWarningView[];
 }

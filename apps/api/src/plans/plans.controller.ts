@@ -190,7 +190,7 @@ export class PlansController {
       'refused writes nothing. The plan must be `approved` or `closed` (422 `plan-not-approved`). A copy starts as a `draft` from the',
       'objective’s current approved definition, its `ObjectiveDrafted` carrying `copiedFrom` (plan, objective, revision): a multi-year',
       'objective moves to its next stage (422 `multi-year-completed` past its last); a one-year horizon moves on by one year; the',
-      'phases’ dates move on by one year (29/02 → 28/02), their progress is not copied; each indicator’s baseline becomes the value',
+      'dates (phases, due dates, unit targets, deadline) move on with it (29/02 → 28/02), a kept multi-year horizon keeps them; progress is not copied; each indicator’s baseline becomes the value',
       'it reached last year (the year-end report’s, else the latest recorded in the year), added to its historical values, and with',
       'none the baseline stays, with the warning `baseline-not-updated`. A code the plan does not have, a cancelled objective or one',
       'never approved: 422 naming `objectives.N.code`. The new plan’s id follows from this plan and the year: a second continuation',

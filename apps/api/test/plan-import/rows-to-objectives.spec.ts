@@ -1,4 +1,4 @@
-import { objectivesFromRows } from '../../src/plan-import/spreadsheet/rows-to-objectives';
+import { MAX_OBJECTIVES, objectivesFromRows } from '../../src/plan-import/spreadsheet/rows-to-objectives';
 import { type SpreadsheetRow } from '../../src/plan-import/spreadsheet/spreadsheet-rows';
 
 const PLAN = { fromYear: 2025, toYear: 2027 };
@@ -495,7 +495,7 @@ describe('objectivesFromRows', () => {
       expect(definition.indicators).toEqual([{ id: 'i1', description: 'I' }]);
       expect(definition.phases).toEqual([
         { id: 'f1', description: 'F1', plannedPeriodText: 'entro giugno', weight: null },
-        { id: 'f2', description: 'F2', plannedPeriodText: '00/01/2025 - giugno', weight: null },
+        { id: 'f2', description: 'F2', plannedPeriodText: 'giugno', weight: null },
         { id: 'f3', description: 'F3', plannedStart: '2025-01-01', plannedPeriodText: 'secondo trimestre', weight: null },
       ]);
       expect(definition.asWritten).toEqual({
@@ -515,6 +515,137 @@ describe('objectivesFromRows', () => {
         kept(4, 'Fase - fine', '"giugno" is not a date written as dd/mm/yyyy: it is kept as written and the date left empty.'),
         kept(5, 'Fase - fine', '"II trim" is not a date written as dd/mm/yyyy: it is kept as written and the date left empty.'),
       ]);
+    });
+  });
+
+  describe("a phase's period as written", () => {
+    const phase = (cells: SpreadsheetRow['cells']) => {
+      const { objectives, issues } = objectivesFromRows([r(2, base('A', { phaseDescription: 'F', ...cells }))], PLAN);
+      return { phase: objectives[0].definition.phases[0], asWritten: objectives[0].definition.asWritten, issues };
+    };
+
+    it("never takes a start written in words, which would become the phase's end", () => {
+      expect(phase({ phaseStart: 'settembre' })).toMatchObject({
+        phase: { id: 'f1', description: 'F', weight: null },
+        asWritten: { 'phases.0.plannedStart': 'settembre' },
+      });
+      expect(phase({ phaseStart: 'settembre' }).phase.plannedPeriodText).toBeUndefined();
+      expect(phase({ phaseStart: 'settembre', phaseEnd: '31/12/2025' }).phase).toEqual({ id: 'f1', description: 'F', plannedEnd: '2025-12-31', weight: null });
+    });
+
+    it('takes an end written in words, or the period column before it, the end then kept as written', () => {
+      expect(phase({ phaseStart: 'settembre', phaseEnd: 'dicembre' })).toMatchObject({
+        phase: { plannedPeriodText: 'dicembre' },
+        asWritten: { 'phases.0.plannedStart': 'settembre', 'phases.0.plannedEnd': 'dicembre' },
+      });
+      expect(phase({ phaseStart: '01/09/2025', phaseEnd: 'entro dicembre', phasePeriod: 'IV trim' })).toMatchObject({
+        phase: { plannedStart: '2025-09-01', plannedPeriodText: 'IV trim' },
+        asWritten: { 'phases.0.plannedEnd': 'entro dicembre' },
+      });
+      expect(phase({ phaseStart: 'settembre', phasePeriod: 'da settembre' }).phase.plannedPeriodText).toBe('da settembre');
+    });
+
+    it('refuses a period longer than 500 characters and a date cell longer than 200, keeping neither', () => {
+      expect(phase({ phasePeriod: 'x'.repeat(500), phaseEnd: 'y'.repeat(200) })).toMatchObject({
+        phase: { plannedPeriodText: 'x'.repeat(500) },
+        asWritten: { 'phases.0.plannedEnd': 'y'.repeat(200) },
+      });
+      const { phase: read, asWritten, issues } = phase({ phasePeriod: 'x'.repeat(501), phaseStart: 's'.repeat(201), phaseEnd: 'e'.repeat(201) });
+      expect(read).toEqual({ id: 'f1', description: 'F', weight: null });
+      expect(asWritten).toBeUndefined();
+      expect(issues).toEqual([
+        {
+          row: 2,
+          column: 'Fase - inizio',
+          code: 'not-a-date',
+          severity: 'error',
+          message: 'Fase - inizio has 201 characters: a date is written as dd/mm/yyyy, or in a few words ("entro giugno"), in at most 200. It is not read.',
+        },
+        {
+          row: 2,
+          column: 'Fase - fine',
+          code: 'not-a-date',
+          severity: 'error',
+          message: 'Fase - fine has 201 characters: a date is written as dd/mm/yyyy, or in a few words ("entro giugno"), in at most 200. It is not read.',
+        },
+        {
+          row: 2,
+          column: 'Fase - periodo come scritto',
+          code: 'cell-too-long',
+          severity: 'error',
+          message: 'Fase - periodo come scritto has 501 characters, more than the 500 a period may have: it is not read.',
+        },
+      ]);
+      const long = objectivesFromRows([r(2, base('A', { deadline: 'd'.repeat(201), indicatorDescription: 'I', indicatorDueDate: 'd'.repeat(300) }))], PLAN);
+      expect(long.objectives[0].definition).not.toHaveProperty('asWritten');
+      expect(long.issues.map((i) => [i.code, i.column])).toEqual([
+        ['not-a-date', 'Scadenza'],
+        ['not-a-date', 'Indicatore - scadenza'],
+      ]);
+    });
+  });
+
+  describe('unit targets', () => {
+    it("reads a unit's target on a row without the indicator's description, and reports the values such a row ignores", () => {
+      const rows = [
+        r(2, base('A', { indicatorDescription: 'I', indicatorType: 'efficacia', indicatorUnit: 'welfare', indicatorTarget: '2', indicatorBaseline: '1' })),
+        r(3, { code: 'A', indicatorUnit: 'sport', indicatorTarget: '3', indicatorDueDate: '30/06/2025' }),
+        r(4, { code: 'A', indicatorUnit: 'cultura', indicatorTarget: '4', indicatorType: 'efficienza', indicatorBaseline: '0', indicatorPreviousValue: '5' }),
+      ];
+      const { objectives, issues } = objectivesFromRows(rows, PLAN);
+      expect(objectives[0].definition.indicators).toEqual([
+        {
+          id: 'i1',
+          description: 'I',
+          typeAsWritten: 'efficacia',
+          baseline: '1',
+          unitTargets: [
+            { unitId: 'welfare', target: { text: '2' } },
+            { unitId: 'sport', target: { text: '3' }, dueDate: '2025-06-30' },
+            { unitId: 'cultura', target: { text: '4' } },
+          ],
+        },
+      ]);
+      const ignored = (column: string, value: string) => ({
+        row: 4,
+        column,
+        code: 'ignored-value',
+        severity: 'warning',
+        message:
+          `${column} "${value}" is ignored: it belongs to the indicator's own row (row 2, with Indicatore - descrizione); ` +
+          "a row that gives another unit's target reads only its unit, target and deadline.",
+      });
+      expect(issues).toEqual([
+        ignored('Indicatore - tipo', 'efficienza'),
+        ignored('Indicatore - valore di partenza', '0'),
+        ignored("Indicatore - valore raggiunto l'anno precedente", '5'),
+      ]);
+    });
+  });
+
+  describe('objectives in a file', () => {
+    it(`takes ${MAX_OBJECTIVES} objectives and refuses the file with one more, reading none`, () => {
+      const rows = (n: number) => Array.from({ length: n }, (_, i) => r(i + 2, base(`C${i}`)));
+      const most = objectivesFromRows(rows(MAX_OBJECTIVES), PLAN);
+      expect(most.issues).toEqual([]);
+      expect(most.objectives).toHaveLength(2_000);
+      expect(objectivesFromRows([...rows(MAX_OBJECTIVES + 1), r(9_999, { phaseDescription: 'Orfana' })], PLAN)).toEqual({
+        objectives: [],
+        issues: [
+          {
+            code: 'too-many-objectives',
+            severity: 'error',
+            message: 'The file has 2001 objectives, more than the 2000 an import takes: split the plan into several files.',
+          },
+          {
+            row: 9_999,
+            column: 'Codice obiettivo',
+            code: 'missing-code',
+            severity: 'error',
+            message: 'The row has no objective code: every row must carry the code of the objective it belongs to.',
+          },
+        ],
+      });
     });
   });
 

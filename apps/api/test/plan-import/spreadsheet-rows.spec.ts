@@ -179,6 +179,24 @@ describe('readSpreadsheet (CSV)', () => {
     });
   });
 
+  it("refuses a file with its header and no row below it, or none in the template's columns", async () => {
+    expect(await readSpreadsheet(csvOf([HEADER, '', ';;']), 'csv')).toEqual({
+      rows: [],
+      issues: [{ code: 'no-objectives', severity: 'error', message: 'There is nothing to import: the file has its header and no row below it.' }],
+    });
+    expect(await readSpreadsheet(csvOf([`${HEADER};Colore`, ';;;rosso']), 'csv')).toEqual({
+      rows: [],
+      issues: [
+        { code: 'unknown-column', severity: 'warning', message: 'The column "Colore" is not one of the template\'s: it is ignored.' },
+        {
+          code: 'no-objectives',
+          severity: 'error',
+          message: "There is nothing to import: no row below the header has a value in one of the template's columns.",
+        },
+      ],
+    });
+  });
+
   it('reads 20,000 rows below the header and refuses 20,001', async () => {
     const lines = (n: number) => [HEADER, ...Array.from({ length: n }, (_, i) => `C${i};T;u`)];
     const most = await readSpreadsheet(csvOf(lines(20_000)), 'csv');
@@ -398,15 +416,21 @@ describe('readSpreadsheet (XLSX)', () => {
     });
   });
 
-  it('refuses a sheet of more than 20,000 rows below its header, and a value beyond column 200', async () => {
-    const rows: CellValue[][] = [['Codice obiettivo', 'Titolo', 'Unità responsabile'], ...Array.from({ length: 20_001 }, (_, i) => [`C${i}`, 'T', 'u'])];
-    expect(await readSpreadsheet(await workbookOf({ Obiettivi: rows }), 'xlsx')).toEqual({
+  it('reads 20,000 rows below the header and refuses 20,001 before exceljs loads them, and a value beyond column 200', async () => {
+    const rows = (n: number): CellValue[][] => [
+      ['Codice obiettivo', 'Titolo', 'Unità responsabile'],
+      ...Array.from({ length: n }, (_, i) => [`C${i}`, 'T', 'u']),
+    ];
+    const most = await readSpreadsheet(await workbookOf({ Obiettivi: rows(20_000) }), 'xlsx');
+    expect(most.issues).toEqual([]);
+    expect(most.rows).toHaveLength(20_000);
+    expect(await readSpreadsheet(await workbookOf({ Obiettivi: rows(20_001) }), 'xlsx')).toEqual({
       rows: [],
       issues: [
         {
           code: 'too-many-rows',
           severity: 'error',
-          message: 'The file has more than 20000 rows below its header: split the plan into several files.',
+          message: 'A sheet of the workbook has more than 20000 rows below its header: split the plan into several files.',
         },
       ],
     });
@@ -440,9 +464,119 @@ describe('readSpreadsheet (XLSX)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses a sheet with its header and no row below it', async () => {
+    const file = await workbookOf({ Obiettivi: [['Codice obiettivo', 'Titolo', 'Unità responsabile']], Istruzioni: [['Leggimi'], ['A1']] });
+    expect(await readSpreadsheet(file, 'xlsx')).toEqual({
+      rows: [],
+      issues: [{ code: 'no-objectives', severity: 'error', message: 'There is nothing to import: the file has its header and no row below it.' }],
+    });
+  });
+
   it('says so of a workbook whose sheet is blank', async () => {
     expect((await readSpreadsheet(await workbookOf({ Obiettivi: [] }), 'xlsx')).issues).toEqual([
       { code: 'empty-file', severity: 'error', message: 'The file has no rows: not even the header.' },
     ]);
+  });
+});
+
+/**
+ * Guards, not benchmarks: the files a review measured holding the event loop for 12 to 33 s. Each must be refused
+ * before any full parse; the bound of one second is generous (they take tens of milliseconds), there only to catch
+ * a return to a parse of the whole file.
+ */
+describe('hostile files refused cheaply (guard: < 1 s, not a benchmark)', () => {
+  const HEADER_CELLS = 'Codice obiettivo;Titolo;Unità responsabile';
+  const timed = async (file: Buffer, format: 'xlsx' | 'csv') => {
+    const started = process.hrtime.bigint();
+    const read = await readSpreadsheet(file, format);
+    return { read, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  };
+  /** A worksheet of a header and `rows` tiny rows: 3.9 million of them inflate to 97 MiB, under the former 100 MiB a part. */
+  const tinyRows = (rows: number, row = '<row><c><v>1</v></c></row>') => {
+    const head = '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Codice obiettivo</t></is></c></row>';
+    return Buffer.concat([Buffer.from(head), Buffer.alloc(rows * row.length, row), Buffer.from('</sheetData></worksheet>')]);
+  };
+
+  it('guard: an XLSX of 250 KB whose sheet holds 3.9 million tiny rows', async () => {
+    const file = zipOf([{ name: 'xl/worksheets/sheet1.xml', data: tinyRows(3_900_000) }]);
+    expect(file.length).toBeLessThan(300_000);
+    const { read, ms } = await timed(file, 'xlsx');
+    expect(read).toEqual({
+      rows: [],
+      issues: [
+        {
+          code: 'too-many-rows',
+          severity: 'error',
+          message: 'A sheet of the workbook has more than 20000 rows below its header: split the plan into several files.',
+        },
+      ],
+    });
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('guard: an XLSX of two such sheets, and of sheets of empty rows and of empty cells', async () => {
+    const sheet = tinyRows(3_900_000);
+    const two = zipOf([
+      { name: 'xl/worksheets/sheet1.xml', data: sheet },
+      { name: 'xl/worksheets/sheet2.xml', data: sheet },
+    ]);
+    let { read, ms } = await timed(two, 'xlsx');
+    expect(read.issues.map((i) => [i.code, i.row])).toEqual([['too-many-rows', undefined]]);
+    expect(ms).toBeLessThan(1_000);
+    // Rows that hold no value, each sheet under the limit: together more than three times it.
+    const empty = (n: number) => ({ name: `xl/worksheets/sheet${n}.xml`, data: tinyRows(20_000, '<row ht="20" customHeight="1"/>') });
+    ({ read, ms } = await timed(zipOf([empty(1), empty(2), empty(3), empty(4)]), 'xlsx'));
+    expect(read.issues).toEqual([
+      {
+        code: 'too-many-rows',
+        severity: 'error',
+        message: "The workbook's sheets have more than 60003 rows in all, empty ones included: split the plan into several files.",
+      },
+    ]);
+    expect(ms).toBeLessThan(1_000);
+    // Formatted empty cells: no row holds a value, but exceljs would build each.
+    ({ read, ms } = await timed(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: tinyRows(20_000, `<row>${'<c s="1"/>'.repeat(25)}</row>`) }]), 'xlsx'));
+    expect(read.issues.map((i) => [i.code, i.row])).toEqual([['too-many-cells', undefined]]);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('guard: a 10 MB CSV of one column', async () => {
+    const file = Buffer.from(`Codice obiettivo\n${'a\n'.repeat(5_000_000)}`);
+    expect(file.length).toBeGreaterThan(10_000_000);
+    const { read, ms } = await timed(file, 'csv');
+    expect(read).toEqual({
+      rows: [],
+      issues: [{ code: 'too-many-rows', severity: 'error', message: 'The file has more than 20000 rows below its header: split the plan into several files.' }],
+    });
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('guard: a 9 MB CSV of a header and one line of semicolons', async () => {
+    const file = Buffer.from(`${HEADER_CELLS}\r\n${';'.repeat(9_000_000)}\r\n`);
+    const { read, ms } = await timed(file, 'csv');
+    expect(read).toEqual({
+      rows: [],
+      issues: [
+        {
+          code: 'too-many-columns',
+          severity: 'error',
+          message: 'Row 2 has more than 1000 cells, blank ones included, beyond the 200 columns a file may have.',
+        },
+      ],
+    });
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('guard: a 10 MB CSV of blank lines, and one of blank cells', async () => {
+    let { read, ms } = await timed(Buffer.from(`${HEADER_CELLS}\n${'\n'.repeat(10_000_000)}`), 'csv');
+    expect(read.issues).toEqual([
+      { code: 'too-many-rows', severity: 'error', message: 'The file has more than 40000 lines, blank ones included: split the plan into several files.' },
+    ]);
+    expect(ms).toBeLessThan(1_000);
+    ({ read, ms } = await timed(Buffer.from(`${HEADER_CELLS}\n${`${';'.repeat(150)}\n`.repeat(30_000)}`), 'csv'));
+    expect(read.issues).toEqual([
+      { code: 'too-many-cells', severity: 'error', message: 'The file has more than 1200000 cells, blank ones included: split the plan into several files.' },
+    ]);
+    expect(ms).toBeLessThan(1_000);
   });
 });

@@ -223,7 +223,13 @@ export class StreamCommands {
       const result = await attempt(unit);
       const command = this.commandRecord(request, result);
       if (unit.writes.length === 0) {
-        if (command) this.replayIfNotOurs(await this.records.record(command), request);
+        if (command) {
+          const recorded = await this.records.record(command);
+          // Another copy of this request recorded its answer first (it may have appended what this one then found
+          // done): that answer stands, replayed. Ours is the one recorded when it bears our own recording time.
+          const ours = recorded.recordedAt.getTime() === command.recordedAt.getTime();
+          this.replayIfNotOurs(recorded, request, !ours);
+        }
         return result;
       }
       try {

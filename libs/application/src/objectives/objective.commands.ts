@@ -5,6 +5,7 @@ import {
   decidePlan,
   indicatorTypeCatalogue,
   resolveIndicatorTypes,
+  resolvePersonRoles,
   violated,
   type ObjectiveCommand,
   type ObjectiveDefinition,
@@ -66,8 +67,7 @@ export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, Co
   async execute({ planId, code: givenCode, definition: given, request }: DraftObjective): Promise<CommandOutcome<ObjectiveState>> {
     const ente = request.actor.ente;
     const { organisation, context } = await this.directory.contextFor(request.actor);
-    requireKnownUnits(organisation, { type: 'DraftObjective', definition: given });
-    const definition = resolveIndicatorTypes(given, indicatorTypeCatalogue(organisation));
+    const definition = definitionForDraft(organisation, given);
     const objectiveId = givenCode ? objectiveIdFor(planId, givenCode) : randomUUID();
     // The client addresses a new objective: a revision it pins means nothing here.
     return this.streams.execute({ ...request, expectedRevision: undefined }, async (unit) => {
@@ -116,12 +116,17 @@ function requireKnownUnits(
 }
 
 /**
- * A definition entering the objective (update of a draft, reprogramming) with its indicators' types checked against
- * the ente's catalogue and resolved from the type as written (see `resolveIndicatorTypes`); drafting does the same.
+ * A definition entering an objective (a draft, its update, a reprogramming) as the ente reads it: its indicators'
+ * types checked against the ente's catalogue and resolved from the type as written (`resolveIndicatorTypes`), its
+ * people's parts read from their roles as written (`resolvePersonRoles`).
  */
+function asTheEnteReadsIt(organisation: OrganisationState, definition: ObjectiveDefinition): ObjectiveDefinition {
+  return resolvePersonRoles(resolveIndicatorTypes(definition, indicatorTypeCatalogue(organisation)));
+}
+
 function withKnownIndicatorTypes<C extends RunObjectiveCommand['command']>(organisation: OrganisationState, command: C): C {
   if (command.type !== 'UpdateDraft' && command.type !== 'ProposeReprogramming') return command;
-  const definition = resolveIndicatorTypes(command.definition, indicatorTypeCatalogue(organisation));
+  const definition = asTheEnteReadsIt(organisation, command.definition);
   return definition === command.definition ? command : { ...command, definition };
 }
 
@@ -135,10 +140,10 @@ export function objectiveCommandFor<C extends RunObjectiveCommand['command']>(or
 }
 
 /**
- * What drafting checks and resolves of a definition against the ente's organisation (its units, its indicator types),
- * for a definition drafted by another path: the copies a plan continuation makes (plan-continuation.ts).
+ * What drafting checks and resolves of a definition against the ente's organisation (its units, its indicator types,
+ * its people's parts), whatever the path: a draft, an import, the copies a plan continuation makes, a history step.
  */
 export function definitionForDraft(organisation: OrganisationState, definition: ObjectiveDefinition): ObjectiveDefinition {
   requireKnownUnits(organisation, { type: 'DraftObjective', definition });
-  return resolveIndicatorTypes(definition, indicatorTypeCatalogue(organisation));
+  return asTheEnteReadsIt(organisation, definition);
 }

@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideObjective,
@@ -23,7 +24,7 @@ import {
   type PlanState,
   type Role,
 } from '@piao/lifecycle';
-import { type ImportedMark, type LogPosition } from '@piao/event-store';
+import { EVENT_STORE, type EventStore, type ImportedMark, type LogPosition } from '@piao/event-store';
 import { type CommandRequest } from '../commands/command-request';
 import { StreamCommands, type CommandOutcome, type CommandUnit, type DomainEvent, type MetadataOverrides } from '../commands/stream-commands';
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
@@ -109,10 +110,10 @@ export class HistoryRefused extends Error {
   }
 }
 
-/** A rule broken by one field of a step. */
+/** A rule broken by a step: by one of its fields, when one is to blame. */
 class StepRefused extends RuleViolation {
   constructor(
-    readonly field: string,
+    readonly field: string | undefined,
     rule: string,
     message: string,
   ) {
@@ -122,12 +123,20 @@ class StepRefused extends RuleViolation {
 
 const PLAN_STEPS: ReadonlySet<string> = new Set(['SubmitPlan', 'ApprovePlan', 'OpenMonitoringCampaign', 'CloseMonitoringCampaign', 'ClosePlan']);
 
+/** The roles whose steps check the others' (the NdV, the RPCT): the importer may not claim them for themself. */
+const REVIEWER_ROLES: ReadonlySet<Role> = new Set<Role>(['nucleo', 'rpct']);
+
 /**
  * A municipality joining mid-cycle enters last year's plan and what happened to it (issue 13, item 4). Each step is
  * decided by the deciders every command goes through, as its person could have done it **on its business date**: the
  * actor is the step's person in the step's role, `today` is the step's date, and the units they head are those they
  * headed that day (so a dirigente who has left may act for last year, and one appointed since may not). Every event
  * then records that person, role and date, and beside them `imported` (who imported it, when).
+ *
+ * A history only extends a history: every stream a step touches holds nothing but imported events (the plan's own
+ * `PlanOpened` aside, the plan being opened through `POST /plans`), and no step is dated before the last business date
+ * its stream already records. So no history slips back-dated steps into a live plan or objective, where the red flags
+ * that judge live recording (`back-dated`, `recorded-after-deadline`) would never see them.
  *
  * All steps are one command: each stream is loaded once, the steps' events are folded in memory one step after
  * another, and each stream is written once at the end with all its events, in one append (one transaction on
@@ -138,15 +147,17 @@ export class ImportPlanHistoryHandler implements ICommandHandler<ImportPlanHisto
   constructor(
     private readonly streams: StreamCommands,
     private readonly directory: OrganisationDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ planId, steps, dryRun, request }: ImportPlanHistory): Promise<HistoryOutcome> {
     const organisation = await this.directory.load(request.actor.ente);
-    const problems = ownProblems(steps, organisation, this.streams.today());
+    const problems = ownProblems(steps, organisation, this.streams.today(), request.actor.id);
     let written: CommandOutcome<unknown>[] = [];
     const result = await this.streams.execute(dryRun ? { ...request, idempotency: undefined } : request, async (unit) => {
       written = [];
-      const history = new HistoryUnit(unit, planId, organisation, { by: { id: request.actor.id, name: request.actor.name }, at: unit.recordedAt });
+      const imported = { by: { id: request.actor.id, name: request.actor.name }, at: unit.recordedAt };
+      const history = new HistoryUnit(unit, this.store, planId, organisation, imported);
       await history.start();
       const lines: HistoryLine[] = [];
       let refused = false;
@@ -163,7 +174,7 @@ export class ImportPlanHistoryHandler implements ICommandHandler<ImportPlanHisto
             lines.push({ ...line, status: 'applied', events: await history.apply(step, index) });
           } catch (error) {
             if (!(error instanceof RuleViolation) && !(error instanceof NotPermitted)) throw error;
-            const field = error instanceof StepRefused ? { field: error.field } : {};
+            const field = error instanceof StepRefused && error.field !== undefined ? { field: error.field } : {};
             lines.push({ ...line, status: 'refused', events: [], problem: { ...field, rule: error.rule, message: `${who(step)}: ${error.message}` } });
             refused = true;
           }
@@ -188,40 +199,79 @@ function who(step: HistoryStep): string {
 
 /**
  * What refuses a step whatever the steps before it did: a field it could not be read by, a business date after today
- * or before the step before it, a person the ente has not registered, an act dated after the step.
+ * or before a step before it, a person the ente has not registered, the importer in a reviewer's role, a person in
+ * another role than in their earlier steps, an act dated after the step.
+ *
+ * The dates and roles a later step is compared with are those of the steps without a problem of their own: a mistyped
+ * date or role in one step is reported there, not again on every good step after it.
  */
-function ownProblems(steps: HistoryStep[], organisation: OrganisationState, today: CalendarDate): (HistoryProblem | undefined)[] {
-  let previous: { index: number; on: CalendarDate } | undefined;
-  return steps.map((step, index): HistoryProblem | undefined => {
+function ownProblems(steps: HistoryStep[], organisation: OrganisationState, today: CalendarDate, importer: string): (HistoryProblem | undefined)[] {
+  // The latest date so far: a step goes after every step before it, not only after the one just before.
+  let latest: { index: number; on: CalendarDate } | undefined;
+  const roles = new Map<string, { index: number; role: Role }>();
+  const problemOf = (step: HistoryStep, index: number): HistoryProblem | undefined => {
     if (step.problem) return step.problem;
     const at = (field: string) => `steps.${index}.${field}`;
     const on = step.occurredOn;
-    const before = previous;
-    // The latest date so far: a step goes after every step before it, not only after the one just before.
-    if (!before || on >= before.on) previous = { index, on };
     if (on > today) return { field: at('occurredOn'), rule: 'date-in-future', message: `the business date ${on} is after today (${today})` };
-    if (before && on < before.on) {
+    if (latest && on < latest.on) {
       return {
         field: at('occurredOn'),
         rule: 'steps-out-of-order',
-        message: `step ${index} happened on ${on}, before step ${before.index} (${before.on}): the steps go in the order they happened`,
+        message: `step ${index} happened on ${on}, before step ${latest.index} (${latest.on}): the steps go in the order they happened`,
       };
     }
     if (!Object.hasOwn(organisation.people, step.by)) {
       return { field: at('by'), rule: 'unknown-person', message: `the ente has not registered ${step.by}: register them under /organisation/people first` };
     }
+    if (step.by === importer && REVIEWER_ROLES.has(step.role)) {
+      return {
+        field: at('by'),
+        rule: 'importer-as-reviewer',
+        message: `${step.by} imports this history and may not appear in it as ${step.role}: nothing but the importer's word says who sat in the NdV or was the RPCT, so that claim must be someone else's`,
+      };
+    }
+    const first = roles.get(step.by);
+    if (first && first.role !== step.role) {
+      return {
+        field: at('role'),
+        rule: 'role-changes',
+        message: `${step.by} acts as ${step.role} in step ${index} and as ${first.role} in step ${first.index}: within a history a person acts in one role`,
+      };
+    }
     if (step.act && step.act.date > on) {
       return { field: at('act.date'), rule: 'act-after-business-date', message: `the act is dated ${step.act.date}, after the step's business date ${on}` };
     }
     return undefined;
+  };
+  return steps.map((step, index) => {
+    const problem = problemOf(step, index);
+    if (!problem) {
+      if (!latest || step.occurredOn >= latest.on) latest = { index, on: step.occurredOn };
+      if (!roles.has(step.by)) roles.set(step.by, { index, role: step.role });
+    }
+    return problem;
   });
+}
+
+/** What a stream held before the history: the events recorded live (not imported) and its last business date. */
+interface StreamPast {
+  /** How many events were recorded live, the plan's own opening aside, and the last of them. */
+  live: number;
+  lastLive?: { type: string; on: CalendarDate };
+  lastOn?: CalendarDate;
 }
 
 /** A stream as the history has it so far: loaded once, then evolved in memory by each step's events. */
 interface Touched<S> {
+  kind: 'plan' | 'objective';
   streamId: string;
+  /** The revision it was loaded at: what the history appends after, and what the steps are checked against. */
+  revision: number;
   state: S | undefined;
   events: DomainEvent[];
+  /** Read the first time a step touches the stream. */
+  past?: Promise<StreamPast>;
 }
 
 /** One attempt at the history: the streams it touched, in the order it first touched them. */
@@ -231,6 +281,7 @@ class HistoryUnit {
 
   constructor(
     private readonly unit: CommandUnit,
+    private readonly store: EventStore,
     private readonly planId: string,
     private readonly organisation: OrganisationState,
     private readonly imported: ImportedMark,
@@ -239,7 +290,7 @@ class HistoryUnit {
   async start(): Promise<void> {
     const streamId = planStreamId(this.planId);
     const plan = await this.unit.load(PLAN_STREAM, streamId, { id: this.planId, mustExist: true, addressed: true });
-    this.plan = { streamId, state: plan.state, events: [] };
+    this.plan = { kind: 'plan', streamId, revision: plan.revision, state: plan.state, events: [] };
   }
 
   /** Decides one step on the streams as the steps before it left them, and folds its events in; their types. */
@@ -250,11 +301,13 @@ class HistoryUnit {
     if (command.type === 'DraftObjective') return this.draft(step, index, command.definition, context);
     if (PLAN_STEPS.has(command.type)) {
       const planCommand = command as HistoryPlanCommand;
-      if (planCommand.type === 'ApprovePlan') return this.approvePlan(step, planCommand, context);
+      if (planCommand.type === 'ApprovePlan') return this.approvePlan(step, index, planCommand, context);
+      await this.extends(this.plan, 'the plan', step, index);
       const decision = decidePlan(this.plan.state, planCommand, context);
       return this.recordOnPlan(decision.events, this.metadata(step, decision.role));
     }
     const target = await this.objectiveCoded(step.objective!, index);
+    await this.extends(target, `the objective ${step.objective}`, step, index, `steps.${index}.objective`);
     const decision = decideObjective(target.state, objectiveCommandFor(this.organisation, command as HistoryObjectiveCommand), context);
     return this.recordOn(target, decision.events, this.metadata(step, decision.role, decision.capacity));
   }
@@ -269,6 +322,7 @@ class HistoryUnit {
   /** Drafting under a code: decided on the plan (open, the codes it holds) and on the objective, as a draft through the API. */
   private async draft(step: HistoryStep, index: number, given: ObjectiveDefinition, context: DecisionContext): Promise<string[]> {
     const code = step.objective!;
+    await this.extends(this.plan, 'the plan', step, index);
     const definition = definitionForDraft(this.organisation, given);
     const objectiveId = objectiveIdFor(this.planId, code);
     const attached = decidePlan(this.plan.state, { type: 'AttachObjective', objectiveId, code }, context, definition.responsibleUnitId);
@@ -286,19 +340,28 @@ class HistoryUnit {
    * The Giunta's act approves the plan and every objective proposed at that moment, each with the fingerprint of the
    * text it saw and the plan event's id (also its causation), as `POST /plans/{planId}/approve` does.
    */
-  private async approvePlan(step: HistoryStep, command: Extract<PlanCommand, { type: 'ApprovePlan' }>, context: DecisionContext): Promise<string[]> {
+  private async approvePlan(
+    step: HistoryStep,
+    index: number,
+    command: Extract<PlanCommand, { type: 'ApprovePlan' }>,
+    context: DecisionContext,
+  ): Promise<string[]> {
+    await this.extends(this.plan, 'the plan', step, index);
     const members = await Promise.all(this.plan.state!.objectives.map(({ objectiveId }) => this.objective(objectiveId)));
     const planApprovalEventId = this.unit.nextEventId();
     const states = members.map((m) => m.state).filter((state): state is ObjectiveState => state !== undefined);
     const decided = decideGiuntaApproval(this.plan.state, states, command, context, planApprovalEventId);
+    const approved = decided.objectives.map(({ objectiveId, decision }) => ({ target: members.find((m) => m.state?.objectiveId === objectiveId)!, decision }));
+    // Read together (an approval may touch hundreds of objectives), then checked in the plan's order.
+    await Promise.all(approved.map(({ target }) => (target.past ??= this.pastOf(target))));
+    for (const { target } of approved) {
+      const code = this.plan.state!.objectives.find((o) => o.objectiveId === target.state!.objectiveId)?.code;
+      await this.extends(target, `the objective ${code}`, step, index);
+    }
     return [
       ...this.recordOnPlan(decided.plan.events, this.metadata(step, decided.plan.role), planApprovalEventId),
-      ...decided.objectives.flatMap(({ objectiveId, decision }) =>
-        this.recordOn(
-          members.find((m) => m.state?.objectiveId === objectiveId)!,
-          decision.events,
-          this.metadata(step, decision.role, decision.capacity, planApprovalEventId),
-        ),
+      ...approved.flatMap(({ target, decision }) =>
+        this.recordOn(target, decision.events, this.metadata(step, decision.role, decision.capacity, planApprovalEventId)),
       ),
     ];
   }
@@ -317,9 +380,49 @@ class HistoryUnit {
     const streamId = objectiveStreamId(objectiveId);
     const loaded = await this.unit.load(OBJECTIVE_STREAM, streamId, { id: objectiveId });
     // Another step may have loaded it while this one waited.
-    const touched = this.objectives.get(objectiveId) ?? { streamId, state: loaded.state, events: [] };
+    const touched = this.objectives.get(objectiveId) ?? { kind: 'objective', streamId, revision: loaded.revision, state: loaded.state, events: [] };
     this.objectives.set(objectiveId, touched);
     return touched;
+  }
+
+  /**
+   * Refuses a step on a stream that holds events recorded live (`stream-has-live-events`), or that already records a
+   * business date after the step's (`step-before-stream-history`): a history only goes on from a history.
+   */
+  private async extends(target: Touched<unknown>, name: string, step: HistoryStep, index: number, field?: string): Promise<void> {
+    const past = await (target.past ??= this.pastOf(target));
+    if (past.live > 0) {
+      const last = past.lastLive!;
+      throw new StepRefused(
+        field,
+        'stream-has-live-events',
+        `step ${index} touches ${name}, whose stream holds ${past.live} event(s) recorded live, not imported (the last: ${last.type} on ${last.on}): a history may only extend a history, never a live plan or objective`,
+      );
+    }
+    if (past.lastOn !== undefined && step.occurredOn < past.lastOn) {
+      throw new StepRefused(
+        `steps.${index}.occurredOn`,
+        'step-before-stream-history',
+        `step ${index} is dated ${step.occurredOn}, before ${past.lastOn}, the last business date ${name} already records: a history goes on from there`,
+      );
+    }
+  }
+
+  /** The stream's events up to the revision it was loaded at (a later one makes the append fail, and the history run again). */
+  private async pastOf(target: Touched<unknown>): Promise<StreamPast> {
+    const past: StreamPast = { live: 0 };
+    if (target.revision < 0) return past;
+    for (const event of await this.store.readStream(target.streamId)) {
+      if (event.revision > target.revision) break;
+      const { imported, occurredAt } = event.metadata;
+      const opening = target.kind === 'plan' && event.revision === 0 && event.type === 'PlanOpened';
+      if (!imported && !opening) {
+        past.live++;
+        past.lastLive = { type: event.type, on: occurredAt };
+      }
+      if (past.lastOn === undefined || occurredAt > past.lastOn) past.lastOn = occurredAt;
+    }
+    return past;
   }
 
   /** The plan's events folded into it, each with the step's metadata (the first with `firstId`, when given); their types. */

@@ -5,8 +5,6 @@ import {
   definitionFingerprint,
   definitionWarnings,
   evolvePlan,
-  indicatorTypeCatalogue,
-  resolveIndicatorTypes,
   NotPermitted,
   RuleViolation,
   targetReadingOf,
@@ -24,7 +22,7 @@ import { type LogPosition } from '@piao/event-store';
 import { type CommandRequest } from '../commands/command-request';
 import { StreamCommands } from '../commands/stream-commands';
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
-import { objectiveIdFor } from '../objectives/objective.commands';
+import { definitionForDraft, objectiveIdFor } from '../objectives/objective.commands';
 import { OrganisationDirectory } from '../organisation/organisation.commands';
 import { inTurns } from './in-turns';
 
@@ -109,7 +107,6 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
   async execute({ planId, items, dryRun, request, onProgress }: ImportObjectives): Promise<ImportOutcome> {
     const ente = request.actor.ente;
     const { organisation, context } = await this.directory.contextFor(request.actor);
-    const catalogue = indicatorTypeCatalogue(organisation);
     let written: { position?: LogPosition }[] = [];
     const result = await this.streams.execute(dryRun ? { ...request, idempotency: undefined } : request, async (unit) => {
       written = [];
@@ -129,7 +126,7 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
         seen.add(item.code);
         if (!item.definition || line.problems.length > 0) return line;
         try {
-          const definition = resolveIndicatorTypes(withUnitIds(item.definition, organisation), catalogue);
+          const definition = definitionForDraft(organisation, withUnitIds(item.definition, organisation));
           line.warnings = definitionWarnings(definition);
           line.targets = definition.indicators.flatMap((indicator) => [
             ...(indicator.target || !indicator.unitTargets

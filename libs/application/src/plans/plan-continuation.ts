@@ -49,7 +49,10 @@ export interface ContinuedObjective {
   copiedFrom: CopiedFrom;
   /** The source objective's code in its plan. */
   sourceCode: string;
-  /** The copy's warnings: its definition's and what the copy could not carry over (`baseline-not-updated`, `target-date-past`). */
+  /**
+   * The copy's warnings: its definition's and what the copy could not carry over (`baseline-not-updated`,
+   * `target-date-past`, `date-outside-horizon`, `date-past`).
+   */
   warnings: DefinitionWarning[];
 }
 
@@ -78,7 +81,10 @@ export function continuationPlanId(sourcePlanId: string, fromYear: number): stri
  * them again under its code (`POST /plans/{planId}/objectives`) fills the gap.
  *
  * The source objectives are read as they stand; they are not written, so a change to one while the command runs does
- * not make it run again.
+ * not make it run again. Two continuations of the same plan into the same year that run together: the first to commit
+ * opens the plan, the other is refused `plan-already-exists` (on retry, when its append meets the plan's stream, or
+ * when it finds a copy drafted meanwhile: then the plan's stream is read again rather than answering
+ * `objective-code-taken`).
  */
 @CommandHandler(ContinuePlan)
 export class ContinuePlanHandler implements ICommandHandler<ContinuePlan, ContinuationOutcome> {
@@ -124,7 +130,13 @@ export class ContinuePlanHandler implements ICommandHandler<ContinuePlan, Contin
         plan = attached.events.reduce<PlanState | undefined>((state, event) => evolvePlan(state, event), plan);
         planEvents.push(...attached.events);
         const existing = await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId });
-        if (existing.state) violated('objective-code-taken', `${codeField}: the plan already has an objective ${code}`);
+        if (existing.state) {
+          // The new plan did not exist when this attempt read it, so the copy was drafted since by a continuation that
+          // committed meanwhile (the same request sent twice): the refusal is that one's, not a code taken.
+          const now = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId });
+          if (now.state) violated('plan-already-exists', `plan ${planId} already exists`);
+          violated('objective-code-taken', `${codeField}: the plan already has an objective ${code}`);
+        }
         const copiedFrom: CopiedFrom = { planId: sourcePlanId, objectiveId: entry.objectiveId, revision: loaded.revision };
         const decision = naming(field, () =>
           decideObjective(undefined, { type: 'DraftObjective', objectiveId, planId, ente, code, definition, copiedFrom, copyWarnings: copy.warnings }, context),

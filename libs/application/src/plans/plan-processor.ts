@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { NotPermitted, RuleViolation, type ObjectiveDefinition } from '@piao/lifecycle';
+import { NotPermitted, RuleViolation, type ObjectiveDefinition, type PlanState } from '@piao/lifecycle';
 import { type StoredEvent } from '@piao/event-store';
 import { requestFollowing } from '../commands/command-request';
+import { StreamCommands } from '../commands/stream-commands';
+import { PLAN_STREAM, planStreamId } from '../commands/stream-types';
 import { type Processor } from '../processors/processor';
 import { ProcessorsHost } from '../processors/processors-host';
 import { PlanApproval } from './plan-approval';
@@ -25,6 +27,7 @@ export class PlanProcessor implements Processor, OnModuleInit {
     private readonly host: ProcessorsHost,
     private readonly membership: PlanMembership,
     private readonly approval: PlanApproval,
+    private readonly streams: StreamCommands,
   ) {}
 
   onModuleInit(): void {
@@ -32,9 +35,11 @@ export class PlanProcessor implements Processor, OnModuleInit {
   }
 
   async handle(events: StoredEvent[]): Promise<void> {
+    // Each plan read once a batch: an import drafts hundreds of objectives into one plan, already attached to it.
+    const plans = new Map<string, PlanState | undefined>();
     for (const event of events) {
       try {
-        if (event.type === 'ObjectiveDrafted') await this.attach(event);
+        if (event.type === 'ObjectiveDrafted') await this.attach(event, plans);
         else if (event.type === 'PlanApprovedByGiunta') await this.approval.approveObjectives(event.streamId, event.id);
       } catch (error) {
         // A rule that refuses now will refuse for ever: record it and move on rather than block the log.
@@ -44,8 +49,11 @@ export class PlanProcessor implements Processor, OnModuleInit {
     }
   }
 
-  private attach(event: StoredEvent): Promise<unknown> {
+  private async attach(event: StoredEvent, plans: Map<string, PlanState | undefined>): Promise<void> {
     const { planId, objectiveId, code, definition } = event.data as { planId: string; objectiveId: string; code: string; definition: ObjectiveDefinition };
-    return this.membership.attach(planId, objectiveId, code, definition.responsibleUnitId, requestFollowing(event));
+    if (!plans.has(planId)) plans.set(planId, (await this.streams.load(PLAN_STREAM, planStreamId(planId), event.metadata.ente)).state);
+    if (plans.get(planId)?.objectives.some((o) => o.objectiveId === objectiveId)) return;
+    plans.delete(planId); // attached below: read again by the next draft of this plan
+    await this.membership.attach(planId, objectiveId, code, definition.responsibleUnitId, requestFollowing(event));
   }
 }

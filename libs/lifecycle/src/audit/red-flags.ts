@@ -192,27 +192,32 @@ function loweredTargets({ event, domainEvent, after }: Walked, before: Objective
       raise('target-lowered-after-monitoring', 'high', `Indicatore ${old.id} «${old.description}»${target} eliminato ${when}.`, [report, event]);
       continue;
     }
-    if (definitionChanges(old.target, current.target).length === 0) continue;
-    if (!hasTarget(old)) continue; // a target given where there was none makes nothing easier
-    const from = `«${old.target!.text}»`;
-    if (!hasTarget(current)) {
-      raise('target-lowered-after-monitoring', 'high', `Target dell'indicatore ${old.id} eliminato (era ${from}) ${when}.`, [report, event]);
-      continue;
+    // The indicator's own target, then each unit's own on it, compared as the same indicator with that target.
+    const pairs: [string, Indicator, Indicator][] = [[`dell'indicatore ${old.id}`, old, current]];
+    for (const unitTarget of old.unitTargets ?? []) {
+      const now = current.unitTargets?.find((t) => t.unitId === unitTarget.unitId);
+      pairs.push([`dell'unità ${unitTarget.unitId} sull'indicatore ${old.id}`, { ...old, target: unitTarget.target }, { ...current, target: now?.target }]);
     }
-    const to = `«${current.target!.text}»`;
-    const comparison = compareTargets(old, current);
-    if (comparison === 'easier') {
-      raise('target-lowered-after-monitoring', 'high', `Target dell'indicatore ${old.id} ${easedVerb(old, current)} da ${from} a ${to} ${when}.`, [
-        report,
-        event,
-      ]);
-    } else if (comparison === 'unknown') {
-      raise(
-        'target-lowered-after-monitoring',
-        'low',
-        `Target dell'indicatore ${old.id} cambiato da ${from} a ${to} ${when}: non si può stabilire automaticamente se sia più facile da raggiungere.`,
-        [report, event],
-      );
+    for (const [whose, before, after] of pairs) {
+      if (definitionChanges(before.target, after.target).length === 0) continue;
+      if (!hasTarget(before)) continue; // a target given where there was none makes nothing easier
+      const from = `«${before.target!.text}»`;
+      if (!hasTarget(after)) {
+        raise('target-lowered-after-monitoring', 'high', `Target ${whose} eliminato (era ${from}) ${when}.`, [report, event]);
+        continue;
+      }
+      const to = `«${after.target!.text}»`;
+      const comparison = compareTargets(before, after);
+      if (comparison === 'easier') {
+        raise('target-lowered-after-monitoring', 'high', `Target ${whose} ${easedVerb(before, after)} da ${from} a ${to} ${when}.`, [report, event]);
+      } else if (comparison === 'unknown') {
+        raise(
+          'target-lowered-after-monitoring',
+          'low',
+          `Target ${whose} cambiato da ${from} a ${to} ${when}: non si può stabilire automaticamente se sia più facile da raggiungere.`,
+          [report, event],
+        );
+      }
     }
   }
 }
@@ -536,7 +541,11 @@ function definitionFlags(definition: ObjectiveDefinition, inForce: [AuditedEvent
   }
   if (codes.has('no-indicator')) raise('no-indicators', 'medium', "L'obiettivo in vigore non ha alcun indicatore.", proof);
   for (const indicator of definition.indicators) {
-    if (codes.has('indicator-without-target') && !hasTarget(indicator)) {
+    if (
+      codes.has('indicator-without-target') &&
+      !hasTarget(indicator) &&
+      !(indicator.unitTargets ?? []).some((u) => hasTarget({ ...indicator, target: u.target }))
+    ) {
       raise('indicator-without-target', 'medium', `L'indicatore ${indicator.id} «${indicator.description}» dell'obiettivo in vigore non ha un target.`, proof);
     }
   }

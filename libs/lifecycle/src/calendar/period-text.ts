@@ -1,3 +1,4 @@
+import { withoutAccents } from '../invariants/folded-text';
 import { type CalendarDate } from './calendar-date';
 
 /** A period as a plan writes it, read into dates only where the words leave no doubt. */
@@ -33,10 +34,7 @@ const BY = `(?:entro\\s+(?:il\\s+|la\\s+|l'|fine\\s+|la\\s+fine\\s+(?:del|di)\\s
  * gennaio"), a season, "in corso" — pins nothing down and is kept as written: undefined, never a guess.
  */
 export function pinnedPeriod(text: string, year: number): PinnedPeriod | undefined {
-  const t = text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  const t = withoutAccents(text.toLowerCase())
     .replace(/[°ºª.]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -1,7 +1,7 @@
 import { isCalendarDate } from '../calendar/calendar-date';
 import { Fields, isPlainObject, Problems, scanJson, show } from '../invariants/json-values';
 import { INDICATOR_TYPE_ID } from './indicator-types';
-import { CROSS_CUTTING, INDICATOR_MEASURES, OBJECTIVE_LEVELS, OBJECTIVE_NATURES, TARGET_SENSES } from './objective-definition';
+import { CROSS_CUTTING, INDICATOR_MEASURES, OBJECTIVE_LEVELS, OBJECTIVE_NATURES, PERSON_ROLE_KINDS, TARGET_SENSES } from './objective-definition';
 
 const PLACE_FIELDS = ['publicValueArea', 'strategicLine', 'mandateObjective', 'dupMission', 'dupProgramme', 'strategicObjective', 'operationalObjective'];
 const FREE_TEXTS = ['description', 'purpose', 'implementation', 'criticalFactors', 'assessorato', 'responsiblePerson', 'notes'];
@@ -53,6 +53,7 @@ export function objectiveDefinitionProblems(definition: unknown): string[] {
     person.text('category');
     person.number('participationPercent', { min: 0, max: 100 });
     person.text('role');
+    person.oneOf('roleKind', PERSON_ROLE_KINDS);
   });
 
   const horizon = d.object('horizon', 'required', 'an object with fromYear and toYear');

@@ -1,5 +1,6 @@
 import { violated } from '../access/rule-violation';
 import { isPlainObject, show } from '../invariants/json-values';
+import { foldedName } from '../invariants/folded-text';
 import { type ObjectiveDefinition } from './objective-definition';
 
 /**
@@ -51,13 +52,7 @@ export const STANDARD_INDICATOR_TYPES: readonly IndicatorType[] = [
  * `attivita-processo` are both `attivita processo`. Empty when nothing is left (a name of punctuation only).
  */
 export function indicatorTypeKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .replace(/^indicator[ei] (di |d )?(?=.)/, '');
+  return foldedName(name.normalize('NFKC')).replace(/^indicator[ei] (di |d )?(?=.)/, '');
 }
 
 /** Every name a type answers to: its id, its label, its synonyms. */

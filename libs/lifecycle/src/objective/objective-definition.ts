@@ -25,6 +25,14 @@ export interface ObjectiveKind {
   multiYear?: { stage: number; of?: number };
 }
 
+/**
+ * The parts people have in an objective that the system knows, beside the role as the plan writes it (`role`, free
+ * text): the one responsible for it, the RUP (responsabile unico del procedimento, of a works or procurement
+ * objective), a contact person (referente), a collaborator. Read from the words by person-roles.ts.
+ */
+export const PERSON_ROLE_KINDS = ['responsabile', 'rup', 'referente', 'collaboratore'] as const;
+export type PersonRoleKind = (typeof PERSON_ROLE_KINDS)[number];
+
 export interface Person {
   name: string;
   personId?: string;
@@ -33,6 +41,8 @@ export interface Person {
   participationPercent?: number;
   /** Their part in the objective as the plan writes it: responsabile, RUP, referente, collaboratore… (free text). */
   role?: string;
+  /** The part the system knows (person-roles.ts), read from `role` when its words name one; absent otherwise. */
+  roleKind?: PersonRoleKind;
 }
 
 export interface Phase {
@@ -165,7 +175,9 @@ export function definitionWarnings(definition: ObjectiveDefinition): DefinitionW
     warnings.push({ code: 'no-indicator', message: 'the objective has no indicator' });
   }
   for (const indicator of definition.indicators) {
-    if (!indicator.target || indicator.target.text.trim() === '') {
+    // A target for each unit is a target: the indicator has one where at least one unit's is written.
+    const targets = [indicator.target, ...(indicator.unitTargets ?? []).map((u) => u.target)];
+    if (!targets.some((t) => t !== undefined && t !== null && t.text.trim() !== '')) {
       warnings.push({ code: 'indicator-without-target', message: `indicator ${indicator.id} has no target` });
     }
     if (indicator.type === undefined && typeof indicator.typeAsWritten === 'string' && indicator.typeAsWritten.trim() !== '') {

@@ -1,3 +1,4 @@
+import { foldedName } from '../invariants/folded-text';
 import { type OrganisationState } from './organisation';
 
 /**
@@ -12,14 +13,4 @@ export function unitNamed(organisation: OrganisationState, written: string): str
   if (wanted === '') return undefined;
   const matches = Object.values(organisation.units).filter((unit) => foldedName(unit.name) === wanted || foldedName(unit.unitId) === wanted);
   return matches.length === 1 ? matches[0].unitId : undefined;
-}
-
-/** Lower case, without accents, with every run of spaces and punctuation made one space. */
-export function foldedName(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
 }

@@ -2,7 +2,7 @@ import { type DecisionContext, type Role } from '../access/actor';
 import { actingRole } from '../access/permissions';
 import { violated } from '../access/rule-violation';
 import { type CalendarDate } from '../calendar/calendar-date';
-import { type DefinitionWarning, type Indicator, type ObjectiveDefinition, type Phase } from '../objective/objective-definition';
+import { type DefinitionWarning, type Indicator, type ObjectiveDefinition, type Phase, type Target } from '../objective/objective-definition';
 import { type ObjectiveEvent } from '../objective/objective-events';
 import { type ObjectiveState, type ObjectiveStatus } from '../objective/objective-state';
 import { PLAN_GRANTS, type PlanState } from './plan';
@@ -124,13 +124,18 @@ export interface ObjectiveCopy {
  * - refused for an objective that was cancelled (`objective-cancelled`) or never approved (`objective-not-approved`);
  * - a multi-year objective moves to its next stage, refused past its last (`multi-year-completed`);
  * - the horizon moves on by one year, unless it spans several years and the next one is among them;
- * - the phases' planned dates (and the dates of their planned %) move on by one year; cancelled phases are left behind;
- *   progress is never copied (it is not part of the definition);
+ * - the dates move with the horizon: when it moves on, the phases' planned dates (and the dates of their planned %),
+ *   each indicator's due date, each unit target's due date and the objective's own deadline move on by one year, and
+ *   the texts kept "as written" of the dates moved are dropped; when it is kept, the multi-year plan already dates
+ *   each of its years, so no date moves;
+ * - cancelled phases are left behind; progress is never copied (it is not part of the definition);
  * - each indicator's baseline becomes the value it reached in `sourceYear` (see `valuesReached`), added to its
  *   historical values; with no value reached, the baseline stays as it was and a `baseline-not-updated` warning says
- *   so; its due date moves on by one year; its target is copied as written, with a `target-date-past` warning when
- *   its date is before the new year;
- * - the objective's own deadline moves on by one year; the texts kept "as written" of the dates moved are dropped.
+ *   so; its targets (its own and each unit's) are copied as written, with a `target-date-past` warning for one dated
+ *   before the new year;
+ * - a phase's planned start or end, a due date or the deadline of the copy outside its horizon gets a
+ *   `date-outside-horizon` warning; a due date, the deadline or a phase's end inside it but before the new year gets a
+ *   `date-past` warning (see `scheduleWarnings`): never corrected silently.
  */
 export function copiedObjective(source: ObjectiveState, reached: Record<string, ReachedValue>, sourceYear: number): ObjectiveCopy {
   const { code, status } = source;
@@ -142,7 +147,6 @@ export function copiedObjective(source: ObjectiveState, reached: Record<string, 
   // A JSON copy, as the definition is stored: never shares a part with the source's state.
   const original = JSON.parse(JSON.stringify(source.definition)) as ObjectiveDefinition;
   const warnings: DefinitionWarning[] = [];
-  const moved = new Set<string>();
 
   const multiYear = original.kind?.multiYear;
   if (multiYear && multiYear.of !== undefined && multiYear.stage + 1 > multiYear.of) {
@@ -153,50 +157,98 @@ export function copiedObjective(source: ObjectiveState, reached: Record<string, 
   const { fromYear, toYear } = original.horizon;
   const keepsHorizon = fromYear < toYear && fromYear <= newYear && newYear <= toYear;
   const horizon = keepsHorizon ? original.horizon : { ...original.horizon, fromYear: fromYear + 1, toYear: toYear + 1 };
+  // The dates move with the horizon: a multi-year horizon that is kept already dates each of its years.
+  const dates = new DateShift(!keepsHorizon);
 
   const kept = original.phases.map((phase, index) => ({ phase, index })).filter(({ phase }) => !phase.cancelled);
   const phaseIndex = new Map(kept.map(({ index }, to) => [index, to]));
-  const phases = kept.map(({ phase }, index) => movedPhase(phase, `phases.${index}`, moved));
+  const phases = kept.map(({ phase }, index) => movedPhase(phase, `phases.${index}`, dates));
 
+  const pastTarget = (target: Target | undefined, of: string) => {
+    if (target?.date !== undefined && target.date < `${newYear}-01-01`) {
+      warnings.push({ code: 'target-date-past', message: `${of}: the target is dated ${target.date}, before ${newYear}: it is copied as written, review it` });
+    }
+  };
   const indicators = original.indicators.map((indicator, index) => {
     const copy = copiedIndicator(indicator, reached[indicator.id], sourceYear, warnings);
-    if (copy.dueDate) {
-      copy.dueDate = nextYearDate(copy.dueDate);
-      moved.add(`indicators.${index}.dueDate`);
-    }
-    if (indicator.target?.date !== undefined && indicator.target.date < `${newYear}-01-01`) {
-      warnings.push({
-        code: 'target-date-past',
-        message: `indicator ${indicator.id}: the target is dated ${indicator.target.date}, before ${newYear}: it is copied as written, review it`,
+    if (copy.dueDate !== undefined) copy.dueDate = dates.move(copy.dueDate, `indicators.${index}.dueDate`);
+    pastTarget(indicator.target, `indicator ${indicator.id}`);
+    if (copy.unitTargets) {
+      copy.unitTargets = copy.unitTargets.map((unitTarget, u) => {
+        pastTarget(unitTarget.target, `indicator ${indicator.id}, unit ${unitTarget.unitId}`);
+        const dueDate = unitTarget.dueDate === undefined ? {} : { dueDate: dates.move(unitTarget.dueDate, `indicators.${index}.unitTargets.${u}.dueDate`) };
+        return { ...unitTarget, ...dueDate };
       });
     }
     return copy;
   });
 
-  const deadline = original.deadline === undefined ? {} : { deadline: nextYearDate(original.deadline) };
-  if (original.deadline !== undefined) moved.add('deadline');
-  const asWritten = writtenTextsOf(original.asWritten, phaseIndex, moved);
+  const deadline = original.deadline === undefined ? {} : { deadline: dates.move(original.deadline, 'deadline') };
+  const asWritten = writtenTextsOf(original.asWritten, phaseIndex, dates.moved);
 
   const rest: ObjectiveDefinition = { ...original };
   delete rest.asWritten;
   const definition: ObjectiveDefinition = { ...rest, ...kind, ...deadline, horizon, phases, indicators, ...(asWritten ? { asWritten } : {}) };
+  warnings.push(...scheduleWarnings(definition, newYear, dates.moving));
   return { definition, warnings };
 }
 
-function movedPhase(phase: Phase, path: string, moved: Set<string>): Phase {
+/** Moves a copy's dates on by one year, or leaves them all where they are, and keeps the paths of those it moved. */
+class DateShift {
+  readonly moved = new Set<string>();
+
+  constructor(readonly moving: boolean) {}
+
+  /** The date of the copy at `path`: a year later when the dates move. */
+  move(date: CalendarDate, path: string): CalendarDate {
+    if (!this.moving) return date;
+    this.moved.add(path);
+    return nextYearDate(date);
+  }
+}
+
+function movedPhase(phase: Phase, path: string, dates: DateShift): Phase {
   const copy: Phase = { ...phase };
-  if (copy.plannedStart !== undefined) {
-    copy.plannedStart = nextYearDate(copy.plannedStart);
-    moved.add(`${path}.plannedStart`);
-  }
-  if (copy.plannedEnd !== undefined) {
-    copy.plannedEnd = nextYearDate(copy.plannedEnd);
-    moved.add(`${path}.plannedEnd`);
-  }
-  if (copy.plannedPercentAt !== undefined) {
+  if (copy.plannedStart !== undefined) copy.plannedStart = dates.move(copy.plannedStart, `${path}.plannedStart`);
+  if (copy.plannedEnd !== undefined) copy.plannedEnd = dates.move(copy.plannedEnd, `${path}.plannedEnd`);
+  if (copy.plannedPercentAt !== undefined && dates.moving) {
     copy.plannedPercentAt = Object.fromEntries(Object.entries(copy.plannedPercentAt).map(([date, percent]) => [nextYearDate(date), percent]));
   }
   return copy;
+}
+
+/**
+ * What a person should look at in the dates of a copy, as the copy writes them: one outside its horizon
+ * (`date-outside-horizon`: a phase that ran into the next year, moved on with it, or a date a kept multi-year
+ * horizon did not cover), or a due date, a deadline or the end of a phase before the new year (`date-past`: a stage of
+ * a kept multi-year horizon already behind, or a date before the source's year moved on by one only). The start of a
+ * phase before the new year is no warning: the phase may be under way.
+ */
+function scheduleWarnings(definition: ObjectiveDefinition, newYear: number, moved: boolean): DefinitionWarning[] {
+  const { fromYear, toYear } = definition.horizon;
+  const years = fromYear === toYear ? `${fromYear}` : `${fromYear}-${toYear}`;
+  const dated: { of: string; what: string; date: CalendarDate | undefined; ends: boolean }[] = [
+    ...definition.phases.flatMap((phase) => [
+      { of: `phase ${phase.id}`, what: 'planned start', date: phase.plannedStart, ends: false },
+      { of: `phase ${phase.id}`, what: 'planned end', date: phase.plannedEnd, ends: true },
+    ]),
+    ...definition.indicators.flatMap((indicator) => [
+      { of: `indicator ${indicator.id}`, what: 'due date', date: indicator.dueDate, ends: true },
+      ...(indicator.unitTargets ?? []).map((u) => ({ of: `indicator ${indicator.id}, unit ${u.unitId}`, what: 'due date', date: u.dueDate, ends: true })),
+    ]),
+    { of: 'the objective', what: 'deadline', date: definition.deadline, ends: true },
+  ];
+  const warnings: DefinitionWarning[] = [];
+  for (const { of, what, date, ends } of dated) {
+    if (date === undefined) continue;
+    const written = moved ? `the ${what}, moved on to ${date},` : `the ${what} ${date}, kept with the multi-year horizon,`;
+    if (date < `${fromYear}-01-01` || date > `${toYear}-12-31`) {
+      warnings.push({ code: 'date-outside-horizon', message: `${of}: ${written} is outside the horizon ${years}: review it` });
+    } else if (ends && date < `${newYear}-01-01`) {
+      warnings.push({ code: 'date-past', message: `${of}: ${written} is before ${newYear}: review it` });
+    }
+  }
+  return warnings;
 }
 
 function copiedIndicator(indicator: Indicator, reached: ReachedValue | undefined, sourceYear: number, warnings: DefinitionWarning[]): Indicator {

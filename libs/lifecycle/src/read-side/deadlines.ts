@@ -94,6 +94,8 @@ export function phasePeriodEnd(phase: Phase, fromYear: number, toYear: number): 
   const first = pinnedPeriod(phase.plannedPeriodText, fromYear);
   if (!first) return undefined;
   if (fromYear !== toYear && pinnedPeriod(phase.plannedPeriodText, toYear)?.end !== first.end) return undefined;
+  // An end before the phase's own start is not what the words meant: nothing is pinned down.
+  if (phase.plannedStart && first.end < phase.plannedStart) return undefined;
   return first.end;
 }
 

@@ -1,4 +1,5 @@
 import { type Target } from '../objective/objective-definition';
+import { withoutAccents } from '../invariants/folded-text';
 import { parseItalianNumber } from './italian-numbers';
 import {
   CHANGE_WORDS,
@@ -236,7 +237,7 @@ function readOneValue(tokens: Token[], at: number, ctx: TargetContext, answer: A
   // Less may be better: money or time taken, a cost or time indicator's bare number, words naming costs, waits,
   // errors or complaints. Never a direction: the reader only stops assuming "at least". A count with its noun
   // ("12 sopralluoghi") is a count whatever the indicator's type.
-  const type = ctx.type === undefined ? '' : foldAccents(ctx.type.trim().toLowerCase());
+  const type = ctx.type === undefined ? '' : withoutAccents(ctx.type.trim().toLowerCase());
   const counted = qty.unit === undefined && noun !== '';
   const lessMayBeBetter =
     qty.unit === '€' ||
@@ -491,10 +492,6 @@ function afterLabel(text: string): string {
 function periodUnit(noun: string): string | undefined {
   for (const [re, unit] of PERIODS) if (re.test(noun)) return unit;
   return undefined;
-}
-
-function foldAccents(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
 function normalise(text: string): string {

@@ -85,6 +85,8 @@ export function readYesNo(text: string): boolean | undefined {
   return undefined;
 }
 
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /**
  * A number as an Italian reads it, for a cell that holds a number: rounded to 10 significant digits so that binary
  * noise goes (0.1 + 0.2 is "0,3"), a decimal comma, no thousands separator ("1234,5"), never an exponent.
@@ -93,6 +95,9 @@ export function formatItalianNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const rounded = Number(value.toPrecision(10));
   if (rounded === 0) return '0';
-  const text = rounded.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+  // String() writes the same digits as toLocaleString below unless it needs an exponent, in a hundredth of the time
+  // (toLocaleString takes about 18 µs: a sheet of 400,000 numbers held the event loop 7 s).
+  const plain = String(rounded);
+  const text = PLAIN_DECIMAL.test(plain) ? plain : rounded.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
   return text.replace('.', ',');
 }

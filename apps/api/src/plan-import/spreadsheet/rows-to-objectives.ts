@@ -27,6 +27,14 @@ const PERSON_KEYS = keysOf('person');
 const RESOURCE_KEYS = keysOf('resource');
 const MIN_YEAR = 2000;
 const MAX_YEAR = 2100;
+/** The most objectives one import takes: a file with more is refused whole (`too-many-objectives`). */
+export const MAX_OBJECTIVES = 2_000;
+/** The longest a phase's period as written may be (`plannedPeriodText`). */
+export const MAX_PERIOD_TEXT = 500;
+/** The longest text a date cell may hold to be kept as written: "entro il secondo trimestre", not a paragraph. */
+export const MAX_DATE_TEXT = 200;
+/** The indicator's columns a row giving another unit's target does not read. */
+const INDICATOR_ROW_ONLY_KEYS: readonly ImportColumnKey[] = ['indicatorType', 'indicatorBaseline', 'indicatorPreviousValue'];
 
 /**
  * The file's rows as objectives in the API's definition shape. Rows are grouped by their code, objectives in the
@@ -34,7 +42,8 @@ const MAX_YEAR = 2100;
  * from its first row: a later row leaving them blank or repeating them is fine, a different value is an error on
  * that row. Each row adds the phase, indicator, person and resource it carries (ids f1…, i1… in row order).
  * Dates, numbers and yes/no are read as Italians write them; what cannot be read is an issue, never a guess: a
- * date that is not one stays as written in `asWritten`, its field left out.
+ * date that is not one stays as written in `asWritten`, its field left out. More than MAX_OBJECTIVES codes: no
+ * objective, and the file-level error `too-many-objectives`.
  */
 export function objectivesFromRows(rows: readonly SpreadsheetRow[], plan: { fromYear: number; toYear: number }): ObjectivesReading {
   const issues: ImportIssue[] = [];
@@ -55,6 +64,16 @@ export function objectivesFromRows(rows: readonly SpreadsheetRow[], plan: { from
     if (group) group.push(row);
     else groups.set(code, [row]);
   }
+  if (groups.size > MAX_OBJECTIVES) {
+    // Refused before any objective is read: reading them would cost for nothing.
+    issues.push(
+      importError(
+        'too-many-objectives',
+        `The file has ${groups.size} objectives, more than the ${MAX_OBJECTIVES} an import takes: split the plan into several files.`,
+      ),
+    );
+    return { objectives: [], issues: issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
+  }
   const objectives = [...groups].map(([code, group]) => new ObjectiveReader(group, plan, issues).read(code));
   // In the order a person reads the file: by row (a stable sort keeps each row's issues in column order).
   return { objectives, issues: issues.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
@@ -69,6 +88,8 @@ function valueOf(row: SpreadsheetRow, key: ImportColumnKey): string | undefined 
 /** Reads one objective from its rows, adding what it finds to the issues. */
 class ObjectiveReader {
   private readonly asWritten = new Map<string, string>();
+  /** The row each indicator was read from, by index. */
+  private readonly indicatorRows: number[] = [];
   private readonly first: SpreadsheetRow;
 
   constructor(
@@ -128,6 +149,7 @@ class ObjectiveReader {
         this.unitTarget(row, definition.indicators);
       } else if (this.carries(row, INDICATOR_KEYS, 'indicatorDescription')) {
         definition.indicators.push(this.indicator(row, definition.indicators.length, horizon.fromYear));
+        this.indicatorRows.push(row.row);
       }
       if (this.carries(row, PERSON_KEYS, 'personName')) people.push(this.person(row));
       if (this.carries(row, RESOURCE_KEYS, 'resourceDescription')) resources.push(this.resource(row));
@@ -237,8 +259,9 @@ class ObjectiveReader {
   private phase(row: SpreadsheetRow, index: number, fromYear: number): ImportedPhase {
     const start = this.date(row, 'phaseStart', `phases.${index}.plannedStart`);
     const end = this.date(row, 'phaseEnd', `phases.${index}.plannedEnd`);
-    const keptAsText = [start.keptAsText, end.keptAsText].filter((text): text is string => text !== undefined);
-    const periodText = valueOf(row, 'phasePeriod') ?? (keptAsText.length > 0 ? keptAsText.join(' - ') : undefined);
+    // The period as written says when the phase is due: its column, or an end written in words ("entro giugno").
+    // A start written in words is kept in asWritten only: as the period it would become the phase's end.
+    const periodText = this.periodText(row) ?? end.keptAsText;
     const weight = this.number(row, 'phaseWeight', { percent: true, min: 0, max: 100 }) ?? null;
     const july = this.number(row, 'phasePercentJuly', { percent: true, min: 0, max: 100 });
     const december = this.number(row, 'phasePercentDecember', { percent: true, min: 0, max: 100 });
@@ -256,6 +279,19 @@ class ObjectiveReader {
       responsiblePerson: valueOf(row, 'phaseResponsible'),
       notes: valueOf(row, 'phaseNotes'),
     });
+  }
+
+  /** The column "Fase - periodo come scritto"; an error (and undefined) when longer than a period may be. */
+  private periodText(row: SpreadsheetRow): string | undefined {
+    const value = valueOf(row, 'phasePeriod');
+    if (value === undefined || value.length <= MAX_PERIOD_TEXT) return value;
+    this.error(
+      'cell-too-long',
+      row,
+      'phasePeriod',
+      `${headerOf('phasePeriod')} has ${value.length} characters, more than the ${MAX_PERIOD_TEXT} a period may have: it is not read.`,
+    );
+    return undefined;
   }
 
   private indicator(row: SpreadsheetRow, index: number, fromYear: number): ImportedIndicator {
@@ -291,6 +327,17 @@ class ObjectiveReader {
     const targets = (indicator.unitTargets ??= []);
     const dueDate = this.date(row, 'indicatorDueDate', `indicators.${indicators.length - 1}.unitTargets.${targets.length}.dueDate`).date;
     targets.push(withoutUndefined({ unitId: valueOf(row, 'indicatorUnit') as string, target: { text: valueOf(row, 'indicatorTarget') ?? '' }, dueDate }));
+    for (const key of INDICATOR_ROW_ONLY_KEYS) {
+      const value = valueOf(row, key);
+      if (value === undefined) continue;
+      this.warning(
+        'ignored-value',
+        row,
+        key,
+        `${headerOf(key)} ${quoted(value)} is ignored: it belongs to the indicator's own row (row ${this.indicatorRows[indicators.length - 1]}, ` +
+          `with Indicatore - descrizione); a row that gives another unit's target reads only its unit, target and deadline.`,
+      );
+    }
   }
 
   private person(row: SpreadsheetRow): ImportedPerson {
@@ -311,11 +358,22 @@ class ObjectiveReader {
 
   /**
    * A date cell: the ISO date when it is one ("31/12/25" too, its text kept in asWritten with an info); otherwise
-   * the field is left out, the text kept in asWritten under `path`, with a warning.
+   * the field is left out, the text kept in asWritten under `path`, with a warning. A text longer than
+   * MAX_DATE_TEXT is no date written in words: an error, nothing kept.
    */
   private date(row: SpreadsheetRow, key: ImportColumnKey, path: string): { date?: string; keptAsText?: string } {
     const value = valueOf(row, key);
     if (value === undefined) return {};
+    if (value.length > MAX_DATE_TEXT) {
+      this.error(
+        'not-a-date',
+        row,
+        key,
+        `${headerOf(key)} has ${value.length} characters: a date is written as dd/mm/yyyy, or in a few words ("entro giugno"), ` +
+          `in at most ${MAX_DATE_TEXT}. It is not read.`,
+      );
+      return {};
+    }
     const reading = readDate(value);
     if (reading.status === 'read') {
       if (reading.twoDigitYear) {

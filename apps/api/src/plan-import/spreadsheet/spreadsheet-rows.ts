@@ -20,7 +20,8 @@ export interface SpreadsheetReading {
 /**
  * A file in the import template read into rows of cells by template column. The header is the first non-blank row;
  * its cells are matched to the template's headers without regard to case, accents, spaces and punctuation. Nothing
- * here throws on a bad file: it gives no rows and an error issue instead.
+ * here throws on a bad file: it gives no rows and an error issue instead (one without a row, for the file as a
+ * whole: no header, a required column missing, no row below the header, too many rows…).
  *
  * A cell covered by a merged range (XLSX) repeats the range's value in the objective's own columns (a code merged
  * down the rows of its objective is that code on each row) and is blank in the others (a phase merged over two
@@ -64,6 +65,10 @@ export async function readSpreadsheet(content: Buffer, format: 'xlsx' | 'csv'): 
       read[key] = cell.text;
     }
     if (Object.keys(read).length > 0) rows.push({ row, cells: read });
+  }
+  if (rows.length === 0) {
+    const why = data.length === 0 ? 'the file has its header and no row below it' : "no row below the header has a value in one of the template's columns";
+    issues.push(importError('no-objectives', `There is nothing to import: ${why}.`));
   }
   return { rows, issues };
 }

@@ -36,8 +36,12 @@ const IGNORED_NODES = [
  * computed value. A file that is not a sound workbook is refused with an issue, never with a throw.
  */
 export async function readXlsxGrid(content: Buffer): Promise<Grid> {
-  const problem = zipProblem(content);
-  if (problem !== undefined) return { issues: [importError('unreadable-file', `The file cannot be read: ${problem}.`)] };
+  // Refused here, in tens of milliseconds at most, a file exceljs would take seconds and gigabytes to load.
+  const problem = await zipProblem(content);
+  if (problem !== undefined) {
+    const message = problem.code === 'unreadable-file' ? `The file cannot be read: ${problem.message}.` : problem.message;
+    return { issues: [importError(problem.code, message)] };
+  }
   try {
     const workbook = new Workbook();
     // exceljs types its argument with a Buffer of its own declaring (a global `interface Buffer extends ArrayBuffer`).

@@ -1,43 +1,86 @@
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw } from 'node:zlib';
+import { IMPORT_LIMITS } from './spreadsheet-grid';
 
 /**
- * A check of an XLSX file's zip container before any spreadsheet library opens it: the library inflates every part
- * in memory, so a small hostile file (a "zip bomb", parts that claim one size and inflate to another) could take the
- * server's memory. Each part is inflated here with a ceiling on its output, and the file is refused before the
- * library sees it when a part or the whole goes past the limits, or when the container is not a plain zip.
+ * A check of an XLSX file's zip container before any spreadsheet library opens it. exceljs inflates every part in
+ * memory and builds an object for each row and cell of every worksheet, whichever sheet the import then reads: a
+ * small hostile file (a "zip bomb", parts that claim one size and inflate to another, a sheet of millions of tiny
+ * rows) would take the server's memory and hold its event loop for as long as exceljs works (a 253 KB file of 3.9
+ * million rows held it 16 s). Here each part is inflated as a stream, a chunk at a time, nothing kept: its size is
+ * checked as it grows, and the worksheets' rows and cells and the shared strings' texts are counted as they come.
+ * The file is refused, before exceljs sees it, as soon as it goes past a limit, or when it is not a plain zip:
+ * what a refusal costs is bounded by the limits (inflating and counting at most `maxTotalBytes`, tens of
+ * milliseconds), and the event loop is free between chunks.
  */
 export interface ZipLimits {
   maxEntries: number;
+  /** The most one part may inflate to. */
   maxEntryBytes: number;
+  /** The most all the parts together may inflate to. */
   maxTotalBytes: number;
+  /** Rows holding a value in one worksheet: the header and the data rows a file may have. */
+  maxSheetRows: number;
+  /** Rows in all the worksheets together, empty ones (a height, a format) included: exceljs builds each. */
+  maxRows: number;
+  /** Cells in all the worksheets together, empty formatted ones included, and distinct texts (shared strings). */
+  maxCells: number;
 }
 
-/** Far above what a plan of 20,000 rows needs (a few MB of XML), far below what would strain the server. */
-export const XLSX_ZIP_LIMITS: ZipLimits = { maxEntries: 1_000, maxEntryBytes: 100 * 1024 * 1024, maxTotalBytes: 200 * 1024 * 1024 };
+/** Why a file is refused: `unreadable-file` for a damaged, encrypted or oversized container, or too many rows or cells. */
+export interface ZipProblem {
+  code: 'unreadable-file' | 'too-many-rows' | 'too-many-cells';
+  /** For `unreadable-file`, what follows "The file cannot be read: "; otherwise the whole sentence. */
+  message: string;
+}
+
+/**
+ * What a plan of 20,000 rows really needs, measured on workbooks exceljs wrote (the 40 fixture objectives' rows cycled
+ * into 20,000 rows of the template's columns, as clerks fill them): the sheet inflates to 6.8 MB, its shared strings
+ * to 0.2 MB, 7.1 MB in all; it has 20,001 rows and 168,000 cells (8.4 a row) and exceljs takes 1.6 s to load it. The
+ * limits leave about twice that: 16 MiB a part, 32 MiB in all (a second sheet as large, styles, the instructions),
+ * 400,000 cells (20 a row over 20,000 rows; exceljs takes about 6 µs a cell, so at most about 2.5 s). A sheet of
+ * 20,000 rows filling all 60 columns (42 MB, 1,200,000 cells, 7 s in exceljs) is past them: no real plan is that.
+ * Rows holding a value: the header and the 20,000 rows below it in each sheet; rows of any kind: three times that
+ * in all the sheets together (formatted empty rows cost exceljs about 4 µs each).
+ */
+export const XLSX_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 1_000,
+  maxEntryBytes: 16 * 1024 * 1024,
+  maxTotalBytes: 32 * 1024 * 1024,
+  maxSheetRows: IMPORT_LIMITS.dataRows + 1,
+  maxRows: 3 * (IMPORT_LIMITS.dataRows + 1),
+  maxCells: 400_000,
+};
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/** The parts exceljs reads as worksheets: its own test of a part's name (not anchored, as exceljs has it). */
+const WORKSHEET_PART = /xl\/worksheets\/sheet(\d+)[.]xml/;
+const SHARED_STRINGS_PART = /^\/?xl\/sharedStrings\.xml$/;
 
-/** Undefined when `content` is a zip whose parts all inflate within the limits; otherwise why it is refused, in English. */
-export function zipProblem(content: Buffer, limits: ZipLimits = XLSX_ZIP_LIMITS): string | undefined {
+const unreadable = (message: string): ZipProblem => ({ code: 'unreadable-file', message });
+
+/** Undefined when `content` is a zip whose parts all inflate and count within the limits; otherwise why it is refused. */
+export async function zipProblem(content: Buffer, limits: ZipLimits = XLSX_ZIP_LIMITS): Promise<ZipProblem | undefined> {
   if (content.subarray(0, 8).equals(OLE_SIGNATURE)) {
-    return 'it is an old Excel .xls file or a password-protected workbook: save it as an .xlsx workbook without a password';
+    return unreadable('it is an old Excel .xls file or a password-protected workbook: save it as an .xlsx workbook without a password');
   }
-  if (content.length < 22 || content.readUInt32LE(0) !== LOCAL_HEADER) return 'it is not an .xlsx workbook (an .xlsx file is a zip archive)';
+  if (content.length < 22 || content.readUInt32LE(0) !== LOCAL_HEADER) return unreadable('it is not an .xlsx workbook (an .xlsx file is a zip archive)');
   const end = findEndOfCentralDirectory(content);
-  if (end === undefined) return 'the .xlsx file is damaged: its zip directory is missing';
+  if (end === undefined) return unreadable('the .xlsx file is damaged: its zip directory is missing');
   const entries = content.readUInt16LE(end + 10);
   const directorySize = content.readUInt32LE(end + 12);
   const directoryOffset = content.readUInt32LE(end + 16);
-  if (entries === 0xffff || directoryOffset === 0xffffffff) return 'the .xlsx file is too large (a ZIP64 archive)';
-  if (entries > limits.maxEntries) return `the .xlsx file has ${entries} parts, more than the ${limits.maxEntries} allowed`;
-  if (directoryOffset + directorySize > end) return 'the .xlsx file is damaged: its zip directory is out of place';
+  if (entries === 0xffff || directoryOffset === 0xffffffff) return unreadable('the .xlsx file is too large (a ZIP64 archive)');
+  if (entries > limits.maxEntries) return unreadable(`the .xlsx file has ${entries} parts, more than the ${limits.maxEntries} allowed`);
+  if (directoryOffset + directorySize > end) return unreadable('the .xlsx file is damaged: its zip directory is out of place');
+  const totals: Totals = { rows: 0, cells: 0 };
   let total = 0;
   let at = directoryOffset;
   for (let n = 0; n < entries; n++) {
-    if (at + 46 > end || content.readUInt32LE(at) !== CENTRAL_HEADER) return 'the .xlsx file is damaged: its zip directory is cut short';
+    if (at + 46 > end || content.readUInt32LE(at) !== CENTRAL_HEADER) return unreadable('the .xlsx file is damaged: its zip directory is cut short');
     const flags = content.readUInt16LE(at + 8);
     const method = content.readUInt16LE(at + 10);
     const compressedSize = content.readUInt32LE(at + 20);
@@ -45,30 +88,190 @@ export function zipProblem(content: Buffer, limits: ZipLimits = XLSX_ZIP_LIMITS)
     const extraLength = content.readUInt16LE(at + 30);
     const commentLength = content.readUInt16LE(at + 32);
     const localOffset = content.readUInt32LE(at + 42);
+    const name = content.toString('utf8', at + 46, Math.min(at + 46 + nameLength, end));
     at += 46 + nameLength + extraLength + commentLength;
-    if (flags & 1) return 'the .xlsx file is encrypted: save it without a password';
-    if (localOffset + 30 > content.length || content.readUInt32LE(localOffset) !== LOCAL_HEADER) return 'the .xlsx file is damaged: a part is missing';
+    if (flags & 1) return unreadable('the .xlsx file is encrypted: save it without a password');
+    if (localOffset + 30 > content.length || content.readUInt32LE(localOffset) !== LOCAL_HEADER)
+      return unreadable('the .xlsx file is damaged: a part is missing');
     const dataStart = localOffset + 30 + content.readUInt16LE(localOffset + 26) + content.readUInt16LE(localOffset + 28);
-    if (dataStart + compressedSize > content.length) return 'the .xlsx file is damaged: a part is cut short';
+    if (dataStart + compressedSize > content.length) return unreadable('the .xlsx file is damaged: a part is cut short');
+    if (method !== 0 && method !== 8) return unreadable(`the .xlsx file uses a compression (method ${method}) that Excel does not write`);
     const room = Math.min(limits.maxEntryBytes, limits.maxTotalBytes - total);
-    let size: number;
-    if (method === 0) {
-      size = compressedSize;
-    } else if (method === 8) {
-      try {
-        size = inflateRawSync(content.subarray(dataStart, dataStart + compressedSize), { maxOutputLength: Math.max(room, 1) }).length;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return 'the .xlsx file inflates to more than the size allowed';
-        return 'the .xlsx file is damaged: a part cannot be decompressed';
-      }
-    } else {
-      return `the .xlsx file uses a compression (method ${method}) that Excel does not write`;
-    }
-    if (size > room) return 'the .xlsx file inflates to more than the size allowed';
-    total += size;
+    const kind = WORKSHEET_PART.test(name) ? 'sheet' : SHARED_STRINGS_PART.test(name) ? 'strings' : undefined;
+    const counter = kind === undefined ? undefined : new MarkupCounter(kind, limits, totals);
+    const stored = content.subarray(dataStart, dataStart + compressedSize);
+    const part = method === 0 ? countChunk(stored, room, counter) : await inflatePart(stored, room, counter);
+    if (typeof part !== 'number') return part;
+    total += part;
   }
   return undefined;
 }
+
+/** A part's inflated size, or why it is refused: inflated a chunk at a time, each counted, none kept. */
+async function inflatePart(stored: Buffer, room: number, counter: MarkupCounter | undefined): Promise<number | ZipProblem> {
+  const inflater = createInflateRaw({ chunkSize: 64 * 1024 });
+  inflater.end(stored);
+  let size = 0;
+  try {
+    // Leaving the loop early (a refusal) destroys the stream: nothing more is inflated.
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      const counted = countChunk(chunk, room - size, counter);
+      if (typeof counted !== 'number') return counted;
+      size += counted;
+    }
+  } catch {
+    return unreadable('the .xlsx file is damaged: a part cannot be decompressed');
+  }
+  return size;
+}
+
+/** The chunk's size when it fits in `room` and its markup within the limits; otherwise why the file is refused. */
+function countChunk(chunk: Buffer, room: number, counter: MarkupCounter | undefined): number | ZipProblem {
+  if (chunk.length > room) return unreadable('the .xlsx file inflates to more than the size allowed');
+  return counter?.count(chunk) ?? chunk.length;
+}
+
+interface Totals {
+  rows: number;
+  cells: number;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+
+/** After an element's name: a space, a tab, a line break, `>` or `/`. */
+function endsName(byte: number): boolean {
+  return byte === 0x20 || byte === GT || byte === SLASH || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+// Where the counter is in the markup: in text, after `<`, `<r`, `<ro`, `<row`, `<c`, inside a cell's start tag, `<s`, `<si`.
+const TEXT = 0;
+const OPEN = 1;
+const R = 2;
+const RO = 3;
+const ROW = 4;
+const C = 5;
+const CELL_TAG = 6;
+const S = 7;
+const SI = 8;
+
+/**
+ * A worksheet's rows and cells, or the shared strings' texts, counted as exceljs's XML parser meets them: elements
+ * named `row`, `c` and `si` (it reads no other names for them). A byte at a time, across chunks, looking at nothing
+ * twice: linear whatever the bytes are. Every such element counts wherever it is, one inside a comment or a CDATA
+ * section too: an over-count only refuses the file that holds it, and nothing hides an element from the count.
+ * A row holds a value when one of its cells is not `<c …/>` (it has a value or a formula).
+ */
+class MarkupCounter {
+  private state = TEXT;
+  private previous = 0;
+  private valuedRows = 0;
+  private rowHasValue = false;
+  private texts = 0;
+
+  constructor(
+    private readonly kind: 'sheet' | 'strings',
+    private readonly limits: ZipLimits,
+    private readonly totals: Totals,
+  ) {}
+
+  /** The chunk's size, or why the file is refused. */
+  count(chunk: Buffer): number | ZipProblem {
+    const sheet = this.kind === 'sheet';
+    let state = this.state;
+    let previous = this.previous;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (state === TEXT) {
+        if (byte === LT) state = OPEN;
+        continue;
+      }
+      let problem: ZipProblem | undefined;
+      switch (state) {
+        case OPEN:
+          state = sheet ? (byte === 0x72 ? R : byte === 0x63 ? C : TEXT) : byte === 0x73 ? S : TEXT;
+          break;
+        case R:
+          state = byte === 0x6f ? RO : TEXT;
+          break;
+        case RO:
+          state = byte === 0x77 ? ROW : TEXT;
+          break;
+        case ROW:
+          if (endsName(byte)) problem = this.row();
+          state = TEXT;
+          break;
+        case C:
+          if (!endsName(byte)) state = TEXT;
+          else {
+            problem = this.cell(byte === GT);
+            state = byte === GT || byte === SLASH ? TEXT : CELL_TAG;
+          }
+          break;
+        case CELL_TAG:
+          // A `<` cannot be in a start tag: markup begins there, and is counted.
+          if (byte === LT) state = TEXT;
+          else if (byte === GT) {
+            problem = this.valued(previous !== SLASH);
+            state = TEXT;
+          }
+          break;
+        case S:
+          state = byte === 0x69 ? SI : TEXT;
+          break;
+        case SI:
+          if (endsName(byte)) problem = this.text();
+          state = TEXT;
+          break;
+      }
+      if (problem !== undefined) return problem;
+      // A `<` that ended a name not counted opens the next one.
+      if (state === TEXT && byte === LT) state = OPEN;
+      previous = byte;
+    }
+    this.state = state;
+    this.previous = previous;
+    return chunk.length;
+  }
+
+  private row(): ZipProblem | undefined {
+    this.totals.rows += 1;
+    this.rowHasValue = false;
+    if (this.totals.rows > this.limits.maxRows)
+      return tooManyRows(`The workbook's sheets have more than ${this.limits.maxRows} rows in all, empty ones included`);
+    return undefined;
+  }
+
+  private cell(valued: boolean): ZipProblem | undefined {
+    this.totals.cells += 1;
+    if (this.totals.cells > this.limits.maxCells) {
+      return tooManyCells(`The workbook's sheets have more than ${this.limits.maxCells} cells in all, empty formatted ones included`);
+    }
+    return this.valued(valued);
+  }
+
+  private valued(valued: boolean): ZipProblem | undefined {
+    if (!valued || this.rowHasValue) return undefined;
+    this.rowHasValue = true;
+    this.valuedRows += 1;
+    if (this.valuedRows > this.limits.maxSheetRows)
+      return tooManyRows(`A sheet of the workbook has more than ${this.limits.maxSheetRows - 1} rows below its header`);
+    return undefined;
+  }
+
+  private text(): ZipProblem | undefined {
+    this.texts += 1;
+    if (this.texts > this.limits.maxCells) return tooManyCells(`The workbook holds more than ${this.limits.maxCells} distinct texts`);
+    return undefined;
+  }
+}
+
+const tooManyRows = (what: string): ZipProblem => ({ code: 'too-many-rows', message: `${what}: split the plan into several files.` });
+const tooManyCells = (what: string): ZipProblem => ({
+  code: 'too-many-cells',
+  message: `${what}, more than a plan may have: send the plan's sheet alone, or split the plan into several files.`,
+});
 
 /** The offset of the zip's end-of-central-directory record, searched from the end past a comment of up to 64 KiB. */
 function findEndOfCentralDirectory(content: Buffer): number | undefined {
