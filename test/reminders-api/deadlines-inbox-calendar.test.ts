@@ -68,7 +68,7 @@ describe.each(['postgres', 'pglite'] as const)('deadlines, inbox, calendar feed 
         title: 'Stagione teatrale',
         phases: [
           { id: 'f1', description: 'Bando per le compagnie', weight: 50, plannedEnd: '2025-07-03' },
-          { id: 'f2', description: 'Rassegna estiva', weight: 50, plannedPeriodText: 'II semestre 2025' },
+          { id: 'f2', description: 'Rassegna estiva', weight: 50, plannedPeriodText: 'luglio e dicembre 2025' },
         ],
       },
     };
@@ -121,7 +121,7 @@ describe.each(['postgres', 'pglite'] as const)('deadlines, inbox, calendar feed 
         deadlineId: `${cultura}/phase-end/f2`,
         code: 'C01_01',
         dueOn: null,
-        periodText: 'II semestre 2025',
+        periodText: 'luglio e dicembre 2025',
         unitId: 'cultura',
         open: true,
       }),

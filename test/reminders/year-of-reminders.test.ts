@@ -238,13 +238,15 @@ describe('a year of deadline reminders on the embedded default (PGlite, no Redis
     ]);
   });
 
-  it('makes no reminder of a phase the plan dated only in words, and lists it as undated', async () => {
-    expect(sent.filter((s) => s.deadlineId === of('cesano', 'phase-end', 'f1'))).toEqual([]);
-    const [undated] = await sql.query<{ period_text: string; due_on: string | null; open: boolean }>(
-      `SELECT period_text, due_on, open FROM rem_deadlines WHERE deadline_id = $1`,
+  it('reminds of a phase the plan dated only in words at the end of the period the words pin down, keeping the words', async () => {
+    // Cesano writes the phase's time as "2 trim": the second quarter of the objective's year, due by 30/06.
+    const steps = sent.filter((s) => s.deadlineId === of('cesano', 'phase-end', 'f1')).map((s) => s.step);
+    expect(steps).toEqual(expect.arrayContaining(['before-30@2025-06-30', 'on-the-day@2025-06-30']));
+    const [dated] = await sql.query<{ period_text: string; due_on: string | null; open: boolean }>(
+      `SELECT period_text, to_char(due_on, 'YYYY-MM-DD') AS due_on, open FROM rem_deadlines WHERE deadline_id = $1`,
       [of('cesano', 'phase-end', 'f1')],
     );
-    expect(undated).toEqual({ period_text: '2 trim', due_on: null, open: true });
+    expect(dated).toEqual({ period_text: '2 trim', due_on: '2025-06-30', open: true });
   });
 
   it('writes the message in Italian, with the objective, the phase, the due date, the days left and the link', () => {

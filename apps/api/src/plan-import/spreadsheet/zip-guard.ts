@@ -22,8 +22,10 @@ export interface ZipLimits {
   maxSheetRows: number;
   /** Rows in all the worksheets together, empty ones (a height, a format) included: exceljs builds each. */
   maxRows: number;
-  /** Cells in all the worksheets together, empty formatted ones included, and distinct texts (shared strings). */
+  /** Cells in all the worksheets together, empty formatted ones and those merged ranges cover included, and distinct texts (shared strings). */
   maxCells: number;
+  /** Merged ranges in all the worksheets together: exceljs checks each against all the others. */
+  maxMergedRanges: number;
 }
 
 /** Why a file is refused: `unreadable-file` for a damaged, encrypted or oversized container, or too many rows or cells. */
@@ -41,7 +43,8 @@ export interface ZipProblem {
  * 400,000 cells (20 a row over 20,000 rows; exceljs takes about 6 µs a cell, so at most about 2.5 s). A sheet of
  * 20,000 rows filling all 60 columns (42 MB, 1,200,000 cells, 7 s in exceljs) is past them: no real plan is that.
  * Rows holding a value: the header and the 20,000 rows below it in each sheet; rows of any kind: three times that
- * in all the sheets together (formatted empty rows cost exceljs about 4 µs each).
+ * in all the sheets together (formatted empty rows cost exceljs about 4 µs each). Merged ranges: 3,000 (exceljs takes
+ * 0.5 s for them, 1.4 s for 5,000, 4 s for 8,000; a plan of 300 objectives merging 10 columns down their rows).
  */
 export const XLSX_ZIP_LIMITS: ZipLimits = {
   maxEntries: 1_000,
@@ -50,6 +53,7 @@ export const XLSX_ZIP_LIMITS: ZipLimits = {
   maxSheetRows: IMPORT_LIMITS.dataRows + 1,
   maxRows: 3 * (IMPORT_LIMITS.dataRows + 1),
   maxCells: 400_000,
+  maxMergedRanges: 3_000,
 };
 
 const LOCAL_HEADER = 0x04034b50;
@@ -76,7 +80,7 @@ export async function zipProblem(content: Buffer, limits: ZipLimits = XLSX_ZIP_L
   if (entries === 0xffff || directoryOffset === 0xffffffff) return unreadable('the .xlsx file is too large (a ZIP64 archive)');
   if (entries > limits.maxEntries) return unreadable(`the .xlsx file has ${entries} parts, more than the ${limits.maxEntries} allowed`);
   if (directoryOffset + directorySize > end) return unreadable('the .xlsx file is damaged: its zip directory is out of place');
-  const totals: Totals = { rows: 0, cells: 0 };
+  const totals: Totals = { rows: 0, cells: 0, mergedRanges: 0 };
   let total = 0;
   let at = directoryOffset;
   for (let n = 0; n < entries; n++) {
@@ -134,6 +138,7 @@ function countChunk(chunk: Buffer, room: number, counter: MarkupCounter | undefi
 interface Totals {
   rows: number;
   cells: number;
+  mergedRanges: number;
 }
 
 const LT = 0x3c;
@@ -145,119 +150,165 @@ function endsName(byte: number): boolean {
   return byte === 0x20 || byte === GT || byte === SLASH || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
-// Where the counter is in the markup: in text, after `<`, `<r`, `<ro`, `<row`, `<c`, inside a cell's start tag, `<s`, `<si`.
+const bytes = (name: string) => [...name].map((char) => char.charCodeAt(0));
+/** The elements counted, by the bit that stands for each while a name is read. */
+const ROW = 1;
+const CELL = 2;
+const MERGED_RANGE = 4;
+const TEXT_ITEM = 8;
+const SHEET_NAMES: [number, number[]][] = [
+  [ROW, bytes('row')],
+  [CELL, bytes('c')],
+  [MERGED_RANGE, bytes('mergeCell')],
+];
+const STRINGS_NAMES: [number, number[]][] = [[TEXT_ITEM, bytes('si')]];
+/** The longest start tag of a merged range read: `<mergeCell ref="AAA1000000:XFD1048576"/>` is 43 bytes. */
+const MERGED_RANGE_TAG = 200;
+const RANGE = /^\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?$/;
+
+// Where the counter is in the markup: in text, in an element's name, in the start tag of a cell or a merged range.
 const TEXT = 0;
-const OPEN = 1;
-const R = 2;
-const RO = 3;
-const ROW = 4;
-const C = 5;
-const CELL_TAG = 6;
-const S = 7;
-const SI = 8;
+const NAME = 1;
+const CELL_TAG = 2;
+const MERGED_RANGE_TAG_STATE = 3;
 
 /**
- * A worksheet's rows and cells, or the shared strings' texts, counted as exceljs's XML parser meets them: elements
- * named `row`, `c` and `si` (it reads no other names for them). A byte at a time, across chunks, looking at nothing
- * twice: linear whatever the bytes are. Every such element counts wherever it is, one inside a comment or a CDATA
- * section too: an over-count only refuses the file that holds it, and nothing hides an element from the count.
- * A row holds a value when one of its cells is not `<c …/>` (it has a value or a formula).
+ * A worksheet's rows, cells and merged ranges, or the shared strings' texts, counted as exceljs's XML parser meets
+ * them: elements named `row`, `c`, `mergeCell` and `si` (it reads no other names for them). A byte at a time,
+ * across chunks, looking at nothing twice: linear whatever the bytes are. Every such element counts wherever it
+ * is, one inside a comment or a CDATA section too: an over-count only refuses the file that holds it, and nothing
+ * hides an element from the count. A row holds a value when one of its cells is not `<c …/>` (it has a value or a
+ * formula). A merged range counts as the cells it covers, each of which exceljs builds, and exceljs checks each
+ * range against all the others: ranges cost the square of their number.
  */
 class MarkupCounter {
+  private readonly names: [number, number[]][];
   private state = TEXT;
+  /** While in a name: its length so far, and the elements it may still be. */
+  private nameLength = 0;
+  private candidates = 0;
   private previous = 0;
+  private tag = '';
   private valuedRows = 0;
   private rowHasValue = false;
   private texts = 0;
 
   constructor(
-    private readonly kind: 'sheet' | 'strings',
+    kind: 'sheet' | 'strings',
     private readonly limits: ZipLimits,
     private readonly totals: Totals,
-  ) {}
+  ) {
+    this.names = kind === 'sheet' ? SHEET_NAMES : STRINGS_NAMES;
+  }
 
   /** The chunk's size, or why the file is refused. */
   count(chunk: Buffer): number | ZipProblem {
-    const sheet = this.kind === 'sheet';
-    let state = this.state;
-    let previous = this.previous;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i];
+      const state = this.state;
       if (state === TEXT) {
-        if (byte === LT) state = OPEN;
+        if (byte === LT) this.openName();
         continue;
       }
       let problem: ZipProblem | undefined;
-      switch (state) {
-        case OPEN:
-          state = sheet ? (byte === 0x72 ? R : byte === 0x63 ? C : TEXT) : byte === 0x73 ? S : TEXT;
-          break;
-        case R:
-          state = byte === 0x6f ? RO : TEXT;
-          break;
-        case RO:
-          state = byte === 0x77 ? ROW : TEXT;
-          break;
-        case ROW:
-          if (endsName(byte)) problem = this.row();
-          state = TEXT;
-          break;
-        case C:
-          if (!endsName(byte)) state = TEXT;
-          else {
-            problem = this.cell(byte === GT);
-            state = byte === GT || byte === SLASH ? TEXT : CELL_TAG;
-          }
-          break;
-        case CELL_TAG:
-          // A `<` cannot be in a start tag: markup begins there, and is counted.
-          if (byte === LT) state = TEXT;
-          else if (byte === GT) {
-            problem = this.valued(previous !== SLASH);
-            state = TEXT;
-          }
-          break;
-        case S:
-          state = byte === 0x69 ? SI : TEXT;
-          break;
-        case SI:
-          if (endsName(byte)) problem = this.text();
-          state = TEXT;
-          break;
+      if (state === NAME) {
+        if (endsName(byte)) problem = this.element(byte);
+        else if (byte === LT) this.openName();
+        else this.nameByte(byte);
+      } else if (byte === LT) {
+        // A `<` cannot be in a start tag: markup begins there, and is counted.
+        this.openName();
+      } else if (state === CELL_TAG) {
+        if (byte === GT) {
+          this.state = TEXT;
+          problem = this.valued(this.previous !== SLASH);
+        }
+        this.previous = byte;
+      } else if (byte === GT) {
+        this.state = TEXT;
+        problem = this.mergedRange(this.tag);
+      } else if (this.tag.length < MERGED_RANGE_TAG) {
+        this.tag += String.fromCharCode(byte);
+      } else {
+        problem = tooManyCells(`A merged range of the workbook cannot be read (its tag is longer than ${MERGED_RANGE_TAG} characters)`);
       }
       if (problem !== undefined) return problem;
-      // A `<` that ended a name not counted opens the next one.
-      if (state === TEXT && byte === LT) state = OPEN;
-      previous = byte;
     }
-    this.state = state;
-    this.previous = previous;
     return chunk.length;
+  }
+
+  private openName(): void {
+    this.state = NAME;
+    this.nameLength = 0;
+    this.candidates = ROW | CELL | MERGED_RANGE | TEXT_ITEM;
+  }
+
+  private nameByte(byte: number): void {
+    for (const [bit, name] of this.names) {
+      if (name[this.nameLength] !== byte) this.candidates &= ~bit;
+    }
+    this.nameLength += 1;
+    if ((this.candidates & (ROW | CELL | MERGED_RANGE | TEXT_ITEM)) === 0) this.state = TEXT;
+  }
+
+  /** The name has ended with `byte`: the element it names, if one that is counted. */
+  private element(byte: number): ZipProblem | undefined {
+    const found = this.names.find(([bit, name]) => this.candidates & bit && name.length === this.nameLength)?.[0];
+    this.state = TEXT;
+    if (found === ROW) return this.row();
+    if (found === TEXT_ITEM) return this.text();
+    if (found === CELL) {
+      if (byte !== GT && byte !== SLASH) {
+        this.state = CELL_TAG;
+        this.previous = byte;
+      }
+      return this.cell(byte === GT);
+    }
+    if (found === MERGED_RANGE) {
+      this.state = MERGED_RANGE_TAG_STATE;
+      this.tag = String.fromCharCode(byte);
+      if (byte === GT) return this.mergedRange(this.tag);
+    }
+    return undefined;
   }
 
   private row(): ZipProblem | undefined {
     this.totals.rows += 1;
     this.rowHasValue = false;
-    if (this.totals.rows > this.limits.maxRows)
-      return tooManyRows(`The workbook's sheets have more than ${this.limits.maxRows} rows in all, empty ones included`);
+    if (this.totals.rows > this.limits.maxRows) return tooManyRows(`The workbook's sheets have more than ${this.limits.maxRows} rows in all, empty ones included`);
     return undefined;
   }
 
   private cell(valued: boolean): ZipProblem | undefined {
-    this.totals.cells += 1;
-    if (this.totals.cells > this.limits.maxCells) {
-      return tooManyCells(`The workbook's sheets have more than ${this.limits.maxCells} cells in all, empty formatted ones included`);
-    }
-    return this.valued(valued);
+    return this.cells(1) ?? this.valued(valued);
+  }
+
+  private cells(count: number): ZipProblem | undefined {
+    this.totals.cells += count;
+    if (this.totals.cells <= this.limits.maxCells) return undefined;
+    return tooManyCells(`The workbook's sheets have more than ${this.limits.maxCells} cells in all, empty, formatted and merged ones included`);
   }
 
   private valued(valued: boolean): ZipProblem | undefined {
     if (!valued || this.rowHasValue) return undefined;
     this.rowHasValue = true;
     this.valuedRows += 1;
-    if (this.valuedRows > this.limits.maxSheetRows)
-      return tooManyRows(`A sheet of the workbook has more than ${this.limits.maxSheetRows - 1} rows below its header`);
+    if (this.valuedRows > this.limits.maxSheetRows) return tooManyRows(`A sheet of the workbook has more than ${this.limits.maxSheetRows - 1} rows below its header`);
     return undefined;
+  }
+
+  /** `<mergeCell ref="B2:D4"/>`, from its tag's attributes: as many cells as it covers. */
+  private mergedRange(tag: string): ZipProblem | undefined {
+    this.totals.mergedRanges += 1;
+    if (this.totals.mergedRanges > this.limits.maxMergedRanges) {
+      return tooManyCells(`The workbook's sheets have more than ${this.limits.maxMergedRanges} merged ranges`, 'unmerge the cells (a row may repeat its objective\'s code)');
+    }
+    const ref = /\bref\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
+    const range = RANGE.exec((ref?.[1] ?? ref?.[2] ?? '').trim().toUpperCase());
+    if (range === null) return tooManyCells('A merged range of the workbook cannot be read');
+    const [top, left] = [Number(range[2]), columnNumber(range[1])];
+    const [bottom, right] = range[3] === undefined ? [top, left] : [Number(range[4]), columnNumber(range[3])];
+    return this.cells((Math.abs(bottom - top) + 1) * (Math.abs(right - left) + 1));
   }
 
   private text(): ZipProblem | undefined {
@@ -267,10 +318,17 @@ class MarkupCounter {
   }
 }
 
+/** A column's number from its letters: A → 1, AA → 27. */
+function columnNumber(letters: string): number {
+  let number = 0;
+  for (const letter of letters) number = number * 26 + letter.charCodeAt(0) - 64;
+  return number;
+}
+
 const tooManyRows = (what: string): ZipProblem => ({ code: 'too-many-rows', message: `${what}: split the plan into several files.` });
-const tooManyCells = (what: string): ZipProblem => ({
+const tooManyCells = (what: string, advice = 'send the plan\'s sheet alone, or split the plan into several files'): ZipProblem => ({
   code: 'too-many-cells',
-  message: `${what}, more than a plan may have: send the plan's sheet alone, or split the plan into several files.`,
+  message: `${what}, more than a plan may have: ${advice}.`,
 });
 
 /** The offset of the zip's end-of-central-directory record, searched from the end past a comment of up to 64 KiB. */
