@@ -303,6 +303,7 @@ describe('importing a plan from a spreadsheet, a CSV table or a plan document (P
     await expectProblem(upload(as.segretario, planId, Buffer.from('PK\u0003\u0004 not a zip at all'), XLSX), 400, '(body)');
     await expectProblem(upload(as.segretario, planId, Buffer.from('Titolo;Note\nA;B\n'), 'text/csv'), 400, 'Codice obiettivo');
     await expectProblem(upload(as.segretario, planId, csvOf(rows.slice(0, 3)), 'text/csv', '?dryRun=perhaps'), 400, 'dryRun');
+    await expectProblem(upload(as.segretario, planId, csvOf([]), 'text/csv'), 400, '(body)');
     await expectProblem(upload(as.segretario, planId, { objectives: [] }, 'application/json'), 400, 'objectives');
     await expectProblem(upload(as.segretario, planId, { objectives: [{}], extra: 1 }, 'application/json'), 400, 'extra');
     await expectProblem(upload(as.dirigente, planId, csvOf(rows.slice(0, 3)), 'text/csv'), 403, 'role-not-allowed');

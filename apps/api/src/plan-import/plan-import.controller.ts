@@ -193,14 +193,20 @@ async function readImport(body: unknown, contentType: string | undefined, plan: 
     throw validationProblem([{ field: '(body)', rule: 'file', message: 'send the file as the body, with its Content-Type' }]);
   }
   const read = await readSpreadsheet(body, format);
-  const fileErrors = read.issues.filter((i) => i.severity === 'error' && i.row === undefined);
-  if (fileErrors.length > 0) throw validationProblem(fileErrors.map((i) => ({ field: i.column ?? '(body)', rule: i.code, message: i.message })));
+  refuseFileErrors(read.issues);
   const { objectives, issues } = objectivesFromRows(read.rows, plan);
+  refuseFileErrors(issues); // too many objectives, or none
   return {
     format,
     objectives: objectives.map(({ code, rows, definition }) => ({ code, rows, draft: { code, definition } })),
     issues: [...read.issues, ...issues],
   };
+}
+
+/** An error of the file as a whole (no row): unreadable, a column missing, too large, no objective: a 400. */
+function refuseFileErrors(issues: ImportIssueView[]): void {
+  const errors = issues.filter((i) => i.severity === 'error' && i.row === undefined);
+  if (errors.length > 0) throw validationProblem(errors.map((i) => ({ field: i.column ?? '(body)', rule: i.code, message: i.message })));
 }
 
 function formatOf(contentType: string | undefined): ImportFormat {

@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Workbook, type CellValue, type Worksheet } from 'exceljs';
 
 /** Test files built in memory: workbooks written by exceljs itself, CSV texts, zip archives made byte by byte. */
@@ -73,4 +73,29 @@ export function zipOf(entries: ZipEntrySpec[], options: { zip64?: boolean } = {}
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/** The parts of a zip archive as zipOf takes them (deflated or stored, as they were). */
+export function partsOf(zip: Buffer): ZipEntrySpec[] {
+  let end = zip.length - 22;
+  while (zip.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  const parts: ZipEntrySpec[] = [];
+  let at = zip.readUInt32LE(end + 16);
+  for (let n = zip.readUInt16LE(end + 10); n > 0; n--) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const stored = zip.subarray(start, start + size);
+    parts.push({ name, data: method === 8 ? inflateRawSync(stored) : Buffer.from(stored), method: method === 8 ? 8 : 0 });
+  }
+  return parts;
+}
+
+/** The workbook with one of its parts' text changed. */
+export function withPart(zip: Buffer, name: string, edit: (text: string) => string): Buffer {
+  return zipOf(partsOf(zip).map((part) => (part.name === name ? { ...part, data: Buffer.from(edit(part.data.toString('utf8'))) } : part)));
 }

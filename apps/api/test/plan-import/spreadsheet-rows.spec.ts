@@ -3,7 +3,7 @@ import { headerKey } from '../../src/plan-import/spreadsheet/import-headers';
 import { IMPORT_COLUMNS } from '../../src/plan-import/spreadsheet/import-columns';
 import { readSpreadsheet } from '../../src/plan-import/spreadsheet/spreadsheet-rows';
 import { templateXlsx } from '../../src/plan-import/spreadsheet/import-template-file';
-import { csvOf, workbookOf, zipOf } from './spreadsheet-files';
+import { csvOf, withPart, workbookOf, zipOf } from './spreadsheet-files';
 
 const HEADER = 'Codice obiettivo;Titolo;Unità responsabile';
 
@@ -537,6 +537,41 @@ describe('hostile files refused cheaply (guard: < 1 s, not a benchmark)', () => 
     // Formatted empty cells: no row holds a value, but exceljs would build each.
     ({ read, ms } = await timed(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: tinyRows(20_000, `<row>${'<c s="1"/>'.repeat(25)}</row>`) }]), 'xlsx'));
     expect(read.issues.map((i) => [i.code, i.row])).toEqual([['too-many-cells', undefined]]);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it('guard: an XLSX of a few KB merging a whole sheet, and one of 8,000 merged ranges', async () => {
+    const sheet = (merges: string[]) =>
+      Buffer.from(
+        `${'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Codice obiettivo</t></is></c></row></sheetData>'}<mergeCells>${merges
+          .map((ref) => `<mergeCell ref="${ref}"/>`)
+          .join('')}</mergeCells></worksheet>`,
+      );
+    for (const merges of [['A2:XFD1048576'], Array.from({ length: 8_000 }, (_, i) => `A${2 * i + 2}:A${2 * i + 3}`)]) {
+      const { read, ms } = await timed(zipOf([{ name: 'xl/worksheets/sheet1.xml', data: sheet(merges) }]), 'xlsx');
+      expect(read.issues.map((i) => [i.code, i.row])).toEqual([['too-many-cells', undefined]]);
+      expect(ms).toBeLessThan(1_000);
+    }
+  });
+
+  it('guard: an XLSX of a few KB naming a whole sheet (a print area, a filter)', async () => {
+    const file = withPart(
+      await workbookOf({
+        Obiettivi: [
+          ['Codice obiettivo', 'Titolo', 'Unità responsabile'],
+          ['A1', 'T', 'u'],
+        ],
+      }),
+      'xl/workbook.xml',
+      (xml) =>
+        xml.replace(
+          '</workbook>',
+          '<definedNames><definedName name="_xlnm.Print_Area" localSheetId="0">Obiettivi!$A$1:$XFD$1048576</definedName></definedNames></workbook>',
+        ),
+    );
+    expect(file.length).toBeLessThan(10_000);
+    const { read, ms } = await timed(file, 'xlsx');
+    expect(read).toEqual({ rows: [{ row: 2, cells: { code: 'A1', title: 'T', responsibleUnit: 'u' } }], issues: [] });
     expect(ms).toBeLessThan(1_000);
   });
 

@@ -1,4 +1,5 @@
 import { XLSX_ZIP_LIMITS, zipProblem, type ZipLimits } from '../../src/plan-import/spreadsheet/zip-guard';
+import { type Worksheet } from 'exceljs';
 import { workbookOf, zipOf } from './spreadsheet-files';
 
 const SMALL: ZipLimits = { ...XLSX_ZIP_LIMITS, maxEntries: 3, maxEntryBytes: 1_000, maxTotalBytes: 1_500 };
@@ -83,7 +84,7 @@ describe('zipProblem', () => {
 });
 
 describe('zipProblem: rows and cells counted while inflating', () => {
-  const LIMITS: ZipLimits = { ...XLSX_ZIP_LIMITS, maxSheetRows: 3, maxRows: 10, maxCells: 20 };
+  const LIMITS: ZipLimits = { ...XLSX_ZIP_LIMITS, maxSheetRows: 3, maxRows: 10, maxCells: 20, maxMergedRanges: 3 };
   const sheet = (rows: string) => Buffer.from(`<?xml version="1.0"?><worksheet><cols><col min="1" max="3"/></cols><sheetData>${rows}</sheetData></worksheet>`);
   const valued = (n: number) => Array.from({ length: n }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>${i}</v></c></row>`).join('');
   const part = (rows: string, name = 'xl/worksheets/sheet1.xml') => ({ name, data: sheet(rows) });
@@ -123,7 +124,7 @@ describe('zipProblem: rows and cells counted while inflating', () => {
     expect(await zipProblem(zipOf([part(cells(10)), part(cells(11), 'xl/worksheets/sheet2.xml')]), LIMITS)).toEqual({
       code: 'too-many-cells',
       message:
-        "The workbook's sheets have more than 20 cells in all, empty formatted ones included, more than a plan may have: send the plan's sheet alone, or split the plan into several files.",
+        "The workbook's sheets have more than 20 cells in all, empty, formatted and merged ones included, more than a plan may have: send the plan's sheet alone, or split the plan into several files.",
     });
     const strings = (n: number) => ({ name: 'xl/sharedStrings.xml', data: Buffer.from(`<sst count="${n}">${'<si><t>a</t></si>'.repeat(n)}</sst>`) });
     expect(await zipProblem(zipOf([strings(20)]), LIMITS)).toBeUndefined();
@@ -131,6 +132,29 @@ describe('zipProblem: rows and cells counted while inflating', () => {
       code: 'too-many-cells',
       message: "The workbook holds more than 20 distinct texts, more than a plan may have: send the plan's sheet alone, or split the plan into several files.",
     });
+  });
+
+  it('counts the cells merged ranges cover, and the ranges, wherever they are', async () => {
+    const merged = (...refs: string[]) =>
+      part(`${valued(1)}</sheetData><mergeCells count="${refs.length}">${refs.map((ref) => `<mergeCell ref="${ref}"/>`).join('')}</mergeCells><sheetData>`);
+    expect(await zipProblem(zipOf([merged('A2:B5', 'c7:D8', '$E$1')]), LIMITS)).toBeUndefined();
+    const tooMany = {
+      code: 'too-many-cells',
+      message:
+        "The workbook's sheets have more than 20 cells in all, empty, formatted and merged ones included, more than a plan may have: send the plan's sheet alone, or split the plan into several files.",
+    };
+    // One cell of the row, then 4 × 5 merged.
+    expect(await zipProblem(zipOf([merged('A2:D6')]), LIMITS)).toEqual(tooMany);
+    expect(await zipProblem(zipOf([merged('B6:A2', 'A7:A7')]), LIMITS)).toBeUndefined();
+    // A whole sheet merged: a 1 KB file exceljs would build 17 billion cells for.
+    expect(await zipProblem(zipOf([merged('A1:XFD1048576')]), LIMITS)).toEqual(tooMany);
+    expect(await zipProblem(zipOf([merged('A1:A2', 'B1:B2', 'C1:C2'), { ...merged('D1:D2'), name: 'xl/worksheets/sheet2.xml' }]), LIMITS)).toEqual({
+      code: 'too-many-cells',
+      message: "The workbook's sheets have more than 3 merged ranges, more than a plan may have: unmerge the cells (a row may repeat its objective's code).",
+    });
+    for (const unreadable of [merged('A1:'), merged('1:2'), part('<mergeCell/>'), part(`<mergeCell x="${'y'.repeat(300)}" ref="A1:B2"/>`)]) {
+      expect((await zipProblem(zipOf([unreadable]), LIMITS))?.message).toMatch(/^A merged range of the workbook cannot be read/);
+    }
   });
 
   it('counts the parts exceljs reads as worksheets, and no other', async () => {
@@ -160,9 +184,15 @@ describe('zipProblem: rows and cells counted while inflating', () => {
     expect((await zipProblem(zipOf([part(malformed)]), LIMITS))?.code).toBe('too-many-rows');
   });
 
-  it('passes a workbook exceljs wrote at the limits, and refuses one row more', async () => {
+  it('passes a workbook exceljs wrote at the limits, and refuses one row, cell or merged range more', async () => {
     const rows = (n: number) => Array.from({ length: n }, (_, i) => [`C${i}`, 'T', i]);
     expect(await zipProblem(await workbookOf({ Obiettivi: rows(3), Istruzioni: rows(3) }), LIMITS)).toBeUndefined();
     expect((await zipProblem(await workbookOf({ Obiettivi: rows(3), Istruzioni: rows(4) }), LIMITS))?.code).toBe('too-many-rows');
+    expect((await zipProblem(await workbookOf({ Obiettivi: rows(3), Istruzioni: [...rows(2), ['x', 'y', 'z', 'w', 'v', 'u']] }), LIMITS))?.code).toBe(
+      'too-many-cells',
+    );
+    const merges = (n: number) => (sheet: Worksheet) => ['A1:A2', 'B1:B2', 'C1:C2', 'A3:C3'].slice(0, n).forEach((range) => sheet.mergeCells(range));
+    expect(await zipProblem(await workbookOf({ Obiettivi: rows(3) }, merges(3)), LIMITS)).toBeUndefined();
+    expect((await zipProblem(await workbookOf({ Obiettivi: rows(3) }, merges(4)), LIMITS))?.message).toMatch(/more than 3 merged ranges/);
   });
 });

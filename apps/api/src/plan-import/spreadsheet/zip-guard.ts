@@ -36,15 +36,16 @@ export interface ZipProblem {
 }
 
 /**
- * What a plan of 20,000 rows really needs, measured on workbooks exceljs wrote (the 40 fixture objectives' rows cycled
- * into 20,000 rows of the template's columns, as clerks fill them): the sheet inflates to 6.8 MB, its shared strings
- * to 0.2 MB, 7.1 MB in all; it has 20,001 rows and 168,000 cells (8.4 a row) and exceljs takes 1.6 s to load it. The
- * limits leave about twice that: 16 MiB a part, 32 MiB in all (a second sheet as large, styles, the instructions),
- * 400,000 cells (20 a row over 20,000 rows; exceljs takes about 6 µs a cell, so at most about 2.5 s). A sheet of
- * 20,000 rows filling all 60 columns (42 MB, 1,200,000 cells, 7 s in exceljs) is past them: no real plan is that.
- * Rows holding a value: the header and the 20,000 rows below it in each sheet; rows of any kind: three times that
- * in all the sheets together (formatted empty rows cost exceljs about 4 µs each). Merged ranges: 3,000 (exceljs takes
- * 0.5 s for them, 1.4 s for 5,000, 4 s for 8,000; a plan of 300 objectives merging 10 columns down their rows).
+ * What a plan of 20,000 rows really needs, measured on a workbook exceljs wrote (the 40 fixture objectives' rows
+ * cycled into 20,000 rows of the template's columns, as clerks fill them): its sheet inflates to 6.8 MB, its shared
+ * strings to 0.2 MB, 7.1 MB in all; 20,001 rows, 168,000 cells (8.4 a row); reading it takes about 1 s. The limits
+ * leave about twice that: 16 MiB a part, 32 MiB in all (room for a second sheet as large, styles, instructions);
+ * 400,000 cells (20 a row over 20,000 rows: reading 380,000 took 1.3 to 1.8 s). A sheet of 20,000 rows filling all
+ * 60 columns (42 MB, 1,200,000 cells, 7 s to read) is past them: no real plan is that. Rows holding a value: the
+ * header and the 20,000 rows below it, in each sheet; rows of any kind: three times that in all the sheets together
+ * (a formatted empty row costs exceljs about 4 µs). Merged ranges: 3,000 (exceljs checks each against all the
+ * others: 0.5 s for 3,000, 1.4 s for 5,000, 4 s for 8,000), a plan of 300 objectives merging 10 columns down their
+ * rows. What any other part costs exceljs grows with its size: 32 MiB of it, a second or two at most.
  */
 export const XLSX_ZIP_LIMITS: ZipLimits = {
   maxEntries: 1_000,
@@ -182,9 +183,12 @@ const MERGED_RANGE_TAG_STATE = 3;
  * range against all the others: ranges cost the square of their number.
  */
 class MarkupCounter {
-  private readonly names: [number, number[]][];
+  private readonly bits: number[];
+  private readonly names: number[][];
+  /** The bits of all the names counted. */
+  private readonly allNames: number;
   private state = TEXT;
-  /** While in a name: its length so far, and the elements it may still be. */
+  /** While in a name: its length so far, and the elements (bits) it may still be. */
   private nameLength = 0;
   private candidates = 0;
   private previous = 0;
@@ -198,34 +202,65 @@ class MarkupCounter {
     private readonly limits: ZipLimits,
     private readonly totals: Totals,
   ) {
-    this.names = kind === 'sheet' ? SHEET_NAMES : STRINGS_NAMES;
+    const names = kind === 'sheet' ? SHEET_NAMES : STRINGS_NAMES;
+    this.bits = names.map(([bit]) => bit);
+    this.names = names.map(([, name]) => name);
+    this.allNames = this.bits.reduce((all, bit) => all | bit, 0);
   }
 
   /** The chunk's size, or why the file is refused. */
   count(chunk: Buffer): number | ZipProblem {
+    const { bits, names } = this;
+    // The hot loop keeps its state in locals, written back when a method needs it and at the end.
+    let state = this.state;
+    let nameLength = this.nameLength;
+    let candidates = this.candidates;
+    let previous = this.previous;
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i];
-      const state = this.state;
       if (state === TEXT) {
-        if (byte === LT) this.openName();
+        if (byte === LT) {
+          state = NAME;
+          nameLength = 0;
+          candidates = this.allNames;
+        }
+        continue;
+      }
+      if (state === NAME) {
+        if (byte === LT) {
+          nameLength = 0;
+          candidates = this.allNames;
+        } else if (!endsName(byte)) {
+          for (let k = 0; k < names.length; k++) if (names[k][nameLength] !== byte) candidates &= ~bits[k];
+          nameLength += 1;
+          if (candidates === 0) state = TEXT;
+        } else {
+          let found = 0;
+          for (let k = 0; k < names.length; k++) if (candidates & bits[k] && names[k].length === nameLength) found = bits[k];
+          state = TEXT;
+          if (found !== 0) {
+            const problem = this.element(found, byte);
+            if (problem !== undefined) return problem;
+            state = this.state;
+            previous = byte;
+          }
+        }
         continue;
       }
       let problem: ZipProblem | undefined;
-      if (state === NAME) {
-        if (endsName(byte)) problem = this.element(byte);
-        else if (byte === LT) this.openName();
-        else this.nameByte(byte);
-      } else if (byte === LT) {
+      if (byte === LT) {
         // A `<` cannot be in a start tag: markup begins there, and is counted.
-        this.openName();
+        state = NAME;
+        nameLength = 0;
+        candidates = this.allNames;
       } else if (state === CELL_TAG) {
         if (byte === GT) {
-          this.state = TEXT;
-          problem = this.valued(this.previous !== SLASH);
+          state = TEXT;
+          problem = this.valued(previous !== SLASH);
         }
-        this.previous = byte;
+        previous = byte;
       } else if (byte === GT) {
-        this.state = TEXT;
+        state = TEXT;
         problem = this.mergedRange(this.tag);
       } else if (this.tag.length < MERGED_RANGE_TAG) {
         this.tag += String.fromCharCode(byte);
@@ -234,48 +269,34 @@ class MarkupCounter {
       }
       if (problem !== undefined) return problem;
     }
+    this.state = state;
+    this.nameLength = nameLength;
+    this.candidates = candidates;
+    this.previous = previous;
     return chunk.length;
   }
 
-  private openName(): void {
-    this.state = NAME;
-    this.nameLength = 0;
-    this.candidates = ROW | CELL | MERGED_RANGE | TEXT_ITEM;
-  }
-
-  private nameByte(byte: number): void {
-    for (const [bit, name] of this.names) {
-      if (name[this.nameLength] !== byte) this.candidates &= ~bit;
-    }
-    this.nameLength += 1;
-    if ((this.candidates & (ROW | CELL | MERGED_RANGE | TEXT_ITEM)) === 0) this.state = TEXT;
-  }
-
-  /** The name has ended with `byte`: the element it names, if one that is counted. */
-  private element(byte: number): ZipProblem | undefined {
-    const found = this.names.find(([bit, name]) => this.candidates & bit && name.length === this.nameLength)?.[0];
+  /** An element counted, its name ended by `byte`: sets the state that follows. */
+  private element(found: number, byte: number): ZipProblem | undefined {
     this.state = TEXT;
     if (found === ROW) return this.row();
     if (found === TEXT_ITEM) return this.text();
     if (found === CELL) {
-      if (byte !== GT && byte !== SLASH) {
-        this.state = CELL_TAG;
-        this.previous = byte;
-      }
+      if (byte !== GT && byte !== SLASH) this.state = CELL_TAG;
       return this.cell(byte === GT);
     }
-    if (found === MERGED_RANGE) {
-      this.state = MERGED_RANGE_TAG_STATE;
-      this.tag = String.fromCharCode(byte);
-      if (byte === GT) return this.mergedRange(this.tag);
-    }
-    return undefined;
+    this.state = MERGED_RANGE_TAG_STATE;
+    this.tag = String.fromCharCode(byte);
+    if (byte !== GT) return undefined;
+    this.state = TEXT;
+    return this.mergedRange(this.tag);
   }
 
   private row(): ZipProblem | undefined {
     this.totals.rows += 1;
     this.rowHasValue = false;
-    if (this.totals.rows > this.limits.maxRows) return tooManyRows(`The workbook's sheets have more than ${this.limits.maxRows} rows in all, empty ones included`);
+    if (this.totals.rows > this.limits.maxRows)
+      return tooManyRows(`The workbook's sheets have more than ${this.limits.maxRows} rows in all, empty ones included`);
     return undefined;
   }
 
@@ -293,7 +314,8 @@ class MarkupCounter {
     if (!valued || this.rowHasValue) return undefined;
     this.rowHasValue = true;
     this.valuedRows += 1;
-    if (this.valuedRows > this.limits.maxSheetRows) return tooManyRows(`A sheet of the workbook has more than ${this.limits.maxSheetRows - 1} rows below its header`);
+    if (this.valuedRows > this.limits.maxSheetRows)
+      return tooManyRows(`A sheet of the workbook has more than ${this.limits.maxSheetRows - 1} rows below its header`);
     return undefined;
   }
 
@@ -301,7 +323,10 @@ class MarkupCounter {
   private mergedRange(tag: string): ZipProblem | undefined {
     this.totals.mergedRanges += 1;
     if (this.totals.mergedRanges > this.limits.maxMergedRanges) {
-      return tooManyCells(`The workbook's sheets have more than ${this.limits.maxMergedRanges} merged ranges`, 'unmerge the cells (a row may repeat its objective\'s code)');
+      return tooManyCells(
+        `The workbook's sheets have more than ${this.limits.maxMergedRanges} merged ranges`,
+        "unmerge the cells (a row may repeat its objective's code)",
+      );
     }
     const ref = /\bref\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(tag);
     const range = RANGE.exec((ref?.[1] ?? ref?.[2] ?? '').trim().toUpperCase());
@@ -326,7 +351,7 @@ function columnNumber(letters: string): number {
 }
 
 const tooManyRows = (what: string): ZipProblem => ({ code: 'too-many-rows', message: `${what}: split the plan into several files.` });
-const tooManyCells = (what: string, advice = 'send the plan\'s sheet alone, or split the plan into several files'): ZipProblem => ({
+const tooManyCells = (what: string, advice = "send the plan's sheet alone, or split the plan into several files"): ZipProblem => ({
   code: 'too-many-cells',
   message: `${what}, more than a plan may have: ${advice}.`,
 });
