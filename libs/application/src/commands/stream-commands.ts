@@ -276,6 +276,19 @@ export class StreamCommands {
     }
   }
 
+  /**
+   * As `execute`, with where the command's events end in the log: known only once the attempt has returned and
+   * everything it decided is appended (absent when it appended nothing). For commands that write many streams.
+   */
+  async executeWithPosition<R>(request: CommandRequest, attempt: (unit: CommandUnit) => Promise<R>): Promise<{ result: R; position?: LogPosition }> {
+    let last: CommandUnit | undefined;
+    const result = await this.execute(request, (unit) => {
+      last = unit;
+      return attempt(unit);
+    });
+    return { result, position: last?.writes[0]?.outcome.position };
+  }
+
   /** A command on one stream: load, decide, append. */
   run<S>(
     type: StreamType<S>,

@@ -26,7 +26,7 @@ import {
 } from '@piao/lifecycle';
 import { EVENT_STORE, type EventStore, type ImportedMark, type LogPosition } from '@piao/event-store';
 import { type CommandRequest } from '../commands/command-request';
-import { StreamCommands, type CommandOutcome, type CommandUnit, type DomainEvent, type MetadataOverrides } from '../commands/stream-commands';
+import { StreamCommands, type CommandUnit, type DomainEvent, type MetadataOverrides } from '../commands/stream-commands';
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
 import { definitionForDraft, objectiveCommandFor, objectiveIdFor } from '../objectives/objective.commands';
 import { OrganisationDirectory } from '../organisation/organisation.commands';
@@ -153,9 +153,7 @@ export class ImportPlanHistoryHandler implements ICommandHandler<ImportPlanHisto
   async execute({ planId, steps, dryRun, request }: ImportPlanHistory): Promise<HistoryOutcome> {
     const organisation = await this.directory.load(request.actor.ente);
     const problems = ownProblems(steps, organisation, this.streams.today(), request.actor.id);
-    let written: CommandOutcome<unknown>[] = [];
-    const result = await this.streams.execute(dryRun ? { ...request, idempotency: undefined } : request, async (unit) => {
-      written = [];
+    const { result, position } = await this.streams.executeWithPosition(dryRun ? { ...request, idempotency: undefined } : request, async (unit) => {
       const imported = { by: { id: request.actor.id, name: request.actor.name }, at: unit.recordedAt };
       const history = new HistoryUnit(unit, this.store, planId, organisation, imported);
       await history.start();
@@ -183,11 +181,9 @@ export class ImportPlanHistoryHandler implements ICommandHandler<ImportPlanHisto
       const outcome: HistoryOutcome = { lines, applied: false };
       if (dryRun) return outcome;
       if (refused) throw new HistoryRefused(outcome);
-      written = history.write(request.actor.roles[0] ?? 'admin');
+      history.write(request.actor.roles[0] ?? 'admin');
       return { ...outcome, applied: true };
     });
-    // Each outcome gets its position once the whole history is appended, after the attempt returned.
-    const position = written.find((w) => w.position)?.position;
     return position ? { ...result, position } : result;
   }
 }
@@ -313,10 +309,10 @@ class HistoryUnit {
   }
 
   /** Writes each stream touched once, with all its events: the objectives first (as drafting does), then the plan. */
-  write(role: Role): CommandOutcome<unknown>[] {
-    return [...this.objectives.values(), this.plan]
-      .filter((stream) => stream.events.length > 0)
-      .map((stream) => this.unit.write(stream.streamId, { events: stream.events, role })); // every event names its own actor
+  write(role: Role): void {
+    for (const stream of [...this.objectives.values(), this.plan]) {
+      if (stream.events.length > 0) this.unit.write(stream.streamId, { events: stream.events, role }); // every event names its own actor
+    }
   }
 
   /** Drafting under a code: decided on the plan (open, the codes it holds) and on the objective, as a draft through the API. */

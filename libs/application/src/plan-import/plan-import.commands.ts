@@ -107,9 +107,7 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
   async execute({ planId, items, dryRun, request, onProgress }: ImportObjectives): Promise<ImportOutcome> {
     const ente = request.actor.ente;
     const { organisation, context } = await this.directory.contextFor(request.actor);
-    let written: { position?: LogPosition }[] = [];
-    const result = await this.streams.execute(dryRun ? { ...request, idempotency: undefined } : request, async (unit) => {
-      written = [];
+    const { result, position } = await this.streams.executeWithPosition(dryRun ? { ...request, idempotency: undefined } : request, async (unit) => {
       const plan = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId, mustExist: true, addressed: true });
       const ids = items.map((item) => objectiveIdFor(planId, item.code));
       const existing = await Promise.all(ids.map((id) => unit.load(OBJECTIVE_STREAM, objectiveStreamId(id), { id })));
@@ -168,12 +166,11 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
       if (lines.some((l) => l.action === 'refused')) throw new ImportRefused(outcome);
       if (drafts.length === 0) return { ...outcome, applied: true };
       onProgress({ stage: 'appending', done: drafts.length, total: items.length });
-      written = drafts.map(({ objectiveId, decision }) => unit.write(objectiveStreamId(objectiveId), decision));
+      for (const { objectiveId, decision } of drafts) unit.write(objectiveStreamId(objectiveId), decision);
       unit.write(planStreamId(planId), { events: attached, role: planRole! });
       return { ...outcome, applied: true };
     });
-    // Each outcome gets its position once the whole batch is appended, after the attempt returned.
-    return written.length > 0 ? { ...result, position: written[0].position } : result;
+    return position ? { ...result, position } : result;
   }
 }
 

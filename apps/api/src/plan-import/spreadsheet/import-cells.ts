@@ -1,4 +1,4 @@
-import { parseCalendarDate } from '@piao/lifecycle';
+import { parseCalendarDate, withoutAccents } from '@piao/lifecycle';
 
 /**
  * How the import reads a cell written by a person in an Italian spreadsheet: dates, numbers, yes/no. Each reading
@@ -7,7 +7,7 @@ import { parseCalendarDate } from '@piao/lifecycle';
 
 /** Lower case, accents taken off, outer spaces trimmed and inner runs of spaces made one: "  Sì " → "si". */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return withoutAccents(text).toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export type DateReading =

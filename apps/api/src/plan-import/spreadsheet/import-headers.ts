@@ -1,3 +1,4 @@
+import { withoutAccents } from '@piao/lifecycle';
 import { IMPORT_COLUMNS, REQUIRED_COLUMNS, type ImportColumn, type ImportColumnKey } from './import-columns';
 import { importError, importWarning, quoted, type ImportIssue } from './import-issue';
 
@@ -6,9 +7,7 @@ import { importError, importWarning, quoted, type ImportIssue } from './import-i
  * are all "fasepeso"; "Finalita'" is "finalita" like "Finalità".
  */
 export function headerKey(header: string): string {
-  return header
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  return withoutAccents(header)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
 }
