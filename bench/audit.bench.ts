@@ -9,9 +9,10 @@
  *     sizes: proof length, answer size (JSON), p50/p95, statements per call;
  *  4. dossier: a 300-objective plan of 100 events per objective (30,000, with an organisation of units and headships,
  *     phases progressing, indicator values, monitoring reports, reprogrammings, year-end reports, evaluations) written
- *     after the log, hashed, a checkpoint signed, then buildDossierContent (scope 'plan') + canonicalJson +
- *     renderDossierPdf + renderDossierCsv timed step by step, twice, with memory sampled every 100 ms (and the
- *     kernel's peak RSS) and the content hashes of the two runs compared.
+ *     after the log, hashed, a checkpoint signed, then built as DossierWorker builds it (buildDossierParts (scope
+ *     'plan'), writeDossierJsonAndCsv, writeDossierPdf, each writing its pieces to audit_dossier_files,
+ *     storeDossier) timed step by step, twice, with memory sampled every 100 ms (and the kernel's peak RSS) and the
+ *     content hashes of the two runs compared.
  * Usage: npm run bench:audit [-- totalEvents]   (default 1,000,000)
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -19,10 +20,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ProcessorRunner, SystemClock } from '@piao/application';
-import { AUDIT_MIGRATIONS, AuditHashingProcessor, AuditProofs, buildDossierContent, renderDossierPdf, verifyLog, writeCheckpoint } from '@piao/audit';
+import { AUDIT_MIGRATIONS, AuditHashingProcessor, AuditProofs, dossierFile, verifyLog, writeCheckpoint } from '@piao/audit';
 import { LOG_START, type EventMetadata, type EventStore, type LogPosition, type NewEvent, type SqlQuery, type StoredEvent } from '@piao/event-store';
 import {
-  canonicalJson,
   definitionChanges,
   definitionFingerprint,
   dossierStreamId,
@@ -35,7 +35,10 @@ import {
   type ObjectiveDefinition,
 } from '@piao/lifecycle';
 import { openStorage, type Storage } from '@piao/storage';
-import { renderDossierCsv } from '../libs/audit/src/dossier/dossier-csv';
+import { buildDossierParts } from '../libs/audit/src/dossier/dossier-builder';
+import { writeDossierPdf } from '../libs/audit/src/dossier/dossier-pdf';
+import { claimDossierById, dossierFileOutput, queueDossier, storeDossier } from '../libs/audit/src/dossier/dossier-store';
+import { writeDossierJsonAndCsv } from '../libs/audit/src/dossier/dossier-worker';
 import { createTestDatabase } from '../test/support/postgres';
 import { syntheticDefinition, writeSyntheticEnte } from '../test/support/synthetic-enti';
 import { fmt, machine, peakRssKb, postgresPids, resetPeakRss, Samples, watchOthers } from './measure';
@@ -474,7 +477,7 @@ async function inLanes<T>(items: readonly T[], lanes: number, work: (item: T) =>
 }
 
 /** Writes the plan, its organisation and its objectives' years; returns the plan's id and the events written. */
-async function writeDossierPlan(store: EventStore): Promise<{ planId: string; events: number; objectiveEvents: number }> {
+async function writeDossierPlan(store: EventStore): Promise<{ planId: string; firstObjectiveId: string; events: number; objectiveEvents: number }> {
   const planId = randomUUID();
   const planApprovalId = randomUUID();
   const organisation = organisationEvents();
@@ -520,7 +523,7 @@ async function writeDossierPlan(store: EventStore): Promise<{ planId: string; ev
   }
   await store.append(plan, [fascicoloEvent('MonitoringCampaignClosed', { asOf: '2025-07-31' }, SEGRETARIO, '2025-09-30')], 'any');
   events += 1;
-  return { planId, events, objectiveEvents: DOSSIER_OBJECTIVES * EVENTS_PER_OBJECTIVE };
+  return { planId, firstObjectiveId: objectives[0].objectiveId, events, objectiveEvents: DOSSIER_OBJECTIVES * EVENTS_PER_OBJECTIVE };
 }
 
 interface DossierStep {
@@ -533,8 +536,14 @@ interface DossierStep {
   heapAfter: number;
 }
 
-/** One build of the dossier as DossierWorker builds it, each step timed and watched. */
-async function buildDossier(storage: Storage, request: Parameters<typeof buildDossierContent>[1]) {
+/**
+ * One build of the dossier as DossierWorker builds it (queued, claimed, the head read, the three files written in
+ * pieces to audit_dossier_files, stored), each step timed and watched; the files are read back afterwards, untimed.
+ */
+async function buildDossier(storage: Storage, request: Omit<Parameters<typeof buildDossierParts>[1], 'dossierId'>) {
+  const dossierId = randomUUID();
+  await queueDossier(storage.sql, { ...request, dossierId, requestedBy: RPCT });
+  const claim = (await claimDossierById(storage.sql, dossierId, new Date(), 10 * 60_000, randomUUID()))!;
   collectGarbage();
   const baseline = process.memoryUsage();
   const sql = counting(storage.sql);
@@ -561,14 +570,25 @@ async function buildDossier(storage: Storage, request: Parameters<typeof buildDo
   };
   const others = await watchOthers(ours(storage.sql));
   const t0 = performance.now();
-  const content = await step('buildDossierContent (scope plan)', () => buildDossierContent({ store, sql }, request));
-  const json = await step('canonicalJson + SHA-256', () => {
-    const text = Buffer.from(canonicalJson(content), 'utf8');
-    return { bytes: text.length, hash: createHash('sha256').update(text).digest('hex') };
-  });
-  const pdf = await step('renderDossierPdf', () => renderDossierPdf(content));
-  const csv = await step('renderDossierCsv', () => Buffer.from(renderDossierCsv(content), 'utf8'));
+  const parts = await step('the head: buildDossierParts (scope plan)', () => buildDossierParts({ store, sql }, claim));
+  const digest = await step('fascicolo.json + fascicolo.csv: writeDossierJsonAndCsv (one pass; canonical JSON + SHA-256)', () =>
+    writeDossierJsonAndCsv(parts, dossierFileOutput(sql, claim, 'json'), dossierFileOutput(sql, claim, 'csv')),
+  );
+  await step('fascicolo.pdf: writeDossierPdf (two layout passes)', () => writeDossierPdf(parts, digest, dossierFileOutput(sql, claim, 'pdf')));
+  await step('storeDossier', () =>
+    storeDossier(sql, claim, { contentHash: digest.toString('hex'), checkpointSize: parts.head.verification.treeSize }, new Date()),
+  );
   const wallMs = performance.now() - t0;
+  const read = async (file: 'json' | 'pdf' | 'csv') => {
+    const stored = (await dossierFile(storage.sql, ENTE, dossierId, file))!;
+    const pieces: Buffer[] = [];
+    for await (const piece of stored.pieces()) pieces.push(piece);
+    return Buffer.concat(pieces);
+  };
+  const json = await read('json');
+  const pdf = await read('pdf');
+  const csv = await read('csv');
+  const content = parts.head;
   // Each step resets the kernel's peak: the run's is the largest of its steps'.
   const peak: MemoryPeak = {
     rss: Math.max(...steps.map((x) => x.peak.rss)),
@@ -581,7 +601,8 @@ async function buildDossier(storage: Storage, request: Parameters<typeof buildDo
     wallMs,
     peak,
     baseline: { rss: mb(baseline.rss), heap: mb(baseline.heapUsed) },
-    contentHash: json.hash,
+    contentHash: digest.toString('hex'),
+    jsonHashMatches: createHash('sha256').update(json).digest('hex') === digest.toString('hex'),
     pdfHash: createHash('sha256').update(pdf).digest('hex'),
     sizes: {
       objectives: content.summary.objectives,
@@ -592,7 +613,7 @@ async function buildDossier(storage: Storage, request: Parameters<typeof buildDo
         .map(([kind, n]) => `${kind} ${n}`)
         .join(', '),
       planAct: content.acts.some((a) => a.subject === 'approvazione del piano'),
-      json: json.bytes,
+      json: json.length,
       pdf: pdf.length,
       pages: Number(/\/Type \/Pages\s*\/Count (\d+)/.exec(pdf.toString('latin1'))?.[1] ?? pdf.toString('latin1').match(/\/Type \/Page\b/g)?.length ?? 0),
       csv: csv.length,
@@ -731,12 +752,15 @@ async function main(): Promise<void> {
     const upTo: LogPosition = requested.position;
     const planHashing = await hashLog(storage, Number.MAX_SAFE_INTEGER);
     const dossierCheckpoint = await writeCheckpoint(sql, { origin: ORIGIN, signerKey: key.signerKey, now: new Date() });
-    const request = { dossierId, ente: ENTE, scope: { kind: 'plan' as const, id: dossierPlan.planId }, upTo, requestedAt: requestEvent.metadata.recordedAt };
+    const request = { ente: ENTE, scope: { kind: 'plan' as const, id: dossierPlan.planId }, upTo, requestedAt: requestEvent.metadata.recordedAt };
     console.error(`  ${int(dossierPlan.events)} events written in ${seconds(planWriteMs)} s, hashed in ${seconds(planHashing.ms)} s; dossier…`);
     const first = await buildDossier(storage, request);
     console.error(`  built in ${seconds(first.totalMs)} s; again…`);
     const second = await buildDossier(storage, request);
-    console.error(`  built in ${seconds(second.totalMs)} s`);
+    console.error(`  built in ${seconds(second.totalMs)} s; one objective's…`);
+    // The same build for one objective of the plan (100 events): memory that does not grow with the dossier is the same.
+    const single = await buildDossier(storage, { ...request, scope: { kind: 'objective', id: dossierPlan.firstObjectiveId } });
+    const unit = await buildDossier(storage, { ...request, scope: { kind: 'unit', id: UNITS[0].unitId } });
     const [{ n: checkpointRows }] = await sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM audit_checkpoints`);
 
     // The figures.
@@ -749,7 +773,7 @@ async function main(): Promise<void> {
     const verifyRate = rate(report.checked, verifyMs);
     const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}`;
     const p = (s: Samples) => `p50 ${fmt(s.percentile(50), 2)} ms, p95 ${fmt(s.percentile(95), 2)} ms`;
-    const others = (m: { busy: number; others: number }) => `machine ${fmt(m.busy, 0)} % busy, other processes ${fmt(m.others, 0)} %`;
+    const others = (m: { busy: number; others: number }) => `machine ${fmt(m.busy, 0)} % busy, other processes ${fmt(Math.max(0, m.others), 0)} %`;
     const elapsedMin = (performance.now() - started) / 60_000;
     console.log(`\n## Audit (${new Date().toISOString().slice(0, 10)}), ${machine()}, PostgreSQL on the same machine, whole run ${fmt(elapsedMin)} min\n`);
     console.log('| measure | figure |');
@@ -796,12 +820,15 @@ async function main(): Promise<void> {
         `| **dossier run ${n + 1}, total** | **${seconds(run.totalMs)} s** (aim < 30 s; ${seconds(run.wallMs)} s with the untimed collections and pauses between steps); from RSS ${run.baseline.rss} MB / heap ${run.baseline.heap} MB before to peak RSS ${run.peak.rss} MB, heap ${run.peak.heap} MB; ${run.statements} SQL statements + ${run.streamsRead} stream reads; ${others(run.machine)} |`,
       );
     }
+    console.log(
+      `| dossier memory by size: one objective (${single.sizes.events} events) / one unit (${int(unit.sizes.events)}) / the plan (${int(first.sizes.events)}, two runs) | peak heap ${single.peak.heap} / ${unit.peak.heap} / ${first.peak.heap}, ${second.peak.heap} MB; peak RSS ${single.peak.rss} / ${unit.peak.rss} / ${first.peak.rss}, ${second.peak.rss} MB; ${seconds(single.totalMs)} / ${seconds(unit.totalMs)} / ${seconds(first.totalMs)} s |`,
+    );
     const s = first.sizes;
     console.log(
       `| dossier content | ${s.objectives} objectives, ${int(s.events)} events, ${s.acts} acts (the plan's approval ${s.planAct ? 'among them' : '**not** among them'}), ${s.redFlags} red flags (${s.redFlagKinds}); JSON ${fmt(s.json / 2 ** 20)} MB, PDF ${fmt(s.pdf / 2 ** 20)} MB (${int(s.pages)} pages), CSV ${fmt(s.csv / 2 ** 20)} MB |`,
     );
     console.log(
-      `| content hash (SHA-256 of canonicalJson), run 1 / run 2 | ${first.contentHash === second.contentHash ? '**identical**' : '**DIFFERENT**'}: \`${first.contentHash}\`${first.contentHash === second.contentHash ? '' : ` / \`${second.contentHash}\``}; PDF bytes ${first.pdfHash === second.pdfHash ? 'identical' : 'DIFFERENT'} |`,
+      `| content hash (SHA-256 of fascicolo.json), run 1 / run 2 | ${first.contentHash === second.contentHash ? '**identical**' : '**DIFFERENT**'}${first.jsonHashMatches && second.jsonHashMatches ? '' : ' (**a stored JSON does not match its hash**)'}: \`${first.contentHash}\`${first.contentHash === second.contentHash ? '' : ` / \`${second.contentHash}\``}; PDF bytes ${first.pdfHash === second.pdfHash ? 'identical' : 'DIFFERENT'} |`,
     );
     console.log(`| dossier checkpoint | tree size ${int(dossierCheckpoint.treeSize)}, upTo ${upTo.commit}/${upTo.prepare} |`);
     console.log('\nMemory of the hashing process along the catch-up:\n');

@@ -327,9 +327,9 @@ describe('fascicolo di audit: PDF/A and CSV', () => {
     expect(trailerId(third)).not.toEqual(trailerId(first));
   });
 
-  it('renders a CSV with a row per event, the red flags after them, and Excel-friendly UTF-8', () => {
+  it('renders a CSV with a row per event, the red flags after them, and Excel-friendly UTF-8', async () => {
     const content = realisticDossier();
-    const csv = renderDossierCsv(content);
+    const csv = await renderDossierCsv(content);
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain('\r\n');
 
@@ -370,7 +370,7 @@ describe('fascicolo di audit: PDF/A and CSV', () => {
     // stays in its cell.
     content.objectives[0].timeline[4].reason = '=HYPERLINK("http://example.invalid","apri")';
     content.objectives[0].timeline[5].reason = 'Prima riga\nseconda riga.';
-    const trickyCsv = renderDossierCsv(content);
+    const trickyCsv = await renderDossierCsv(content);
     // Excel ends a row at a bare LF too: the cell must be quoted even though the file's rows end in CRLF.
     expect(trickyCsv).toContain(';"Prima riga\nseconda riga.";');
     const tricky: Record<string, string>[] = parse(trickyCsv, { bom: true, delimiter: ';', columns: true });

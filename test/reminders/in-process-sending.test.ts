@@ -139,6 +139,25 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
     expect(mailbox.messages.filter((m) => m.text.includes('Obiettivo: T3'))).toHaveLength(1);
   });
 
+  it('sends only the later of two steps of a deadline due at once, even when the later one was settled first', async () => {
+    // The loop is stopped (previous test). T4 is due on Friday 13: on Friday morning both "tomorrow" (due since
+    // Thursday) and "today" are due; the sender's lanes may take them in either order.
+    await objectiveDue('T4', 'tributi', '2026-03-13');
+    await caughtUp();
+    clock.set('2026-03-13T09:00:00Z');
+    const stepOf = async (step: string) =>
+      (
+        await sql.query<{ reminder_id: string }>(
+          `SELECT o.reminder_id FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id) WHERE o.step = $1 AND d.code = 'T4'`,
+          [step],
+        )
+      )[0].reminder_id;
+    const sender = api.app.get(ReminderSender);
+    expect((await sender.deliver(await stepOf('on-the-day@2026-03-13'))).outcome).toBe('sent');
+    expect(await sender.deliver(await stepOf('before-1@2026-03-13'))).toEqual({ outcome: 'skipped', reason: expect.stringContaining('on-the-day@2026-03-13') });
+    expect(mailbox.messages.filter((m) => m.text.includes('Obiettivo: T4'))).toHaveLength(1);
+  });
+
   it('sends nothing again when the deadlines are followed again from the start of the log', async () => {
     while ((await api.app.get(InProcessReminderSender).sendDue()) > 0) {
       // everything due now goes out first

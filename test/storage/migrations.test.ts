@@ -471,7 +471,7 @@ describe('the lists of migrations', () => {
     const reminders = REMINDER_MIGRATIONS.map((migration) => migration.name);
     expect(reminders).toEqual(['0004-reminders', '0005-outbox-pending-since']);
     const audit = AUDIT_MIGRATIONS.map((migration) => migration.name);
-    expect(audit).toEqual(['0006-audit', '0008-dossiers']);
+    expect(audit).toEqual(['0006-audit', '0008-dossiers', '0010-dossier-files']);
     const numbers = [...names, ...reminders, ...audit].map((name) => name.slice(0, 4));
     expect(new Set(numbers).size).toBe(numbers.length);
   });

@@ -732,6 +732,10 @@ export interface paths {
      * Record the value of an indicator
      * @description Records the value an indicator of an `approved` objective reached at a date, as measured (a number, a %, a date, "Fatto"…).
      *
+     *     With `unitId`, the value of that unit's share of an indicator with a target for each unit (`unitTargets`): kept apart in
+     *     `unitIndicatorValues`, it meets that unit's deadline and is scored against that unit's own target (`GET …/evaluation`); a unit
+     *     without a target of its own on the indicator is refused, 422 `unit-not-targeted`. Without it, the overall value, as always.
+     *
      *     Who: the `segretario`, or a `dirigente` heading the responsible unit or a contributing one.
      */
     post: operations['recordIndicatorValue'];
@@ -3792,7 +3796,7 @@ export interface components {
       treeSize: number;
     };
     IndicatorAchievementView: {
-      /** @description The latest value recorded on or before the date scored */
+      /** @description The latest overall value recorded on or before the date scored (never a unit’s) */
       actual?: components['schemas']['IndicatorValueView'];
       flag?: components['schemas']['ScoreFlagView'];
       /** @example i1 */
@@ -3803,6 +3807,13 @@ export interface components {
        */
       percent?: number;
       reading: components['schemas']['TargetReadView'] | components['schemas']['TargetUnreadView'];
+      /**
+       * @description `units`: the indicator has no target of its own and is scored from its units’ targets: `percent` is the mean of the units’ percents, present only when every unit could be scored (otherwise `flag` `unit-not-scored` names those that could not)
+       * @enum {string}
+       */
+      scoredFrom?: 'units';
+      /** @description Of an indicator with a target for each unit (`unitTargets`): each unit’s share against its own target, in their order */
+      units?: components['schemas']['UnitShareAchievementView'][];
     };
     IndicatorDto: {
       /** @example 1 */
@@ -3929,6 +3940,11 @@ export interface components {
        * @example Come da verbale della conferenza dei dirigenti del 28/07/2025
        */
       reason?: string;
+      /**
+       * @description The value is that unit's share, scored against the unit's own target (`unitTargets`); a unit without a target of its own on the indicator is 422 `unit-not-targeted`. Absent: the indicator's overall value
+       * @example cultura
+       */
+      unitId?: string;
       /**
        * @description The value reached, as measured (number, %, date, Fatto…)
        * @example 3
@@ -4142,6 +4158,30 @@ export interface components {
        * @enum {string}
        */
       status: 'draft' | 'proposed' | 'returned' | 'approved' | 'reported' | 'evaluated' | 'closed' | 'cancelled';
+      /**
+       * @description Values of each unit's share of an indicator with a target for each unit (`unitTargets`), by indicator id then unit id, in the order recorded; never among `indicatorValues`
+       * @example {
+       *       "i1": {
+       *         "welfare": [
+       *           {
+       *             "value": "8",
+       *             "asOf": "2025-07-31"
+       *           }
+       *         ],
+       *         "cultura": [
+       *           {
+       *             "value": "3",
+       *             "asOf": "2025-07-31"
+       *           }
+       *         ]
+       *       }
+       *     }
+       */
+      unitIndicatorValues: {
+        [key: string]: {
+          [key: string]: components['schemas']['IndicatorValueView'][];
+        };
+      };
       /** @description What a person should look at in the definition; never corrected silently */
       warnings: components['schemas']['DefinitionWarningView'][];
       /** @description The year-end report (null: not submitted) */
@@ -4236,6 +4276,30 @@ export interface components {
        * @enum {string}
        */
       status: 'draft' | 'proposed' | 'returned' | 'approved' | 'reported' | 'evaluated' | 'closed' | 'cancelled';
+      /**
+       * @description Values of each unit's share of an indicator with a target for each unit (`unitTargets`), by indicator id then unit id, in the order recorded; never among `indicatorValues`
+       * @example {
+       *       "i1": {
+       *         "welfare": [
+       *           {
+       *             "value": "8",
+       *             "asOf": "2025-07-31"
+       *           }
+       *         ],
+       *         "cultura": [
+       *           {
+       *             "value": "3",
+       *             "asOf": "2025-07-31"
+       *           }
+       *         ]
+       *       }
+       *     }
+       */
+      unitIndicatorValues: {
+        [key: string]: {
+          [key: string]: components['schemas']['IndicatorValueView'][];
+        };
+      };
       /** @description What a person should look at in the definition; never corrected silently */
       warnings: components['schemas']['DefinitionWarningView'][];
       /** @description The year-end report (null: not submitted) */
@@ -4722,6 +4786,30 @@ export interface components {
        * @enum {string}
        */
       status: 'draft' | 'proposed' | 'returned' | 'approved' | 'reported' | 'evaluated' | 'closed' | 'cancelled';
+      /**
+       * @description Values of each unit's share of an indicator with a target for each unit (`unitTargets`), by indicator id then unit id, in the order recorded; never among `indicatorValues`
+       * @example {
+       *       "i1": {
+       *         "welfare": [
+       *           {
+       *             "value": "8",
+       *             "asOf": "2025-07-31"
+       *           }
+       *         ],
+       *         "cultura": [
+       *           {
+       *             "value": "3",
+       *             "asOf": "2025-07-31"
+       *           }
+       *         ]
+       *       }
+       *     }
+       */
+      unitIndicatorValues: {
+        [key: string]: {
+          [key: string]: components['schemas']['IndicatorValueView'][];
+        };
+      };
       /** @description What a person should look at in the definition; never corrected silently */
       warnings: components['schemas']['DefinitionWarningView'][];
       /** @description The year-end report (null: not submitted) */
@@ -6492,6 +6580,23 @@ export interface components {
       /**
        * @description A unit of the organisation (`GET /organisation`)
        * @example welfare
+       */
+      unitId: string;
+    };
+    UnitShareAchievementView: {
+      /** @description The latest value of the unit's share recorded on or before the date scored */
+      actual?: components['schemas']['IndicatorValueView'];
+      flag?: components['schemas']['ScoreFlagView'];
+      /**
+       * @description Absent when it cannot be computed: `flag` says why
+       * @example 75
+       */
+      percent?: number;
+      /** @description The unit's own target, as read */
+      reading: components['schemas']['TargetReadView'] | components['schemas']['TargetUnreadView'];
+      /**
+       * @description The unit (an id from /organisation)
+       * @example cultura
        */
       unitId: string;
     };

@@ -87,4 +87,36 @@ const migration0008Dossiers: SqlMigration = {
   },
 };
 
-export const AUDIT_MIGRATIONS: readonly SqlMigration[] = [migration0006Audit, migration0008Dossiers];
+/**
+ * A dossier's files in pieces of about a megabyte (audit_dossier_files), written as they are rendered and read back
+ * piece by piece on download, so that neither building nor serving a dossier of a large plan holds a file whole.
+ * The pieces are those of one claim (`files_claim`): a builder that lost its claim writes none, and what a dead one
+ * left is dropped when the dossier is stored, failed or requeued. Files built before are moved into one piece each.
+ */
+const migration0010DossierFiles: SqlMigration = {
+  name: '0010-dossier-files',
+  async up(tx: SqlQuery): Promise<void> {
+    const moved = '00000000-0000-0000-0000-000000000000';
+    const statements = [
+      `CREATE TABLE audit_dossier_files (
+         dossier_id uuid NOT NULL,
+         claim_id   uuid NOT NULL,
+         file       text NOT NULL,
+         piece      integer NOT NULL,
+         bytes      bytea NOT NULL,
+         PRIMARY KEY (dossier_id, claim_id, file, piece)
+       )`,
+      `ALTER TABLE audit_dossiers ADD COLUMN files_claim uuid`,
+      ...['pdf', 'json', 'csv'].map(
+        (file) =>
+          `INSERT INTO audit_dossier_files (dossier_id, claim_id, file, piece, bytes)
+           SELECT dossier_id, '${moved}', '${file}', 0, ${file} FROM audit_dossiers WHERE status = 'ready' AND ${file} IS NOT NULL`,
+      ),
+      `UPDATE audit_dossiers SET files_claim = '${moved}' WHERE status = 'ready'`,
+      `ALTER TABLE audit_dossiers DROP COLUMN pdf, DROP COLUMN json, DROP COLUMN csv`,
+    ];
+    for (const statement of statements) await tx.query(statement);
+  },
+};
+
+export const AUDIT_MIGRATIONS: readonly SqlMigration[] = [migration0006Audit, migration0008Dossiers, migration0010DossierFiles];

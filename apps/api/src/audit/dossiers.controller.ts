@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -136,8 +137,8 @@ export class DossiersController {
     const file = FILE_NAMES[name];
     if (!file) throw notFound(`${name} (a dossier has fascicolo.pdf, fascicolo.json and fascicolo.csv)`);
     const summary = await this.find(c, id);
-    const bytes = summary.status === 'ready' ? await dossierFile(this.audit.sql, c.actor.ente, id, file) : undefined;
-    if (!bytes) {
+    const stored = summary.status === 'ready' ? await dossierFile(this.audit.sql, c.actor.ente, id, file) : undefined;
+    if (!stored) {
       response.setHeader('Retry-After', '5');
       throw new ProblemException({
         type: '/problems/dossier-not-ready',
@@ -149,7 +150,23 @@ export class DossiersController {
     const hash = 'contentHash' in summary ? summary.contentHash : '';
     response.setHeader('ETag', `"${hash}-${file}"`);
     response.setHeader('X-Content-Hash', `sha-256=${hash}`);
-    return new StreamableFile(bytes, { type: DOSSIER_FILES[file], disposition: `attachment; filename="fascicolo-${id}.${file}"` });
+    // A piece at a time (about a megabyte each): a dossier of a large plan is never in the API's memory whole. The
+    // first piece is read before the answer starts, so that a database gone away is still a 503; one lost later can
+    // only cut the download short, which the announced Content-Length lets the client see.
+    const pieces = stored.pieces()[Symbol.asyncIterator]();
+    const first = await pieces.next();
+    const body = Readable.from(
+      (async function* () {
+        if (!first.done) yield first.value;
+        for (let next = await pieces.next(); !next.done; next = await pieces.next()) yield next.value;
+      })(),
+    );
+    const streamed = new StreamableFile(body, {
+      type: DOSSIER_FILES[file],
+      disposition: `attachment; filename="fascicolo-${id}.${file}"`,
+      length: stored.size,
+    });
+    return streamed.setErrorHandler((_error, res) => res.destroy?.());
   }
 
   /** The dossier as queued or built; one in the log that the dossiers processor has not reached yet is 'requested'. */

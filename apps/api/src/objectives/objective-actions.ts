@@ -50,7 +50,14 @@ export const OBJECTIVE_ACTIONS = {
     note,
   })),
   /** POST /objectives/{id}/indicator-values */
-  'indicator-value': action(IndicatorValueDto, ({ indicatorId, value, asOf, note }) => ({ type: 'RecordIndicatorValue', indicatorId, value, asOf, note })),
+  'indicator-value': action(IndicatorValueDto, ({ indicatorId, value, asOf, note, unitId }) => ({
+    type: 'RecordIndicatorValue',
+    indicatorId,
+    value,
+    asOf,
+    note,
+    unitId,
+  })),
   /** POST /objectives/{id}/monitoring-reports */
   'monitoring-report': action(MonitoringReportDto, ({ asOf, phases, indicators, problems, correctiveActions }) => ({
     type: 'SubmitMonitoringReport',

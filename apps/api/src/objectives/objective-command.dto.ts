@@ -54,6 +54,17 @@ export class IndicatorValueDto extends CommandOptionsDto {
   value!: string;
   @ApiProperty({ description: 'The date it was measured at; not after today', example: '2025-07-31' }) @IsCalendarDate() asOf!: string;
   @ApiPropertyOptional({ example: 'Dato rilevato dal gestionale dei servizi sociali' }) @IsOptional() @IsString() @MaxLength(4000) note?: string;
+  @ApiPropertyOptional({
+    description:
+      "The value is that unit's share, scored against the unit's own target (`unitTargets`); a unit without a target of its own on the indicator is 422 `unit-not-targeted`. Absent: the indicator's overall value",
+    example: 'cultura',
+    maxLength: 64,
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  unitId?: string;
 }
 
 export class PhaseReportDto {

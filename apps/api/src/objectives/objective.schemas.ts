@@ -146,6 +146,14 @@ export class ObjectiveView {
   indicatorValues!: Record<string, IndicatorValueView[]>;
   @ApiProperty({
     type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { $ref: getSchemaPath(IndicatorValueView) } } },
+    description:
+      "Values of each unit's share of an indicator with a target for each unit (`unitTargets`), by indicator id then unit id, in the order recorded; never among `indicatorValues`",
+    example: { i1: { welfare: [{ value: '8', asOf: '2025-07-31' }], cultura: [{ value: '3', asOf: '2025-07-31' }] } },
+  })
+  unitIndicatorValues!: Record<string, Record<string, IndicatorValueView[]>>;
+  @ApiProperty({
+    type: 'object',
     additionalProperties: { $ref: getSchemaPath(ReportSubmissionView) },
     description: 'Monitoring reports by monitoring date (YYYY-MM-DD)',
     example: { '2025-07-31': { status: 'validated', submittedBy: 'comune-a:dir' } },
@@ -295,12 +303,35 @@ export class TargetUnreadView {
   @ApiProperty({ example: 'no value found' }) reason!: string;
 }
 
+/** One unit's share of an indicator with a target for each unit: its own target, against its own latest value. */
+export class UnitShareAchievementView {
+  @ApiProperty({ description: 'The unit (an id from /organisation)', example: 'cultura' }) unitId!: string;
+  @ApiProperty({ oneOf: [{ $ref: getSchemaPath(TargetReadView) }, { $ref: getSchemaPath(TargetUnreadView) }], description: "The unit's own target, as read" })
+  reading!: TargetReadView | TargetUnreadView;
+  @ApiPropertyOptional({ type: IndicatorValueView, description: "The latest value of the unit's share recorded on or before the date scored" })
+  actual?: IndicatorValueView;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Absent when it cannot be computed: `flag` says why', example: 75 }) percent?: number;
+  @ApiPropertyOptional({ type: ScoreFlagView }) flag?: ScoreFlagView;
+}
+
 export class IndicatorAchievementView {
   @ApiProperty({ example: 'i1' }) indicatorId!: string;
   @ApiProperty({ oneOf: [{ $ref: getSchemaPath(TargetReadView) }, { $ref: getSchemaPath(TargetUnreadView) }] }) reading!: TargetReadView | TargetUnreadView;
-  @ApiPropertyOptional({ type: IndicatorValueView, description: 'The latest value recorded on or before the date scored' }) actual?: IndicatorValueView;
+  @ApiPropertyOptional({ type: IndicatorValueView, description: 'The latest overall value recorded on or before the date scored (never a unit’s)' })
+  actual?: IndicatorValueView;
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Absent when it cannot be computed: `flag` says why', example: 100 }) percent?: number;
   @ApiPropertyOptional({ type: ScoreFlagView }) flag?: ScoreFlagView;
+  @ApiPropertyOptional({
+    type: [UnitShareAchievementView],
+    description: 'Of an indicator with a target for each unit (`unitTargets`): each unit’s share against its own target, in their order',
+  })
+  units?: UnitShareAchievementView[];
+  @ApiPropertyOptional({
+    enum: ['units'],
+    description:
+      '`units`: the indicator has no target of its own and is scored from its units’ targets: `percent` is the mean of the units’ percents, present only when every unit could be scored (otherwise `flag` `unit-not-scored` names those that could not)',
+  })
+  scoredFrom?: 'units';
 }
 
 export class ObjectiveAchievementView {

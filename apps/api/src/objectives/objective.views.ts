@@ -38,6 +38,7 @@ export function objectiveView(state: ObjectiveState, revision: number, reader: A
     approvedDefinition: state.approvedDefinition ?? null,
     progress: state.progress,
     indicatorValues: state.indicatorValues,
+    unitIndicatorValues: state.unitIndicatorValues ?? {},
     monitoringReports: state.monitoringReports,
     pendingReprogramming: state.pendingReprogramming ?? null,
     reprogrammings: state.reprogrammings,

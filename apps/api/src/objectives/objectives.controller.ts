@@ -206,6 +206,10 @@ export class ObjectivesController {
   @ObjectiveCommandRoute('indicator-values', 'recordIndicatorValue', 'Record the value of an indicator', [
     'Records the value an indicator of an `approved` objective reached at a date, as measured (a number, a %, a date, "Fatto"…).',
     '',
+    "With `unitId`, the value of that unit's share of an indicator with a target for each unit (`unitTargets`): kept apart in",
+    "`unitIndicatorValues`, it meets that unit's deadline and is scored against that unit's own target (`GET …/evaluation`); a unit",
+    'without a target of its own on the indicator is refused, 422 `unit-not-targeted`. Without it, the overall value, as always.',
+    '',
     WHO.involved,
   ])
   indicatorValue(

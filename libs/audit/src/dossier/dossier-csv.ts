@@ -2,6 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import { type DossierContent, type DossierEvent, type DossierObjective } from './dossier-content';
 import { changeValueText, redFlagKindLabel, roleLabel, severityLabel } from './dossier-labels';
 import { SPREADSHEET_CSV } from '../spreadsheet-csv';
+import { MemoryOutput, type FileOutput } from './dossier-output';
+import { partsOfContent, type DossierHead, type DossierParts } from './dossier-parts';
 
 /**
  * The fascicolo di audit as one table for a spreadsheet: a row per event of every objective's timeline, in the
@@ -47,24 +49,59 @@ const COLUMNS = [
 
 type Row = Partial<Record<(typeof COLUMNS)[number]['key'], string | number>>;
 
-export function renderDossierCsv(content: DossierContent): string {
-  const rows: Row[] = [];
-  for (const objective of content.objectives) {
-    for (const event of objective.timeline) rows.push(eventRow(objective, event));
+/** The table written objective by objective: the rows of one objective's events at a time, then the red flags. */
+export async function writeDossierCsv(parts: DossierParts, output: FileOutput): Promise<void> {
+  const writer = new DossierCsvWriter(parts.head, output);
+  for await (const objective of parts.objectives()) await writer.objective(objective);
+  await writer.end();
+}
+
+/** fascicolo.csv, written as the objectives come: their events' rows, then at the end the red flags'. */
+export class DossierCsvWriter {
+  private readonly columns = COLUMNS.map(({ key, header }) => ({ key, header }));
+  private first = true;
+
+  constructor(
+    private readonly head: DossierHead,
+    private readonly output: FileOutput,
+  ) {}
+
+  async objective(objective: DossierObjective): Promise<void> {
+    this.write(objective.timeline.map((event) => eventRow(objective, event)));
+    await this.output.drain();
   }
-  const titles = new Map(content.objectives.map((o) => [o.objectiveId, o.title]));
-  for (const flag of content.redFlags) {
-    rows.push({
-      record: CSV_RECORD_RED_FLAG,
-      objectiveCode: flag.code,
-      objectiveTitle: titles.get(flag.objectiveId),
-      severity: severityLabel(flag.severity),
-      redFlagKind: redFlagKindLabel(flag.kind),
-      description: flag.description,
-      citedEvents: flag.eventIds.join(LIST_SEPARATOR),
-    });
+
+  async end(): Promise<void> {
+    const titles = new Map(this.head.objectives.map((o) => [o.objectiveId, o.title]));
+    this.write(
+      this.head.redFlags.map((flag) => ({
+        record: CSV_RECORD_RED_FLAG,
+        objectiveCode: flag.code,
+        objectiveTitle: titles.get(flag.objectiveId),
+        severity: severityLabel(flag.severity),
+        redFlagKind: redFlagKindLabel(flag.kind),
+        description: flag.description,
+        citedEvents: flag.eventIds.join(LIST_SEPARATOR),
+      })),
+    );
+    await this.output.end();
   }
-  return stringify(rows, { ...SPREADSHEET_CSV, columns: COLUMNS.map(({ key, header }) => ({ key, header })) });
+
+  /** Rows in the spreadsheet dialect; the byte order mark and the header once, at the top of the file. */
+  private write(rows: Row[]): void {
+    const first = this.first;
+    this.output.write(
+      stringify(rows, { ...SPREADSHEET_CSV, columns: this.columns, bom: first && SPREADSHEET_CSV.bom, header: first && SPREADSHEET_CSV.header }),
+    );
+    this.first = false;
+  }
+}
+
+/** The table of a content held in memory, as text. */
+export async function renderDossierCsv(content: DossierContent): Promise<string> {
+  const output = new MemoryOutput();
+  await writeDossierCsv(partsOfContent(content), output);
+  return output.bytes().toString('utf8');
 }
 
 function eventRow(objective: DossierObjective, event: DossierEvent): Row {

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
-import { canonicalJson } from '@piao/lifecycle';
 import { type DossierContent, type DossierEvent, type DossierObjective } from './dossier-content';
+import { dossierDigest } from './dossier-json';
+import { MemoryOutput, type FileOutput } from './dossier-output';
+import { isSigned, partsOfContent, type DossierHead, type DossierLeaf, type DossierParts } from './dossier-parts';
 import { changeValueText, redFlagKindLabel, roleLabel, scopeKindLabel, severityLabel, statusLabel } from './dossier-labels';
 
 /**
@@ -22,25 +23,52 @@ import { changeValueText, redFlagKindLabel, roleLabel, scopeKindLabel, severityL
  *
  * Size: a plan with tens of thousands of events makes thousands of pages, so pages are not held until the end. The
  * document is laid out twice with the same code: once only to count the pages (for the footers' "Pagina N di M"),
- * then to draw them, each page handed to the output as soon as it is full. Lines are broken here, with the fonts'
+ * then to draw them, each page handed to the output as soon as it is full; each pass takes the objectives' timelines
+ * one at a time (`DossierParts`), so neither holds the plan whole. Lines are broken here, with the fonts'
  * advance widths, and pdfkit only draws them: its own line breaking shapes every word with the OpenType engine,
  * which made a 30,000-event dossier take minutes, and a page break of its own would escape the page count.
  */
 export async function renderDossierPdf(content: DossierContent): Promise<Buffer> {
-  const asOf = new Date(content.asOf);
-  if (Number.isNaN(asOf.getTime())) throw new RangeError(`the dossier's asOf ${JSON.stringify(content.asOf)} is not a date`);
+  const parts = partsOfContent(content);
+  const output = new MemoryOutput();
+  await writeDossierPdf(parts, await dossierDigest(parts), output);
+  return output.bytes();
+}
 
-  const counting = new Layout(null, null, content);
-  await layOut(counting, content);
+/**
+ * The PDF of a dossier's parts, written to `output` page by page: `digest` is the content hash (the /ID),
+ * `onProgress` hears of each objective drawn (the second pass).
+ */
+export async function writeDossierPdf(
+  parts: DossierParts,
+  digest: Buffer,
+  output: FileOutput,
+  onProgress: (done: number, of: number) => Promise<void> = async () => undefined,
+): Promise<void> {
+  const { head } = parts;
+  const asOf = new Date(head.asOf);
+  if (Number.isNaN(asOf.getTime())) throw new RangeError(`the dossier's asOf ${JSON.stringify(head.asOf)} is not a date`);
+
+  const counting = new Layout(null, null, head);
+  await layOut(counting, parts, async () => undefined);
   const pages = counting.finish();
 
-  const doc = pdfADocument(content, asOf, await contentDigest(content));
-  const output = collect(doc);
-  const drawing = new Layout(doc, pages, content);
-  await layOut(drawing, content);
+  const doc = pdfADocument(head, asOf, digest);
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('data', (chunk: Uint8Array) => output.write(chunk));
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  const drawing = new Layout(doc, pages, head);
+  let drawn = 0;
+  await layOut(drawing, parts, async () => {
+    await output.drain();
+    await onProgress(++drawn, head.objectives.length);
+  });
   if (drawing.finish() !== pages) throw new Error('the dossier took a different number of pages when drawn than when counted');
   doc.end();
-  return output;
+  await ended;
+  await output.end();
 }
 
 type FontName = 'regular' | 'bold' | 'mono';
@@ -191,7 +219,7 @@ const MAX_TEXT_CHARS = 1500;
 /** Leaf hashes in the timeline: enough to find the full one in the appendix. */
 const SHORT_HASH_CHARS = 16;
 
-function pdfADocument(content: DossierContent, asOf: Date, digest: Buffer): PDFKit.PDFDocument {
+function pdfADocument(content: DossierHead, asOf: Date, digest: Buffer): PDFKit.PDFDocument {
   const info = {
     Title: metadataText(`Fascicolo di audit — ${content.scope.label}`),
     Author: metadataText(content.ente),
@@ -226,61 +254,6 @@ function pdfADocument(content: DossierContent, asOf: Date, digest: Buffer): PDFK
     doc.registerFont(name, all[name].forDocument() as unknown as Buffer);
   }
   return doc;
-}
-
-/**
- * The document's bytes. pdfkit hands them over a line at a time (many thousands of small arrays for a large plan, each with
- * its own overhead), so they are joined into one piece at every megabyte.
- */
-function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  const pieces: Buffer[] = [];
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const join = () => {
-    pieces.push(Buffer.concat(pending));
-    pending = [];
-    pendingBytes = 0;
-  };
-  return new Promise((resolve, reject) => {
-    doc.on('data', (chunk: Uint8Array) => {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= 1 << 20) join();
-    });
-    doc.on('end', () => {
-      join();
-      resolve(Buffer.concat(pieces));
-    });
-    doc.on('error', reject);
-  });
-}
-
-/**
- * SHA-256 of the content's RFC 8785 canonical JSON, whose first 16 bytes are the PDF's /ID. The canonical JSON of
- * an object is its members in key order, so it is hashed member by member and the objectives one at a time: the
- * same digest as of `canonicalJson(content)` in one string, without holding the event loop for a second on a large
- * plan.
- */
-async function contentDigest(content: DossierContent): Promise<Buffer> {
-  const hash = createHash('sha256');
-  const members = Object.entries(content)
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  hash.update('{');
-  for (const [i, [key, value]] of members.entries()) {
-    hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
-    if (key !== 'objectives') {
-      hash.update(canonicalJson(value));
-      continue;
-    }
-    hash.update('[');
-    for (const [j, objective] of content.objectives.entries()) {
-      hash.update(`${j > 0 ? ',' : ''}${canonicalJson(objective)}`);
-      if (j % 20 === 19) await yieldToEventLoop();
-    }
-    hash.update(']');
-  }
-  return hash.update('}').digest();
 }
 
 /** pdfkit puts /Info strings into the XMP as they are: characters that XML reads as markup are replaced. */
@@ -319,7 +292,7 @@ class Layout {
   constructor(
     private readonly doc: PDFKit.PDFDocument | null,
     private readonly totalPages: number | null,
-    content: DossierContent,
+    content: DossierHead,
   ) {
     this.footerText = `${content.ente} · Fascicolo di audit · ${content.scope.label} · situazione al ${italianDate(content.asOf)}`;
   }
@@ -404,7 +377,7 @@ class Layout {
    * A table whose rows go on over as many pages as they need, the header repeated at the top of each. A row is never
    * split: cells are short (values are clipped), so a row fits on a page.
    */
-  async table(columns: readonly Column[], rows: Iterable<readonly string[]>): Promise<void> {
+  async table(columns: readonly Column[], rows: Iterable<readonly string[]> | AsyncIterable<readonly string[]>): Promise<void> {
     const header = this.row(
       columns,
       columns.map((c) => c.header),
@@ -412,7 +385,7 @@ class Layout {
     );
     let first = true;
     let count = 0;
-    for (const cells of rows) {
+    for await (const cells of rows) {
       if (++count % 500 === 0) await yieldToEventLoop();
       const row = this.row(columns, cells);
       if (first || this.y + row.height > this.bottom) {
@@ -565,17 +538,19 @@ function breakLines(text: string, face: FontFace, width: number): string[] {
 }
 
 /** The whole document, in the order the brief of the fascicolo sets: the same calls on both passes. */
-async function layOut(layout: Layout, content: DossierContent): Promise<void> {
-  const flagNumbers = redFlagNumbers(content);
-  cover(layout, content);
-  await summary(layout, content, flagNumbers);
-  for (const objective of content.objectives) {
+async function layOut(layout: Layout, parts: DossierParts, afterObjective: () => Promise<void>): Promise<void> {
+  const { head } = parts;
+  const flagNumbers = redFlagNumbers(head);
+  cover(layout, head);
+  await summary(layout, head, flagNumbers);
+  for await (const objective of parts.objectives()) {
     await objectiveSection(layout, objective, flagNumbers);
+    await afterObjective();
     await yieldToEventLoop();
   }
-  await actsSection(layout, content);
-  redFlagsSection(layout, content);
-  await verificationAppendix(layout, content);
+  await actsSection(layout, head);
+  redFlagsSection(layout, head);
+  await verificationAppendix(layout, parts);
 }
 
 /**
@@ -587,7 +562,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** "S1", "S2"… in the content's order, and for each event the flags that cite it. */
-function redFlagNumbers(content: DossierContent): { byEvent: Map<string, string[]>; byObjective: Map<string, number> } {
+function redFlagNumbers(content: DossierHead): { byEvent: Map<string, string[]>; byObjective: Map<string, number> } {
   const byEvent = new Map<string, string[]>();
   const byObjective = new Map<string, number>();
   content.redFlags.forEach((flag, i) => {
@@ -597,7 +572,7 @@ function redFlagNumbers(content: DossierContent): { byEvent: Map<string, string[
   return { byEvent, byObjective };
 }
 
-function cover(layout: Layout, content: DossierContent): void {
+function cover(layout: Layout, content: DossierHead): void {
   layout.newPage();
   layout.bookmark('Copertina');
   layout.moveTo(170);
@@ -616,7 +591,7 @@ function cover(layout: Layout, content: DossierContent): void {
   );
 }
 
-async function summary(layout: Layout, content: DossierContent, flags: ReturnType<typeof redFlagNumbers>): Promise<void> {
+async function summary(layout: Layout, content: DossierHead, flags: ReturnType<typeof redFlagNumbers>): Promise<void> {
   layout.newPage();
   layout.heading('Sintesi', STYLE.h1);
   layout.bookmark('Sintesi');
@@ -644,7 +619,7 @@ async function summary(layout: Layout, content: DossierContent, flags: ReturnTyp
       o.code,
       clip(o.title, MAX_VALUE_CHARS),
       statusLabel(o.status),
-      String(o.timeline.length),
+      String(o.events),
       String(flags.byObjective.get(o.objectiveId) ?? 0),
     ]),
   );
@@ -711,7 +686,7 @@ function timelineEvent(layout: Layout, event: DossierEvent, flagIds: readonly st
   layout.text(`${leaf} · ID evento ${event.eventId}`, STYLE.small, { indent: 10 });
 }
 
-async function actsSection(layout: Layout, content: DossierContent): Promise<void> {
+async function actsSection(layout: Layout, content: DossierHead): Promise<void> {
   layout.newPage();
   layout.heading('Atti citati', STYLE.h1);
   layout.bookmark('Atti citati');
@@ -732,7 +707,7 @@ async function actsSection(layout: Layout, content: DossierContent): Promise<voi
   );
 }
 
-function redFlagsSection(layout: Layout, content: DossierContent): void {
+function redFlagsSection(layout: Layout, content: DossierHead): void {
   layout.space(10);
   layout.heading('Segnalazioni', STYLE.h1);
   layout.bookmark('Segnalazioni');
@@ -740,8 +715,6 @@ function redFlagsSection(layout: Layout, content: DossierContent): void {
     layout.text('Nessuna segnalazione: la storia degli obiettivi compresi non presenta nessuna delle anomalie cercate.', STYLE.body);
     return;
   }
-  const events = new Map<string, { code: string; event: DossierEvent }>();
-  for (const objective of content.objectives) for (const event of objective.timeline) events.set(event.eventId, { code: objective.code, event });
   content.redFlags.forEach((flag, i) => {
     layout.space(4);
     layout.text(
@@ -757,15 +730,15 @@ function redFlagsSection(layout: Layout, content: DossierContent): void {
       layout.text('Riguarda la definizione in vigore, non un evento.', STYLE.small, { indent: 10 });
     }
     for (const eventId of flag.eventIds) {
-      const found = events.get(eventId);
-      const where = found ? ` — obiettivo ${found.code}, rev. ${found.event.revision}, ${found.event.label}, ${italianDateTime(found.event.occurredAt)}` : '';
+      const found = content.cited[eventId];
+      const where = found ? ` — obiettivo ${found.code}, rev. ${found.revision}, ${found.label}, ${italianDateTime(found.occurredAt)}` : '';
       layout.text(`Evento ${eventId}${where}`, STYLE.small, { indent: 10 });
     }
   });
 }
 
-async function verificationAppendix(layout: Layout, content: DossierContent): Promise<void> {
-  const v = content.verification;
+async function verificationAppendix(layout: Layout, parts: DossierParts): Promise<void> {
+  const v = parts.head.verification;
   layout.newPage();
   layout.heading('Appendice — Verifica dell’integrità', STYLE.h1);
   layout.bookmark('Appendice — Verifica dell’integrità');
@@ -792,17 +765,13 @@ async function verificationAppendix(layout: Layout, content: DossierContent): Pr
   v.howToCheck.forEach((step, i) => layout.text(clip(step, MAX_TEXT_CHARS), STYLE.body, { indent: 4, gapAfter: 2, marker: `${i + 1}.` }));
 
   layout.heading('Impronte delle foglie', STYLE.h3);
-  layout.text('Una riga per evento, nell’ordine del registro; l’hash è SHA-256(0x00 ‖ foglia), in esadecimale.', STYLE.small, { gapAfter: 4 });
-  const leaves: { index: number | null; hash: string | null; code: string; event: DossierEvent }[] = [];
-  for (const objective of content.objectives) {
-    for (const event of objective.timeline) leaves.push({ index: event.leafIndex, hash: event.leafHash, code: objective.code, event });
-  }
-  // Log order; events not yet hashed last, in the content's order (the sort is stable).
-  leaves.sort((a, b) => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER));
+  layout.text('Una riga per evento, nell’ordine del registro; l’hash è SHA-256(0x00 ‖ foglia), in base64 come nelle prove e nei checkpoint.', STYLE.small, {
+    gapAfter: 4,
+  });
   // A leaf at or past the signed tree's size is in the log but not yet under a signature: the reader must know
   // that its check waits for the next checkpoint.
-  const signed = (index: number | null) => index !== null && v.treeSize !== null && index < v.treeSize;
-  const unsigned = leaves.filter((leaf) => !signed(leaf.index)).length;
+  const signed = (index: number | null) => isSigned(index, v.treeSize);
+  const unsigned = parts.head.unsignedLeaves;
   if (unsigned > 0) {
     layout.text(
       unsigned === 1
@@ -818,14 +787,17 @@ async function verificationAppendix(layout: Layout, content: DossierContent): Pr
     { header: 'Obiettivo, revisione', width: layout.width - 50 - hashWidth, style: STYLE.cell },
     { header: 'Hash della foglia', width: hashWidth, style: STYLE.monoCell },
   ];
-  await layout.table(
-    columns,
-    leaves.map((leaf) => [
+  await layout.table(columns, appendixRows(parts.leaves(), signed));
+}
+
+async function* appendixRows(leaves: AsyncIterable<DossierLeaf>, signed: (index: number | null) => boolean): AsyncIterable<readonly string[]> {
+  for await (const leaf of leaves) {
+    yield [
       leaf.index === null ? '—' : String(leaf.index),
-      `${leaf.code}, rev. ${leaf.event.revision}${signed(leaf.index) ? '' : ' (non firmata)'}`,
+      `${leaf.code}, rev. ${leaf.revision}${signed(leaf.index) ? '' : ' (non firmata)'}`,
       leaf.hash ?? 'non ancora calcolato',
-    ]),
-  );
+    ];
+  }
 }
 
 function actText(act: { number: string; date: string }): string {

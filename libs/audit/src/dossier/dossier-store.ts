@@ -1,5 +1,6 @@
 import { type LogPosition, type SqlQuery } from '@piao/event-store';
 import { type DossierRequest } from '@piao/lifecycle';
+import { PiecedOutput, type FileOutput } from './dossier-output';
 
 export const DOSSIER_STATUSES = ['queued', 'building', 'ready', 'failed'] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
@@ -169,32 +170,73 @@ export async function reportProgress(sql: SqlQuery, claim: ClaimedDossier, progr
  * does not count as an attempt, nor does the database being away), or failed once and to be tried again.
  */
 export async function requeueDossier(sql: SqlQuery, claim: ClaimedDossier, note: string, counts: boolean, notBefore: Date): Promise<void> {
+  // The pieces written so far are dropped with the claim: the next build writes its own.
   await sql.query(
-    `UPDATE audit_dossiers SET status = 'queued', claim_id = NULL, claimed_until = NULL, not_before = $5,
-            attempts = attempts - CASE WHEN $4 THEN 0 ELSE 1 END, note = $3
-      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'`,
+    `WITH requeued AS (
+       UPDATE audit_dossiers SET status = 'queued', claim_id = NULL, claimed_until = NULL, not_before = $5,
+              attempts = attempts - CASE WHEN $4 THEN 0 ELSE 1 END, note = $3
+        WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
+       RETURNING dossier_id)
+     DELETE FROM audit_dossier_files f USING requeued WHERE f.dossier_id = requeued.dossier_id`,
     [claim.dossierId, claim.claimId, note, counts, notBefore],
   );
 }
 
+/** The builder's claim ran out and another builder took the dossier over: whatever this one built is dropped. */
+export class DossierClaimLost extends Error {
+  constructor(dossierId: string) {
+    super(`the claim on dossier ${dossierId} was lost`);
+    this.name = 'DossierClaimLost';
+  }
+}
+
+/**
+ * Where a builder writes one of the dossier's files: pieces of about a megabyte, each written under the builder's
+ * claim and only while it holds it (a piece refused throws DossierClaimLost).
+ */
+export function dossierFileOutput(sql: SqlQuery, claim: ClaimedDossier, file: DossierFile, pieceBytes = 1 << 20): FileOutput {
+  let piece = 0;
+  return new PiecedOutput(async (bytes) => {
+    const written = await sql.query(
+      `INSERT INTO audit_dossier_files (dossier_id, claim_id, file, piece, bytes)
+       SELECT $1::uuid, $2::uuid, $3, $4, $5
+        WHERE EXISTS (SELECT 1 FROM audit_dossiers WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building')
+       RETURNING 1`,
+      [claim.dossierId, claim.claimId, file, piece, bytes],
+    );
+    if (written.length === 0) throw new DossierClaimLost(claim.dossierId);
+    piece += 1;
+  }, pieceBytes);
+}
+
+/**
+ * The dossier ready, its files those its builder wrote under this claim (a dead builder's pieces are dropped). A
+ * builder whose claim ran out changes nothing.
+ */
 export async function storeDossier(
   sql: SqlQuery,
   claim: ClaimedDossier,
-  files: { pdf: Buffer; json: Buffer; csv: Buffer; contentHash: string; checkpointSize: number | null },
+  built: { contentHash: string; checkpointSize: number | null },
   now: Date,
 ): Promise<void> {
   await sql.query(
-    `UPDATE audit_dossiers SET status = 'ready', progress = 100, note = NULL, claim_id = NULL, claimed_until = NULL, content_hash = $3, pdf = $4,
-            json = $5, csv = $6, built_at = $7, checkpoint_size = $8
-      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'`,
-    [claim.dossierId, claim.claimId, files.contentHash, files.pdf, files.json, files.csv, now, files.checkpointSize],
+    `WITH ready AS (
+       UPDATE audit_dossiers SET status = 'ready', progress = 100, note = NULL, claim_id = NULL, claimed_until = NULL, content_hash = $3,
+              files_claim = $2::uuid, built_at = $4, checkpoint_size = $5
+        WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
+       RETURNING dossier_id)
+     DELETE FROM audit_dossier_files f USING ready WHERE f.dossier_id = ready.dossier_id AND f.claim_id <> $2::uuid`,
+    [claim.dossierId, claim.claimId, built.contentHash, now, built.checkpointSize],
   );
 }
 
 export async function failDossier(sql: SqlQuery, claim: ClaimedDossier, note: string): Promise<void> {
   await sql.query(
-    `UPDATE audit_dossiers SET status = 'failed', claim_id = NULL, claimed_until = NULL, note = $3
-      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'`,
+    `WITH failed AS (
+       UPDATE audit_dossiers SET status = 'failed', claim_id = NULL, claimed_until = NULL, note = $3
+        WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
+       RETURNING dossier_id)
+     DELETE FROM audit_dossier_files f USING failed WHERE f.dossier_id = failed.dossier_id`,
     [claim.dossierId, claim.claimId, note],
   );
 }
@@ -212,10 +254,33 @@ export async function dossierSummary(sql: SqlQuery, ente: string, dossierId: str
   return row && summaryOf(row);
 }
 
-export async function dossierFile(sql: SqlQuery, ente: string, dossierId: string, file: DossierFile): Promise<Buffer | undefined> {
-  const [row] = await sql.query<{ file: Buffer | Uint8Array | null }>(
-    `SELECT ${file} AS file FROM audit_dossiers WHERE ente = $1 AND dossier_id = $2::uuid AND status = 'ready'`,
-    [ente, dossierId],
+/** A ready dossier's file: its size, and its bytes a piece at a time (about a megabyte each). */
+export interface StoredDossierFile {
+  size: number;
+  pieces(): AsyncIterable<Buffer>;
+}
+
+export async function dossierFile(sql: SqlQuery, ente: string, dossierId: string, file: DossierFile): Promise<StoredDossierFile | undefined> {
+  const [row] = await sql.query<{ claim_id: string; pieces: string; size: string }>(
+    `SELECT d.files_claim::text AS claim_id, count(*)::text AS pieces, sum(octet_length(f.bytes))::text AS size
+       FROM audit_dossiers d JOIN audit_dossier_files f ON f.dossier_id = d.dossier_id AND f.claim_id = d.files_claim AND f.file = $3
+      WHERE d.ente = $1 AND d.dossier_id = $2::uuid AND d.status = 'ready'
+      GROUP BY d.files_claim`,
+    [ente, dossierId, file],
   );
-  return row?.file ? Buffer.from(row.file) : undefined;
+  if (!row) return undefined;
+  const count = Number(row.pieces);
+  return {
+    size: Number(row.size),
+    pieces: async function* () {
+      for (let piece = 0; piece < count; piece++) {
+        const [part] = await sql.query<{ bytes: Buffer | Uint8Array }>(
+          `SELECT bytes FROM audit_dossier_files WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND file = $3 AND piece = $4`,
+          [dossierId, row.claim_id, file, piece],
+        );
+        if (!part) throw new Error(`piece ${piece} of ${file} of dossier ${dossierId} is missing`);
+        yield Buffer.from(part.bytes);
+      }
+    },
+  };
 }

@@ -1,11 +1,23 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type Clock } from '@piao/application';
 import { comparePositions, StoreUnavailable, type EventStore, type ProcessorStore, type SqlClient } from '@piao/event-store';
-import { canonicalJson } from '@piao/lifecycle';
-import { buildDossierContent, DossierNotYetVerifiable, DossierUnverifiable } from './dossier-builder';
-import { renderDossierCsv } from './dossier-csv';
-import { renderDossierPdf } from './dossier-pdf';
-import { claimDossier, claimDossierById, failDossier, reportProgress, requeueDossier, storeDossier, type ClaimedDossier } from './dossier-store';
+import { buildDossierParts, DossierNotYetVerifiable, DossierUnverifiable } from './dossier-builder';
+import { DossierCsvWriter } from './dossier-csv';
+import { DossierJsonWriter } from './dossier-json';
+import { type FileOutput } from './dossier-output';
+import { type DossierParts } from './dossier-parts';
+import { writeDossierPdf } from './dossier-pdf';
+import {
+  claimDossier,
+  claimDossierById,
+  DossierClaimLost,
+  dossierFileOutput,
+  failDossier,
+  reportProgress,
+  requeueDossier,
+  storeDossier,
+  type ClaimedDossier,
+} from './dossier-store';
 
 /** The BullMQ queue whose jobs ask apps/worker to build a dossier (one job per dossier and generation). */
 export const DOSSIER_BUILDS_QUEUE = 'dossier-builds';
@@ -27,8 +39,9 @@ export interface DossierWorkerOptions {
 
 /**
  * Builds the queued dossiers, one at a time per process (several processes share the queue through SKIP LOCKED
- * claims): content from the log up to the request, then the PDF/A, the JSON (the canonical JSON of the content,
- * whose SHA-256 is the content hash) and the CSV, stored together. A dossier that cannot be verified yet (the hashing,
+ * claims): from the log up to the request, the JSON (the canonical JSON of the content, whose SHA-256 is the content
+ * hash), the CSV and the PDF/A, each written in pieces as it is rendered, the objectives read one at a time: the
+ * memory of a build does not grow with the plan. A dossier that cannot be verified yet (the hashing,
  * the read models or the signer lag behind) goes back to the queue with a note; one that fails for good says why.
  */
 export class DossierWorker {
@@ -116,31 +129,38 @@ export class DossierWorker {
         const checkpoint = await this.processors.checkpoint(name);
         if (comparePositions(checkpoint.position, claim.upTo) < 0) throw new DossierNotYetVerifiable(`in attesa di ${name}`);
       }
+      const heartbeat = async (percent: number, note: string) => {
+        if (!(await reportProgress(this.sql, claim, percent, note, later(claimMs)))) throw new DossierClaimLost(claim.dossierId);
+        await onProgress?.(percent);
+      };
+      // Reading the log for the head: up to 30 %; the JSON and the CSV: 40 %; the PDF, objective by objective: up to 95 %.
       const build = () =>
-        buildDossierContent({ store: this.store, sql: this.sql }, claim, async (done, of) => {
-          const percent = Math.floor((done / Math.max(of, 1)) * 80);
-          const held = await reportProgress(this.sql, claim, percent, `${done} obiettivi su ${of}`, later(claimMs));
-          if (!held) throw new ClaimLost();
-          await onProgress?.(percent);
-        });
-      let content;
+        buildDossierParts({ store: this.store, sql: this.sql }, claim, (done, of) =>
+          heartbeat(Math.floor((done / Math.max(of, 1)) * 30), `${done} obiettivi su ${of}`),
+        );
+      let parts;
       try {
-        content = await build();
+        parts = await build();
       } catch (error) {
         // No checkpoint covers it yet: one signed now (where this process holds the key) saves waiting for the next.
         if (!(error instanceof DossierNotYetVerifiable) || !this.options.signNow) throw error;
         await this.options.signNow();
-        content = await build();
+        parts = await build();
       }
-      if (!(await reportProgress(this.sql, claim, 85, 'impaginazione del PDF', later(claimMs)))) throw new ClaimLost();
-      const json = Buffer.from(canonicalJson(content), 'utf8');
-      const pdf = await renderDossierPdf(content);
-      const csv = Buffer.from(renderDossierCsv(content), 'utf8');
-      const contentHash = createHash('sha256').update(json).digest('hex');
-      await storeDossier(this.sql, claim, { pdf, json, csv, contentHash, checkpointSize: content.verification.treeSize }, this.clock.now());
+      await heartbeat(30, 'contenuto JSON e tabella CSV');
+      const digest = await writeDossierJsonAndCsv(parts, dossierFileOutput(this.sql, claim, 'json'), dossierFileOutput(this.sql, claim, 'csv'));
+      await heartbeat(40, 'impaginazione del PDF');
+      const of = parts.head.objectives.length;
+      let reported = 40;
+      await writeDossierPdf(parts, digest, dossierFileOutput(this.sql, claim, 'pdf'), async (done) => {
+        const percent = 40 + Math.floor((done / Math.max(of, 1)) * 55);
+        // A heartbeat every few percent: a write per objective would be a statement per objective for nothing.
+        if (percent >= reported + 5 || done === of) await heartbeat((reported = percent), `PDF: ${done} obiettivi su ${of}`);
+      });
+      await storeDossier(this.sql, claim, { contentHash: digest.toString('hex'), checkpointSize: parts.head.verification.treeSize }, this.clock.now());
       return true;
     } catch (error) {
-      if (error instanceof ClaimLost) return false;
+      if (error instanceof DossierClaimLost) return false;
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof DossierUnverifiable) {
         await failDossier(this.sql, claim, message);
@@ -167,5 +187,14 @@ export class DossierWorker {
   }
 }
 
-/** Another builder took the dossier over (this one's claim ran out): whatever this one built is dropped. */
-class ClaimLost extends Error {}
+/** fascicolo.json and fascicolo.csv in one pass over the objectives (each pass reads their histories from the log); returns the content hash. */
+export async function writeDossierJsonAndCsv(parts: DossierParts, jsonOutput: FileOutput, csvOutput: FileOutput): Promise<Buffer> {
+  const json = new DossierJsonWriter(parts.head, jsonOutput);
+  const csv = new DossierCsvWriter(parts.head, csvOutput);
+  for await (const objective of parts.objectives()) {
+    await json.objective(objective);
+    await csv.objective(objective);
+  }
+  await csv.end();
+  return json.end();
+}

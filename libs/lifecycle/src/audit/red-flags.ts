@@ -44,12 +44,13 @@ import { RED_FLAG_KINDS, type AuditedEvent, type RedFlag, type RedFlagContext, t
  *   and the dossier): the gap between the two dates is what an import is, not a sign that the fact was back-dated.
  * - recorded-after-deadline (low): a record that meets a deadline of the objective (objectiveDeadlines on the state
  *   before it) claiming a date on or before it, recorded after it: a phase brought to 100% (claimed date: its
- *   actualEnd, else the business date), a value of an indicator with a due date (claimed: its asOf), a monitoring
- *   report or the year-end report (claimed: the business date). Low: values are often measured at a date and keyed
- *   in later in good faith; back-dated catches the gross cases.
+ *   actualEnd, else the business date), a value of an indicator with a due date, or of a unit's share with a due date
+ *   of its own (`unitTargets`; claimed: its asOf), a monitoring report or the year-end report (claimed: the business
+ *   date). Low: values are often measured at a date and keyed in later in good faith; back-dated catches the gross cases.
  * - evaluation-above-indicators (medium): ObjectiveEvaluated or EvaluationConfirmed whose achievementPercent exceeds
- *   objectiveAchievement(state before it, DEFAULT_SCORING_SYSTEM) by more than context.evaluationTolerancePoints;
- *   nothing when that achievement is unknown.
+ *   objectiveAchievement(state before it, DEFAULT_SCORING_SYSTEM) by more than context.evaluationTolerancePoints
+ *   (an indicator with unit targets and no target of its own counts with its units' mean); nothing when that
+ *   achievement is unknown.
  * - weights-not-100 (low): the definition in force of an objective the Giunta has approved has the
  *   phase-weights-not-100 or phase-weight-missing warning of definitionWarnings (blank weights are weights that do
  *   not total 100 as written). Events: the event carrying that definition's text and the approval putting it in force.
@@ -461,7 +462,12 @@ function claimedOnTime(
         : { deadline: 'phase-end', ref: phaseId, on: claimed, what: `Fase ${phaseId} indicata come completata al ${italianDate(claimed)}` };
     }
     case 'IndicatorValueRecorded': {
-      const { indicatorId, asOf, value } = event.data;
+      const { indicatorId, asOf, value, unitId } = event.data;
+      // A unit's share meets that unit's own deadline (ref `<indicator>/<unit>`), the overall value the indicator's.
+      if (unitId !== undefined) {
+        const what = `Valore «${value}» della quota dell'unità ${unitId} sull'indicatore ${indicatorId} al ${italianDate(asOf)}`;
+        return { deadline: 'indicator-due', ref: `${indicatorId}/${unitId}`, on: asOf, what };
+      }
       return { deadline: 'indicator-due', ref: indicatorId, on: asOf, what: `Valore «${value}» dell'indicatore ${indicatorId} al ${italianDate(asOf)}` };
     }
     case 'MonitoringReportSubmitted': {

@@ -23,7 +23,7 @@ export const OBJECTIVE_COMMAND_FIELDS: CommandFields<ObjectiveCommand> = {
   ReturnForChanges: { reason: 'text?' },
   ApproveByGiunta: { act: 'act?', planApprovalEventId: 'id?', definitionHash: 'id?' },
   RecordPhaseProgress: { phaseId: 'id', progressPercent: 'percent', actualStart: 'date?', actualEnd: 'date?', note: 'text?' },
-  RecordIndicatorValue: { indicatorId: 'id', value: 'value', asOf: 'date', note: 'text?' },
+  RecordIndicatorValue: { indicatorId: 'id', value: 'value', asOf: 'date', note: 'text?', unitId: 'id?' },
   SubmitMonitoringReport: { asOf: 'date', phases: PHASE_REPORTS, indicators: INDICATOR_REPORTS, problems: 'text?', correctiveActions: 'text?' },
   ValidateMonitoringReport: { asOf: 'date' },
   ReturnMonitoringReport: { asOf: 'date', reason: 'text?' },

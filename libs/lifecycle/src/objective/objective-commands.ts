@@ -26,7 +26,8 @@ export type ObjectiveCommand =
   | Command<'ReturnForChanges', { reason?: string }>
   | Command<'ApproveByGiunta', { act?: GiuntaAct; planApprovalEventId?: string; definitionHash?: string }>
   | Command<'RecordPhaseProgress', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
-  | Command<'RecordIndicatorValue', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
+  /** `unitId`: the value of that unit's share, against its own target (`unitTargets`); absent: the indicator's overall value. */
+  | Command<'RecordIndicatorValue', { indicatorId: string; value: string; asOf: CalendarDate; note?: string; unitId?: string }>
   | Command<
       'SubmitMonitoringReport',
       { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }

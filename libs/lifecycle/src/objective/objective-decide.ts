@@ -175,12 +175,20 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     }
     case 'RecordIndicatorValue': {
       requireApproved(state, 'recording an indicator value');
-      if (!state.definition.indicators.some((i) => i.id === command.indicatorId)) {
-        violated('unknown-indicator', `the objective has no indicator ${command.indicatorId}`);
+      const indicator = state.definition.indicators.find((i) => i.id === command.indicatorId);
+      if (!indicator) violated('unknown-indicator', `the objective has no indicator ${command.indicatorId}`);
+      // A unit's share is recorded only against a target of its own: otherwise there is nothing to score it against.
+      if (command.unitId !== undefined && !(indicator.unitTargets ?? []).some((u) => u.unitId === command.unitId)) {
+        const targeted = (indicator.unitTargets ?? []).map((u) => u.unitId);
+        violated(
+          'unit-not-targeted',
+          `unitId: indicator ${indicator.id} has no target for unit ${command.unitId}` +
+            (targeted.length ? ` (units with a target of their own: ${targeted.join(', ')})` : ' (it has no target for any unit)'),
+        );
       }
       notInFuture(command.asOf, context, 'the value date');
-      const { indicatorId, value, asOf, note } = command;
-      return decided({ type: 'IndicatorValueRecorded', data: compact({ indicatorId, value, asOf, note }) });
+      const { indicatorId, value, asOf, note, unitId } = command;
+      return decided({ type: 'IndicatorValueRecorded', data: compact({ indicatorId, unitId, value, asOf, note }) });
     }
     case 'SubmitMonitoringReport': {
       requireApproved(state, 'a monitoring report');

@@ -52,7 +52,11 @@ export type ObjectiveEvent =
    */
   | Event<'ObjectiveApprovedByGiunta', { act: GiuntaAct; planApprovalEventId?: string; definitionHash?: string; recordedByProposer?: true }>
   | Event<'PhaseProgressRecorded', { phaseId: string; progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate; note?: string }>
-  | Event<'IndicatorValueRecorded', { indicatorId: string; value: string; asOf: CalendarDate; note?: string }>
+  /**
+   * `unitId`: the value of that unit's share of the indicator, scored against the unit's own target (`unitTargets`);
+   * absent (and on every older event): the indicator's overall value.
+   */
+  | Event<'IndicatorValueRecorded', { indicatorId: string; value: string; asOf: CalendarDate; note?: string; unitId?: string }>
   | Event<
       'MonitoringReportSubmitted',
       { asOf: CalendarDate; phases: PhaseReport[]; indicators: IndicatorReport[]; problems?: string; correctiveActions?: string }

@@ -33,12 +33,25 @@ export interface ObjectiveState {
   approvalAct?: GiuntaAct;
   warnings: DefinitionWarning[];
   progress: Record<string, { progressPercent: number; actualStart?: CalendarDate; actualEnd?: CalendarDate }>;
-  indicatorValues: Record<string, { value: string; asOf: CalendarDate }[]>;
+  /** The indicators' overall values, by indicator id, in the order recorded. */
+  indicatorValues: Record<string, IndicatorValue[]>;
+  /**
+   * The values of each unit's share of an indicator with per-unit targets (`unitTargets`), by indicator id then unit
+   * id, in the order recorded; never among the overall values. Absent until the first one is recorded (and on states
+   * kept before units had values of their own).
+   */
+  unitIndicatorValues?: Record<string, Record<string, IndicatorValue[]>>;
   monitoringReports: Record<CalendarDate, Submission>;
   pendingReprogramming?: { definition: ObjectiveDefinition; changes: FieldChange[]; motivation: string; proposedBy: string };
   reprogrammings: { act: GiuntaAct; changes: FieldChange[] }[];
   yearEndReport?: Submission;
   evaluation?: { status: 'evaluated' | 'shared' | 'contested' | 'confirmed'; achievementPercent: number; evaluatedBy: string };
+}
+
+/** A value an indicator (or a unit's share of it) reached, as measured, and the date it was measured at. */
+export interface IndicatorValue {
+  value: string;
+  asOf: CalendarDate;
 }
 
 /** Who recorded the event; evolve needs it only to remember submitters. */
@@ -85,7 +98,12 @@ export function evolveObjective(state: ObjectiveState | undefined, event: Object
       };
     }
     case 'IndicatorValueRecorded': {
-      const { indicatorId, value, asOf } = event.data;
+      const { indicatorId, value, asOf, unitId } = event.data;
+      if (unitId !== undefined) {
+        const byUnit = ownValue(state.unitIndicatorValues, indicatorId) ?? {};
+        const values = [...(ownValue(byUnit, unitId) ?? []), { value, asOf }];
+        return { ...state, unitIndicatorValues: { ...state.unitIndicatorValues, [indicatorId]: { ...byUnit, [unitId]: values } } };
+      }
       const values = [...(state.indicatorValues[indicatorId] ?? []), { value, asOf }];
       return { ...state, indicatorValues: { ...state.indicatorValues, [indicatorId]: values } };
     }
@@ -141,6 +159,16 @@ export function evolveObjective(state: ObjectiveState | undefined, event: Object
     case 'ObjectiveClosed':
       return { ...state, status: 'closed' };
   }
+}
+
+/** The values recorded for one unit's share of an indicator, in the order recorded (none: empty). */
+export function unitValuesOf(state: Pick<ObjectiveState, 'unitIndicatorValues'>, indicatorId: string, unitId: string): IndicatorValue[] {
+  return ownValue(ownValue(state.unitIndicatorValues, indicatorId), unitId) ?? [];
+}
+
+/** An own entry of a record keyed by ids: an id that is also the name of an Object property ("constructor") is just an id. */
+function ownValue<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Keeps the units the objective leaves for `next` among its former units. */

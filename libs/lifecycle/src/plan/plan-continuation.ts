@@ -81,7 +81,7 @@ export interface ReachedValue {
 /**
  * The value each indicator reached in `year`, from an objective's events: the final value of its year-end report
  * when there is one in force (submitted or validated; a returned report's values do not count), otherwise the
- * latest value recorded as of a date in that year (`IndicatorValueRecorded`). A blank value is no value.
+ * latest overall value recorded as of a date in that year (`IndicatorValueRecorded` without a `unitId`). A blank value is no value.
  */
 export function valuesReached(events: readonly ObjectiveEvent[], year: number): Record<string, ReachedValue> {
   const first = `${year}-01-01`;
@@ -91,7 +91,8 @@ export function valuesReached(events: readonly ObjectiveEvent[], year: number): 
   for (const event of events) {
     switch (event.type) {
       case 'IndicatorValueRecorded': {
-        const { indicatorId, value, asOf } = event.data;
+        const { indicatorId, value, asOf, unitId } = event.data;
+        if (unitId !== undefined) break; // a unit's share is not the value the indicator reached
         const latest = recorded[indicatorId];
         if (asOf >= first && asOf <= last && value.trim() !== '' && (!latest || asOf >= latest.asOf)) recorded[indicatorId] = { value, asOf };
         break;

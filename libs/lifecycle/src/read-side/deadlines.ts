@@ -1,7 +1,7 @@
 import { type CalendarDate } from '../calendar/calendar-date';
 import { pinnedPeriod } from '../calendar/period-text';
 import { type Phase } from '../objective/objective-definition';
-import { type ObjectiveState } from '../objective/objective-state';
+import { unitValuesOf, type ObjectiveState } from '../objective/objective-state';
 
 export const DEADLINE_KINDS = [
   'phase-end',
@@ -67,11 +67,12 @@ export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns, 
   for (const indicator of state.definition.indicators) {
     const met = (state.indicatorValues[indicator.id] ?? []).length > 0;
     if (indicator.dueDate) deadlines.push({ kind: 'indicator-due', ref: indicator.id, description: indicator.description, dueOn: indicator.dueDate, met });
-    // A unit's own target is owed by that unit, by its own date; values are recorded on the indicator as a whole.
+    // A unit's own target is owed by that unit, by its own date, and met by a value of its own share.
     for (const unitTarget of indicator.unitTargets ?? []) {
       if (!unitTarget.dueDate) continue;
       const ref = `${indicator.id}/${unitTarget.unitId}`;
-      deadlines.push({ kind: 'indicator-due', ref, description: indicator.description, dueOn: unitTarget.dueDate, met, unitId: unitTarget.unitId });
+      const unitMet = unitValuesOf(state, indicator.id, unitTarget.unitId).length > 0;
+      deadlines.push({ kind: 'indicator-due', ref, description: indicator.description, dueOn: unitTarget.dueDate, met: unitMet, unitId: unitTarget.unitId });
     }
   }
   for (const [asOf, campaign] of Object.entries(campaigns)) {

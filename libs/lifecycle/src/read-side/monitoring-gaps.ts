@@ -1,5 +1,5 @@
 import { type CalendarDate } from '../calendar/calendar-date';
-import { type ObjectiveState } from '../objective/objective-state';
+import { unitValuesOf, type ObjectiveState } from '../objective/objective-state';
 import { indicatorAchievement, phaseAchievement } from '../scoring/achievement';
 
 /** Each phase's progress as recorded over time, by business date: what was known at a monitoring date. */
@@ -42,7 +42,8 @@ export function monitoringGaps(state: ObjectiveState, log: ProgressLog, campaign
     }
     for (const indicator of state.definition.indicators) {
       if (!indicator.dueDate || indicator.dueDate > asOf) continue;
-      const a = indicatorAchievement(indicator, state.indicatorValues[indicator.id] ?? [], asOf);
+      const byUnit = Object.fromEntries((indicator.unitTargets ?? []).map((u) => [u.unitId, unitValuesOf(state, indicator.id, u.unitId)]));
+      const a = indicatorAchievement(indicator, state.indicatorValues[indicator.id] ?? [], asOf, byUnit);
       if (a.percent !== undefined && a.percent < 100) {
         gaps.push({ asOf, kind: 'indicator', id: indicator.id, planned: 100, actual: a.percent, behindBy: Math.round((100 - a.percent) * 100) / 100 });
       }

@@ -1,6 +1,6 @@
 import { type FieldChange } from '../objective/definition-changes';
 import { type ObjectiveEvent } from '../objective/objective-events';
-import { type ObjectiveState } from '../objective/objective-state';
+import { unitValuesOf, type ObjectiveState } from '../objective/objective-state';
 
 /**
  * What one event changed, as the NdV reads it: old → new, for the fields the event touched. It looks only at
@@ -33,8 +33,10 @@ export function timelineChanges(before: ObjectiveState | undefined, after: Objec
       break;
     }
     case 'IndicatorValueRecorded': {
-      const id = event.data.indicatorId;
-      change(`indicatorValues[${id}]`, before?.indicatorValues[id]?.at(-1)?.value, event.data.value);
+      const { indicatorId: id, unitId } = event.data;
+      // A unit's share is its own field: the unit is named beside the indicator, and its previous value is its own.
+      if (unitId !== undefined) change(`unitIndicatorValues[${id}][${unitId}]`, before && unitValuesOf(before, id, unitId).at(-1)?.value, event.data.value);
+      else change(`indicatorValues[${id}]`, before?.indicatorValues[id]?.at(-1)?.value, event.data.value);
       break;
     }
     case 'MonitoringReportSubmitted':

@@ -13,12 +13,32 @@ export interface ScoreFlag {
 export interface IndicatorAchievement {
   indicatorId: string;
   reading: TargetReading;
-  /** The latest value recorded on or before the date scored. */
+  /** The latest overall value recorded on or before the date scored (never a unit's). */
+  actual?: { value: string; asOf: CalendarDate };
+  /** 0–100; absent when it cannot be computed, and then `flag` says why. */
+  percent?: number;
+  flag?: ScoreFlag;
+  /** Of an indicator with a target for each unit (`unitTargets`): each unit's share against its own target, in their order. */
+  units?: UnitShareAchievement[];
+  /**
+   * `units`: the indicator has no target of its own, so it is scored from its units' targets: `percent` is the mean
+   * of the units' percents, present only when every unit could be scored (otherwise `flag` names those that could not).
+   */
+  scoredFrom?: 'units';
+}
+
+/** One unit's share of an indicator: its own target (`unitTargets`), read by the same reader, against its own latest value. */
+export interface UnitShareAchievement {
+  unitId: string;
+  reading: TargetReading;
+  /** The latest value of the unit's share recorded on or before the date scored. */
   actual?: { value: string; asOf: CalendarDate };
   /** 0–100; absent when it cannot be computed, and then `flag` says why. */
   percent?: number;
   flag?: ScoreFlag;
 }
+
+type RecordedValue = { value: string; asOf: CalendarDate };
 
 export interface PhaseAchievement {
   phaseId: string;
@@ -47,41 +67,91 @@ export interface ScoringInput {
   definition: ObjectiveDefinition;
   progress: Record<string, { progressPercent: number }>;
   indicatorValues: Record<string, { value: string; asOf: CalendarDate }[]>;
+  /** The values of each unit's share, by indicator id then unit id (absent: none recorded). */
+  unitIndicatorValues?: Record<string, Record<string, { value: string; asOf: CalendarDate }[]>>;
 }
 
 /**
  * The target as given when it carries a sense; otherwise its text as the reader understands it, with what the
- * indicator says beside it (its type, measure and description).
+ * indicator says beside it (its type, measure and description). `target`: a unit's own target instead of the
+ * indicator's.
  */
-export function targetReadingOf(indicator: Indicator): TargetReading {
-  const target = indicator.target;
+export function targetReadingOf(indicator: Indicator, target: Target | undefined = indicator.target): TargetReading {
   if (!target) return { status: 'unread', text: '', code: 'empty', reason: TARGET_FLAG_REASONS.empty };
   if (target.sense) return { status: 'read', target, senseFrom: 'text' };
   return readTarget(target.text, { type: indicator.type, measure: indicator.measure, description: indicator.description });
 }
 
-export function indicatorAchievement(indicator: Indicator, values: { value: string; asOf: CalendarDate }[], asOf?: CalendarDate): IndicatorAchievement {
+/**
+ * An indicator's achievement at `asOf` (the year end when absent) from its overall `values`; with `unitValues` (the
+ * values of each unit's share, by unit id), each unit target's achievement beside it. An indicator with unit targets
+ * and no target of its own is scored from them: the mean of its units' percents, when every unit could be scored.
+ * Unit values never stand in for the overall value, nor the other way round.
+ */
+export function indicatorAchievement(
+  indicator: Indicator,
+  values: RecordedValue[],
+  asOf?: CalendarDate,
+  unitValues: Record<string, RecordedValue[]> = {},
+): IndicatorAchievement {
   const reading = targetReadingOf(indicator);
+  const overall = scoreAgainst(`indicator ${indicator.id}`, reading, indicator.baseline, values, asOf);
+  const unitTargets = indicator.unitTargets ?? [];
+  if (unitTargets.length === 0) return { indicatorId: indicator.id, ...overall };
+  const units = unitTargets.map((u): UnitShareAchievement => {
+    const own = Object.hasOwn(unitValues, u.unitId) ? unitValues[u.unitId] : [];
+    // A unit's share has no baseline of its own: a target written as a change from one needs a person.
+    const reading = targetReadingOf(indicator, u.target);
+    return { unitId: u.unitId, ...scoreAgainst(`indicator ${indicator.id}, unit ${u.unitId}`, reading, UNIT_HAS_NO_BASELINE, own, asOf) };
+  });
+  const ownTarget = !(reading.status === 'unread' && reading.code === 'empty');
+  if (ownTarget) return { indicatorId: indicator.id, ...overall, units };
+  // No target of its own: the indicator is as achieved as its units are, on average.
+  const { actual } = overall;
+  const base = { indicatorId: indicator.id, reading, ...(actual ? { actual } : {}), units, scoredFrom: 'units' as const };
+  const unscored = units.filter((u) => u.percent === undefined);
+  if (unscored.length === 0) return { ...base, percent: mean(units.map((u) => u.percent as number)) };
+  return {
+    ...base,
+    flag: {
+      code: 'unit-not-scored',
+      message: `indicator ${indicator.id} is scored from its units' targets, and ${unscored.length} of ${units.length} cannot be scored: ${unscored
+        .map((u) => u.flag?.message ?? `unit ${u.unitId}`)
+        .join('; ')}`,
+    },
+  };
+}
+
+/** What a unit's share has in place of a baseline: none of its own (the indicator's is the whole indicator's). */
+const UNIT_HAS_NO_BASELINE = { none: "is a change from a baseline, and a unit's share has no baseline of its own" } as const;
+
+/**
+ * The latest value on or before `asOf` against a target as read; `label` names what is scored in the flag's words,
+ * `baseline` is the one a change is measured from (or why there is none).
+ */
+function scoreAgainst(
+  label: string,
+  reading: TargetReading,
+  baseline: string | undefined | typeof UNIT_HAS_NO_BASELINE,
+  values: RecordedValue[],
+  asOf?: CalendarDate,
+): { reading: TargetReading; actual?: RecordedValue; percent?: number; flag?: ScoreFlag } {
   const recorded = values.filter((v) => !asOf || v.asOf <= asOf);
   const actual = recorded.length ? recorded.reduce((a, b) => (b.asOf >= a.asOf ? b : a)) : undefined;
-  const result: IndicatorAchievement = { indicatorId: indicator.id, reading, ...(actual ? { actual } : {}) };
+  const result = { reading, ...(actual ? { actual } : {}) };
   if (reading.status === 'unread') {
-    return {
-      ...result,
-      flag: { code: 'target-unread', message: `indicator ${indicator.id}: target "${reading.text}" needs a person (${reading.code}: ${reading.reason})` },
-    };
+    return { ...result, flag: { code: 'target-unread', message: `${label}: target "${reading.text}" needs a person (${reading.code}: ${reading.reason})` } };
   }
   let goal = reading.target;
   if (reading.change) {
-    const level = levelAfterChange(reading.target, reading.change, indicator.baseline);
-    if (typeof level === 'string')
-      return { ...result, flag: { code: 'baseline-needed', message: `indicator ${indicator.id}: target "${reading.target.text}" ${level}` } };
+    const level = typeof baseline === 'object' ? baseline.none : levelAfterChange(reading.target, reading.change, baseline);
+    if (typeof level === 'string') return { ...result, flag: { code: 'baseline-needed', message: `${label}: target "${reading.target.text}" ${level}` } };
     goal = level;
   }
-  if (!actual) return { ...result, flag: { code: 'no-value', message: `indicator ${indicator.id}: no value recorded` } };
+  if (!actual) return { ...result, flag: { code: 'no-value', message: `${label}: no value recorded` } };
   const percent = achievementAgainst(goal, actual);
   if (percent === undefined) {
-    return { ...result, flag: { code: 'value-unread', message: `indicator ${indicator.id}: value "${actual.value}" cannot be compared with its target` } };
+    return { ...result, flag: { code: 'value-unread', message: `${label}: value "${actual.value}" cannot be compared with its target` } };
   }
   return { ...result, percent };
 }
@@ -167,7 +237,9 @@ export function objectiveAchievement(input: ScoringInput, system: ScoringSystem,
   const flags: ScoreFlag[] = [];
   const active = input.definition.phases.filter((p) => !p.cancelled);
   const phases = active.map((p) => phaseAchievement(p, input.progress[p.id]?.progressPercent ?? 0, at));
-  const indicators = input.definition.indicators.map((i) => indicatorAchievement(i, input.indicatorValues[i.id] ?? [], at));
+  const indicators = input.definition.indicators.map((i) =>
+    indicatorAchievement(i, ownList(input.indicatorValues, i.id), at, ownRecord(input.unitIndicatorValues, i.id)),
+  );
   for (const i of indicators) if (i.flag) flags.push(i.flag);
 
   let phasesPercent: number | undefined;
@@ -232,6 +304,14 @@ function numericValue(text: string, unit?: string): number | undefined {
   let t = text.replace(/\s*(%|€|euro)$/, '').replace(/^€\s*/, '');
   if (unit && unit !== '%' && unit !== '€' && t.endsWith(unit.toLowerCase())) t = t.slice(0, -unit.length).trim();
   return parseItalianNumber(t);
+}
+
+function ownList<T>(record: Record<string, T[]>, key: string): T[] {
+  return Object.hasOwn(record, key) ? record[key] : [];
+}
+
+function ownRecord<T>(record: Record<string, Record<string, T>> | undefined, key: string): Record<string, T> {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : {};
 }
 
 function clamp(n: number): number {
