@@ -20,7 +20,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ProcessorRunner, SystemClock } from '@piao/application';
-import { AUDIT_MIGRATIONS, AuditHashingProcessor, AuditProofs, dossierFile, verifyLog, writeCheckpoint } from '@piao/audit';
+import { AUDIT_MIGRATIONS, AuditHashingProcessor, AuditProofs, dossierFile, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
 import { LOG_START, type EventMetadata, type EventStore, type LogPosition, type NewEvent, type SqlQuery, type StoredEvent } from '@piao/event-store';
 import {
   definitionChanges,
@@ -763,6 +763,19 @@ async function main(): Promise<void> {
     const unit = await buildDossier(storage, { ...request, scope: { kind: 'unit', id: UNITS[0].unitId } });
     const [{ n: checkpointRows }] = await sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM audit_checkpoints`);
 
+    // 5. verify of one ente (the dossier's, all its streams) and of one stream, against the latest signed checkpoint.
+    console.error('verify of the dossier’s ente and of one stream…');
+    const timed = async <T>(work: () => Promise<T>) => {
+      const t = performance.now();
+      const result = await work();
+      return { result, ms: performance.now() - t };
+    };
+    const enteVerify = await timed(() => verifyScope(storage!.events, sql, { ente: ENTE }, { verifierKeys: [key.verifierKey] }));
+    const streamVerify = await timed(() =>
+      verifyScope(storage!.events, sql, { streamId: objectiveStreamId(dossierPlan.firstObjectiveId) }, { verifierKeys: [key.verifierKey] }),
+    );
+    if (!enteVerify.result.ok || !streamVerify.result.ok) throw new Error(`verifyScope failed: ${JSON.stringify([enteVerify.result, streamVerify.result])}`);
+
     // The figures.
     const rate = (events: number, ms: number) => events / (ms / 1000);
     // The control is the faster of the two raw reads: on a shared machine, the less disturbed.
@@ -831,6 +844,14 @@ async function main(): Promise<void> {
       `| content hash (SHA-256 of fascicolo.json), run 1 / run 2 | ${first.contentHash === second.contentHash ? '**identical**' : '**DIFFERENT**'}${first.jsonHashMatches && second.jsonHashMatches ? '' : ' (**a stored JSON does not match its hash**)'}: \`${first.contentHash}\`${first.contentHash === second.contentHash ? '' : ` / \`${second.contentHash}\``}; PDF bytes ${first.pdfHash === second.pdfHash ? 'identical' : 'DIFFERENT'} |`,
     );
     console.log(`| dossier checkpoint | tree size ${int(dossierCheckpoint.treeSize)}, upTo ${upTo.commit}/${upTo.prepare} |`);
+    for (const [what, run] of [
+      ['the dossier’s ente', enteVerify],
+      ['one objective’s stream', streamVerify],
+    ] as const) {
+      console.log(
+        `| verifyScope, ${what} (checkpoint of ${int(run.result.checkpointSize ?? 0)} leaves) | ${int(run.result.checked)} events in ${run.result.streams} streams checked and proved in **${seconds(run.ms)} s** (${int(rate(run.result.checked, run.ms))} events/s) |`,
+      );
+    }
     console.log('\nMemory of the hashing process along the catch-up:\n');
     console.log('| events hashed | RSS MB | heap used MB |');
     console.log('|---|---|---|');

@@ -237,6 +237,14 @@ describe('tamper evidence (PostgreSQL)', () => {
       const exposed = await verifyScope(storage.events, storage.sql, { streamId: victim.stream_id });
       expect(exposed.firstProblem).toMatchObject({ problem: 'checkpoint-mismatch', streamId: victim.stream_id, treeSize: published.treeSize });
       expect(exposed.firstProblem!.revision).toBeLessThanOrEqual(Number(victim.revision));
+      // The ente's leaves are proved together: the root they give is not the signed one, and the first event whose
+      // own proof passes through the forged leaf is named (of this stream or of one hashed before it).
+      const enteReport = await verifyScope(storage.events, storage.sql, { ente: 'comune-verifica' });
+      expect(enteReport.firstProblem).toMatchObject({ problem: 'checkpoint-mismatch', treeSize: published.treeSize });
+      const [{ leaf_index: victimLeaf }] = (
+        await pg.query<{ leaf_index: string }>(`SELECT leaf_index::text FROM audit_leaves WHERE event_id = $1`, [victim.event_id])
+      ).rows;
+      expect(enteReport.firstProblem!.leafIndex).toBeLessThanOrEqual(Number(victimLeaf));
     } finally {
       await restoreLog();
       await pg.query(`TRUNCATE audit_leaves, audit_subtrees, audit_tree`);

@@ -8,8 +8,11 @@ import {
   inclusionProof,
   inclusionProofOf,
   leafHash,
+  alignedSubtrees,
   MerkleFrontier,
   nodeHash,
+  rangeHashFromSubtrees,
+  rootAroundLeaves,
   rootOf,
   treeRoot,
   verifyConsistency,
@@ -276,6 +279,63 @@ describe('the proofs we produce', () => {
     expect(await consistencyProof(eight, 4, 4)).toEqual([]);
     expect(await treeRoot(eight, 0)).toEqual(EMPTY_ROOT);
     expect(() => inclusionProofOf(LEAVES.slice(0, 8), 0, 9)).toThrow(RangeError);
+  });
+});
+
+describe('the root around known leaves (a scope proved in one pass)', () => {
+  /** The ranges' hashes from the RFC's reference, over data entries: nothing of the code under test. */
+  const fromReference = (asked: (readonly [number, number])[][]) => async (ranges: readonly (readonly [number, number])[]) => {
+    asked.push([...ranges]);
+    return ranges.map(([start, end]) => MTH(DATA.slice(start, end)));
+  };
+
+  it.each(range(1, 64))('over %i leaves, with any leaves known, is the RFC’s root; a changed leaf changes it', async (n) => {
+    const D = DATA.slice(0, n);
+    const root = MTH(D);
+    // Every leaf alone, a few spread ones, a run, all of them, none.
+    const sets = [...range(0, n - 1).map((i) => [i]), [0, Math.floor(n / 3), n - 1], range(Math.floor(n / 2), n - 1), range(0, n - 1), []];
+    for (const set of sets) {
+      const known = new Map(set.map((i) => [i, LEAVES[i]]));
+      const asked: (readonly [number, number])[][] = [];
+      expect(await rootAroundLeaves(known, n, fromReference(asked))).toEqual(root);
+      // One call at most, and no range asked holds a known leaf.
+      expect(asked.length).toBeLessThanOrEqual(1);
+      for (const [start, end] of asked.flat()) expect(set.some((i) => i >= start && i < end)).toBe(false);
+      if (set.length > 0) {
+        const forged = new Map(known);
+        forged.set(set[0], LEAVES[(set[0] + 1) % 64]);
+        if (!LEAVES[set[0]].equals(LEAVES[(set[0] + 1) % 64])) expect(await rootAroundLeaves(forged, n, fromReference([]))).not.toEqual(root);
+      }
+    }
+  });
+
+  it('refuses a known leaf outside the tree, and range hashes that are not hashes', async () => {
+    await expect(rootAroundLeaves(new Map([[5, LEAVES[5]]]), 5, fromReference([]))).rejects.toThrow(RangeError);
+    await expect(rootAroundLeaves(new Map([[0, LEAVES[0]]]), 4, async (ranges) => ranges.map(() => Buffer.alloc(3)))).rejects.toThrow(/hash/);
+    await expect(rootAroundLeaves(new Map([[0, LEAVES[0]]]), 4, async () => [])).rejects.toThrow(/range hashes/);
+  });
+
+  it('splits a range into aligned subtrees whose hashes give the range’s', () => {
+    for (const [start, end] of [
+      [0, 1],
+      [8, 13],
+      [0, 63],
+      [32, 63],
+      [3, 8],
+      [16, 48],
+    ] as const) {
+      const pieces = alignedSubtrees(start, end);
+      expect(pieces.flatMap(([a, b]) => range(a, b - 1))).toEqual(range(start, end - 1));
+      expect(
+        rangeHashFromSubtrees(
+          start,
+          end,
+          pieces.map(([a, b]) => MTH(DATA.slice(a, b))),
+        ),
+      ).toEqual(MTH(DATA.slice(start, end)));
+    }
+    expect(() => alignedSubtrees(4, 4)).toThrow(RangeError);
+    expect(() => rangeHashFromSubtrees(8, 13, [MTH(DATA.slice(8, 12))])).toThrow(RangeError);
   });
 });
 

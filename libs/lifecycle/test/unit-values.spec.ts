@@ -191,7 +191,7 @@ describe('deadlines of unit targets', () => {
       .filter((d) => d.kind === 'indicator-due')
       .map((d) => [d.ref, d.met]);
 
-  it('are met by a value of that unit’s own share, not by another unit’s nor by an overall value', () => {
+  it('are met by a value of that unit’s own share, not by another unit’s nor (once a unit has one) by an overall value', () => {
     expect(due(approvedState())).toEqual([
       ['i1/pl', false],
       ['i1/tecnica', false],
@@ -205,6 +205,14 @@ describe('deadlines of unit targets', () => {
     expect(due(fold([...approved, valueOf('i1', '12', '2025-06-30', 'pl')]))).toEqual([
       ['i1/pl', true],
       ['i1/tecnica', false],
+      ['i2', false],
+    ]);
+  });
+
+  it('are met by an overall value while the indicator has no unit value at all (as before units had values of their own)', () => {
+    expect(due(fold([...approved, valueOf('i1', '12', '2025-06-30')]))).toEqual([
+      ['i1/pl', true],
+      ['i1/tecnica', true],
       ['i2', false],
     ]);
   });

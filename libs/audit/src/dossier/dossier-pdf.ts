@@ -43,14 +43,15 @@ export async function writeDossierPdf(
   parts: DossierParts,
   digest: Buffer,
   output: FileOutput,
-  onProgress: (done: number, of: number) => Promise<void> = async () => undefined,
+  onProgress: (done: number, of: number, pass: 'counting' | 'drawing') => Promise<void> = async () => undefined,
 ): Promise<void> {
   const { head } = parts;
   const asOf = new Date(head.asOf);
   if (Number.isNaN(asOf.getTime())) throw new RangeError(`the dossier's asOf ${JSON.stringify(head.asOf)} is not a date`);
 
   const counting = new Layout(null, null, head);
-  await layOut(counting, parts, async () => undefined);
+  let counted = 0;
+  await layOut(counting, parts, () => onProgress(++counted, head.objectives.length, 'counting'));
   const pages = counting.finish();
 
   const doc = pdfADocument(head, asOf, digest);
@@ -59,11 +60,15 @@ export async function writeDossierPdf(
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  const drawing = new Layout(doc, pages, head);
+  // The pages drawn so far go to the output between objectives and every few hundred rows of a long table.
+  const drawing = new Layout(doc, pages, head, async () => {
+    await output.drain();
+    await yieldToEventLoop();
+  });
   let drawn = 0;
   await layOut(drawing, parts, async () => {
     await output.drain();
-    await onProgress(++drawn, head.objectives.length);
+    await onProgress(++drawn, head.objectives.length, 'drawing');
   });
   if (drawing.finish() !== pages) throw new Error('the dossier took a different number of pages when drawn than when counted');
   doc.end();
@@ -293,6 +298,8 @@ class Layout {
     private readonly doc: PDFKit.PDFDocument | null,
     private readonly totalPages: number | null,
     content: DossierHead,
+    /** Called every few hundred rows of a table: lets the process breathe, and the output take the pages drawn. */
+    private readonly pause: () => Promise<void> = yieldToEventLoop,
   ) {
     this.footerText = `${content.ente} · Fascicolo di audit · ${content.scope.label} · situazione al ${italianDate(content.asOf)}`;
   }
@@ -386,7 +393,7 @@ class Layout {
     let first = true;
     let count = 0;
     for await (const cells of rows) {
-      if (++count % 500 === 0) await yieldToEventLoop();
+      if (++count % 500 === 0) await this.pause();
       const row = this.row(columns, cells);
       if (first || this.y + row.height > this.bottom) {
         this.ensure(header.height + row.height);

@@ -171,15 +171,13 @@ export async function reportProgress(sql: SqlQuery, claim: ClaimedDossier, progr
  */
 export async function requeueDossier(sql: SqlQuery, claim: ClaimedDossier, note: string, counts: boolean, notBefore: Date): Promise<void> {
   // The pieces written so far are dropped with the claim: the next build writes its own.
-  await sql.query(
-    `WITH requeued AS (
-       UPDATE audit_dossiers SET status = 'queued', claim_id = NULL, claimed_until = NULL, not_before = $5,
-              attempts = attempts - CASE WHEN $4 THEN 0 ELSE 1 END, note = $3
-        WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
-       RETURNING dossier_id)
-     DELETE FROM audit_dossier_files f USING requeued WHERE f.dossier_id = requeued.dossier_id`,
+  const requeued = await sql.query(
+    `UPDATE audit_dossiers SET status = 'queued', claim_id = NULL, claimed_until = NULL, not_before = $5,
+            attempts = attempts - CASE WHEN $4 THEN 0 ELSE 1 END, note = $3
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building' RETURNING 1`,
     [claim.dossierId, claim.claimId, note, counts, notBefore],
   );
+  if (requeued.length > 0) await dropPieces(sql, claim.dossierId);
 }
 
 /** The builder's claim ran out and another builder took the dossier over: whatever this one built is dropped. */
@@ -200,7 +198,7 @@ export function dossierFileOutput(sql: SqlQuery, claim: ClaimedDossier, file: Do
     const written = await sql.query(
       `INSERT INTO audit_dossier_files (dossier_id, claim_id, file, piece, bytes)
        SELECT $1::uuid, $2::uuid, $3, $4, $5
-        WHERE EXISTS (SELECT 1 FROM audit_dossiers WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building')
+        WHERE EXISTS (SELECT 1 FROM audit_dossiers WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building' FOR SHARE)
        RETURNING 1`,
       [claim.dossierId, claim.claimId, file, piece, bytes],
     );
@@ -219,26 +217,33 @@ export async function storeDossier(
   built: { contentHash: string; checkpointSize: number | null },
   now: Date,
 ): Promise<void> {
-  await sql.query(
-    `WITH ready AS (
-       UPDATE audit_dossiers SET status = 'ready', progress = 100, note = NULL, claim_id = NULL, claimed_until = NULL, content_hash = $3,
-              files_claim = $2::uuid, built_at = $4, checkpoint_size = $5
-        WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
-       RETURNING dossier_id)
-     DELETE FROM audit_dossier_files f USING ready WHERE f.dossier_id = ready.dossier_id AND f.claim_id <> $2::uuid`,
+  const stored = await sql.query(
+    `UPDATE audit_dossiers SET status = 'ready', progress = 100, note = NULL, claim_id = NULL, claimed_until = NULL, content_hash = $3,
+            files_claim = $2::uuid, built_at = $4, checkpoint_size = $5
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
+      RETURNING 1`,
     [claim.dossierId, claim.claimId, built.contentHash, now, built.checkpointSize],
   );
+  if (stored.length > 0) await dropPieces(sql, claim.dossierId, claim.claimId);
+}
+
+/**
+ * The pieces of a dossier not written under `keep` (all of them without it). A statement after the one that took the
+ * claim away: a piece insert holds the dossier's row (FOR SHARE) until it commits, so that statement waited for any
+ * insert under way, and this one, with a snapshot of its own, sees what it wrote; an insert after it finds the claim
+ * gone and writes nothing.
+ */
+async function dropPieces(sql: SqlQuery, dossierId: string, keep?: string): Promise<void> {
+  await sql.query(`DELETE FROM audit_dossier_files WHERE dossier_id = $1::uuid AND ($2::uuid IS NULL OR claim_id <> $2::uuid)`, [dossierId, keep ?? null]);
 }
 
 export async function failDossier(sql: SqlQuery, claim: ClaimedDossier, note: string): Promise<void> {
-  await sql.query(
-    `WITH failed AS (
-       UPDATE audit_dossiers SET status = 'failed', claim_id = NULL, claimed_until = NULL, note = $3
-        WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building'
-       RETURNING dossier_id)
-     DELETE FROM audit_dossier_files f USING failed WHERE f.dossier_id = failed.dossier_id`,
+  const failed = await sql.query(
+    `UPDATE audit_dossiers SET status = 'failed', claim_id = NULL, claimed_until = NULL, note = $3
+      WHERE dossier_id = $1::uuid AND claim_id = $2::uuid AND status = 'building' RETURNING 1`,
     [claim.dossierId, claim.claimId, note],
   );
+  if (failed.length > 0) await dropPieces(sql, claim.dossierId);
 }
 
 export async function listDossiers(sql: SqlQuery, ente: string, limit: number): Promise<DossierSummary[]> {

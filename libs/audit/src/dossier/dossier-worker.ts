@@ -133,7 +133,7 @@ export class DossierWorker {
         if (!(await reportProgress(this.sql, claim, percent, note, later(claimMs)))) throw new DossierClaimLost(claim.dossierId);
         await onProgress?.(percent);
       };
-      // Reading the log for the head: up to 30 %; the JSON and the CSV: 40 %; the PDF, objective by objective: up to 95 %.
+      // Reading the log for the head: up to 30 %, a heartbeat per objective.
       const build = () =>
         buildDossierParts({ store: this.store, sql: this.sql }, claim, (done, of) =>
           heartbeat(Math.floor((done / Math.max(of, 1)) * 30), `${done} obiettivi su ${of}`),
@@ -147,16 +147,25 @@ export class DossierWorker {
         await this.options.signNow();
         parts = await build();
       }
+      // Then JSON and CSV in one pass (to 45 %), the PDF's pages counted (to 60 %) and drawn (to 95 %): each pass reads
+      // every objective from the log again, so each reports as it goes (a heartbeat every 5 %, keeping the claim).
+      let reported = 30;
+      const step = (from: number, width: number, note: string) => async (done: number, of: number) => {
+        const percent = from + Math.floor((done / Math.max(of, 1)) * width);
+        if (percent >= reported + 5 || (done === of && percent > reported)) await heartbeat((reported = percent), `${note}: ${done} obiettivi su ${of}`);
+      };
       await heartbeat(30, 'contenuto JSON e tabella CSV');
-      const digest = await writeDossierJsonAndCsv(parts, dossierFileOutput(this.sql, claim, 'json'), dossierFileOutput(this.sql, claim, 'csv'));
-      await heartbeat(40, 'impaginazione del PDF');
-      const of = parts.head.objectives.length;
-      let reported = 40;
-      await writeDossierPdf(parts, digest, dossierFileOutput(this.sql, claim, 'pdf'), async (done) => {
-        const percent = 40 + Math.floor((done / Math.max(of, 1)) * 55);
-        // A heartbeat every few percent: a write per objective would be a statement per objective for nothing.
-        if (percent >= reported + 5 || done === of) await heartbeat((reported = percent), `PDF: ${done} obiettivi su ${of}`);
-      });
+      const digest = await writeDossierJsonAndCsv(
+        parts,
+        dossierFileOutput(this.sql, claim, 'json'),
+        dossierFileOutput(this.sql, claim, 'csv'),
+        step(30, 15, 'JSON e CSV'),
+      );
+      const counting = step(45, 15, 'PDF, impaginazione');
+      const drawing = step(60, 35, 'PDF');
+      await writeDossierPdf(parts, digest, dossierFileOutput(this.sql, claim, 'pdf'), (done, of, pass) =>
+        pass === 'counting' ? counting(done, of) : drawing(done, of),
+      );
       await storeDossier(this.sql, claim, { contentHash: digest.toString('hex'), checkpointSize: parts.head.verification.treeSize }, this.clock.now());
       return true;
     } catch (error) {
@@ -187,13 +196,23 @@ export class DossierWorker {
   }
 }
 
-/** fascicolo.json and fascicolo.csv in one pass over the objectives (each pass reads their histories from the log); returns the content hash. */
-export async function writeDossierJsonAndCsv(parts: DossierParts, jsonOutput: FileOutput, csvOutput: FileOutput): Promise<Buffer> {
+/**
+ * fascicolo.json and fascicolo.csv in one pass over the objectives (each pass reads their histories from the log);
+ * returns the content hash. `onProgress` hears of each objective written.
+ */
+export async function writeDossierJsonAndCsv(
+  parts: DossierParts,
+  jsonOutput: FileOutput,
+  csvOutput: FileOutput,
+  onProgress: (done: number, of: number) => Promise<void> = async () => undefined,
+): Promise<Buffer> {
   const json = new DossierJsonWriter(parts.head, jsonOutput);
   const csv = new DossierCsvWriter(parts.head, csvOutput);
+  let done = 0;
   for await (const objective of parts.objectives()) {
     await json.objective(objective);
     await csv.objective(objective);
+    await onProgress(++done, parts.head.objectives.length);
   }
   await csv.end();
   return json.end();

@@ -1,4 +1,13 @@
-import { HASH_BYTES, MerkleFrontier, rootOf, type CompletedSubtree, type LeafHashSource } from '@piao/lifecycle';
+import {
+  alignedSubtrees,
+  HASH_BYTES,
+  MerkleFrontier,
+  rangeHashFromSubtrees,
+  rootOf,
+  type CompletedSubtree,
+  type LeafHashSource,
+  type LeafRange,
+} from '@piao/lifecycle';
 import { type SqlQuery } from '@piao/event-store';
 
 /** Subtrees of 2^level leaves from this level up are stored; smaller ones are hashed again from their leaves. */
@@ -112,4 +121,63 @@ export function storedLeafSource(sql: SqlQuery, size: number): LeafHashSource {
       return rootOf(await leavesBetween(start, end));
     },
   };
+}
+
+/** Rows asked for in one statement by `storedRangeHashes`. */
+const RANGE_BATCH = 5_000;
+
+/**
+ * The hashes of many ranges of the stored tree at once (for `rootAroundLeaves`): each range's aligned subtrees are
+ * read in batches, those of 2^4 leaves or more from audit_subtrees, smaller ones hashed from their leaves. A subtree the
+ * store lacks (it should not) is hashed from its leaves.
+ */
+export async function storedRangeHashes(sql: SqlQuery, ranges: readonly LeafRange[]): Promise<Buffer[]> {
+  const pieces = ranges.map(([start, end]) => alignedSubtrees(start, end));
+  const stored = new Map<string, Buffer>();
+  const leaves = new Map<number, Buffer>();
+  const keyOf = (level: number, idx: number) => `${level}:${idx}`;
+  const wantedSubtrees: { level: number; idx: number }[] = [];
+  const wantedLeaves: number[] = [];
+  for (const [start, end] of pieces.flat()) {
+    const width = end - start;
+    const level = Math.log2(width);
+    if (level >= STORED_SUBTREE_MIN_LEVEL) wantedSubtrees.push({ level, idx: start / width });
+    else for (let i = start; i < end; i++) wantedLeaves.push(i);
+  }
+  for (let from = 0; from < wantedSubtrees.length; from += RANGE_BATCH) {
+    const batch = wantedSubtrees.slice(from, from + RANGE_BATCH);
+    const rows = await sql.query<{ level: number; idx: string; hash: string }>(
+      `SELECT s.level, s.idx::text AS idx, encode(s.hash, 'hex') AS hash
+         FROM audit_subtrees s JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) ON s.level = w.level AND s.idx = w.idx`,
+      [batch.map((w) => w.level), batch.map((w) => w.idx)],
+    );
+    for (const row of rows) stored.set(keyOf(row.level, Number(row.idx)), Buffer.from(row.hash, 'hex'));
+  }
+  for (let from = 0; from < wantedLeaves.length; from += RANGE_BATCH) {
+    const rows = await sql.query<{ leaf_index: string; leaf_hash: string }>(
+      `SELECT leaf_index::text, encode(leaf_hash, 'hex') AS leaf_hash FROM audit_leaves WHERE leaf_index = ANY($1::bigint[])`,
+      [wantedLeaves.slice(from, from + RANGE_BATCH)],
+    );
+    for (const row of rows) leaves.set(Number(row.leaf_index), Buffer.from(row.leaf_hash, 'hex'));
+  }
+  const fallback = storedLeafSource(sql, Number.MAX_SAFE_INTEGER);
+  const subtreeHash = async ([start, end]: LeafRange): Promise<Buffer> => {
+    const width = end - start;
+    const level = Math.log2(width);
+    if (level >= STORED_SUBTREE_MIN_LEVEL) return stored.get(keyOf(level, start / width)) ?? Buffer.from((await fallback.subtree!(start, end))!);
+    const hashes: Buffer[] = [];
+    for (let i = start; i < end; i++) {
+      const leaf = leaves.get(i);
+      if (!leaf) throw new Error(`the tree lacks the leaf ${i}`);
+      hashes.push(leaf);
+    }
+    return rootOf(hashes);
+  };
+  const result: Buffer[] = [];
+  for (const [i, [start, end]] of ranges.entries()) {
+    const hashes: Buffer[] = [];
+    for (const subtree of pieces[i]) hashes.push(await subtreeHash(subtree));
+    result.push(rangeHashFromSubtrees(start, end, hashes));
+  }
+  return result;
 }

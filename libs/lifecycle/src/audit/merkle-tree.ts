@@ -47,7 +47,7 @@ export interface LeafHashSource {
 }
 
 /** A half-open range of leaves [start, end) whose MTH is one element of a proof. */
-type LeafRange = readonly [start: number, end: number];
+export type LeafRange = readonly [start: number, end: number];
 
 /** The largest power of two strictly smaller than n (n ≥ 2): where RFC 6962 splits a tree of n leaves. */
 function splitPoint(n: number): number {
@@ -193,6 +193,88 @@ export function consistencyProofOf(leafHashes: readonly Uint8Array[], oldSize: n
 export async function treeRoot(source: LeafHashSource, size: number = source.size): Promise<Buffer> {
   checkTreeSize(source.size, size);
   return size === 0 ? Buffer.from(EMPTY) : rangeHash(source, 0, size);
+}
+
+/**
+ * MTH(D[0:size]) where the hashes of some leaves are known (`known`: leaf index → leaf hash, every index below `size`):
+ * each range of leaves that holds none of them is one hash asked of `rangeHashes`, all in one call, in the order of
+ * the tree from left to right. Compared with a signed root, it proves every known leaf included at its index as an
+ * inclusion proof of each would, but it reads O(k·log(n/k)) hashes for k leaves spread over n, in one batch, where k
+ * proofs read O(k·log n), one after the other.
+ */
+export async function rootAroundLeaves(
+  known: ReadonlyMap<number, Uint8Array>,
+  size: number,
+  rangeHashes: (ranges: readonly LeafRange[]) => Promise<readonly Uint8Array[]>,
+): Promise<Buffer> {
+  requireSize(size, 'the tree size');
+  const indices = [...known.keys()].sort((a, b) => a - b);
+  for (const index of indices) checkInclusion(index, size);
+  if (size === 0) return Buffer.from(EMPTY);
+  // The first of indices[lo, hi) at or after `at`.
+  const firstFrom = (at: number, lo: number, hi: number) => {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (indices[mid] < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // The same walk twice: once to list the ranges without a known leaf, once to combine their hashes with the leaves'.
+  const needed: LeafRange[] = [];
+  const collect = (start: number, end: number, lo: number, hi: number): void => {
+    if (lo === hi) needed.push([start, end]);
+    else if (end - start > 1) {
+      const middle = start + splitPoint(end - start);
+      const cut = firstFrom(middle, lo, hi);
+      collect(start, middle, lo, cut);
+      collect(middle, end, cut, hi);
+    }
+  };
+  collect(0, size, 0, indices.length);
+  const hashes = needed.length > 0 ? await rangeHashes(needed) : [];
+  if (hashes.length !== needed.length) throw new RangeError(`${needed.length} range hashes asked, ${hashes.length} given`);
+  let next = 0;
+  const combine = (start: number, end: number, lo: number, hi: number): Buffer => {
+    if (lo === hi) {
+      const [from, to] = needed[next];
+      return ownHash(hashes[next++], `the hash of [${from}, ${to})`);
+    }
+    if (end - start === 1) return ownHash(known.get(start), `the leaf hash at ${start}`);
+    const middle = start + splitPoint(end - start);
+    const cut = firstFrom(middle, lo, hi);
+    const left = combine(start, middle, lo, cut);
+    return nodeHash(left, combine(middle, end, cut, hi));
+  };
+  return combine(0, size, 0, indices.length);
+}
+
+/**
+ * The RFC 6962 decomposition of a range into complete, aligned subtrees, left to right: what a store that keeps such
+ * subtrees (and leaves) needs to read to hash the range. A range met walking down from a tree's root is one of them,
+ * or the right edge of a tree, which splits into a few.
+ */
+export function alignedSubtrees(start: number, end: number): LeafRange[] {
+  const width = end - start;
+  if (width < 1) throw new RangeError(`[${start}, ${end}) holds no leaf`);
+  if (isPowerOfTwo(width) && start % width === 0) return [[start, end]];
+  const middle = start + splitPoint(width);
+  return [...alignedSubtrees(start, middle), ...alignedSubtrees(middle, end)];
+}
+
+/** The hash of a range from the hashes of its aligned subtrees (`alignedSubtrees`), in their order. */
+export function rangeHashFromSubtrees(start: number, end: number, subtreeHashes: readonly Uint8Array[]): Buffer {
+  let next = 0;
+  const hashOf = (from: number, to: number): Buffer => {
+    const width = to - from;
+    if (isPowerOfTwo(width) && from % width === 0) return ownHash(subtreeHashes[next++], `the subtree hash of [${from}, ${to})`);
+    const middle = from + splitPoint(width);
+    const left = hashOf(from, middle);
+    return nodeHash(left, hashOf(middle, to));
+  };
+  const hash = hashOf(start, end);
+  if (next !== subtreeHashes.length) throw new RangeError(`[${start}, ${end}) has ${next} aligned subtrees, ${subtreeHashes.length} hashes given`);
+  return hash;
 }
 
 /** PATH(index, D[0:size]) (RFC 6962 §2.1.1), using the source's cached subtrees where it has them. */

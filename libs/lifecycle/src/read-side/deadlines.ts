@@ -67,11 +67,15 @@ export function objectiveDeadlines(state: ObjectiveState, campaigns: Campaigns, 
   for (const indicator of state.definition.indicators) {
     const met = (state.indicatorValues[indicator.id] ?? []).length > 0;
     if (indicator.dueDate) deadlines.push({ kind: 'indicator-due', ref: indicator.id, description: indicator.description, dueOn: indicator.dueDate, met });
-    // A unit's own target is owed by that unit, by its own date, and met by a value of its own share.
+    // A unit's own target is owed by that unit, by its own date, and met by a value of its own share. An indicator
+    // whose values have all been recorded as a whole (every one before units had values of their own, and an ente
+    // that keeps recording so) meets its units' deadlines with its overall value, as it always did: deadlines met
+    // yesterday do not turn overdue on a replay.
+    const byUnitOnce = indicator.unitTargets?.some((u) => unitValuesOf(state, indicator.id, u.unitId).length > 0) ?? false;
     for (const unitTarget of indicator.unitTargets ?? []) {
       if (!unitTarget.dueDate) continue;
       const ref = `${indicator.id}/${unitTarget.unitId}`;
-      const unitMet = unitValuesOf(state, indicator.id, unitTarget.unitId).length > 0;
+      const unitMet = byUnitOnce ? unitValuesOf(state, indicator.id, unitTarget.unitId).length > 0 : met;
       deadlines.push({ kind: 'indicator-due', ref, description: indicator.description, dueOn: unitTarget.dueDate, met: unitMet, unitId: unitTarget.unitId });
     }
   }

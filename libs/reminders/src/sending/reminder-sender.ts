@@ -144,13 +144,15 @@ export class ReminderSender {
     );
     if (!deadline || !deadline.open) return this.settle(row, 'skipped', 'the deadline was met or cancelled');
     if (deadline.due_on !== row.due_on) return this.settle(row, 'skipped', `the deadline moved to ${deadline.due_on}`);
-    // A later step due as well, whatever became of it: pending, or already sent or failed by another lane or worker
-    // (two steps of one deadline due at once are delivered side by side; looking at pending ones only, the earlier
-    // would go out after the later one was settled).
+    // A later step for the same due date due as well, whatever became of it: pending, or already sent or failed by
+    // another lane or worker (two steps of one deadline due at once are delivered side by side; looking at pending
+    // ones only, the earlier would go out after the later one was settled). A step of an earlier due date (the
+    // deadline moved since) says nothing of this one.
     const [later] = await this.sql.query<{ step: string }>(
       `SELECT step FROM rem_outbox
-        WHERE deadline_id = $1 AND audience = $2 AND status IN ('pending', 'sent', 'failed') AND send_at > $3 AND send_at <= $4 LIMIT 1`,
-      [row.deadline_id, row.audience, row.send_at, now],
+        WHERE deadline_id = $1 AND audience = $2 AND due_on = $5::date AND status IN ('pending', 'sent', 'failed') AND send_at > $3 AND send_at <= $4
+        LIMIT 1`,
+      [row.deadline_id, row.audience, row.send_at, now, row.due_on],
     );
     if (later) return this.settle(row, 'skipped', `a later reminder (${later.step}) is due as well: only that one goes out`);
 

@@ -2,23 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { ProcessorRunner, SystemClock } from '@piao/application';
 import { AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog } from '@piao/audit';
 import { inclusionProof, rootOf, verifyInclusion } from '@piao/lifecycle';
-import { openStorage, type Storage } from '@piao/storage';
+import { type Storage } from '@piao/storage';
 import { metadataOf } from '../support/processor-harness';
+import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
 
 /**
- * The audit hashing on the embedded default (PGlite, in memory): 300 events over 30 streams of two enti, hashed in
- * batches of the processor's size as they arrive; the tree it keeps (right edge, stored subtrees) gives the same root
- * as one computed from all its leaves at once, its proofs verify, and the log verifies.
+ * The audit hashing on every adapter (PostgreSQL, the embedded default's PGlite in memory, and EventStoreDB when
+ * EVENTSTORE_CONNECTION_STRING names a server, with its SQL database beside it): 300 events over 30 streams of two
+ * enti, hashed in batches of the processor's size as they arrive; the tree it keeps (right edge, stored subtrees) gives
+ * the same root as one computed from all its leaves at once, its proofs verify, and the log verifies.
  */
-describe('audit hashing on PGlite', () => {
+describe.each(ADAPTERS)('audit hashing on %s', (kind) => {
+  let under: StorageUnderTest;
   let storage: Storage;
 
   beforeAll(async () => {
-    storage = await openStorage({ kind: 'pglite' });
+    under = await storageUnderTest(kind);
+    storage = await under.open();
     await storage.sql.migrate(AUDIT_MIGRATIONS);
   });
   afterAll(async () => {
-    await storage?.sql.close();
+    await storage?.events.close();
+    // With EventStoreDB the SQL database beside it is a client of its own.
+    if (kind === 'eventstoredb') await storage?.sql.close();
+    await under?.dispose();
   });
 
   const hash = async () => {
