@@ -13,21 +13,24 @@
  * CHECKPOINT precedes every measurement, so that none of them starts with another one's dirty pages to write.
  * Besides events/s and latency, each measurement reports the WAL written per event (server-wide), how busy the two
  * cores were, this process's CPU and the share other processes took (someone else's tests on a shared machine).
- * Usage: npm run bench:store [-- seconds]   (default 5 s per measurement; BENCH_ROUNDS=3)
+ * Usage: npm run bench:store [-- seconds]   (default 5 s per measurement; BENCH_ROUNDS=3; BENCH_ENGINES=postgres,pglite)
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { type CommandRecord, type EventMetadata } from '@piao/event-store';
+import { type CommandRecord, type EventMetadata, type SqlClient } from '@piao/event-store';
 import { openStorage, type Storage, type StorageConfig } from '@piao/storage';
 import { eventId } from '../libs/application/src/commands/event-ids';
+import { SqlEventStore } from '../libs/storage/src/sql/sql-event-store';
 import { createTestDatabase } from '../test/support/postgres';
 import { fmt, machine, median, postgresPids, runFor, watchOthers } from './measure';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Which engines to measure: `postgres`, `pglite` or both (the default), comma-separated. */
+const ENGINES = new Set((process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',').map((e) => e.trim()));
 const WARM_UP_SECONDS = 1;
 
 const metadata: EventMetadata = {
@@ -107,6 +110,26 @@ function append(storage: Storage): Variant {
     label: 'append',
     operation: async (tag, writer, i) =>
       void (await storage.events.append(streamOf(tag, writer), [{ id: randomUUID(), type: 'PhaseProgressRecorded', data, metadata }], expectedAt(i))),
+  };
+}
+
+/**
+ * The append as PGlite ran it before its named statements (PGlite's own query: the statement parsed and planned on
+ * every call), through the same store over a client that drops the statement names: the comparison in one run.
+ */
+function appendUnnamed(storage: Storage): Variant {
+  const sql = storage.sql;
+  const unnamed: SqlClient = {
+    query: (text, params) => sql.query(text, params),
+    transaction: (work) => sql.transaction((tx) => work({ query: (text, params) => tx.query(text, params) })),
+    migrate: (migrations) => sql.migrate(migrations),
+    close: () => sql.close(),
+  };
+  const events = new SqlEventStore(unnamed);
+  return {
+    label: 'append, unnamed statement',
+    operation: async (tag, writer, i) =>
+      void (await events.append(streamOf(tag, writer), [{ id: randomUUID(), type: 'PhaseProgressRecorded', data, metadata }], expectedAt(i))),
   };
 }
 
@@ -201,7 +224,7 @@ async function main(): Promise<void> {
     ).rows[0] as { version: string; s: string; f: string; w: string; fpw: string };
 
     // PostgreSQL: the raw baseline through node-pg, the appends through the store's own pool of the same size.
-    {
+    if (ENGINES.has('postgres')) {
       const storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 16 });
       await admin.query(RAW_TABLE);
       const raw = new Pool({ connectionString: db.url, max: 16 });
@@ -223,10 +246,10 @@ async function main(): Promise<void> {
       ['PGlite in memory', { kind: 'pglite' }],
       ['PGlite on disk', { kind: 'pglite', dataDir: dir }],
     ];
-    for (const [engine, config] of pglite) {
+    for (const [engine, config] of ENGINES.has('pglite') ? pglite : []) {
       const storage = await openStorage(config);
       await storage.sql.query(RAW_TABLE);
-      const variants = [rawInsert((text, params) => storage.sql.query(text, params)), append(storage), appendWithRecord(storage)];
+      const variants = [rawInsert((text, params) => storage.sql.query(text, params)), append(storage), appendUnnamed(storage), appendWithRecord(storage)];
       results.push(await measure({ name: engine, query: (text) => storage.sql.query(text), ours: async () => [process.pid] }, 16, variants));
       await storage.events.close();
     }

@@ -3,6 +3,7 @@ import { Pool, type PoolConfig } from 'pg';
 import { StoreUnavailable, type SqlClient, type SqlMigration, type SqlQuery } from '@piao/event-store';
 import { runMigrations } from '../migrations/migrator';
 import { isOnDisk, lockDataFolder, type DataFolderLock } from './pglite-folder-lock';
+import { PglitePreparedStatements } from './pglite-prepared-statements';
 
 /** The SqlClient port over node-postgres or PGlite: one SQL dialect, two engines. */
 
@@ -87,10 +88,14 @@ export class PostgresClient implements SqlClient {
 }
 
 export class PgliteClient implements SqlClient {
+  private readonly statements: PglitePreparedStatements;
+
   private constructor(
     private readonly db: PGlite,
     private readonly lock?: DataFolderLock,
-  ) {}
+  ) {
+    this.statements = new PglitePreparedStatements(db);
+  }
   /**
    * `dataDir` undefined keeps everything in memory (tests); otherwise the folder holds the database, locked for this
    * process until close() (DataFolderLocked if another process holds it, see pglite-folder-lock.ts).
@@ -104,11 +109,17 @@ export class PgliteClient implements SqlClient {
       throw error;
     }
   }
-  async query<Row>(text: string, params?: unknown[]): Promise<Row[]> {
+  async query<Row>(text: string, params?: unknown[], name?: string): Promise<Row[]> {
+    if (name) return this.statements.run<Row>(name, text, params ?? [], false);
     return (await this.db.query<Row>(text, params)).rows;
   }
   transaction<T>(work: (tx: SqlQuery) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows }));
+    return this.db.transaction((tx) =>
+      work({
+        query: async <Row>(text: string, params?: unknown[], name?: string) =>
+          name ? this.statements.run<Row>(name, text, params ?? [], true) : (await tx.query<Row>(text, params)).rows,
+      }),
+    );
   }
   migrate(migrations: readonly SqlMigration[]): Promise<string[]> {
     return runMigrations(this, migrations);
