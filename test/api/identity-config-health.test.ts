@@ -3,6 +3,7 @@ import { type AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { AppConfig, ConfigError, loadConfig } from '@piao/config';
+import { ManualClock } from '@piao/application';
 import { POSTGRES_ADMIN_URL } from '../support/postgres';
 import { startApi, TEST_SECRET, type Api } from '../support/api-harness';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
@@ -197,6 +198,30 @@ describe('/health', () => {
       await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
       expect((await api.anonymous().get('/health')).status).toBe(200);
     } finally {
+      await api.close();
+    }
+  });
+
+  it('gives its last answer again for READINESS_CACHE_MS (by the clock), then checks anew', async () => {
+    const clock = new ManualClock(new Date());
+    const api = await startApi('postgres', { READINESS_CACHE_MS: '1000' }, clock);
+    const database = new URL(api.app.get(AppConfig).DATABASE_URL!).pathname.slice(1);
+    const status = async () => (await api.anonymous().get('/health/ready')).status;
+    try {
+      expect(await status()).toBe(200);
+      await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
+      await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [database]);
+      // Within the second: the answer already given, without asking the database.
+      expect(await status()).toBe(200);
+      clock.advance(1_000);
+      expect(await status()).toBe(503);
+      await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
+      // The 503 too is given again until the second is over.
+      expect(await status()).toBe(503);
+      clock.advance(1_000);
+      expect(await status()).toBe(200);
+    } finally {
+      await asAdmin(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS true`);
       await api.close();
     }
   });

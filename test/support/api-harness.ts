@@ -50,6 +50,8 @@ export async function startApi(kind: Exclude<StorageConfig['kind'], 'eventstored
     JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
     AUDIT_SIGNER_KEY_FILE: TEST_AUDIT_SIGNER_KEY_FILE,
+    // Readiness checked anew on every call: the suites change what it depends on and look at once.
+    READINESS_CACHE_MS: '0',
     ...env,
   });
   const app = await createApp(config, { clock });

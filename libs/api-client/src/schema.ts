@@ -347,7 +347,8 @@ export interface paths {
      * The same as /health/ready
      * @description Public. The event store answers, no processor is stuck (events waiting, no progress) or too far behind the log, and
      *     no due reminder has waited longer than `REMINDER_MAX_LAG_SECONDS`. `details` has each check: the processors’ lag under
-     *     their names, parked events as a `warning` (reported, not failed on).
+     *     their names, parked events as a `warning` (reported, not failed on). An answer is given again for `READINESS_CACHE_MS`
+     *     (1 s by default) without checking anew.
      */
     get: operations['checkHealth'];
     put?: never;
@@ -389,7 +390,8 @@ export interface paths {
      * Readiness: the event store answers and every processor follows the log
      * @description Public. The event store answers, no processor is stuck (events waiting, no progress) or too far behind the log, and
      *     no due reminder has waited longer than `REMINDER_MAX_LAG_SECONDS`. `details` has each check: the processors’ lag under
-     *     their names, parked events as a `warning` (reported, not failed on).
+     *     their names, parked events as a `warning` (reported, not failed on). An answer is given again for `READINESS_CACHE_MS`
+     *     (1 s by default) without checking anew.
      */
     get: operations['checkReadiness'];
     put?: never;

@@ -138,6 +138,15 @@ export class AppConfig {
   PROCESSOR_MAX_LAG_SECONDS = 300;
 
   /**
+   * How long an answer of `/health/ready` is given again without checking anew (ms): probes from several load
+   * balancers and supervisors then cost the database a few queries a second at most. 0 checks on every call.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READINESS_CACHE_MS = 1_000;
+
+  /**
    * Fault injection for the crash tests: with 'true' (only allowed with NODE_ENV=test) a command request carrying
    * `X-Fail-Point: before-append | during-append | after-append` kills the process (SIGKILL) at that point.
    */

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ProcessorsHost, type ProcessorLag } from '@piao/application';
+import { CLOCK, ProcessorsHost, type Clock, type ProcessorLag } from '@piao/application';
 import { EVENT_STORE, type EventStore } from '@piao/event-store';
 import { Public } from '../auth/auth.guard';
 import { AppConfig } from '@piao/config';
@@ -17,7 +17,8 @@ const NOT_READY: [number, string] = [
 const READINESS = [
   'Public. The event store answers, no processor is stuck (events waiting, no progress) or too far behind the log, and',
   'no due reminder has waited longer than `REMINDER_MAX_LAG_SECONDS`. `details` has each check: the processors’ lag under',
-  'their names, parked events as a `warning` (reported, not failed on).',
+  'their names, parked events as a `warning` (reported, not failed on). An answer is given again for `READINESS_CACHE_MS`',
+  '(1 s by default) without checking anew.',
 ].join('\n');
 
 /**
@@ -38,6 +39,7 @@ export class HealthController {
     private readonly processors: ProcessorsHost,
     private readonly config: AppConfig,
     private readonly reminders: ReminderOperations,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('live')
@@ -82,7 +84,23 @@ export class HealthController {
     return this.check();
   }
 
-  private async check() {
+  /** The readiness answer being given, and when its check started (ms, by the clock). */
+  private recent?: { startedAt: number; answer: Promise<Awaited<ReturnType<HealthController['checkNow']>>> };
+
+  /**
+   * The last answer while it is younger than READINESS_CACHE_MS (whether ready or not), otherwise a new check; callers
+   * arriving while a check runs share it.
+   */
+  private check() {
+    const now = this.clock.now().getTime();
+    // A clock set back (a test's, or the machine's) starts a new check too.
+    if (!this.recent || now - this.recent.startedAt >= this.config.READINESS_CACHE_MS || now < this.recent.startedAt) {
+      this.recent = { startedAt: now, answer: this.checkNow() };
+    }
+    return this.recent.answer;
+  }
+
+  private async checkNow() {
     try {
       return await this.health.check([() => this.eventStore(), () => this.processorsFollow(), () => this.remindersOnTime()]);
     } catch (error) {
