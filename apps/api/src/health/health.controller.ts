@@ -85,7 +85,7 @@ export class HealthController {
   }
 
   /** The readiness answer being given, and when its check started (ms, by the clock). */
-  private recent?: { startedAt: number; answer: Promise<Awaited<ReturnType<HealthController['checkNow']>>> };
+  private recent?: { startedAt: number; answer: ReturnType<HealthController['checkNow']> };
 
   /**
    * The last answer while it is younger than READINESS_CACHE_MS (whether ready or not), otherwise a new check; callers

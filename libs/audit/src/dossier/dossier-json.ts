@@ -1,7 +1,7 @@
 import { canonicalJson } from '@piao/lifecycle';
-import { type DossierContent, type DossierObjective } from './dossier-content';
-import { HashingOutput, MemoryOutput, NO_OUTPUT, type FileOutput } from './dossier-output';
-import { contentMembers, partsOfContent, type DossierHead, type DossierParts } from './dossier-parts';
+import { type DossierObjective } from './dossier-content';
+import { HashingOutput, NO_OUTPUT, type FileOutput } from './dossier-output';
+import { contentMembers, type DossierHead, type DossierParts } from './dossier-parts';
 
 /**
  * The dossier's content as RFC 8785 canonical JSON (fascicolo.json), written objective by objective; returns its
@@ -46,13 +46,6 @@ export class DossierJsonWriter {
     await this.out.end();
     return this.out.digest();
   }
-}
-
-/** The canonical JSON of a content held in memory, and its SHA-256. */
-export async function renderDossierJson(content: DossierContent): Promise<{ json: Buffer; digest: Buffer }> {
-  const output = new MemoryOutput();
-  const digest = await writeDossierJson(partsOfContent(content), output);
-  return { json: output.bytes(), digest };
 }
 
 /** The content hash alone (the PDF's /ID of a content held in memory). */

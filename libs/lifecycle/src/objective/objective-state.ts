@@ -167,7 +167,7 @@ export function unitValuesOf(state: Pick<ObjectiveState, 'unitIndicatorValues'>,
 }
 
 /** An own entry of a record keyed by ids: an id that is also the name of an Object property ("constructor") is just an id. */
-function ownValue<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+export function ownValue<T>(record: Record<string, T> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 

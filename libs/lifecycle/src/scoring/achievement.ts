@@ -1,5 +1,6 @@
 import { type CalendarDate } from '../calendar/calendar-date';
 import { type Indicator, type ObjectiveDefinition, type Phase, type Target } from '../objective/objective-definition';
+import { ownValue } from '../objective/objective-state';
 import { parseItalianDate, parseItalianNumber } from './italian-numbers';
 import { DONE_WORDS, NOT_DONE_WORDS, readTarget, TARGET_FLAG_REASONS, type TargetReading } from './target-reading';
 import { scoreOnScale, type ScoringSystem } from './scoring-system';
@@ -99,7 +100,7 @@ export function indicatorAchievement(
   const unitTargets = indicator.unitTargets ?? [];
   if (unitTargets.length === 0) return { indicatorId: indicator.id, ...overall };
   const units = unitTargets.map((u): UnitShareAchievement => {
-    const own = Object.hasOwn(unitValues, u.unitId) ? unitValues[u.unitId] : [];
+    const own = ownValue(unitValues, u.unitId) ?? [];
     // A unit's share has no baseline of its own: a target written as a change from one needs a person.
     const reading = targetReadingOf(indicator, u.target);
     return { unitId: u.unitId, ...scoreAgainst(`indicator ${indicator.id}, unit ${u.unitId}`, reading, UNIT_HAS_NO_BASELINE, own, asOf) };
@@ -238,7 +239,7 @@ export function objectiveAchievement(input: ScoringInput, system: ScoringSystem,
   const active = input.definition.phases.filter((p) => !p.cancelled);
   const phases = active.map((p) => phaseAchievement(p, input.progress[p.id]?.progressPercent ?? 0, at));
   const indicators = input.definition.indicators.map((i) =>
-    indicatorAchievement(i, ownList(input.indicatorValues, i.id), at, ownRecord(input.unitIndicatorValues, i.id)),
+    indicatorAchievement(i, ownValue(input.indicatorValues, i.id) ?? [], at, ownValue(input.unitIndicatorValues, i.id) ?? {}),
   );
   for (const i of indicators) if (i.flag) flags.push(i.flag);
 
@@ -304,14 +305,6 @@ function numericValue(text: string, unit?: string): number | undefined {
   let t = text.replace(/\s*(%|€|euro)$/, '').replace(/^€\s*/, '');
   if (unit && unit !== '%' && unit !== '€' && t.endsWith(unit.toLowerCase())) t = t.slice(0, -unit.length).trim();
   return parseItalianNumber(t);
-}
-
-function ownList<T>(record: Record<string, T[]>, key: string): T[] {
-  return Object.hasOwn(record, key) ? record[key] : [];
-}
-
-function ownRecord<T>(record: Record<string, Record<string, T>> | undefined, key: string): Record<string, T> {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : {};
 }
 
 function clamp(n: number): number {
