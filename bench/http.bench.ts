@@ -2,9 +2,13 @@
  * HTTP command throughput and latency at 32 connections, against a real API process on PostgreSQL, with the
  * API's resident memory and CPU sampled throughout. Commands go to 128 approved objectives in turn (phase
  * progress, no expected revision), so that they exercise load → decide → append on distinct streams.
- * Two variants, measured in the same run against the same API: commands without an Idempotency-Key, and every
- * command with a unique Idempotency-Key (so every command is looked up, and appended with its record). They run
- * BENCH_ROUNDS times each (3 by default), alternating which goes first, after a warm-up of each; the summary gives
+ * Three variants, measured in the same run against the same API: phase progress without an Idempotency-Key; phase
+ * progress with a unique Idempotency-Key on every command (so every command is looked up, and appended with its
+ * record); and a realistic mix, every command keyed: of every ten, four phase progress and three indicator values on
+ * the approved objectives, two drafts of new objectives into draft plans (one plan per wrk connection's turn, so
+ * that drafts contend on a plan's stream no more than a few people drafting at once do), and one proposal of an
+ * objective that connection drafted. They run
+ * BENCH_ROUNDS times each (3 by default), the order rotated from round to round, after a warm-up of each; the summary gives
  * the median of the rounds. Every answer's status is counted (2xx, 4xx, 5xx).
  * The load comes from wrk when it is installed (Debian package `wrk`: a C program, light on the shared CPU),
  * from autocannon otherwise (`BENCH_LOAD=autocannon` forces it).
@@ -32,9 +36,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Tells this run's Idempotency-Keys apart from any other run's. */
 const RUN = randomUUID().slice(0, 8);
 const VARIANTS = [
-  { label: 'none', keyed: false },
-  { label: 'unique on every command', keyed: true },
+  { label: 'none', keyed: false, mix: false },
+  { label: 'unique on every command', keyed: true, mix: false },
+  { label: 'mix, unique on every command', keyed: true, mix: true },
 ] as const;
+/** Draft plans the mix drafts into, in turn. */
+const DRAFT_PLANS = 16;
 
 async function call(token: string, path: string, body?: object): Promise<Record<string, unknown>> {
   const response = await fetch(`${BASE}${path}`, {
@@ -75,8 +82,11 @@ interface LoadResult {
   status: { '2xx': number; '4xx': number; '5xx': number; other: number };
 }
 
-/** A load of `seconds`; with `keyPrefix`, every command carries the Idempotency-Key `${keyPrefix}-…`, unique. */
-type Load = (seconds: number, keyPrefix?: string) => Promise<LoadResult>;
+/**
+ * A load of `seconds`; with `keyPrefix`, every command carries the Idempotency-Key `${keyPrefix}-…`, unique; with
+ * `mix`, the commands are the realistic mix (wrk only) instead of phase progress alone.
+ */
+type Load = (seconds: number, keyPrefix?: string, mix?: boolean) => Promise<LoadResult>;
 
 const command = (n: number) => JSON.stringify({ phaseId: 'f1', progressPercent: n % 101 });
 
@@ -86,7 +96,8 @@ function hasWrk(): boolean {
 
 function autocannonLoad(token: string, ids: string[]): Load {
   let next = 0;
-  return async (seconds, keyPrefix) => {
+  return async (seconds, keyPrefix, mix) => {
+    if (mix) throw new Error('the mix of commands needs wrk (apt-get install wrk)');
     let sent = 0;
     const result = await autocannon({
       url: BASE,
@@ -123,11 +134,23 @@ function autocannonLoad(token: string, ids: string[]): Load {
  * thread's count of requests, so it is unique across threads and invocations. Every answer's status is counted
  * by thread and summed in `done`.
  */
-function wrkLoad(token: string, ids: string[], dir: string): Load {
+function wrkLoad(token: string, ids: string[], draftPlans: string[], dir: string): Load {
   const script = join(dir, 'commands.lua');
+  const definition = (title: string) =>
+    JSON.stringify({
+      definition: {
+        title,
+        responsibleUnitId: 'welfare',
+        horizon: { fromYear: 2025, toYear: 2025 },
+        phases: [{ id: 'f1', description: 'Fase unica', weight: 100 }],
+        indicators: [{ id: 'i1', description: 'Pratiche evase', target: { text: 'almeno n. 40' } }],
+      },
+    });
   writeFileSync(
     script,
     `local ids = { ${ids.map((id) => `"${id}"`).join(', ')} }
+local plans = { ${draftPlans.map((id) => `"${id}"`).join(', ')} }
+local draftBody = '${definition('Obiettivo del carico')}'
 local threads = {}
 local counter = 0
 setup = function(thread)
@@ -137,6 +160,9 @@ setup = function(thread)
 end
 init = function(args)
   prefix = args[1]
+  if prefix == "-" then prefix = nil end
+  mix = args[2] == "mix"
+  drafted = {}
   n = 0
   s2, s4, s5, other = 0, 0, 0, 0
   headers = { ["Authorization"] = "Bearer ${token}", ["Content-Type"] = "application/json" }
@@ -144,9 +170,22 @@ end
 request = function()
   n = n + 1
   if prefix then headers["Idempotency-Key"] = prefix .. "-" .. tid .. "-" .. n end
-  return wrk.format("POST", "/objectives/" .. ids[(n % #ids) + 1] .. "/phase-progress", headers, '{"phaseId":"f1","progressPercent":' .. (n % 101) .. '}')
+  local id = ids[(n % #ids) + 1]
+  local kind = mix and (n % 10) or 0
+  if kind == 9 and #drafted > 0 then
+    return wrk.format("POST", "/objectives/" .. table.remove(drafted, 1) .. "/propose", headers, '{}')
+  elseif kind == 7 or kind == 8 then
+    return wrk.format("POST", "/plans/" .. plans[((tid * 7 + n) % #plans) + 1] .. "/objectives", headers, draftBody)
+  elseif kind >= 4 and kind <= 6 then
+    return wrk.format("POST", "/objectives/" .. id .. "/indicator-values", headers, '{"indicatorId":"i1","value":"' .. (n % 50) .. '","asOf":"2025-07-31"}')
+  end
+  return wrk.format("POST", "/objectives/" .. id .. "/phase-progress", headers, '{"phaseId":"f1","progressPercent":' .. (n % 101) .. '}')
 end
 response = function(status, headers, body)
+  if mix and status == 201 then
+    local drafted_id = string.match(body, '"objectiveId":"([0-9a-f-]+)"')
+    if drafted_id then table.insert(drafted, drafted_id) end
+  end
   if status >= 500 then s5 = s5 + 1 elseif status >= 400 then s4 = s4 + 1 elseif status >= 200 and status < 300 then s2 = s2 + 1 else other = other + 1 end
 end
 done = function(summary, latency, requests)
@@ -166,8 +205,8 @@ end
     if (!match) return NaN;
     return Number(match[1]) * (match[2] === 'us' ? 0.001 : match[2] === 's' ? 1000 : 1);
   };
-  return async (seconds, keyPrefix) => {
-    const args = ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE, ...(keyPrefix ? ['--', keyPrefix] : [])];
+  return async (seconds, keyPrefix, mix) => {
+    const args = ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE, '--', keyPrefix ?? '-', mix ? 'mix' : 'one'];
     const { stdout: output } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
     const status = /status 2xx (\d+) 4xx (\d+) 5xx (\d+) other (\d+)/.exec(output);
     if (!status) throw new Error(`wrk printed no status counts:\n${output}`);
@@ -253,6 +292,10 @@ async function main(): Promise<void> {
     }
     await call(seg, `/plans/${plan.planId}/submit`, {});
     await call(seg, `/plans/${plan.planId}/approve`, { act: { number: '1', date: '2025-01-15' } });
+    const draftPlans: string[] = [];
+    for (let i = 0; i < DRAFT_PLANS; i++) {
+      draftPlans.push((await call(seg, '/plans', { kind: 'PDO', title: `PDO di prova ${i}`, fromYear: 2025, toYear: 2025 })).planId as string);
+    }
 
     // The answer a keyed command gets, and the same answer replayed to its retry: the key is honoured.
     const probe = async () => {
@@ -268,7 +311,7 @@ async function main(): Promise<void> {
     const replay = `status ${retry.status}, Idempotency-Replayed ${retry.replayed}, same JSON ${sameJson ? 'yes' : 'NO'}, same bytes ${retry.body === first.body ? 'yes' : 'no'}`;
     console.error(`keyed command: ${first.status}, answer ${Buffer.byteLength(first.body)} bytes; its retry: ${replay}`);
 
-    const load = process.env.BENCH_LOAD !== 'autocannon' && hasWrk() ? wrkLoad(seg, ids, scratch) : autocannonLoad(seg, ids);
+    const load = process.env.BENCH_LOAD !== 'autocannon' && hasWrk() ? wrkLoad(seg, ids, draftPlans, scratch) : autocannonLoad(seg, ids);
     let invocation = 0;
     const keyPrefix = (keyed: boolean) => (keyed ? `${RUN}-${++invocation}` : undefined);
     const records = new Client({ connectionString: db.url });
@@ -279,16 +322,17 @@ async function main(): Promise<void> {
       prefix
         ? ((await records.query(`SELECT count(*)::integer AS n FROM command_records WHERE key LIKE $1`, [`${prefix}-%`])).rows as { n: number }[])[0].n
         : NaN;
-    for (const v of VARIANTS) await load(3, keyPrefix(v.keyed)); // warm-up
+    for (const v of VARIANTS) await load(3, keyPrefix(v.keyed), v.mix); // warm-up
     const measurements: Measurement[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const v of round % 2 ? VARIANTS : [...VARIANTS].reverse()) {
+      // Rotated from round to round: every variant goes first once in three rounds.
+      for (const v of VARIANTS.map((_, k) => VARIANTS[(k + round - 1) % VARIANTS.length])) {
         const rss: number[] = [];
         const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
         const others = await watchOthers(async () => [...processTree(process.pid), ...(await postgresPids((text) => records.query(text)))]);
         const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
         const prefix = keyPrefix(v.keyed);
-        const result = await load(SECONDS, prefix);
+        const result = await load(SECONDS, prefix, v.mix);
         const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
         clearInterval(sampler);
         const m: Measurement = {
@@ -308,7 +352,7 @@ async function main(): Promise<void> {
     await records.end();
 
     console.log(
-      `\nHTTP commands, 32 connections, ${SECONDS} s per measurement, ${ROUNDS} rounds alternating the order, load from ${measurements[0].tool}, ` +
+      `\nHTTP commands, 32 connections, ${SECONDS} s per measurement, ${ROUNDS} rounds in rotated order, load from ${measurements[0].tool}, ` +
         `API on PostgreSQL (LOG_LEVEL=info), ${process.env.API_WORKERS ?? '1'} API worker(s); ${machine()}\n`,
     );
     console.log(

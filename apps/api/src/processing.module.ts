@@ -22,6 +22,7 @@ export class ProcessingModule {
         ApplicationModule.forRoot({
           runProcessors: options.runProcessors,
           leaseMs: config.PROCESSOR_LEASE_MS,
+          gatherMs: config.PROCESSOR_GATHER_MS,
           idempotencyRetentionDays: config.IDEMPOTENCY_RETENTION_DAYS,
           ...(config.FAIL_POINTS === 'true' ? { crash: () => process.kill(process.pid, 'SIGKILL') } : {}),
           clock: options.clock,

@@ -127,6 +127,16 @@ export class AppConfig {
   @Max(300_000)
   PROCESSOR_LEASE_MS = 10_000;
 
+  /**
+   * How long a processor waits after a batch that did not fill up before reading the next (ms): under a stream of
+   * commands the events of that time are handled in one transaction instead of one each, at the price of the read
+   * models trailing the log by up to this long. A query with `after=` wakes the processors at once. 0: no wait.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  PROCESSOR_GATHER_MS = 100;
+
   /** Readiness fails when a processor has events waiting and its checkpoint has not moved for this long. */
   @IsInt()
   @Min(1)

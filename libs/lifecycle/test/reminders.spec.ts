@@ -85,6 +85,13 @@ describe('the reminders of a deadline', () => {
     expect(sendInstant('2025-07-15', 8).toISOString()).toBe('2025-07-15T06:00:00.000Z');
     expect(sendInstant('2025-03-31', 8).toISOString()).toBe('2025-03-31T06:00:00.000Z'); // the day after the change
   });
+
+  it('gives the same instant when asked again (kept), and a copy the caller may change', () => {
+    const first = sendInstant('2025-10-27', 9);
+    first.setTime(0);
+    expect(sendInstant('2025-10-27', 9).toISOString()).toBe('2025-10-27T08:00:00.000Z');
+    expect(sendInstant('2025-10-27', 9).toISOString()).toBe('2025-10-27T08:00:00.000Z');
+  });
 });
 
 describe('the deadlines of an objective', () => {

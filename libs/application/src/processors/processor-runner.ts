@@ -20,6 +20,12 @@ export interface ProcessorRunnerOptions {
   leaseMs: number;
   /** Pause between polls when the log has nothing new. */
   idleMs?: number;
+  /**
+   * Pause after a batch that did not fill up (the log is being written as fast as it is followed): events gather
+   * meanwhile, so the next batch carries many and the processor's transaction, checkpoint and queries are paid once
+   * for all of them rather than once per command. A reader waiting for a position wakes it at once (`poke`).
+   */
+  gatherMs?: number;
   /** Attempts before an event whose handling keeps failing is parked. */
   maxAttempts?: number;
   onError?: (error: unknown, processor: string) => void;
@@ -107,7 +113,9 @@ export class ProcessorRunner {
         }
         const outcome = await this.step();
         failures = 0;
-        if (outcome !== 'progressed') await this.sleep(this.options.idleMs ?? 200);
+        if (outcome === 'progressed-partly') {
+          if (this.options.gatherMs) await this.sleep(this.options.gatherMs);
+        } else if (outcome !== 'progressed') await this.sleep(this.options.idleMs ?? 200);
       } catch (error) {
         failures += 1;
         this.failed(error);
@@ -131,12 +139,16 @@ export class ProcessorRunner {
     return held;
   }
 
-  /** One batch, or nothing new in the log, or a step refused because the checkpoint or the lease moved. */
-  private async step(): Promise<'progressed' | 'caught-up' | 'refused'> {
+  /**
+   * One batch (a full one: more may be waiting; or a partial one: the log is handled to its end), or nothing new in
+   * the log, or a step refused because the checkpoint or the lease moved.
+   */
+  private async step(): Promise<'progressed' | 'progressed-partly' | 'caught-up' | 'refused'> {
     await this.replayRequested();
     const from = (this.position ??= (await this.store.checkpoint(this.name)).position);
     this.blocked ??= await this.store.blockedStreams(this.name);
-    const batch = await this.events.readAll(from, this.processor.batchSize ?? 500);
+    const size = this.processor.batchSize ?? 500;
+    const batch = await this.events.readAll(from, size);
     if (batch.length === 0) return 'caught-up';
     try {
       await this.commit(from, batch);
@@ -146,7 +158,8 @@ export class ProcessorRunner {
       this.failed(error);
       await this.isolate(from, batch);
     }
-    return this.position ? 'progressed' : 'refused';
+    if (!this.position) return 'refused';
+    return batch.length < size ? 'progressed-partly' : 'progressed';
   }
 
   /** Handles `batch` after `from` and moves the checkpoint past it; events of blocked streams are held back. */

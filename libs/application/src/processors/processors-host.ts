@@ -49,6 +49,7 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
       holder: this.holder,
       leaseMs: this.options.leaseMs ?? 10_000,
       maxAttempts: this.options.maxAttempts,
+      gatherMs: this.options.gatherMs,
       onError: (error, name) => this.logger.error(`processor ${name}: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.runners.set(processor.name, runner);

@@ -31,5 +31,24 @@ const ROME_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', ye
 
 /** The calendar date of an instant in Italy, where every ente of this system lives. */
 export function romeDateOf(instant: Date): CalendarDate {
-  return ROME_DATE.format(instant);
+  const hour = Math.floor(instant.getTime() / HOUR_MS);
+  // An invalid date (Intl's own RangeError), or one before 1900, when Rome's offset was not whole hours.
+  if (!(hour >= FROM_1900)) return ROME_DATE.format(instant);
+  let date = ROME_DATES.get(hour);
+  if (date === undefined) {
+    if (ROME_DATES.size >= ROME_DATES_KEPT) ROME_DATES.clear();
+    date = ROME_DATE.format(instant);
+    ROME_DATES.set(hour, date);
+  }
+  return date;
 }
+
+/**
+ * Rome's date by hour of UTC time, worked out once: Italy's offset is a whole number of hours (since 1893) and
+ * changes on the hour, so every instant of one UTC hour has the same date there. Read models and red flags ask for the
+ * date of every event's recording time; Intl's formatting is what costs.
+ */
+const HOUR_MS = 3_600_000;
+const FROM_1900 = Date.UTC(1900, 0, 1) / HOUR_MS;
+const ROME_DATES = new Map<number, CalendarDate>();
+const ROME_DATES_KEPT = 50_000;

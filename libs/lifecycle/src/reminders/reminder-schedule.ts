@@ -60,12 +60,30 @@ export function overdueIndexOf(step: string): number | undefined {
 
 /** The instant a reminder goes out: `hour` o'clock in Italy on `date`, whatever the daylight-saving offset. */
 export function sendInstant(date: CalendarDate, hour: number): Date {
+  const key = `${date}T${hour}`;
+  let instant = SEND_INSTANTS.get(key);
+  if (instant === undefined) {
+    if (SEND_INSTANTS.size >= SEND_INSTANTS_KEPT) SEND_INSTANTS.clear();
+    instant = romeHourToInstant(date, hour);
+    SEND_INSTANTS.set(key, instant);
+  }
+  return new Date(instant);
+}
+
+/**
+ * Instants worked out already, by day and hour: the deadlines processor asks for the same few hundred days again on
+ * every batch (each objective's schedule is rebuilt when it changes), and Intl's formatting is the slow part.
+ */
+const SEND_INSTANTS = new Map<string, number>();
+const SEND_INSTANTS_KEPT = 20_000;
+
+function romeHourToInstant(date: CalendarDate, hour: number): number {
   const guess = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
   // The offset of Rome at that moment (one or two hours): read it back from the formatted time.
   const shown = ROME_TIME.formatToParts(new Date(guess));
   const part = (type: string) => Number(shown.find((p) => p.type === type)?.value);
   const romeAsUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour') % 24, part('minute'));
-  return new Date(guess - (romeAsUtc - guess));
+  return guess - (romeAsUtc - guess);
 }
 
 const ROME_TIME = new Intl.DateTimeFormat('en-GB', {
