@@ -142,7 +142,7 @@ function appendWithRecord(storage: Storage): Variant {
       const streamId = streamOf(tag, writer);
       const requestHash = createHash('sha256').update(`POST /objectives/${streamId}/phase-progress\n${requestBody}`).digest('hex');
       const command: CommandRecord = { scope, key, requestHash, answer: { status: 200, body: answer }, recordedAt: new Date() };
-      const id = eventId({ scope, key, requestHash, status: 200, render: () => answer }, 0);
+      const id = eventId({ scope, key, requestHash }, 0);
       await storage.events.append(streamId, [{ id, type: 'PhaseProgressRecorded', data, metadata }], expectedAt(i), { command });
     },
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandRecordsRetention, ManualClock } from '@piao/application';
 import { COMMAND_RECORDS, type CommandRecords } from '@piao/event-store';
 import { allEvents, startApi, type Api } from '../support/api-harness';
-import { seedEnte, type Ente } from '../support/scenario';
+import { definition, seedEnte, type Ente } from '../support/scenario';
 
 /**
  * Time comes from the application's Clock: the API decides "today" (what is in the future, what is overdue) and
@@ -54,5 +54,34 @@ describe('the Clock port decides what time it is (PGlite)', () => {
     clock.advance(2 * 24 * 60 * 60 * 1000);
     expect(await retention.purge()).toBeGreaterThanOrEqual(1);
     expect(await records.find(scope, key)).toBeUndefined();
+
+    // The same request sent again after its record was purged: the plan's id derives from the key, so the copy
+    // finds its stream taken and opens no second plan.
+    const plansBefore = (await allEvents(api.store)).filter((event) => event.type === 'PlanOpened').length;
+    const again = await e.as.segretario.post('/plans', { kind: 'PDO', title: 'PDO 2026', fromYear: 2026, toYear: 2026 }, { 'Idempotency-Key': key });
+    expect(again.status).not.toBe(201);
+    expect(again.status).toBeLessThan(500);
+    expect((await allEvents(api.store)).filter((event) => event.type === 'PlanOpened').length).toBe(plansBefore);
+    // Without a key, each request opens a plan of its own.
+    const [one, two] = [
+      await e.as.segretario.post('/plans', { kind: 'PDO', title: 'PDO bis', fromYear: 2027, toYear: 2027 }),
+      await e.as.segretario.post('/plans', { kind: 'PDO', title: 'PDO bis', fromYear: 2027, toYear: 2027 }),
+    ];
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(one.body.planId).not.toBe(two.body.planId);
+  });
+
+  it('an objective drafted without a code, sent again with its Idempotency-Key after the purge: no second objective', async () => {
+    const key = randomUUID();
+    const body = { definition: { ...definition(), title: 'Obiettivo senza codice' } };
+    const first = await e.as.segretario.post(`/plans/${e.planId}/objectives`, body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    clock.advance(8 * 24 * 60 * 60 * 1000);
+    expect(await api.app.get(CommandRecordsRetention).purge()).toBeGreaterThanOrEqual(1);
+    const again = await e.as.segretario.post(`/plans/${e.planId}/objectives`, body, { 'Idempotency-Key': key });
+    expect(again.status).not.toBe(201);
+    expect(again.status).toBeLessThan(500);
+    const drafted = (await allEvents(api.store)).filter((event) => event.type === 'ObjectiveDrafted' && event.streamId.endsWith(first.body.objectiveId));
+    expect(drafted).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import {
   LOG_START,
   ProcessorStepRefused,
   CommandAlreadyRecorded,
+  DuplicateEventId,
   WrongExpectedRevision,
   type EventMetadata,
   type NewEvent,
@@ -92,6 +93,25 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     const duplicate = event();
     await expect(storage.events.append(id, [event(), duplicate, { ...duplicate }], 0)).rejects.toThrow();
     expect(await storage.events.readStream(id)).toHaveLength(1);
+  });
+
+  it('refuses an event id already in the stream (DuplicateEventId, naming it); the same id in another stream is another event', async () => {
+    const id = stream();
+    const once = event();
+    await storage.events.append(id, [once], 'no-stream');
+    const again = await storage.events.append(id, [{ ...once }], 'any').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // EventStoreDB may instead acknowledge a re-sent event without writing it (its idempotent append): never twice.
+    if (kind !== 'eventstoredb') {
+      expect(again).toBeInstanceOf(DuplicateEventId);
+      expect((again as DuplicateEventId).streamId).toBe(id);
+    }
+    expect(await storage.events.readStream(id)).toHaveLength(1);
+    const other = stream();
+    await storage.events.append(other, [{ ...once }], 'no-stream');
+    expect((await storage.events.readStream(other)).map((e) => e.id)).toEqual([once.id]);
   });
 
   it('processors: one lease holder at a time, checkpoints moved only by compare-and-set, never back', async () => {

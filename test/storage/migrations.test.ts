@@ -161,7 +161,14 @@ async function migrateAtStart(sql: SqlClient): Promise<string[]> {
 }
 
 /** Every migration, in the order a process applies them at start (the event store's list, then the read models'). */
-const AT_START = ['0001-event-store', '0003-command-answer-as-text', '0002-read-models', '0007-timeline-log-order', '0009-timeline-imported'];
+const AT_START = [
+  '0001-event-store',
+  '0003-command-answer-as-text',
+  '0011-event-id-unique-per-stream',
+  '0002-read-models',
+  '0007-timeline-log-order',
+  '0009-timeline-imported',
+];
 /** The same, as `schema_migrations` lists them (by name). */
 const ALL = [...AT_START].sort();
 /** What changed since the code before migrations: the migrations after the first two, applied to its schema too. */
@@ -324,7 +331,11 @@ describe.each<Engine>(['postgres', 'pglite'])('schema migrations (%s)', (engine)
     // Started as the new code starts: the storage (event store's migrations), then the read models'.
     const storage = await openStorage(db.config);
     sql = storage.sql;
-    expect(await recorded(sql)).toMatchObject([{ name: '0001-event-store' }, { name: '0003-command-answer-as-text' }]);
+    expect(await recorded(sql)).toMatchObject([
+      { name: '0001-event-store' },
+      { name: '0003-command-answer-as-text' },
+      { name: '0011-event-id-unique-per-stream' },
+    ]);
     expect(await ReadModelsProjection.migrate(sql)).toEqual(['0002-read-models', '0007-timeline-log-order', '0009-timeline-imported']);
     expect((await recorded(sql)).map((row) => row.name)).toEqual(ALL);
 

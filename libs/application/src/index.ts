@@ -1,5 +1,6 @@
 export { CLOCK, ManualClock, SystemClock, type Clock } from './clock/clock.port';
 export { actorOf, FAIL_POINTS, requestFollowing, type CommandRequest, type FailPoint, type IdempotentRequest } from './commands/command-request';
+export { createdId } from './commands/event-ids';
 export { CommandContended, CommandReplayed, IdempotencyKeyExpired, IdempotencyKeyReused, StreamNotFound } from './commands/command-errors';
 export {
   StreamCommands,

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
-import { DOSSIER_STREAM, RequestDossier, StreamCommands, type CommandOutcome } from '@piao/application';
+import { createdId, DOSSIER_STREAM, RequestDossier, StreamCommands, type CommandOutcome } from '@piao/application';
 import { AUDIT_OPTIONS, DOSSIER_FILES, dossierFile, dossierSummary, listDossiers, type AuditOptions, type DossierFile } from '@piao/audit';
 import { formatPosition } from '@piao/event-store';
 import { DOSSIER_REQUESTERS, dossierStreamId, type DossierRequest } from '@piao/lifecycle';
@@ -64,7 +63,7 @@ export class DossiersController {
       if (!UUID.test(id)) throw validationProblem([{ field: 'scope.id', rule: 'isUuid', message: `scope.id must be the ${kind}'s id (a UUID)` }]);
       id = id.toLowerCase();
     }
-    const dossierId = randomUUID();
+    const dossierId = createdId(c.idempotency);
     const render = (outcome: CommandOutcome<DossierRequest>): DossierRequestedResult => ({
       dossierId: outcome.state.dossierId,
       scope: outcome.state.scope,

@@ -9,7 +9,6 @@ import {
   ContinuePlan,
   type ContinuationOutcome,
 } from '@piao/application';
-import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { PLAN_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
@@ -28,7 +27,7 @@ import { validationProblem, type FieldError } from '../problem-details/problem';
 import { CloseCampaignDto, ContinuePlanDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
 import { PLAN_ACTIONS } from './plan-actions';
 import { PLAN_SCHEMA_MODELS, PlanCommandResult, PlanContinuationResult, PlanDetailView, type PlanObjectiveSummaryView } from './plan.schemas';
-import { RunPlanCommand } from '@piao/application';
+import { createdId, RunPlanCommand } from '@piao/application';
 
 const PLAN_PARAM = ApiParam({ name: 'planId', format: 'uuid', description: 'The plan, as `POST /plans` answered it' });
 
@@ -61,7 +60,7 @@ export class PlansController {
     SEGRETARIO,
   ])
   open(@Context() c: RequestContext, @Body() dto: OpenPlanDto) {
-    const planId = randomUUID();
+    const planId = createdId(c.idempotency);
     const { kind, title, fromYear, toYear } = dto;
     return this.run(c, planId, dto, { type: 'OpenPlan', planId, ente: c.actor.ente, kind, title: title.trim(), fromYear, toYear });
   }

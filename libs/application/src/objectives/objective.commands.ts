@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   decideObjective,
@@ -16,6 +16,7 @@ import { type CommandRequest } from '../commands/command-request';
 import { StreamCommands, type CommandOutcome } from '../commands/stream-commands';
 import { OBJECTIVE_STREAM, objectiveStreamId, PLAN_STREAM, planStreamId } from '../commands/stream-types';
 import { OrganisationDirectory } from '../organisation/organisation.commands';
+import { createdId } from '../commands/event-ids';
 
 export class RunObjectiveCommand {
   constructor(
@@ -68,7 +69,7 @@ export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, Co
     const ente = request.actor.ente;
     const { organisation, context } = await this.directory.contextFor(request.actor);
     const definition = definitionForDraft(organisation, given);
-    const objectiveId = givenCode ? objectiveIdFor(planId, givenCode) : randomUUID();
+    const objectiveId = givenCode ? objectiveIdFor(planId, givenCode) : createdId(request.idempotency);
     // The client addresses a new objective: a revision it pins means nothing here.
     return this.streams.execute({ ...request, expectedRevision: undefined }, async (unit) => {
       const plan = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId, mustExist: true });

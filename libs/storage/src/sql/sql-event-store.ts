@@ -149,10 +149,10 @@ export class SqlEventStore implements EventStore {
   private async explainConflict(error: unknown, command: CommandRecord | undefined): Promise<void> {
     const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
     if (code !== '23505') return;
-    if (constraint === 'command_records_key' || constraint === 'es_events_event_id') {
+    if (constraint === 'command_records_key' || constraint === 'es_events_stream_event_id') {
       const recorded = command && (await new SqlCommandRecords(this.sql).find(command.scope, command.key));
       if (recorded) throw new CommandAlreadyRecorded(recorded);
-      if (constraint === 'es_events_event_id') throw new DuplicateEventId(undefined);
+      if (constraint === 'es_events_stream_event_id') throw new DuplicateEventId(conflictingStream(error));
     }
   }
 
@@ -240,10 +240,13 @@ function commandParams(command: CommandRecord | undefined): unknown[] {
   return [scope.ente, scope.subject, key, requestHash, answer.status, JSON.stringify(answer.body ?? null), recordedAt.toISOString()];
 }
 
-/** The stream named in a unique violation of (stream_id, revision): "Key (stream_id, revision)=(plan-…, 3) already exists." */
+/**
+ * The stream named in a unique violation of (stream_id, revision) or (stream_id, event_id):
+ * "Key (stream_id, revision)=(plan-…, 3) already exists."
+ */
 function conflictingStream(error: unknown): string | undefined {
   const detail = (error as { detail?: string })?.detail ?? '';
-  return /=\((.*), \d+\) already exists/.exec(detail)?.[1];
+  return /=\((.*), [^,]+\) already exists/.exec(detail)?.[1];
 }
 
 /** A unique violation of (stream_id, revision): another writer took the revision first. */

@@ -1,0 +1,124 @@
+/**
+ * How fast a follower of the log catches up, against the raw read of the same log in the same run: the cost of
+ * what a processor adds to reading (the log horizon before each page, the lease, the checkpoint's transaction
+ * after each batch), apart from its own work. A log of 1,000,000 events (streams of 40, filled by SQL), then:
+ *  - raw read: `SELECT … ORDER BY (transaction_id, global_position) LIMIT n` page after page, as `readAll` pages
+ *    without its horizon, through the same pool;
+ *  - `EventStore.readAll`: the same pages with the log horizon taken before each;
+ *  - a follower that does nothing with its events (transactional, its checkpoint moved in each batch's
+ *    transaction; idempotent, moved after), caught up from the start of the log by `ProcessorRunner.catchUp`.
+ * At several batch sizes; each figure is the median of BENCH_ROUNDS rounds (3), the variants rotated.
+ * Usage: npm run bench:followers [-- events]   (1,000,000 by default; BENCH_BATCHES=500,2000,10000)
+ */
+import { randomUUID } from 'node:crypto';
+import { ProcessorRunner, SystemClock, type Processor } from '@piao/application';
+import { LOG_START, type LogPosition } from '@piao/event-store';
+import { openStorage } from '@piao/storage';
+import { createTestDatabase } from '../test/support/postgres';
+import { fmt, machine, median } from './measure';
+
+const EVENTS = Number(process.argv[2] ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const BATCHES = (process.env.BENCH_BATCHES ?? '500,2000,10000').split(',').map(Number);
+
+const metadata = {
+  actor: { id: 'dalpiaz', name: 'Barbara Dal Piaz', role: 'dirigente' },
+  ente: 'comune-bench',
+  occurredAt: '2025-07-31',
+  recordedAt: new Date().toISOString(),
+  correlationId: randomUUID(),
+  causationId: randomUUID(),
+  schemaVersion: 1,
+};
+const data = { phaseId: 'f1', progressPercent: 60, actualStart: '2025-01-10', note: 'Avanzamento rilevato al monitoraggio del 31/07' };
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  const storage = await openStorage({ kind: 'postgres', url: db.url, poolSize: 4 });
+  const sql = storage.sql;
+  try {
+    console.error(`filling the log with ${EVENTS.toLocaleString('en')} events…`);
+    for (let from = 0; from < EVENTS; from += 100_000) {
+      // One transaction per 100,000 events, as many commits would: followers page across transaction ids too.
+      await sql.query(
+        `INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata)
+         SELECT gen_random_uuid(), 'objective-fill-' || (g / 40), g % 40, 'PhaseProgressRecorded', $1::jsonb, $2::jsonb
+           FROM generate_series($3::bigint, $4::bigint - 1) AS g`,
+        [JSON.stringify(data), JSON.stringify(metadata), from, Math.min(EVENTS, from + 100_000)],
+      );
+    }
+    await sql.query(`VACUUM ANALYZE es_events`);
+
+    const rawRead = async (batch: number): Promise<number> => {
+      let after: LogPosition = LOG_START;
+      let read = 0;
+      for (;;) {
+        const rows = await sql.query<{ c: string; p: string }>(
+          `SELECT transaction_id::text AS c, global_position::text AS p, event_id::text AS event_id, stream_id, revision::integer AS revision, type, data, metadata
+             FROM es_events WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
+            ORDER BY transaction_id, global_position LIMIT $3`,
+          [after.commit.toString(), after.prepare.toString(), batch],
+          'bench_raw_read',
+        );
+        if (rows.length === 0) return read;
+        read += rows.length;
+        after = { commit: BigInt(rows[rows.length - 1].c), prepare: BigInt(rows[rows.length - 1].p) };
+      }
+    };
+    const readAll = async (batch: number): Promise<number> => {
+      let after: LogPosition = LOG_START;
+      let read = 0;
+      for (;;) {
+        const events = await storage.events.readAll(after, batch);
+        if (events.length === 0) return read;
+        read += events.length;
+        after = events[events.length - 1].position;
+      }
+    };
+    const follower = (mode: 'transactional' | 'idempotent') => async (batch: number) => {
+      const processor: Processor = { name: `bench-follower-${randomUUID().slice(0, 8)}`, mode, batchSize: batch, handle: async () => undefined };
+      const runner = new ProcessorRunner(processor, storage.events, storage.processors, new SystemClock(), { holder: 'bench', leaseMs: 60_000 });
+      await runner.catchUp();
+      await runner.stop();
+      return (await storage.processors.checkpoint(processor.name)).events;
+    };
+    const variants: [string, (batch: number) => Promise<number>][] = [
+      ['raw read (paged SELECT)', rawRead],
+      ['EventStore.readAll (log horizon before each page)', readAll],
+      ['follower, transactional (checkpoint in the batch’s transaction)', follower('transactional')],
+      ['follower, idempotent (checkpoint after the batch)', follower('idempotent')],
+    ];
+
+    const rates = new Map<string, number[]>();
+    for (const batch of BATCHES) {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [label, run] of variants.map((_, k) => variants[(k + round) % variants.length])) {
+          const t0 = performance.now();
+          const n = await run(batch);
+          const perSecond = n / ((performance.now() - t0) / 1000);
+          if (n !== EVENTS) throw new Error(`${label} read ${n} events of ${EVENTS}`);
+          rates.set(`${batch}|${label}`, [...(rates.get(`${batch}|${label}`) ?? []), perSecond]);
+          console.error(`  batch ${batch}, round ${round + 1}: ${label}: ${fmt(perSecond, 0)} events/s`);
+        }
+      }
+    }
+    console.log(`\nFollowers catching up with ${EVENTS.toLocaleString('en')} events, median of ${ROUNDS} rounds in rotated order; ${machine()}\n`);
+    console.log('| batch | variant | events/s | vs raw read, same batch |');
+    console.log('|---|---|---|---|');
+    for (const batch of BATCHES) {
+      const raw = median(rates.get(`${batch}|${variants[0][0]}`)!);
+      for (const [label] of variants) {
+        const rate = median(rates.get(`${batch}|${label}`)!);
+        console.log(`| ${batch.toLocaleString('en')} | ${label} | ${fmt(rate, 0)} | ${fmt((100 * rate) / raw, 0)} % |`);
+      }
+    }
+  } finally {
+    await storage.events.close();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
