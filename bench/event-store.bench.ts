@@ -20,11 +20,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { type CommandRecord, type EventMetadata, type SqlClient } from '@piao/event-store';
+import { type CommandRecord, type SqlClient } from '@piao/event-store';
 import { openStorage, type Storage, type StorageConfig } from '@piao/storage';
 import { eventId } from '../libs/application/src/commands/event-ids';
 import { SqlEventStore } from '../libs/storage/src/sql/sql-event-store';
 import { createTestDatabase } from '../test/support/postgres';
+import { benchData, benchMetadata } from './bench-event';
 import { fmt, machine, median, postgresPids, runFor, watchOthers } from './measure';
 
 const SECONDS = Number(process.argv[2] ?? 5);
@@ -33,16 +34,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ENGINES = new Set((process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',').map((e) => e.trim()));
 const WARM_UP_SECONDS = 1;
 
-const metadata: EventMetadata = {
-  actor: { id: 'dalpiaz', name: 'Barbara Dal Piaz', role: 'dirigente' },
-  ente: 'comune-bench',
-  occurredAt: '2025-07-31',
-  recordedAt: new Date().toISOString(),
-  correlationId: randomUUID(),
-  causationId: randomUUID(),
-  schemaVersion: 1,
-};
-const data = { phaseId: 'f1', progressPercent: 60, actualStart: '2025-01-10', note: 'Avanzamento rilevato al monitoraggio del 31/07' };
+const metadata = benchMetadata;
+const data = benchData;
 
 /** The answer a client gets for a phase progress, shaped and sized as the API renders it (968 bytes): what the record keeps. */
 const definition = {

@@ -15,22 +15,15 @@ import { ProcessorRunner, SystemClock, type Processor } from '@piao/application'
 import { LOG_START, type LogPosition } from '@piao/event-store';
 import { openStorage } from '@piao/storage';
 import { createTestDatabase } from '../test/support/postgres';
+import { benchData, benchMetadata } from './bench-event';
 import { fmt, machine, median } from './measure';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BATCHES = (process.env.BENCH_BATCHES ?? '500,2000,10000').split(',').map(Number);
 
-const metadata = {
-  actor: { id: 'dalpiaz', name: 'Barbara Dal Piaz', role: 'dirigente' },
-  ente: 'comune-bench',
-  occurredAt: '2025-07-31',
-  recordedAt: new Date().toISOString(),
-  correlationId: randomUUID(),
-  causationId: randomUUID(),
-  schemaVersion: 1,
-};
-const data = { phaseId: 'f1', progressPercent: 60, actualStart: '2025-01-10', note: 'Avanzamento rilevato al monitoraggio del 31/07' };
+const metadata = benchMetadata;
+const data = benchData;
 
 async function main(): Promise<void> {
   const db = await createTestDatabase();

@@ -20,10 +20,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Pool } from 'pg';
-import { type CommandRecord, type EventMetadata } from '@piao/event-store';
+import { type CommandRecord } from '@piao/event-store';
 import { openStorage } from '@piao/storage';
 import { eventId } from '../libs/application/src/commands/event-ids';
 import { createTestDatabase } from '../test/support/postgres';
+import { benchData, benchMetadata } from './bench-event';
 import { fmt, machine, median, runFor } from './measure';
 
 const SECONDS = Number(process.argv[2] ?? 5);
@@ -32,16 +33,8 @@ const SIZES = (process.env.BENCH_LOG_SIZES ?? '10000,200000,1000000').split(',')
 const WRITERS = 16;
 const STREAM_LENGTH = 40;
 
-const metadata: EventMetadata = {
-  actor: { id: 'dalpiaz', name: 'Barbara Dal Piaz', role: 'dirigente' },
-  ente: 'comune-bench',
-  occurredAt: '2025-07-31',
-  recordedAt: new Date().toISOString(),
-  correlationId: randomUUID(),
-  causationId: randomUUID(),
-  schemaVersion: 1,
-};
-const data = { phaseId: 'f1', progressPercent: 60, actualStart: '2025-01-10', note: 'Avanzamento rilevato al monitoraggio del 31/07' };
+const metadata = benchMetadata;
+const data = benchData;
 const scope = { ente: 'comune-bench', subject: 'dalpiaz' };
 /** A command's answer as the record keeps it (about the size of a phase progress's). */
 const answer = { objectiveId: randomUUID(), revision: 3, status: 'approved', recorded: ['PhaseProgressRecorded'], note: 'x'.repeat(800) };
