@@ -12,6 +12,8 @@
  * the median of the rounds. Every answer's status is counted (2xx, 4xx, 5xx).
  * The load comes from wrk when it is installed (Debian package `wrk`: a C program, light on the shared CPU),
  * from autocannon otherwise (`BENCH_LOAD=autocannon` forces it).
+ * With RUN_PROCESSORS=false the API runs without its processors, and each processor is then timed catching up over
+ * the log the load wrote (processors-catch-up.ts): what it costs per event.
  * Usage: npm run bench:http [-- seconds]   (default 20 s per measurement, after a 3 s warm-up of each variant)
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
+import { measureProcessors } from './processors-catch-up';
 import { fmt, machine, machineJiffies, median, postgresPids, procFile, processTree, watchOthers } from './measure';
 
 const SECONDS = Number(process.argv[2] ?? 20);
@@ -258,6 +261,11 @@ async function main(): Promise<void> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const exited = new Promise((resolve) => api.once('exit', resolve));
+  const stopApi = () => {
+    api.kill('SIGTERM');
+    return exited;
+  };
   try {
     for (let i = 0; ; i++) {
       if (
@@ -394,9 +402,13 @@ async function main(): Promise<void> {
         "Records written: the rows of command_records under the load's keys, read after it (commands still in flight when the load " +
         'generator stops counting are recorded, but not counted as answers).',
     );
+    if (process.env.RUN_PROCESSORS === 'false') {
+      // The API ran without processors: what each would have cost it, measured on the log it wrote.
+      await stopApi();
+      console.log(`\n${await measureProcessors(db.url)}`);
+    }
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await stopApi();
     await db.drop();
     rmSync(scratch, { recursive: true, force: true });
   }

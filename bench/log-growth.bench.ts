@@ -8,7 +8,9 @@
  *  - raw, as the log: `LIKE es_events INCLUDING ALL` (whatever unique indexes es_events has today);
  *  - raw, event id unique globally: primary key, (stream_id, revision) and (event_id);
  *  - raw, event id unique per stream: primary key, (stream_id, revision) and (stream_id, event_id);
- *  - raw, no event-id index: primary key and (stream_id, revision) only.
+ *  - raw, no event-id index: primary key and (stream_id, revision) only;
+ *  - raw INSERT of the event and a command record in one statement (into the first control and a copy of
+ *    command_records): the keyed append's own baseline, since it writes both.
  * Events are written as the application writes them: streams of 40 events at most (an objective's stream holds a few
  * dozen), 16 writers each moving on to a new stream after 40, ids random as the application's are (random UUIDs
  * without a key; derived from the key, so just as scattered, with one). After every measurement what it wrote is
@@ -54,11 +56,15 @@ const CONTROLS: { table: string; label: string; ddl: string }[] = [
   { table: 'bench_raw_no_id', label: 'raw INSERT, no event-id index', ddl: `CREATE TABLE bench_raw_no_id (${COLUMNS})` },
 ];
 
+const RAW_WITH_RECORD = 'raw INSERT of the event and a command record (one statement)';
+
 const streamOf = (tag: string, writer: number, i: number) => `objective-bench-${tag}-${writer}-${Math.floor(i / STREAM_LENGTH)}`;
 const revisionOf = (i: number) => i % STREAM_LENGTH;
 
 interface Variant {
   label: string;
+  /** The raw control it is compared with: what it writes, as plain INSERTs (the first control when not said). */
+  control?: string;
   /** The tables it writes, emptied of the measurement's streams afterwards. */
   tables: string[];
   operation: (tag: string, writer: number, i: number) => Promise<void>;
@@ -81,9 +87,11 @@ async function main(): Promise<void> {
   const results = new Map<number, Map<string, Measurement[]>>();
   try {
     for (const control of CONTROLS) await admin.query(control.ddl);
+    await admin.query(`CREATE TABLE bench_raw_records (LIKE command_records INCLUDING ALL)`);
     const variants: Variant[] = [
       {
         label: 'append + Idempotency-Key record',
+        control: RAW_WITH_RECORD,
         tables: ['es_events', 'command_records'],
         operation: async (tag, writer, i) => {
           const key = randomUUID();
@@ -113,6 +121,32 @@ async function main(): Promise<void> {
             values: [randomUUID(), streamOf(tag, writer, i), revisionOf(i), 'PhaseProgressRecorded', JSON.stringify(data), JSON.stringify(metadata)],
           })),
       })),
+      {
+        // The keyed append's fair baseline: its event and its command's record, in one plain statement.
+        label: RAW_WITH_RECORD,
+        tables: ['bench_raw_as_log', 'bench_raw_records'],
+        operation: async (tag, writer, i) =>
+          void (await raw.query({
+            name: 'insert_with_record',
+            text: `WITH e AS (INSERT INTO bench_raw_as_log (event_id, stream_id, revision, type, data, metadata) VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6::jsonb)
+                     RETURNING transaction_id, global_position)
+                   INSERT INTO bench_raw_records (ente, subject, key, request_hash, status, body, commit_position, prepare_position, recorded_at)
+                   SELECT $7, $8, $9, $10, 200, $11, transaction_id, global_position, now() FROM e`,
+            values: [
+              randomUUID(),
+              streamOf(tag, writer, i),
+              revisionOf(i),
+              'PhaseProgressRecorded',
+              JSON.stringify(data),
+              JSON.stringify(metadata),
+              scope.ente,
+              scope.subject,
+              randomUUID(),
+              createHash('sha256').update(`${tag}:${writer}:${i}`).digest('hex'),
+              JSON.stringify(answer),
+            ],
+          })),
+      },
     ];
     const wal = async () => ((await admin.query(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows[0] as { lsn: string }).lsn;
     let filled = 0;
@@ -162,7 +196,7 @@ async function main(): Promise<void> {
     console.log(
       '| variant | ' +
         SIZES.map((s) => `events/s at ${s.toLocaleString('en')}`).join(' | ') +
-        ` | ${SIZES.at(-1)!.toLocaleString('en')} vs ${SIZES[0].toLocaleString('en')} | p99 ms (each size) | WAL bytes/event (each size) | vs raw as the log (each size) |`,
+        ` | ${SIZES.at(-1)!.toLocaleString('en')} vs ${SIZES[0].toLocaleString('en')} | p99 ms (each size) | WAL bytes/event (each size) | vs its raw control (each size) |`,
     );
     console.log('|---|' + SIZES.map(() => '---|').join('') + '---|---|---|---|');
     const rate = (size: number, label: string) =>
@@ -201,7 +235,7 @@ async function main(): Promise<void> {
           0,
         ),
       ).join(' / ');
-      const vsRaw = SIZES.map((s) => `${fmt((100 * rate(s, v.label)) / rate(s, CONTROLS[0].label), 0)} %`).join(' / ');
+      const vsRaw = SIZES.map((s) => `${fmt((100 * rate(s, v.label)) / rate(s, v.control ?? CONTROLS[0].label), 0)} %`).join(' / ');
       console.log(
         `| ${v.label} | ${rates.map((r) => fmt(r, 0)).join(' | ')} | ${fmt((100 * rates.at(-1)!) / rates[0], 0)} % | ${p99} | ${walBytes} | ${vsRaw} |`,
       );
@@ -217,7 +251,7 @@ async function main(): Promise<void> {
 /** Deletes what the measurements wrote (their streams, their records), so that the next one starts from the size. */
 async function clean(admin: Pool, variants: Variant[]): Promise<void> {
   for (const table of new Set(variants.flatMap((v) => v.tables))) {
-    if (table === 'command_records') await admin.query(`DELETE FROM command_records WHERE ente = 'comune-bench'`);
+    if (table === 'command_records' || table === 'bench_raw_records') await admin.query(`DELETE FROM ${table} WHERE ente = 'comune-bench'`);
     else await admin.query(`DELETE FROM ${table} WHERE stream_id LIKE 'objective-bench-%'`);
     await admin.query(`VACUUM ${table}`);
   }

@@ -193,6 +193,25 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     }
   });
 
+  it("numbers 30 concurrent appends expecting 'any' one after another, one event or several each, and loses none", async () => {
+    const id = stream();
+    await storage.events.append(id, [event('Drafted')], 'no-stream');
+    const sizes = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 2 : 1));
+    const results = await Promise.all(
+      sizes.map((n, i) =>
+        storage.events.append(
+          id,
+          Array.from({ length: n }, () => event('Progress', { i })),
+          'any',
+        ),
+      ),
+    );
+    const revisions = (await storage.events.readStream(id)).map((e) => e.revision);
+    expect(revisions).toEqual(Array.from({ length: 1 + sizes.reduce((a, b) => a + b, 0) }, (_, r) => r));
+    // Each append answers the revision of its own last event, and no two answers are the same.
+    expect(new Set(results.map((r) => r.revision)).size).toBe(30);
+  });
+
   it('command records: stored with the events in one append, found again, and never for an append that failed', async () => {
     const scope = { ente: 'c1', subject: 'seg' };
     const key = randomUUID();

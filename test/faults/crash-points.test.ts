@@ -178,7 +178,7 @@ describe('exactly once when the API process is killed at a fail point (PostgreSQ
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
       const { rows } = await pg.query<{ n: number }>(
         `SELECT count(*)::integer AS n FROM pg_stat_activity
-          WHERE datname = $1 AND state = 'active' AND (query LIKE 'WITH base AS%' OR query LIKE 'WITH writes AS%')`,
+          WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%INSERT INTO es_events%'`,
         [databaseOf(db.url)],
       );
       if (atLeast ? rows[0].n >= n : rows[0].n <= n) return true;

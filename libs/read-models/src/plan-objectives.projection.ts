@@ -135,10 +135,14 @@ export async function projectPlanObjectives(tx: SqlQuery, events: StoredEvent[],
   }
 }
 
-function evolveExtras(extras: ObjectiveExtras, event: ObjectiveEvent, on: string): ObjectiveExtras {
+/** The extras after one event; exported for its spec. */
+export function evolveExtras(extras: ObjectiveExtras, event: ObjectiveEvent, on: string): ObjectiveExtras {
   if (event.type !== 'PhaseProgressRecorded') return extras;
   const { phaseId, progressPercent } = event.data;
-  const entries = [...(extras.progressLog[phaseId] ?? []), { on, percent: progressPercent }];
+  // One entry per phase and business date: what a day's monitoring reads is that day's last figure (progressOn), so
+  // an earlier one of the same day is dropped rather than kept for ever (a phase updated many times a day grew the
+  // row, and every later event's work with it, without bound).
+  const entries = [...(extras.progressLog[phaseId] ?? []).filter((entry) => entry.on !== on), { on, percent: progressPercent }];
   return { ...extras, progressLog: { ...extras.progressLog, [phaseId]: entries } };
 }
 

@@ -54,6 +54,8 @@ export class ProcessorRunner {
   private blocked?: Set<string>;
   private leaseRenewedAt = -Infinity;
   private replayCheckedAt = -Infinity;
+  /** The batch after a full one, read while that one commits (catching up, reading and committing overlap). */
+  private ahead?: { from: LogPosition; size: number; batch: Promise<StoredEvent[] | undefined> };
 
   constructor(
     readonly processor: Processor,
@@ -80,6 +82,8 @@ export class ProcessorRunner {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    await this.ahead?.batch;
+    this.ahead = undefined;
     if (this.state === 'active') await this.store.release(this.name, this.options.holder).catch(() => undefined);
     this.state = 'stopped';
   }
@@ -148,8 +152,10 @@ export class ProcessorRunner {
     const from = (this.position ??= (await this.store.checkpoint(this.name)).position);
     this.blocked ??= await this.store.blockedStreams(this.name);
     const size = this.processor.batchSize ?? 500;
-    const batch = await this.events.readAll(from, size);
+    const batch = await this.read(from, size);
     if (batch.length === 0) return 'caught-up';
+    // A full batch: more is likely waiting, so the next one is read while this one commits.
+    if (batch.length === size) this.readAhead(batch[batch.length - 1].position, size);
     try {
       await this.commit(from, batch);
     } catch (error) {
@@ -160,6 +166,27 @@ export class ProcessorRunner {
     }
     if (!this.position) return 'refused';
     return batch.length < size ? 'progressed-partly' : 'progressed';
+  }
+
+  /**
+   * The events after `from`: the batch read ahead when it starts there, else a new read. A batch read ahead is as
+   * good as one read now: the log horizon guarantees nothing commits before a position a reader has passed, so the
+   * first `size` events after `from` never change once read.
+   */
+  private async read(from: LogPosition, size: number): Promise<StoredEvent[]> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    // Awaited even when it is of no use (a step refused, a batch isolated): no read outlives the runner's stop.
+    const early = await ahead?.batch;
+    // An empty one is read again: it was read before the last commit, and what committed meanwhile (the processor's
+    // own appends among it) belongs to "everything so far" for catchUp.
+    if (early?.length && ahead!.size === size && comparePositions(ahead!.from, from) === 0) return early;
+    return this.events.readAll(from, size);
+  }
+
+  private readAhead(from: LogPosition, size: number): void {
+    // A failed read ahead is only a lost head start: the next step reads again, and meets the failure if it stays.
+    this.ahead = { from, size, batch: this.events.readAll(from, size).catch(() => undefined) };
   }
 
   /** Handles `batch` after `from` and moves the checkpoint past it; events of blocked streams are held back. */

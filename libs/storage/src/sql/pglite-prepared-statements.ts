@@ -24,6 +24,8 @@ export class PglitePreparedStatements {
   }
 
   private async execute<Row>(name: string, text: string, params: readonly unknown[], inTransaction: boolean): Promise<Row[]> {
+    // As PGlite's own query: a statement queued behind close() must not reach the engine as it shuts down.
+    if (this.db.closed) throw new Error('PGlite is closed');
     const statement = await this.statement(name, text);
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
