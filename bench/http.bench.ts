@@ -237,6 +237,14 @@ interface Measurement extends LoadResult {
   rssMax: number;
   apiCpu: number;
   machineBusy: number;
+  /** Wall time each processor of the API's process spent on its batches during the load, per command answered (ms). */
+  processorMs: Map<string, number>;
+}
+
+/** Each processor's busy seconds so far in the API's process, from its /metrics. */
+async function processorBusy(): Promise<Map<string, number>> {
+  const text = await (await fetch(`${BASE}/metrics`)).text();
+  return new Map([...text.matchAll(/^piao_processor_busy_seconds_total\{processor="([^"]+)"\} (\S+)$/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
 const ISSUER = 'https://bench.example';
@@ -338,12 +346,17 @@ async function main(): Promise<void> {
         const rss: number[] = [];
         const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
         const others = await watchOthers(async () => [...processTree(process.pid), ...(await postgresPids((text) => records.query(text)))]);
+        const busyBefore = await processorBusy();
         const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
         const prefix = keyPrefix(v.keyed);
         const result = await load(SECONDS, prefix, v.mix);
         const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
         clearInterval(sampler);
+        const busyAfter = await processorBusy();
+        const answered = Math.max(1, result.status['2xx'] + result.status['4xx']);
+        const processorMs = new Map([...busyAfter].map(([name, seconds]) => [name, ((seconds - (busyBefore.get(name) ?? 0)) * 1000) / answered]));
         const m: Measurement = {
+          processorMs,
           ...result,
           variant: v.label,
           round,
@@ -396,6 +409,17 @@ async function main(): Promise<void> {
       const cells = [v.label, fmt(perSecond, 0), of((m) => m.p50, 1), of((m) => m.p99, 1), `${fmt((100 * perSecond) / plain, 0)} %`];
       const tail = [fivexx ? `yes (${fivexx})` : 'none', of((m) => m.rssMax), `${of((m) => m.apiCpu)} %`, `${of((m) => m.others)} %`];
       console.log(`| ${[...cells, ...tail].join(' | ')} |`);
+    }
+    const processorNames = [...measurements[0].processorMs.keys()];
+    if (measurements.some((m) => [...m.processorMs.values()].some((ms) => ms > 0))) {
+      // Wall time, not CPU: a batch waiting on PostgreSQL counts too. It shows which processor keeps the process busy.
+      console.log(`\nThe processors in the API's process: wall time of their batches per command answered (ms), median of the rounds:\n`);
+      console.log(`| Idempotency-Key | ${processorNames.join(' | ')} |`);
+      console.log(`|---|${processorNames.map(() => '---|').join('')}`);
+      for (const v of VARIANTS) {
+        const ms = measurements.filter((m) => m.variant === v.label);
+        console.log(`| ${v.label} | ${processorNames.map((name) => fmt(median(ms.map((m) => m.processorMs.get(name) ?? 0)), 3)).join(' | ')} |`);
+      }
     }
     console.log(
       `\nA keyed command's answer: ${Buffer.byteLength(first.body)} bytes; sent again with its key: ${replay}. ` +

@@ -159,5 +159,15 @@ describe('read-model queries (PostgreSQL)', () => {
     expect(metrics.text).toMatch(/^piao_processor_lag_seconds\{processor="plan-processor"\} 0$/m);
     expect(metrics.text).toMatch(/^piao_processor_parked_events\{processor="read-models"\} 0$/m);
     expect(metrics.text).not.toContain('comune-a');
+    // This process's instances count what they handled and the time their batches took.
+    const counter = (text: string, name: string) => Number(new RegExp(`^${name}\\{processor="read-models"\\} ([0-9.e+-]+)$`, 'm').exec(text)?.[1]);
+    const [events, busy] = [counter(metrics.text, 'piao_processor_events_total'), counter(metrics.text, 'piao_processor_busy_seconds_total')];
+    expect(events).toBeGreaterThan(0);
+    expect(busy).toBeGreaterThan(0);
+    await a.as.otherDirigente.post(`/objectives/${a.objectiveId}/phase-progress`, { phaseId: 'f2', progressPercent: 45 }).expect(200);
+    await a.as.nucleo.get(await fresh(`/plans/${a.planId}/objectives`)).expect(200);
+    const later = (await api.anonymous().get('/metrics')).text;
+    expect(counter(later, 'piao_processor_events_total')).toBeGreaterThan(events);
+    expect(counter(later, 'piao_processor_busy_seconds_total')).toBeGreaterThan(busy);
   });
 });

@@ -452,7 +452,8 @@ export interface paths {
     /**
      * Prometheus metrics: processor lag and parked events, reminder lag and queues, process metrics
      * @description Public, and free of any ente’s data. Prometheus text exposition format 0.0.4: `piao_processor_lag_events`,
-     *     `piao_processor_lag_seconds`, `piao_processor_parked_events`, `piao_processor_active` (by `processor`),
+     *     `piao_processor_lag_seconds`, `piao_processor_parked_events`, `piao_processor_active`, and this process’s
+     *     `piao_processor_events_total` and `piao_processor_busy_seconds_total` (by `processor`),
      *     `piao_reminder_lag_seconds`, `piao_reminder_due`; with Redis `piao_reminder_queue_jobs` (by `queue`, `state`) and
      *     `piao_reminder_queue_up`; the process’s own (memory, event loop, GC).
      */

@@ -1,12 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ProcessorsHost, type ProcessorLag } from '@piao/application';
 import { Public } from '../auth/auth.guard';
 import { ReminderOperations } from '../reminder-operations/reminder-operations';
 
 /**
- * Prometheus metrics: each processor's lag (events and seconds behind the head), progress and parked events; the
+ * Prometheus metrics: each processor's lag (events and seconds behind the head), progress and parked events, and the
+ * events and busy time of this process's instances; the
  * reminders' sending lag and, with Redis, the reminder queues' job counts; and the process's own (memory, event loop, GC). Public like /health, and like it free of any ente's data.
  */
 @ApiTags('operations')
@@ -33,6 +34,24 @@ export class MetricsController {
     gauge('piao_processor_lag_seconds', 'How long ago the oldest event the processor has not handled was recorded', (l) => l.lagSeconds);
     gauge('piao_processor_parked_events', 'Events the processor parked in its dead letters, not yet replayed', (l) => l.parked);
     gauge('piao_processor_active', '1 when this process holds the processor’s lease', (l) => (l.state === 'active' ? 1 : 0));
+    // Counted by this process's instances only (a processor run by another process reads 0 here).
+    const activity = (name: string, help: string, value: (a: ReturnType<ProcessorsHost['activity']>[number]) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['processor'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const a of processors.activity()) this.inc({ processor: a.name }, value(a));
+        },
+      });
+    activity('piao_processor_events_total', 'Events this process’s instance of the processor has handled since it started', (a) => a.events);
+    activity(
+      'piao_processor_busy_seconds_total',
+      'Wall time this process’s instance of the processor spent reading and committing batches since it started',
+      (a) => a.busySeconds,
+    );
     // One look at the outbox and one at Redis per scrape; a failed look leaves the reminders' gauges out of it.
     const once = <T>(look: () => Promise<T>) => {
       let current: Promise<T | undefined> | undefined;
@@ -96,7 +115,8 @@ export class MetricsController {
     summary: 'Prometheus metrics: processor lag and parked events, reminder lag and queues, process metrics',
     description: [
       'Public, and free of any ente’s data. Prometheus text exposition format 0.0.4: `piao_processor_lag_events`,',
-      '`piao_processor_lag_seconds`, `piao_processor_parked_events`, `piao_processor_active` (by `processor`),',
+      '`piao_processor_lag_seconds`, `piao_processor_parked_events`, `piao_processor_active`, and this process’s',
+      '`piao_processor_events_total` and `piao_processor_busy_seconds_total` (by `processor`),',
       '`piao_reminder_lag_seconds`, `piao_reminder_due`; with Redis `piao_reminder_queue_jobs` (by `queue`, `state`) and',
       '`piao_reminder_queue_up`; the process’s own (memory, event loop, GC).',
     ].join('\n'),

@@ -47,6 +47,8 @@ const REPLAY_POLL_MS = 2_000;
 export class ProcessorRunner {
   state: RunnerState = 'stopped';
   lastError?: { message: string; at: Date };
+  /** Events this instance moved its checkpoint past, and the wall time its steps took reading and committing them. */
+  readonly activity = { events: 0, busyMs: 0 };
   private stopped = true;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -152,8 +154,18 @@ export class ProcessorRunner {
     const from = (this.position ??= (await this.store.checkpoint(this.name)).position);
     this.blocked ??= await this.store.blockedStreams(this.name);
     const size = this.processor.batchSize ?? 500;
+    const started = performance.now();
     const batch = await this.read(from, size);
     if (batch.length === 0) return 'caught-up';
+    try {
+      return await this.handleBatch(from, batch, size);
+    } finally {
+      this.activity.busyMs += performance.now() - started;
+    }
+  }
+
+  /** Commits a batch read after `from` (or isolates its poison event), reading the next one meanwhile if it was full. */
+  private async handleBatch(from: LogPosition, batch: StoredEvent[], size: number): Promise<'progressed' | 'progressed-partly' | 'refused'> {
     // A full batch: more is likely waiting, so the next one is read while this one commits.
     if (batch.length === size) this.readAhead(batch[batch.length - 1].position, size);
     try {
@@ -214,6 +226,7 @@ export class ProcessorRunner {
       await this.store.advance(step);
     }
     this.position = step.to;
+    this.activity.events += batch.length;
     for (const p of all) blocked.add(p.event.streamId);
   }
 

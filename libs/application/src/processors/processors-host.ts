@@ -89,6 +89,11 @@ export class ProcessorsHost implements OnApplicationBootstrap, OnApplicationShut
     for (const runner of this.runners.values()) runner.poke();
   }
 
+  /** What this process's instance of each processor has done since it started (nothing for one running elsewhere). */
+  activity(): { name: string; events: number; busySeconds: number }[] {
+    return [...this.runners.values()].map((r) => ({ name: r.name, events: r.activity.events, busySeconds: r.activity.busyMs / 1000 }));
+  }
+
   /**
    * Each processor's position and lag. The last error is not in it: it may name another ente's stream or a connection
    * detail, and goes to the logs only. `ente` counts only that ente's parked events.
