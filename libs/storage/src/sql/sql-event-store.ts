@@ -65,7 +65,7 @@ export class SqlEventStore implements EventStore {
                    WHERE $3::bigint = ${ANY} OR base.last = $3::bigint
                    ORDER BY e.ordinal
                   RETURNING revision, transaction_id, global_position),
-                ${COMMAND_CTE}
+                ${commandCte(0)}
            SELECT (SELECT last::text FROM base) AS last, max(revision)::text AS revision,
                   max(transaction_id)::text AS commit_position, max(global_position)::text AS prepare_position
              FROM inserted`,
@@ -75,9 +75,7 @@ export class SqlEventStore implements EventStore {
         if (row.revision === null) throw new WrongExpectedRevision(streamId, expected, row.last === '-1' ? 'no-stream' : Number(row.last));
         return { revision: Number(row.revision), position: { commit: BigInt(row.commit_position!), prepare: BigInt(row.prepare_position!) } };
       } catch (error) {
-        await this.explainConflict(error, options.command);
-        if (!isRevisionTaken(error)) throw error;
-        if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(streamId));
+        await this.retryOrThrow(error, streamId, expected, options.command, attempt);
       }
     }
   }
@@ -108,9 +106,7 @@ export class SqlEventStore implements EventStore {
         }
         return { revision: Number(row.revision), position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) } };
       } catch (error) {
-        await this.explainConflict(error, command);
-        if (!isRevisionTaken(error)) throw error;
-        if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(streamId));
+        await this.retryOrThrow(error, streamId, expected, command, attempt);
       }
     }
   }
@@ -151,7 +147,7 @@ export class SqlEventStore implements EventStore {
                  WHERE checked.ok
                  ORDER BY base.n, e.ordinal
                 RETURNING stream_id, revision, transaction_id, global_position),
-              ${COMMAND_CTE.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) - 2}`)}
+              ${commandCte(-2)}
          SELECT base.stream_id, base.last::text AS last,
                 (SELECT max(revision)::text FROM inserted i WHERE i.stream_id = base.stream_id) AS revision,
                 (SELECT max(global_position)::text FROM inserted i WHERE i.stream_id = base.stream_id) AS prepare_position,
@@ -174,6 +170,16 @@ export class SqlEventStore implements EventStore {
       const write = writes.find((w) => w.streamId === streamId) ?? writes[0];
       throw new WrongExpectedRevision(write.streamId, write.expected, await this.currentRevision(write.streamId));
     }
+  }
+
+  /**
+   * After a failed append to one stream: returns when it is to be tried again (a revision race when expecting 'any',
+   * within ANY_ATTEMPTS), otherwise throws what the failure means.
+   */
+  private async retryOrThrow(error: unknown, streamId: string, expected: ExpectedRevision, command: CommandRecord | undefined, attempt: number): Promise<void> {
+    await this.explainConflict(error, command);
+    if (!isRevisionTaken(error)) throw error;
+    if (expected !== 'any' || attempt >= ANY_ATTEMPTS) throw new WrongExpectedRevision(streamId, expected, await this.currentRevision(streamId));
   }
 
   /**
@@ -256,7 +262,7 @@ const ANY_ATTEMPTS = 100;
 
 /**
  * Inserts the command's record from the rows the append inserted, so only when it inserted some: $4… are the
- * record's fields, all null when the append carries none.
+ * record's fields, all null when the append carries none. `commandCte(shift)` numbers them from $(4 + shift).
  */
 const COMMAND_CTE = `command AS (
                   INSERT INTO command_records (ente, subject, key, request_hash, status, body, commit_position, prepare_position, recorded_at)
@@ -265,6 +271,10 @@ const COMMAND_CTE = `command AS (
                   HAVING count(*) > 0 AND $6::text IS NOT NULL
                   RETURNING 1)`;
 
+function commandCte(shift: number): string {
+  return COMMAND_CTE.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+}
+
 /** One event after the stream's last revision, if that is the expected one ($6; ${ANY} for any). */
 const INSERT_ONE = `INSERT INTO es_events (event_id, stream_id, revision, type, data, metadata)
   SELECT $2::uuid, $1::text, base.last + 1, $3::text, $4::jsonb, $5::jsonb
@@ -272,12 +282,9 @@ const INSERT_ONE = `INSERT INTO es_events (event_id, stream_id, revision, type, 
    WHERE $6::bigint = ${ANY} OR base.last = $6::bigint`;
 const APPEND_ONE = `${INSERT_ONE}
   RETURNING revision::text AS revision, transaction_id::text AS commit_position, global_position::text AS prepare_position`;
-/** The same with the command's record ($7… as in COMMAND_CTE, shifted by three), inserted only with the event. */
+/** The same with the command's record ($7…: COMMAND_CTE shifted by three), inserted only with the event. */
 const APPEND_ONE_WITH_RECORD = `WITH inserted AS (${INSERT_ONE} RETURNING revision, transaction_id, global_position),
-  command AS (
-    INSERT INTO command_records (ente, subject, key, request_hash, status, body, commit_position, prepare_position, recorded_at)
-    SELECT $7::text, $8::text, $9::text, $10::text, $11::integer, $12::text, transaction_id, global_position, $13::timestamptz FROM inserted
-    RETURNING 1)
+  ${commandCte(3)}
   SELECT revision::text AS revision, transaction_id::text AS commit_position, global_position::text AS prepare_position FROM inserted`;
 
 function expectedNumber(expected: ExpectedRevision): number {
