@@ -75,6 +75,41 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     expect(await storage.events.readStream(stream())).toEqual([]);
   });
 
+  it('gives each of many reads asked at once its own tail: other streams, other revisions, the same stream twice, a missing one', async () => {
+    const ids = Array.from({ length: 70 }, stream);
+    await Promise.all(
+      ids.map((id, i) =>
+        storage.events.append(
+          id,
+          Array.from({ length: 1 + (i % 4) }, (_, n) => event(`E${n}`, { i, n })),
+          'no-stream',
+        ),
+      ),
+    );
+    // Asked in one turn: on PostgreSQL and PGlite they are read together, 64 to a statement.
+    const asked = [...ids.map((id, i) => ({ id, from: i % 3 })), { id: ids[5], from: 0 }, { id: stream(), from: 0 }, { id: ids[3], from: 9 }];
+    const tails = await Promise.all(asked.map(({ id, from }) => storage.events.readStream(id, from)));
+    const alone = [];
+    for (const { id, from } of asked) alone.push(await storage.events.readStream(id, from));
+    expect(tails).toEqual(alone);
+    ids.forEach((id, i) => {
+      const expected = Array.from({ length: 1 + (i % 4) }, (_, n) => [id, n, `E${n}`, { i, n }]).slice(i % 3);
+      expect(tails[i].map((e) => [e.streamId, e.revision, e.type, e.data])).toEqual(expected);
+    });
+    expect(tails[70].map((e) => e.revision)).toEqual([0, 1]); // ids[5] holds two events
+    expect(tails[71]).toEqual([]);
+    expect(tails[72]).toEqual([]);
+    // And each with all of its metadata and position, as a read alone gives them.
+    expect(tails[0][0].metadata).toEqual(metadata());
+  });
+
+  it('a read asked at once with another that fails is answered all the same, and the failure reaches its caller', async () => {
+    const id = stream();
+    await storage.events.append(id, [event('A')], 'no-stream');
+    const results = await Promise.allSettled([storage.events.readStream(id), storage.events.readStream(id, Number.NaN), storage.events.readStream(id, 0)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', expect.any(String), 'fulfilled']);
+  });
+
   it('honours expected revisions: no-stream, exact and any', async () => {
     const id = stream();
     await storage.events.append(id, [event()], 'no-stream');
@@ -244,6 +279,26 @@ describe.each(ADAPTERS)('event store contract on %s', (kind) => {
     // Recording a key twice keeps the first answer.
     const kept = await storage.commands.record({ scope: { ente: 'x', subject: 'seg:1' }, key, requestHash: 'h3', answer, recordedAt: new Date() });
     expect(kept.requestHash).toBe('h2');
+  });
+
+  it('command records: many lookups asked at once each find their own record, or none', async () => {
+    const recorded = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const scope = { ente: `c-many-${i % 3}`, subject: `s${i % 5}` };
+        const key = randomUUID();
+        await storage.commands.record({ scope, key, requestHash: `h${i}`, answer: { status: 201, body: { i } }, recordedAt: new Date() });
+        return { scope, key, i };
+      }),
+    );
+    // Each key also under another scope, where it was never recorded; and keys never recorded at all.
+    const asked = [
+      ...recorded.map(({ scope, key, i }) => ({ scope, key, hash: `h${i}` })),
+      ...recorded.map(({ scope, key }) => ({ scope: { ente: scope.ente, subject: `${scope.subject}-other` }, key, hash: undefined })),
+      ...Array.from({ length: 5 }, () => ({ scope: { ente: 'c-many-0', subject: 's0' }, key: randomUUID(), hash: undefined })),
+    ];
+    const found = await Promise.all(asked.map(({ scope, key }) => storage.commands.find(scope, key)));
+    expect(found.map((f) => f?.requestHash)).toEqual(asked.map((a) => a.hash));
+    expect(found.slice(0, 40).map((f) => f?.answer.body)).toEqual(recorded.map(({ i }) => ({ i })));
   });
 
   it('command records: purged after their retention', async () => {

@@ -1,4 +1,5 @@
 import { type CommandRecord, type CommandRecords, type CommandScope, type LogPosition, type RecordedCommand, type SqlQuery } from '@piao/event-store';
+import { SameTurnBatches, unionOfLookups } from './same-turn-batches';
 
 interface RecordRow {
   request_hash: string;
@@ -12,6 +13,13 @@ interface RecordRow {
 
 const RECORD_COLUMNS = `request_hash, status, body, commit_position::text AS commit_position, prepare_position::text AS prepare_position, recorded_at`;
 
+/** Several keys looked up in one statement: the one-key lookup once per key. */
+const unionOfFinds = unionOfLookups(
+  (lookup, $) => `SELECT ${lookup} AS lookup, ${RECORD_COLUMNS} FROM command_records WHERE ente = ${$(1)} AND subject = ${$(2)} AND key = ${$(3)}`,
+  3,
+  'lookup',
+);
+
 /**
  * Command records in PostgreSQL or PGlite. A command that appended events was recorded by the append's own
  * statement (SqlEventStore); here are the lookups, the answers that appended nothing, and the purge.
@@ -19,14 +27,31 @@ const RECORD_COLUMNS = `request_hash, status, body, commit_position::text AS com
 export class SqlCommandRecords implements CommandRecords {
   constructor(private readonly sql: SqlQuery) {}
 
-  async find(scope: CommandScope, key: string): Promise<RecordedCommand | undefined> {
-    const rows = await this.sql.query<RecordRow>(
-      `SELECT ${RECORD_COLUMNS} FROM command_records WHERE ente = $1 AND subject = $2 AND key = $3`,
-      [scope.ente, scope.subject, key],
-      'command_records_find',
-    );
-    return rows[0] && toRecorded(rows[0]);
+  find(scope: CommandScope, key: string): Promise<RecordedCommand | undefined> {
+    return this.lookups.get({ scope, key });
   }
+
+  /** The keys of the commands arriving together are looked up by one statement (same-turn-batches.ts). */
+  private readonly lookups = new SameTurnBatches<{ scope: CommandScope; key: string }, RecordedCommand | undefined>(
+    async ({ scope, key }) => {
+      const rows = await this.sql.query<RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM command_records WHERE ente = $1 AND subject = $2 AND key = $3`,
+        [scope.ente, scope.subject, key],
+        'command_records_find',
+      );
+      return rows[0] && toRecorded(rows[0]);
+    },
+    async (lookups) => {
+      const rows = await this.sql.query<RecordRow & { lookup: number }>(
+        unionOfFinds(lookups.length),
+        lookups.flatMap((l) => [l.scope.ente, l.scope.subject, l.key]),
+        `command_records_find_${lookups.length}`,
+      );
+      const found: (RecordedCommand | undefined)[] = lookups.map(() => undefined);
+      for (const row of rows) found[row.lookup - 1] = toRecorded(row);
+      return found;
+    },
+  );
 
   async record(command: CommandRecord, position?: LogPosition): Promise<RecordedCommand> {
     const { scope, key, requestHash, answer, recordedAt } = command;

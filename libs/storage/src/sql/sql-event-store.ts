@@ -15,6 +15,7 @@ import {
 } from '@piao/event-store';
 import { EVENT_STORE_MIGRATIONS } from '../migrations/event-store.migrations';
 import { logHorizon } from './log-horizon';
+import { SameTurnBatches, unionOfLookups } from './same-turn-batches';
 import { SqlCommandRecords } from './sql-command-records';
 
 interface EventRow {
@@ -201,14 +202,31 @@ export class SqlEventStore implements EventStore {
     return row.last === null ? 'no-stream' : Number(row.last);
   }
 
-  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
-    const rows = await this.sql.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
-      [streamId, fromRevision],
-      'es_read_stream',
-    );
-    return rows.map(toStoredEvent);
+  readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+    return this.streamReads.get({ streamId, fromRevision });
   }
+
+  /** Reads of stream tails asked for in one turn (commands arriving together) share a statement. */
+  private readonly streamReads = new SameTurnBatches<{ streamId: string; fromRevision: number }, StoredEvent[]>(
+    async ({ streamId, fromRevision }) =>
+      (
+        await this.sql.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
+          [streamId, fromRevision],
+          'es_read_stream',
+        )
+      ).map(toStoredEvent),
+    async (reads) => {
+      const rows = await this.sql.query<EventRow & { read: number }>(
+        unionOfReads(reads.length),
+        reads.flatMap((r) => [r.streamId, r.fromRevision]),
+        `es_read_streams_${reads.length}`,
+      );
+      const tails = reads.map((): StoredEvent[] => []);
+      for (const row of rows) tails[row.read - 1].push(toStoredEvent(row));
+      return tails;
+    },
+  );
 
   /** Only below the log horizon (log-horizon.ts), taken by a statement of its own before this one's snapshot. */
   async readAll(after: LogPosition, maxCount: number): Promise<StoredEvent[]> {
@@ -246,6 +264,13 @@ export class SqlEventStore implements EventStore {
     return this.sql.close();
   }
 }
+
+/** The tails of several streams in one statement: the single-stream read once per stream. */
+const unionOfReads = unionOfLookups(
+  (read, $) => `SELECT ${read} AS read, ${EVENT_COLUMNS} FROM es_events WHERE stream_id = ${$(1)} AND revision >= ${$(2)}`,
+  2,
+  'read, revision',
+);
 
 /** Applies the event store's migrations not applied yet (../migrations/); returns their names. */
 export function migrate(sql: SqlClient): Promise<string[]> {
