@@ -36,7 +36,8 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     case 'pglite':
     case 'postgres': {
       const sql = await openSqlDatabase(config);
-      return { kind: config.kind, events: await SqlEventStore.open(sql), commands: new SqlCommandRecords(sql), processors: new SqlProcessorStore(sql), sql };
+      const events = await SqlEventStore.open(sql);
+      return { kind: config.kind, events, commands: events.commands, processors: new SqlProcessorStore(sql), sql };
     }
     case 'eventstoredb': {
       const sql = await openSqlDatabase(config.database);

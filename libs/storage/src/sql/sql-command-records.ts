@@ -15,8 +15,10 @@ const RECORD_COLUMNS = `request_hash, status, body, commit_position::text AS com
 
 /** Several keys looked up in one statement: the one-key lookup once per key. */
 const unionOfFinds = unionOfLookups(
+  'command_records_find',
   (lookup, $) => `SELECT ${lookup} AS lookup, ${RECORD_COLUMNS} FROM command_records WHERE ente = ${$(1)} AND subject = ${$(2)} AND key = ${$(3)}`,
-  3,
+  // No command is recorded without an ente (the rows of the padding are ignored all the same).
+  ['', '', ''],
   'lookup',
 );
 
@@ -31,6 +33,11 @@ export class SqlCommandRecords implements CommandRecords {
     return this.lookups.get({ scope, key });
   }
 
+  /** Sends the lookups waiting for the end of the turn, and waits for their answers: before the database closes. */
+  drain(): Promise<void> {
+    return this.lookups.drain();
+  }
+
   /** The keys of the commands arriving together are looked up by one statement (same-turn-batches.ts). */
   private readonly lookups = new SameTurnBatches<{ scope: CommandScope; key: string }, RecordedCommand | undefined>(
     async ({ scope, key }) => {
@@ -42,13 +49,10 @@ export class SqlCommandRecords implements CommandRecords {
       return rows[0] && toRecorded(rows[0]);
     },
     async (lookups) => {
-      const rows = await this.sql.query<RecordRow & { lookup: number }>(
-        unionOfFinds(lookups.length),
-        lookups.flatMap((l) => [l.scope.ente, l.scope.subject, l.key]),
-        `command_records_find_${lookups.length}`,
-      );
+      const { name, text, params } = unionOfFinds(lookups.map((l) => [l.scope.ente, l.scope.subject, l.key]));
+      const rows = await this.sql.query<RecordRow & { lookup: number }>(text, params, name);
       const found: (RecordedCommand | undefined)[] = lookups.map(() => undefined);
-      for (const row of rows) found[row.lookup - 1] = toRecorded(row);
+      for (const row of rows) if (row.lookup <= lookups.length) found[row.lookup - 1] = toRecorded(row);
       return found;
     },
   );

@@ -35,7 +35,12 @@ const EVENT_COLUMNS = `transaction_id::text AS commit_position, global_position:
 
 /** The PostgreSQL and PGlite adapter: the same SQL over either engine. */
 export class SqlEventStore implements EventStore {
-  constructor(readonly sql: SqlClient) {}
+  /** The command records kept in the same database: the append writes them, a refused append reads them. */
+  readonly commands: SqlCommandRecords;
+
+  constructor(readonly sql: SqlClient) {
+    this.commands = new SqlCommandRecords(sql);
+  }
 
   static async open(sql: SqlClient): Promise<SqlEventStore> {
     await migrate(sql);
@@ -191,7 +196,7 @@ export class SqlEventStore implements EventStore {
     const { code, constraint } = (error ?? {}) as { code?: string; constraint?: string };
     if (code !== '23505') return;
     if (constraint === 'command_records_key' || constraint === 'es_events_stream_event_id') {
-      const recorded = command && (await new SqlCommandRecords(this.sql).find(command.scope, command.key));
+      const recorded = command && (await this.commands.find(command.scope, command.key));
       if (recorded) throw new CommandAlreadyRecorded(recorded);
       if (constraint === 'es_events_stream_event_id') throw new DuplicateEventId(conflictingStream(error));
     }
@@ -217,13 +222,10 @@ export class SqlEventStore implements EventStore {
         )
       ).map(toStoredEvent),
     async (reads) => {
-      const rows = await this.sql.query<EventRow & { read: number }>(
-        unionOfReads(reads.length),
-        reads.flatMap((r) => [r.streamId, r.fromRevision]),
-        `es_read_streams_${reads.length}`,
-      );
+      const { name, text, params } = unionOfReads(reads.map((r) => [r.streamId, r.fromRevision]));
+      const rows = await this.sql.query<EventRow & { read: number }>(text, params, name);
       const tails = reads.map((): StoredEvent[] => []);
-      for (const row of rows) tails[row.read - 1].push(toStoredEvent(row));
+      for (const row of rows) tails[row.read - 1]?.push(toStoredEvent(row));
       return tails;
     },
   );
@@ -260,15 +262,19 @@ export class SqlEventStore implements EventStore {
     await this.sql.query('SELECT 1');
   }
 
-  close(): Promise<void> {
+  /** Lookups waiting for the end of the turn are sent, and answered, before the database closes. */
+  async close(): Promise<void> {
+    await Promise.all([this.streamReads.drain(), this.commands.drain()]);
     return this.sql.close();
   }
 }
 
 /** The tails of several streams in one statement: the single-stream read once per stream. */
 const unionOfReads = unionOfLookups(
+  'es_read_streams',
   (read, $) => `SELECT ${read} AS read, ${EVENT_COLUMNS} FROM es_events WHERE stream_id = ${$(1)} AND revision >= ${$(2)}`,
-  2,
+  // No stream is read from beyond any revision.
+  ['', Number.MAX_SAFE_INTEGER],
   'read, revision',
 );
 
