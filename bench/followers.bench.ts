@@ -7,7 +7,9 @@
  *  - `EventStore.readAll`: the same pages with the log horizon taken before each;
  *  - a follower that does nothing with its events (transactional, its checkpoint moved in each batch's
  *    transaction; idempotent, moved after), caught up from the start of the log by `ProcessorRunner.catchUp`.
- * At several batch sizes; each figure is the median of BENCH_ROUNDS rounds (3), the variants rotated.
+ * At several fixed batch sizes, then as the processors run it: batches of 500 doubled after each full one up to the
+ * runner's catch-up size (8,000), against the raw read in pages of that size. Each figure is the median of
+ * BENCH_ROUNDS rounds (3), the variants rotated.
  * Usage: npm run bench:followers [-- events]   (1,000,000 by default; BENCH_BATCHES=500,2000,10000)
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +23,8 @@ import { fmt, machine, median } from './measure';
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BATCHES = (process.env.BENCH_BATCHES ?? '500,2000,10000').split(',').map(Number);
+/** The runner's catch-up size for a processor that names none (DEFAULT_CATCH_UP_BATCH_SIZE in processor-runner.ts). */
+const CATCH_UP = 8_000;
 
 const metadata = benchMetadata;
 const data = benchData;
@@ -68,13 +72,22 @@ async function main(): Promise<void> {
         after = events[events.length - 1].position;
       }
     };
-    const follower = (mode: 'transactional' | 'idempotent') => async (batch: number) => {
-      const processor: Processor = { name: `bench-follower-${randomUUID().slice(0, 8)}`, mode, batchSize: batch, handle: async () => undefined };
-      const runner = new ProcessorRunner(processor, storage.events, storage.processors, new SystemClock(), { holder: 'bench', leaseMs: 60_000 });
-      await runner.catchUp();
-      await runner.stop();
-      return (await storage.processors.checkpoint(processor.name)).events;
-    };
+    const follower =
+      (mode: 'transactional' | 'idempotent', growing = false) =>
+      async (batch: number) => {
+        const processor: Processor = {
+          name: `bench-follower-${randomUUID().slice(0, 8)}`,
+          mode,
+          batchSize: batch,
+          // Fixed batches unless growing: then the runner's own default catch-up size.
+          ...(growing ? {} : { catchUpBatchSize: batch }),
+          handle: async () => undefined,
+        };
+        const runner = new ProcessorRunner(processor, storage.events, storage.processors, new SystemClock(), { holder: 'bench', leaseMs: 60_000 });
+        await runner.catchUp();
+        await runner.stop();
+        return (await storage.processors.checkpoint(processor.name)).events;
+      };
     const variants: [string, (batch: number) => Promise<number>][] = [
       ['raw read (paged SELECT)', rawRead],
       ['EventStore.readAll (log horizon before each page)', readAll],
@@ -83,18 +96,25 @@ async function main(): Promise<void> {
     ];
 
     const rates = new Map<string, number[]>();
-    for (const batch of BATCHES) {
+    const measure = async (group: string, batch: number, list: [string, (batch: number) => Promise<number>][]) => {
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [label, run] of variants.map((_, k) => variants[(k + round) % variants.length])) {
+        for (const [label, run] of list.map((_, k) => list[(k + round) % list.length])) {
           const t0 = performance.now();
           const n = await run(batch);
           const perSecond = n / ((performance.now() - t0) / 1000);
           if (n !== EVENTS) throw new Error(`${label} read ${n} events of ${EVENTS}`);
-          rates.set(`${batch}|${label}`, [...(rates.get(`${batch}|${label}`) ?? []), perSecond]);
-          console.error(`  batch ${batch}, round ${round + 1}: ${label}: ${fmt(perSecond, 0)} events/s`);
+          rates.set(`${group}|${label}`, [...(rates.get(`${group}|${label}`) ?? []), perSecond]);
+          console.error(`  ${group}, round ${round + 1}: ${label}: ${fmt(perSecond, 0)} events/s`);
         }
       }
-    }
+    };
+    for (const batch of BATCHES) await measure(String(batch), batch, variants);
+    const growing: [string, (batch: number) => Promise<number>][] = [
+      [`raw read (paged SELECT, pages of ${CATCH_UP.toLocaleString('en')})`, () => rawRead(CATCH_UP)],
+      ['follower, transactional', follower('transactional', true)],
+      ['follower, idempotent', follower('idempotent', true)],
+    ];
+    await measure('growing', 500, growing);
     console.log(`\nFollowers catching up with ${EVENTS.toLocaleString('en')} events, median of ${ROUNDS} rounds in rotated order; ${machine()}\n`);
     console.log('| batch | variant | events/s | vs raw read, same batch |');
     console.log('|---|---|---|---|');
@@ -104,6 +124,18 @@ async function main(): Promise<void> {
         const rate = median(rates.get(`${batch}|${label}`)!);
         console.log(`| ${batch.toLocaleString('en')} | ${label} | ${fmt(rate, 0)} | ${fmt((100 * rate) / raw, 0)} % |`);
       }
+    }
+    console.log(
+      `\nAs the processors run it (a processor that names no catch-up size): batches of 500, twice as large after each full one, up to ${CATCH_UP.toLocaleString('en')}; against the raw read in pages of ${CATCH_UP.toLocaleString('en')} and of 500\n`,
+    );
+    console.log('| variant | events/s | vs raw read, same final page | vs raw read, pages of 500 |');
+    console.log('|---|---|---|---|');
+    const rawFinal = median(rates.get(`growing|${growing[0][0]}`)!);
+    const raw500 = rates.has(`500|${variants[0][0]}`) ? median(rates.get(`500|${variants[0][0]}`)!) : undefined;
+    for (const [label] of growing) {
+      const rate = median(rates.get(`growing|${label}`)!);
+      const vs500 = raw500 ? `${fmt((100 * rate) / raw500, 0)} %` : '–';
+      console.log(`| ${label} | ${fmt(rate, 0)} | ${fmt((100 * rate) / rawFinal, 0)} % | ${vs500} |`);
     }
   } finally {
     await storage.events.close();

@@ -16,7 +16,15 @@ export interface Processor {
    *   connection, such a handler must not run inside a transaction.
    */
   readonly mode: 'transactional' | 'idempotent';
+  /** Events per batch when the log is followed live (500 when absent). */
   readonly batchSize?: number;
+  /**
+   * The largest batch while catching up: after each full batch the next one is twice as large, up to this, so that
+   * the lease, the checkpoint and the transaction are paid once for many events when the processor is far behind;
+   * the first batch that does not fill up brings it back to `batchSize`. Absent: the runner's default (8,000, or
+   * `batchSize` if larger). A processor whose events are each expensive sets it to its batchSize.
+   */
+  readonly catchUpBatchSize?: number;
   /**
    * False for a processor whose output is the log in its order (the audit tree): an event it parked cannot be
    * replayed later, out of place; the fix is a rebuild. Absent: replayable.
