@@ -7,6 +7,7 @@
 //   libs/application  application  may use domain, ports and core Nest/rxjs; no driver, no adapter, no app
 //   libs/storage      adapters     may use domain, ports, application and drivers; never an app
 //   libs/read-models  adapters     idem
+//   apps/web          browser      the web interface: libs/api-client only
 //   apps/**           composition  may use everything
 //
 // Tests (test/**, libs/*/test/**, *.spec.ts, *.test.ts) are exempt from the layer rules, but production
@@ -172,6 +173,17 @@ module.exports = {
       from: { path: '^libs/(storage|read-models|reminders|audit)/', pathNot: TEST },
       to: { path: '^apps/' },
     },
+
+    // The web interface (apps/web) runs in the browser and speaks to the API only.
+    {
+      name: 'web-only-through-the-api-client',
+      severity: 'error',
+      comment:
+        'The web interface calls the API through libs/api-client, as any client would: it may not reach into the ' +
+        'domain, the adapters or the API app, nor use Node or Nest.',
+      from: { path: '^apps/web/' },
+      to: { path: ['^libs/(?!api-client/)', '^apps/(?!web/)', NODE_IO, ...NEST, ...DRIVERS] },
+    },
   ],
   options: {
     // Keep the crawl to our own sources. Packages are recorded as leaves but never crawled into (doNotFollow):
@@ -188,7 +200,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+      extensions: ['.ts', '.tsx', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
       mainFields: ['main', 'types', 'typings'],
     },
     // Only compute what the rules use (cycles): keeps the run near a second in CI.

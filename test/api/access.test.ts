@@ -61,8 +61,11 @@ const QUERIES: Record<string, string> = {
   'GET /plans/{planId}/as-of': '?date=2025-12-31',
   'GET /objectives/{objectiveId}/as-of': '?revision=0',
 };
-/** Routes without authentication, and free of any ente's data. */
-const PUBLIC = ['/health', '/health/live', '/health/ready', '/metrics'];
+/**
+ * Routes without authentication, and free of any ente's data: the health checks, the metrics, and the web
+ * interface's sign-in and sign-out (test/web/web-interface.test.ts crosses those).
+ */
+const PUBLIC = ['/health', '/health/live', '/health/ready', '/metrics', '/session/options', '/session/development', '/session/sign-out'];
 /** Routes whose URL is their only credential (calendar applications send no token): an unknown one is a 404, token or not. */
 const SECRET_URL = ['/calendar/{token}.ics'];
 

@@ -81,8 +81,9 @@ export class ContractRecorder {
     const method = request.method ?? 'GET';
     // originalUrl: a router mounted under a prefix (the queue dashboard) rewrites `url` to its own paths.
     const path = ((request as { originalUrl?: string }).originalUrl ?? request.url ?? '/').split('?')[0];
-    // Swagger UI and the queue dashboard (bull-board, /admin/queues) are pages, not operations of the API.
-    if (path.startsWith('/docs') || /^\/admin\/queues(\/|$)/.test(path)) return;
+    // Swagger UI, the queue dashboard (bull-board, /admin/queues) and the web interface (/, /app) are pages, not
+    // operations of the API.
+    if (path.startsWith('/docs') || /^\/admin\/queues(\/|$)/.test(path) || path === '/' || /^\/app(\/|$)/.test(path)) return;
     const operation = this.operations.find((o) => o.method === method && o.pattern.test(path));
     const status = response.statusCode;
     if (!operation) {

@@ -22,6 +22,7 @@ import { ReadYourWritesInterceptor } from './read-side/read-your-writes';
 import { ObjectivesController } from './objectives/objectives.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { PlansController } from './plans/plans.controller';
+import { SessionController } from './web-session/session.controller';
 import { PlanImportController } from './plan-import/plan-import.controller';
 import { PlanHistoryController } from './plan-history/plan-history.controller';
 import { CalendarFeedController } from './reminders/calendar-feed.controller';
@@ -97,6 +98,7 @@ export class AppModule {
         DossiersController,
         RedFlagsController,
         TransparencyController,
+        SessionController,
       ],
       providers: [
         TokenVerifier,

@@ -7,6 +7,7 @@ import { type AppConfig } from '@piao/config';
 import { type Clock } from '@piao/application';
 import { answerParserErrors, installRequestEdge } from './validation/request-edge';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { serveWebApp } from './web-app/serve-web-app';
 
 /** Builds the HTTP application; used by main.ts, the end-to-end tests and the benchmarks alike. */
 export async function createApp(config: AppConfig, options: { clock?: Clock } = {}): Promise<INestApplication> {
@@ -21,6 +22,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock } = 
   express.disable('x-powered-by');
   express.set('etag', false);
   app.enableShutdownHooks();
+  if (!serveWebApp(express, config.WEB_DIST_DIR)) app.get(Logger).warn(`no web interface in ${config.WEB_DIST_DIR}: run npm run build`);
   const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

@@ -1537,7 +1537,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List the ente's plans
+     * @description The plans of the token’s ente, the latest years first, as the read models hold them (`after` waits for a command’s position).
+     *
+     *     Any role of the ente may call it.
+     */
+    get: operations['listPlans'];
     put?: never;
     /**
      * Open a plan
@@ -1875,6 +1881,88 @@ export interface paths {
      *     Who: the `segretario`.
      */
     post: operations['submitPlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who is signed in
+     * @description The person, ente and roles of the session cookie or the bearer token. 401 when there is neither.
+     */
+    get: operations['getSession'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/session/development': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in as a person of the demo ente (development only)
+     * @description Public. Opens a session as the person and role given, with a token signed by the development secret, in an HttpOnly cookie.
+     *     Only on the embedded default: 404 in production, with an identity provider (`OIDC_JWKS_URL`) or with `DEVELOPMENT_SIGN_IN=false`.
+     *     The request must carry `X-Piao-Client: web` (a page of another site cannot send it).
+     */
+    post: operations['signInForDevelopment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/session/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How one signs in
+     * @description Public. Whether the development sign-in is open, and for which ente.
+     */
+    get: operations['getSignInOptions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/session/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign out
+     * @description Public. Ends the session: the cookie is cleared. Always 204.
+     */
+    post: operations['signOut'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2790,6 +2878,28 @@ export interface components {
        * @example 12
        */
       number: string;
+    };
+    DevelopmentSignInDto: {
+      /**
+       * @description The ente; DEMO_ENTE (comune-demo) by default
+       * @example comune-demo
+       */
+      ente?: string;
+      /**
+       * @description The person’s full name
+       * @example Mario Rossi
+       */
+      name: string;
+      /**
+       * @description The person’s id, as the organisation directory knows them
+       * @example rossi
+       */
+      personId: string;
+      /**
+       * @example dirigente
+       * @enum {string}
+       */
+      role: 'segretario' | 'dirigente' | 'nucleo' | 'rpct' | 'admin';
     };
     DossierLinksView: {
       /** @example /audit/dossiers/da10b282-4c4b-4af7-9e70-72a3f999bc87/fascicolo.csv */
@@ -5662,6 +5772,10 @@ export interface components {
         [key: string]: unknown;
       })[];
     };
+    PlanListView: {
+      /** @description The plans of the ente, the latest years first (at most 500) */
+      items: components['schemas']['PlanView'][];
+    };
     PlanObjectiveListItemView: {
       /**
        * @description The objective's code in the plan
@@ -5692,6 +5806,11 @@ export interface components {
        */
       phasesPercent: number | null;
       /**
+       * @description Its area of Valore Pubblico, as the definition’s place names it (null: not given)
+       * @example Inclusione sociale
+       */
+      publicValueArea: string | null;
+      /**
        * @description The responsible person as the objective names them
        * @example MONTINI RAFFAELLA
        */
@@ -5711,6 +5830,11 @@ export interface components {
        * @enum {string}
        */
       status: 'draft' | 'proposed' | 'returned' | 'approved' | 'reported' | 'evaluated' | 'closed' | 'cancelled';
+      /**
+       * @description Its strategic line, as the definition’s place names it (null: not given)
+       * @example Una città che cura
+       */
+      strategicLine: string | null;
       /**
        * @example [
        *       "anticorruption-transparency"
@@ -5794,6 +5918,45 @@ export interface components {
       strategicLine?: string;
       /** @example 1.01 - Gli Amministratori al servizio dei cittadini */
       strategicObjective?: string;
+    };
+    PlanView: {
+      /** @description The Giunta's act that approved the plan (null: not approved yet) */
+      approvalAct: components['schemas']['GiuntaActDto'] | (never | null);
+      /**
+       * @description Monitoring campaigns by monitoring date (YYYY-MM-DD)
+       * @example {
+       *       "2025-07-31": {
+       *         "dueOn": "2025-08-31",
+       *         "open": true
+       *       }
+       *     }
+       */
+      campaigns: {
+        [key: string]: components['schemas']['PlanCampaignStateView'];
+      };
+      /** @description The plan of the year before that this one continues (`POST /plans/{planId}/continuation`); absent for a plan opened anew */
+      continues?: components['schemas']['PlanContinuesView'];
+      /** @example 2025 */
+      fromYear: number;
+      /**
+       * @example PIAO
+       * @enum {string}
+       */
+      kind: 'PIAO' | 'PEG' | 'PDO';
+      /**
+       * Format: uuid
+       * @example 1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b
+       */
+      planId: string;
+      /**
+       * @example approved
+       * @enum {string}
+       */
+      status: 'open' | 'submitted' | 'approved' | 'closed';
+      /** @example PIAO 2025-2027 – sezione 2.2 Performance */
+      title: string;
+      /** @example 2027 */
+      toYear: number;
     };
     PnrrDto: {
       /** @example J81F22000000006 */
@@ -6399,6 +6562,29 @@ export interface components {
        */
       basis: 'phases' | 'indicators' | 'mean';
       scale: components['schemas']['ScoreScaleDto'];
+    };
+    SessionView: {
+      /** @example comune-demo */
+      ente: string;
+      /** @example Mario Rossi */
+      name: string;
+      /** @example rossi */
+      personId: string;
+      /**
+       * @example [
+       *       "dirigente"
+       *     ]
+       */
+      roles: ('segretario' | 'dirigente' | 'nucleo' | 'rpct' | 'admin')[];
+    };
+    SignInOptionsView: {
+      /**
+       * @description The ente of the development sign-in
+       * @example comune-demo
+       */
+      demoEnte: string;
+      /** @description The development sign-in is open (never in production) */
+      development: boolean;
     };
     SubstituteValidatorDto: {
       /** @description The act that designates (decree of the Sindaco, deliberation of the Giunta) */
@@ -10138,6 +10324,39 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  listPlans: {
+    parameters: {
+      query?: {
+        /** @description Read your own writes: a command answer's `position` (`<commit>/<sequence>`, such as `748/12`). The answer waits, up to `READ_YOUR_WRITES_TIMEOUT_MS`, until the read model includes it: 503 `read-model-behind` with `Retry-After` when it does not in time, 400 `position-in-log` for a position beyond the end of the log */
+        after?: string;
+      };
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The plans of the ente */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanListView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   openPlan: {
     parameters: {
       query?: never;
@@ -10791,6 +11010,145 @@ export interface operations {
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
       422: components['responses']['Unprocessable'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getSession: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  signInForDevelopment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DevelopmentSignInDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      /** @description Without the `X-Piao-Client` header (`/problems/cross-site-request`) */
+      403: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The development sign-in is closed here (production, an identity provider, or `DEVELOPMENT_SIGN_IN=false`) */
+      404: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  getSignInOptions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignInOptionsView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      503: components['responses']['Unavailable'];
+    };
+  };
+  signOut: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
       503: components['responses']['Unavailable'];
     };
   };

@@ -184,6 +184,23 @@ export class AppConfig {
   @IsString()
   MAIL_FOLDER = './mail';
 
+  /**
+   * The web interface's development sign-in (pick a person and a role of DEMO_ENTE, docs/web.md). Open only outside
+   * production and without an identity provider (OIDC_JWKS_URL), whatever this says; 'false' closes it there too.
+   */
+  @IsIn(['true', 'false'])
+  DEVELOPMENT_SIGN_IN: 'true' | 'false' = 'true';
+
+  /** The ente the development sign-in opens. */
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,100}$/, { message: 'DEMO_ENTE must be 1 to 100 lowercase letters, digits or dashes' })
+  DEMO_ENTE = 'comune-demo';
+
+  /** Where the web interface's built files are (`npm run build` writes them): served at /app. */
+  @IsString()
+  @MinLength(1)
+  WEB_DIST_DIR = './dist/web';
+
   /** The address people open the product at: links in e-mails and the calendar feed URL start with it. */
   @IsServiceUrl(['https', 'http'], { message: 'PUBLIC_BASE_URL must be the http(s) address of the product' })
   PUBLIC_BASE_URL = 'http://localhost:3000';

@@ -28,6 +28,9 @@ export interface ObjectiveListItem {
   phasesPercent: number | null;
   indicatorsPercent: number | null;
   revision: number;
+  /** Where it hangs in the plan's tree (null: the definition does not say). */
+  publicValueArea: string | null;
+  strategicLine: string | null;
 }
 
 /** Keyset pagination: the (code, id) of the last row of the previous page. */
@@ -70,7 +73,8 @@ export interface DashboardRow {
 
 const LIST_COLUMNS = `objective_id::text AS "objectiveId", code, title, status, public_status, responsible_unit_id AS "responsibleUnitId",
   responsible_person AS "responsiblePerson", contributing_unit_ids AS "contributingUnitIds", tags, first_unmet_due::text AS "firstUnmetDue",
-  phases_percent::float8 AS "phasesPercent", indicators_percent::float8 AS "indicatorsPercent", revision`;
+  phases_percent::float8 AS "phasesPercent", indicators_percent::float8 AS "indicatorsPercent", revision,
+  state->'definition'->'place'->>'publicValueArea' AS "publicValueArea", state->'definition'->'place'->>'strategicLine' AS "strategicLine"`;
 
 /** Every read of the read models, each scoped to one ente: no query here can return another ente's row. */
 export class ReadModelQueries {
@@ -178,6 +182,15 @@ export class ReadModelQueries {
          FROM rm_objectives o WHERE o.ente = $1 AND o.plan_id = $2 ORDER BY o.code, o.objective_id`,
       [ente, planId],
     );
+  }
+
+  /** Every plan of an ente, the latest years first (the web interface's list of plans). */
+  async plansOfEnte(ente: string, limit: number): Promise<PlanState[]> {
+    const rows = await this.sql.query<{ state: PlanState }>(
+      `SELECT state FROM rm_plans WHERE ente = $1 ORDER BY (state->>'fromYear')::integer DESC, state->>'title', plan_id LIMIT $2`,
+      [ente, limit],
+    );
+    return rows.map((r) => r.state);
   }
 
   /** The plans' states, for the campaigns that make deadlines. */

@@ -93,6 +93,11 @@ export class PlanObjectiveSummaryView {
   @ApiPropertyOptional({ type: [String], description: 'Codes of the warnings on its definition', example: ['phase-weights-not-100'] }) warnings?: string[];
 }
 
+/** The ente's plans, as the read models hold them. */
+export class PlanListView {
+  @ApiProperty({ type: [PlanView], description: 'The plans of the ente, the latest years first (at most 500)' }) items!: PlanView[];
+}
+
 export class PlanDetailView extends PlanView {
   @ApiProperty(REVISION) revision!: number;
   @ApiProperty({ type: [PlanObjectiveSummaryView], description: 'Every objective attached to the plan' }) objectives!: PlanObjectiveSummaryView[];

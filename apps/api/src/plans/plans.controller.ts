@@ -9,7 +9,7 @@ import {
   ContinuePlan,
   type ContinuationOutcome,
 } from '@piao/application';
-import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { PLAN_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -26,7 +26,13 @@ import { ObjectiveETag, type RevisionTag } from '../objectives/if-match';
 import { validationProblem, type FieldError } from '../problem-details/problem';
 import { CloseCampaignDto, ContinuePlanDto, MonitoringCampaignDto, OpenPlanDto } from './plan.dto';
 import { PLAN_ACTIONS } from './plan-actions';
-import { PLAN_SCHEMA_MODELS, PlanCommandResult, PlanContinuationResult, PlanDetailView, type PlanObjectiveSummaryView } from './plan.schemas';
+import { PLAN_SCHEMA_MODELS, PlanCommandResult, PlanContinuationResult, PlanDetailView, PlanListView, type PlanObjectiveSummaryView } from './plan.schemas';
+import { ReadModelQueries } from '@piao/read-models';
+import { ReadYourWritesInterceptor } from '../read-side/read-your-writes';
+import { ReadQueryDto } from '../read-side/query.dto';
+
+/** The most plans one answer lists: an ente opens a few a year. */
+const MAX_LISTED_PLANS = 500;
 import { createdId, RunPlanCommand } from '@piao/application';
 
 const PLAN_PARAM = ApiParam({ name: 'planId', format: 'uuid', description: 'The plan, as `POST /plans` answered it' });
@@ -50,7 +56,25 @@ export class PlansController {
   constructor(
     private readonly commands: CommandBus,
     private readonly streams: StreamCommands,
+    private readonly queries: ReadModelQueries,
   ) {}
+
+  @Get()
+  @UseInterceptors(ReadYourWritesInterceptor)
+  @ApiOperation({
+    operationId: 'listPlans',
+    summary: "List the ente's plans",
+    description: [
+      'The plans of the token’s ente, the latest years first, as the read models hold them (`after` waits for a command’s position).',
+      '',
+      'Any role of the ente may call it.',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: PlanListView, description: 'The plans of the ente' })
+  async list(@Context() c: RequestContext, @Query() _query: ReadQueryDto): Promise<PlanListView> {
+    const plans = await this.queries.plansOfEnte(c.actor.ente, MAX_LISTED_PLANS);
+    return { items: plans.map(planView) };
+  }
 
   @Post()
   @ApiCommandBody(OpenPlanDto, 'A three-year PIAO', { kind: 'PIAO', title: 'PIAO 2025-2027 – sezione 2.2 Performance', fromYear: 2025, toYear: 2027 })

@@ -40,6 +40,20 @@ export class PlanObjectiveListItemView {
   phasesPercent!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Achievement of the indicators against their targets (null: none measurable)', example: 25 })
   indicatorsPercent!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Its area of Valore Pubblico, as the definition’s place names it (null: not given)',
+    example: 'Inclusione sociale',
+  })
+  publicValueArea!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Its strategic line, as the definition’s place names it (null: not given)',
+    example: 'Una città che cura',
+  })
+  strategicLine!: string | null;
   @ApiProperty({ type: 'integer', description: "The objective stream's revision, for `expectedRevision`", example: 4 }) revision!: number;
 }
 

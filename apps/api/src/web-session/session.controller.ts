@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/api-problems';
+import { type Request, type Response } from 'express';
+import { type Actor } from '@piao/lifecycle';
+import { AppConfig } from '@piao/config';
+import { CurrentActor, Public } from '../auth/auth.guard';
+import { mintDevelopmentToken } from '../auth/development-token';
+import { notFound } from '../problem-details/problem';
+import { clearSessionCookie, crossSite, isCrossSiteWrite, setSessionCookie } from './session-cookie';
+import { DevelopmentSignInDto, SessionView, SignInOptionsView } from './session.dto';
+
+/** A development session lasts a working day, like a token of `npm run token`. */
+const DEVELOPMENT_SESSION_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * The web interface's session (docs/web.md): who is signed in, the development sign-in of the embedded default, and
+ * sign-out. The token lives in an HttpOnly cookie (session-cookie.ts); API clients keep sending bearer tokens.
+ */
+@ApiTags('session')
+@Controller('session')
+export class SessionController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get()
+  @ApiBearerAuth()
+  @ApiOperation({
+    operationId: 'getSession',
+    summary: 'Who is signed in',
+    description: 'The person, ente and roles of the session cookie or the bearer token. 401 when there is neither.',
+  })
+  @ApiOkResponse({ type: SessionView })
+  session(@CurrentActor() actor: Actor): SessionView {
+    return { personId: actor.id, name: actor.name, ente: actor.ente, roles: [...actor.roles] };
+  }
+
+  @Public()
+  @Get('options')
+  // Public: no bearer token (an explicit empty requirement, not a forgotten one).
+  @ApiOperation({
+    operationId: 'getSignInOptions',
+    security: [],
+    summary: 'How one signs in',
+    description: 'Public. Whether the development sign-in is open, and for which ente.',
+  })
+  @ApiOkResponse({ type: SignInOptionsView })
+  options(): SignInOptionsView {
+    return { development: developmentSignInOpen(this.config), demoEnte: this.config.DEMO_ENTE };
+  }
+
+  @Public()
+  @Post('development')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'signInForDevelopment',
+    security: [],
+    summary: 'Sign in as a person of the demo ente (development only)',
+    description: [
+      'Public. Opens a session as the person and role given, with a token signed by the development secret, in an HttpOnly cookie.',
+      'Only on the embedded default: 404 in production, with an identity provider (`OIDC_JWKS_URL`) or with `DEVELOPMENT_SIGN_IN=false`.',
+      'The request must carry `X-Piao-Client: web` (a page of another site cannot send it).',
+    ].join('\n'),
+  })
+  @ApiOkResponse({ type: SessionView })
+  @ApiProblems(
+    [403, 'Without the `X-Piao-Client` header (`/problems/cross-site-request`)'],
+    [404, 'The development sign-in is closed here (production, an identity provider, or `DEVELOPMENT_SIGN_IN=false`)'],
+  )
+  async signIn(@Req() request: Request, @Res({ passthrough: true }) response: Response, @Body() body: DevelopmentSignInDto): Promise<SessionView> {
+    if (!developmentSignInOpen(this.config)) throw notFound('The development sign-in');
+    if (isCrossSiteWrite(request)) throw crossSite();
+    const claims = { sub: body.personId, name: body.name, ente: body.ente ?? this.config.DEMO_ENTE, roles: [body.role] };
+    const token = await mintDevelopmentToken(claims, this.config.JWT_SECRET!, {
+      expiresIn: `${DEVELOPMENT_SESSION_MS / 1000}s`,
+      issuer: this.config.OIDC_ISSUER,
+      audience: this.config.OIDC_AUDIENCE,
+    });
+    setSessionCookie(request, response, token, DEVELOPMENT_SESSION_MS);
+    return { personId: claims.sub, name: claims.name, ente: claims.ente, roles: claims.roles };
+  }
+
+  @Public()
+  @Post('sign-out')
+  @HttpCode(204)
+  @ApiOperation({ operationId: 'signOut', security: [], summary: 'Sign out', description: 'Public. Ends the session: the cookie is cleared. Always 204.' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+    clearSessionCookie(request, response);
+  }
+}
+
+/** Never in production, never beside an identity provider, and only with the development secret's tokens. */
+export function developmentSignInOpen(config: AppConfig): boolean {
+  return config.NODE_ENV !== 'production' && config.DEVELOPMENT_SIGN_IN === 'true' && !config.OIDC_JWKS_URL && config.JWT_SECRET !== undefined;
+}

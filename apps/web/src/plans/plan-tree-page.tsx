@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Badge, Progress } from 'design-react-kit';
+import { type components, type Problem } from '@piao/api-client';
+import { api, asProblem } from '../api/api';
+import { formatDate, formatPercent } from '../format/format';
+import { label, t } from '../i18n/messages';
+import { ProblemAlert } from '../problem/problem-view';
+import { PlanActions } from './plan-actions';
+import { planTree } from './plan-tree';
+
+type Plan = components['schemas']['PlanDetailView'];
+type Objective = components['schemas']['PlanObjectiveListItemView'];
+
+const STATUS_COLOURS: Record<string, string> = { approved: 'success', closed: 'dark', cancelled: 'danger', returned: 'warning', draft: 'secondary' };
+
+/** Every objective of the plan, page after page of the list (200 at a time). */
+async function allObjectives(planId: string, after?: string): Promise<Objective[]> {
+  const objectives: Objective[] = [];
+  let cursor: string | undefined;
+  do {
+    const { data, error, response } = await api.GET('/plans/{planId}/objectives', { params: { path: { planId }, query: { limit: 200, cursor, after } } });
+    if (!data) throw asProblem(error, response.status);
+    objectives.push(...data.items);
+    cursor = data.next ?? undefined;
+  } while (cursor);
+  return objectives;
+}
+
+/** The plan's tree: areas of Valore Pubblico, their strategic lines, and each objective's status and progress. */
+export function PlanTreePage() {
+  const { planId = '' } = useParams();
+  const [plan, setPlan] = useState<Plan>();
+  const [objectives, setObjectives] = useState<Objective[]>();
+  const [problem, setProblem] = useState<Problem>();
+  const load = useCallback(
+    (after?: string) => {
+      api.GET('/plans/{planId}', { params: { path: { planId } } }).then(
+        ({ data, error, response }) => (data ? setPlan(data) : setProblem(asProblem(error, response.status))),
+        (error: unknown) => setProblem(asProblem(error, 0)),
+      );
+      allObjectives(planId, after).then(setObjectives, (error: unknown) => setProblem(asProblem(error, 0)));
+    },
+    [planId],
+  );
+  useEffect(() => load(), [load]);
+
+  const tree = objectives ? planTree(objectives) : [];
+  return (
+    <>
+      <h1>{plan?.title ?? t('tree.title')}</h1>
+      <ProblemAlert problem={problem} />
+      {plan ? (
+        <p>
+          <Badge color={plan.status === 'approved' ? 'success' : 'secondary'}>{label('planStatus', plan.status)}</Badge>{' '}
+          {plan.approvalAct ? t('tree.approvedBy', { number: plan.approvalAct.number, date: formatDate(plan.approvalAct.date) }) : null}{' '}
+          {objectives ? t('tree.objectives', { count: objectives.length }) : null}
+        </p>
+      ) : null}
+      {plan ? <PlanActions plan={plan} onDone={load} /> : null}
+      {objectives === undefined && !problem ? <p>{t('app.loading')}</p> : null}
+      {objectives?.length === 0 ? <p>{t('tree.empty')}</p> : null}
+      {tree.map((area, i) => (
+        <section key={area.area ?? ''} className="mb-5" aria-labelledby={`area-${i}`}>
+          <h2 id={`area-${i}`} className="h3">
+            {area.area ?? t('tree.noArea')}
+          </h2>
+          {area.progressPercent !== null ? (
+            <p className="mb-2">
+              {t('tree.progress')}: {formatPercent(Math.round(area.progressPercent * 10) / 10)}
+            </p>
+          ) : null}
+          {area.lines.map((line) => (
+            <div key={line.line ?? ''} className="mb-4">
+              <h3 className="h5">{line.line ?? t('tree.noLine')}</h3>
+              <div className="table-responsive">
+                <table className="table table-sm align-middle">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('tree.code')}</th>
+                      <th scope="col">{t('tree.objective')}</th>
+                      <th scope="col">{t('tree.unit')}</th>
+                      <th scope="col">{t('tree.status')}</th>
+                      <th scope="col">{t('tree.progress')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {line.objectives.map((o) => (
+                      <tr key={o.objectiveId}>
+                        <td>{o.code}</td>
+                        <td>
+                          <Link to={`/objectives/${o.objectiveId}`}>{o.title}</Link>
+                        </td>
+                        <td>{o.responsibleUnitId}</td>
+                        <td>
+                          <Badge color={STATUS_COLOURS[o.status] ?? 'primary'}>{label('objectiveStatus', o.status)}</Badge>
+                        </td>
+                        <td style={{ minWidth: '10rem' }}>
+                          {o.phasesPercent === null ? (
+                            t('tree.noProgress')
+                          ) : (
+                            <>
+                              <Progress value={o.phasesPercent} aria-label={t('tree.progressOf', { code: o.code, value: formatPercent(o.phasesPercent) })} />
+                              <span className="small">{formatPercent(o.phasesPercent)}</span>
+                            </>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          ))}
+        </section>
+      ))}
+    </>
+  );
+}

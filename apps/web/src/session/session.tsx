@@ -1,0 +1,42 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { type components } from '@piao/api-client';
+import { api } from '../api/api';
+
+export type Session = components['schemas']['SessionView'];
+
+interface SessionState {
+  /** undefined while asking; null: nobody signed in. */
+  session: Session | null | undefined;
+  /** The API could not be reached to ask. */
+  unreachable: boolean;
+  signedIn(session: Session): void;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | undefined>(undefined);
+
+/** Who is signed in, asked of the API (the token is in an HttpOnly cookie: the page cannot read it, only use it). */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [unreachable, setUnreachable] = useState(false);
+  useEffect(() => {
+    api.GET('/session').then(
+      ({ data }) => setSession(data ?? null),
+      () => {
+        setUnreachable(true);
+        setSession(null);
+      },
+    );
+  }, []);
+  const signOut = useCallback(async () => {
+    await api.POST('/session/sign-out');
+    setSession(null);
+  }, []);
+  return <SessionContext.Provider value={{ session, unreachable, signedIn: setSession, signOut }}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) throw new Error('useSession outside SessionProvider');
+  return state;
+}
