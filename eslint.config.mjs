@@ -18,7 +18,7 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/event-store/**/*.ts', 'libs/storage/**/*.ts', 'libs/application/**/*.ts', 'libs/read-models/**/*.ts', 'libs/reminders/**/*.ts', 'libs/config/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
-  { files: ['bench/**/*.ts', 'apps/**/*.cli.ts'], rules: { 'no-console': 'off' } },
+  { files: ['bench/**/*.ts', 'scripts/**/*.ts', 'apps/**/*.cli.ts'], rules: { 'no-console': 'off' } },
   {
     // The typed client is used as its users will: everything it says is believed, nothing is cast or left untyped.
     files: ['libs/api-client/src/client.ts', 'libs/api-client/src/index.ts', 'test/api-client/**/*.ts'],

@@ -3,7 +3,7 @@
  * tables written into bench/README.md between the markers of its section under "Last full run", and the chart of
  * append throughput against log size drawn as bench/log-growth.svg. A benchmark that fails leaves its section as
  * it was and is named at the end (the exit code is then 1); the others still run.
- * Usage: npm run bench [-- name …]   (all by default: store growth followers http read reminders audit import)
+ * Usage: npm run bench [-- name …]   (all by default: store growth followers http read reminders audit import web)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const BENCHMARKS: { name: string; title: string }[] = [
   { name: 'reminders', title: 'Reminders (`npm run bench:reminders`)' },
   { name: 'audit', title: 'Audit: hashing, verification, proofs, dossier (`npm run bench:audit`)' },
   { name: 'import', title: 'Plan import (`npm run bench:import`)' },
+  { name: 'web', title: 'Web interface: first load of a 300-objective plan (`npm run bench:web`)' },
 ];
 
 /** Runs `npm run -s bench:<name>`, its progress on our stderr; resolves with what it printed on stdout. */

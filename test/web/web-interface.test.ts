@@ -2,7 +2,9 @@ import { rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { allEvents, startApi, type Api } from '../support/api-harness';
+import { SignJWT } from 'jose';
+import { allEvents, startApi, TEST_SECRET, type Api } from '../support/api-harness';
+import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
 import { accessibilityViolations, buildWebInterface, focused, launchChromium, tabUntil } from '../support/browser';
 import { definition, seedEnte, type Ente } from '../support/scenario';
 
@@ -18,6 +20,7 @@ describe('the web interface (Chromium, PGlite)', () => {
   let demo: Ente;
   let nextPlanId: string;
   let browser: Browser;
+  const blocked: string[] = [];
   let context: BrowserContext;
   let page: Page;
 
@@ -46,6 +49,10 @@ describe('the web interface (Chromium, PGlite)', () => {
     context = await browser.newContext({ locale: 'it-IT' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    // What the page's Content-Security-Policy blocked: a file or a style the interface needs and may not load.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -54,7 +61,10 @@ describe('the web interface (Chromium, PGlite)', () => {
     rmSync(webDir, { recursive: true, force: true });
   });
 
-  const expectAccessible = async () => expect(await accessibilityViolations(page)).toEqual([]);
+  const expectAccessible = async () => {
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(blocked).toEqual([]);
+  };
 
   it('sends a visitor to the sign-in, signs the Segretario in with the keyboard alone, and keeps the token out of the page', async () => {
     await page.goto(`${base}/`);
@@ -62,9 +72,7 @@ describe('the web interface (Chromium, PGlite)', () => {
     await page.getByRole('heading', { name: 'Accesso di sviluppo' }).waitFor();
     await expectAccessible();
 
-    // On a page just loaded, the first Tab reaches the skip link, which leads to the content.
-    await page.goto(`${base}/app/sign-in`);
-    await page.getByRole('heading', { name: 'Accesso di sviluppo' }).waitFor();
+    // Even after the redirects (/ → /app/ → the plans → the sign-in), the first Tab reaches the skip link.
     await page.keyboard.press('Tab');
     expect((await focused(page)).text).toBe('Vai al contenuto principale');
     await page.keyboard.press('Enter');
@@ -194,6 +202,73 @@ describe('the web interface (Chromium, PGlite)', () => {
     await page.getByRole('button', { name: 'Registra' }).click();
     await page.getByRole('alert').getByText('Qualcun altro ha modificato l’obiettivo: ricarica la pagina e riprova.').waitFor();
     expect((await allEvents(api.store)).length).toBe(before + 1);
+  });
+
+  /** Signs in through the page's form as anyone of the demo ente. */
+  const signInAs = async (personId: string, name: string, role: string) => {
+    await page.goto(`${base}/app/sign-in`);
+    await page.getByLabel('Identificativo').fill(personId);
+    await page.getByLabel('Nome e cognome').fill(name);
+    await page.getByLabel('Ruolo').selectOption(role);
+    await page.getByRole('button', { name: 'Accedi' }).click();
+    await page.getByTestId('signed-in-as').waitFor();
+  };
+  const status = (text: string) => page.getByRole('status').getByText(text).waitFor();
+
+  it('to the end of the cycle: the dirigente reports, the Segretario validates, the NdV evaluates and downloads the dossier', async () => {
+    // The dirigente (still signed in): the 31/07 monitoring, then the year-end report, from the objective's page.
+    await page.goto(`${base}/app/objectives/${demo.objectiveId}`);
+    const monitoring = page.locator('form', { has: page.getByRole('heading', { name: 'Monitoraggio intermedio' }) });
+    expect(await monitoring.getByLabel('Data di riferimento (gg/mm/aaaa)').inputValue()).toBe('31/07/2025');
+    await monitoring.getByRole('button', { name: 'Presenta' }).click();
+    await status('Monitoraggio presentato.');
+    const yearEnd = page.locator('form', { has: page.getByRole('heading', { name: 'Relazione finale' }) });
+    await yearEnd.getByLabel('Avanzamento di «Analisi dei bisogni» (%)').fill('100');
+    await yearEnd.getByLabel('Avanzamento di «Erogazione» (%)').fill('100');
+    await yearEnd.getByLabel('Valore di «Famiglie sostenute»').fill('120');
+    await yearEnd.getByRole('button', { name: 'Presenta' }).click();
+    await status('Relazione finale presentata.');
+    await expectAccessible();
+
+    // The Segretario validates both.
+    await signInAs('seg', 'Maria Bianchi', 'segretario');
+    await page.goto(`${base}/app/objectives/${demo.objectiveId}`);
+    await page.getByRole('button', { name: 'Valida il monitoraggio al 31/07/2025' }).click();
+    await status('Monitoraggio validato.');
+    await page.getByRole('button', { name: 'Valida la relazione finale' }).click();
+    await status('Relazione finale validata.');
+    await page.getByText('Rendicontato', { exact: true }).waitFor();
+    await expectAccessible();
+
+    // The NdV evaluates, shares, and asks for the objective's dossier.
+    await signInAs('ndv', 'Nucleo di Valutazione', 'nucleo');
+    await page.goto(`${base}/app/objectives/${demo.objectiveId}`);
+    await page.getByLabel('Grado di raggiungimento (%)').fill('95');
+    await page.getByLabel('Motivazione').fill('Target superato: 120 famiglie sostenute');
+    await page.getByRole('button', { name: 'Registra la valutazione' }).click();
+    await status('Valutazione registrata.');
+    await page.getByText('Valutazione: 95 % (registrata, non ancora comunicata)').waitFor();
+    await page.getByRole('button', { name: 'Comunica la valutazione al dirigente' }).click();
+    await status('Valutazione comunicata.');
+    await expectAccessible();
+    const timeline = page.getByRole('list').filter({ hasText: 'Valutazione del Nucleo' });
+    await timeline.getByText('Motivazione: Target superato: 120 famiglie sostenute').waitFor();
+
+    await page.getByRole('link', { name: 'Richiedi il fascicolo di questo obiettivo' }).click();
+    await page.getByRole('button', { name: 'Richiedi il fascicolo (Obiettivo)' }).click();
+    await status('Fascicolo richiesto: la costruzione è in corso.');
+    const ready = page.getByRole('row', { name: new RegExp(demo.objectiveId) }).getByText('Pronto');
+    await ready.waitFor({ timeout: 60_000 });
+    await expectAccessible();
+    const pdf = await page.getByRole('link', { name: 'PDF' }).first().getAttribute('href');
+    // The download as the browser makes it: the session cookie, no token in the page.
+    const download = await context.request.get(`${base}${pdf}`);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-type']).toContain('application/pdf');
+    expect((await download.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    const evaluated = await demo.as.segretario.get(`/objectives/${demo.objectiveId}`);
+    expect(evaluated.body).toMatchObject({ status: 'evaluated', evaluation: { status: 'shared', achievementPercent: 95 } });
+
     await page.getByRole('button', { name: 'Esci' }).click();
     await page.getByTestId('signed-in-as').waitFor({ state: 'detached' });
   });
@@ -245,11 +320,105 @@ describe('the web interface (Chromium, PGlite)', () => {
         .set('X-Piao-Client', 'web')
         .send({ kind: 'PDO', title: 'PDO', fromYear: 2026, toYear: 2026 });
       expect(refused.status).toBe(403);
+      expect(refused.body.type).not.toBe('/problems/cross-site-request');
+    });
+
+    it('an expired or forged cookie is a 401; a bearer token beside a cookie speaks for itself; a Basic header leaves the cookie in force', async () => {
+      const expired = await new SignJWT({ name: 'X', ente: 'comune-demo', roles: ['segretario'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(new TextEncoder().encode(TEST_SECRET));
+      for (const token of [expired, 'not-a-token', `${expired}x`]) {
+        const answer = await request(base).get('/session').set('Cookie', `piao_session=${token}`);
+        expect([answer.status, answer.body.type]).toEqual([401, '/problems/unauthenticated']);
+      }
+      const cookie = cookieOf(await signIn({ personId: 'seg', name: 'Maria Bianchi', role: 'segretario' }));
+      const bearer = await mintDevelopmentToken({ sub: 'rossi', name: 'Mario Rossi', ente: 'comune-demo', roles: ['dirigente'] }, TEST_SECRET);
+      const both = await request(base).get('/session').set('Cookie', cookie).set('Authorization', `Bearer ${bearer}`);
+      expect(both.body).toMatchObject({ personId: 'rossi', roles: ['dirigente'] });
+      const basic = await request(base).get('/session').set('Cookie', cookie).set('Authorization', 'Basic dXNlcjpwYXNz');
+      expect(basic.body).toMatchObject({ personId: 'seg', roles: ['segretario'] });
+    });
+
+    it('every kind of write on the cookie alone is refused (PUT, a file upload, sign-out); the page and its file name carry the policy; unknown paths stay the API’s 404', async () => {
+      const cookie = cookieOf(await signIn({ personId: 'admin', name: 'Ufficio Personale', role: 'admin' }));
+      const before = (await allEvents(api.store)).length;
+      const put = await request(base).put('/organisation/reminder-policy').set('Cookie', cookie).send({ policy: {} });
+      expect([put.status, put.body.type]).toEqual([403, '/problems/cross-site-request']);
+      const upload = await request(base).post(`/plans/${demo.planId}/imports`).set('Cookie', cookie).type('text/csv').send('codice;titolo\n');
+      expect([upload.status, upload.body.type]).toEqual([403, '/problems/cross-site-request']);
+      const signOut = await request(base).post('/session/sign-out').set('Cookie', cookie);
+      expect([signOut.status, signOut.body.type]).toEqual([403, '/problems/cross-site-request']);
+      expect(signOut.headers['set-cookie']).toBeUndefined();
+      expect((await allEvents(api.store)).length).toBe(before);
+
+      for (const path of ['/app/plans', '/app/index.html']) {
+        const answer = await request(base).get(path);
+        expect(answer.status).toBe(200);
+        expect(answer.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      }
+      for (const path of ['/nope', '/app/assets/nope.js', '/app/%2e%2e/package.json', '/app/..%2fpackage.json']) {
+        const answer = await request(base).get(path);
+        expect([path, answer.status, answer.headers['content-type']]).toEqual([path, 404, 'application/problem+json; charset=utf-8']);
+      }
+    });
+
+    it('the cookie is Secure when the request came over HTTPS through the proxy; sign-out clears it', async () => {
+      const signedIn = await signIn({ personId: 'seg', name: 'Maria Bianchi', role: 'segretario' }, { 'X-Piao-Client': 'web', 'X-Forwarded-Proto': 'https' });
+      const set = String(signedIn.headers['set-cookie']);
+      expect(set).toMatch(/^piao_session=/);
+      expect(set).toMatch(/; HttpOnly/);
+      expect(set).toMatch(/; Secure/);
+      expect(set).toMatch(/; SameSite=Strict/);
+      const plain = String((await signIn({ personId: 'seg', name: 'Maria Bianchi', role: 'segretario' })).headers['set-cookie']);
+      expect(plain).not.toMatch(/; Secure/);
+      const out = await request(base).post('/session/sign-out').set('Cookie', cookieOf(signedIn)).set('X-Piao-Client', 'web');
+      expect(out.status).toBe(204);
+      expect(String(out.headers['set-cookie'])).toMatch(/^piao_session=;.*Expires=Thu, 01 Jan 1970/);
     });
   });
 });
 
-describe('the development sign-in, closed', () => {
+describe('the development sign-in, closed, and the cookie on an HTTPS installation', () => {
+  it('is closed with a secret of the installation’s own (NODE_ENV=development) and beside an identity provider', async () => {
+    const closings: Record<string, string>[] = [
+      { NODE_ENV: 'development', JWT_SECRET: 'a-gateway-secret-of-this-installation-0123456789' },
+      { OIDC_JWKS_URL: 'http://127.0.0.1:9/jwks' },
+    ];
+    for (const env of closings) {
+      const api = await startApi('pglite', env);
+      try {
+        const http = api.app.getHttpServer();
+        expect((await request(http).get('/session/options')).body.development).toBe(false);
+        const refused = await request(http).post('/session/development').set('X-Piao-Client', 'web').send({ personId: 'x', name: 'X', role: 'admin' });
+        expect(refused.status).toBe(404);
+      } finally {
+        await api.close();
+      }
+    }
+  });
+
+  it('is __Host-piao_session, always Secure, when PUBLIC_BASE_URL is https; the other name is not read', async () => {
+    const api = await startApi('pglite', { PUBLIC_BASE_URL: 'https://piao.comune.example' });
+    try {
+      const http = api.app.getHttpServer();
+      const signedIn = await request(http)
+        .post('/session/development')
+        .set('X-Piao-Client', 'web')
+        .send({ personId: 'seg', name: 'Maria Bianchi', role: 'segretario' });
+      const set = String(signedIn.headers['set-cookie']);
+      expect(set).toMatch(/^__Host-piao_session=.*; Path=\/;.*; Secure/);
+      const token = set.split(';')[0].split('=').slice(1).join('=');
+      expect((await request(http).get('/session').set('Cookie', `__Host-piao_session=${token}`)).status).toBe(200);
+      // A cookie planted under the plain name (by a sibling subdomain) opens nothing.
+      expect((await request(http).get('/session').set('Cookie', `piao_session=${token}`)).status).toBe(401);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('is a 404 when DEVELOPMENT_SIGN_IN=false, and the sign-in options say so', async () => {
     const api = await startApi('pglite', { DEVELOPMENT_SIGN_IN: 'false' });
     try {

@@ -2,6 +2,7 @@ import { type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
 import { t } from './i18n/messages';
 import { Layout } from './layout/layout';
+import { DossiersPage } from './dossiers/dossiers-page';
 import { MyObjectivesPage } from './mine/my-objectives-page';
 import { ObjectivePage } from './objectives/objective-page';
 import { PlanTreePage } from './plans/plan-tree-page';
@@ -64,6 +65,14 @@ export function App() {
               element={
                 <SignedIn>
                   <MyObjectivesPage />
+                </SignedIn>
+              }
+            />
+            <Route
+              path="/dossiers"
+              element={
+                <SignedIn>
+                  <DossiersPage />
                 </SignedIn>
               }
             />

@@ -1919,7 +1919,8 @@ export interface paths {
     /**
      * Sign in as a person of the demo ente (development only)
      * @description Public. Opens a session as the person and role given, with a token signed by the development secret, in an HttpOnly cookie.
-     *     Only on the embedded default: 404 in production, with an identity provider (`OIDC_JWKS_URL`) or with `DEVELOPMENT_SIGN_IN=false`.
+     *     The ente is always `DEMO_ENTE`. Only on the embedded default: 404 in production, with an identity provider (`OIDC_JWKS_URL`),
+     *     with a `JWT_SECRET` of the installation’s own, or with `DEVELOPMENT_SIGN_IN=false`.
      *     The request must carry `X-Piao-Client: web` (a page of another site cannot send it).
      */
     post: operations['signInForDevelopment'];
@@ -1960,7 +1961,8 @@ export interface paths {
     put?: never;
     /**
      * Sign out
-     * @description Public. Ends the session: the cookie is cleared. Always 204.
+     * @description Public. The browser forgets the session: its cookie is cleared. The token itself stays valid until it expires (8 hours at most for
+     *     the development sign-in), like any bearer token. Needs `X-Piao-Client: web`, so that another site cannot sign a browser out.
      */
     post: operations['signOut'];
     delete?: never;
@@ -2880,11 +2882,6 @@ export interface components {
       number: string;
     };
     DevelopmentSignInDto: {
-      /**
-       * @description The ente; DEMO_ENTE (comune-demo) by default
-       * @example comune-demo
-       */
-      ente?: string;
       /**
        * @description The person’s full name
        * @example Mario Rossi
@@ -7396,6 +7393,14 @@ export interface operations {
           'text/csv': string;
         };
       };
+      /** @description Not modified: `If-None-Match` names the file’s current `ETag` (no body) */
+      304: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
@@ -7978,6 +7983,14 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ObjectiveView'];
         };
+      };
+      /** @description Not modified: `If-None-Match` names the objective’s current revision (no body) */
+      304: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthenticated'];
@@ -11081,7 +11094,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The development sign-in is closed here (production, an identity provider, or `DEVELOPMENT_SIGN_IN=false`) */
+      /** @description The development sign-in is closed here (production, an identity provider, a secret of the installation’s own, or `DEVELOPMENT_SIGN_IN=false`) */
       404: {
         headers: {
           'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
@@ -11147,6 +11160,17 @@ export interface operations {
         content?: never;
       };
       400: components['responses']['BadRequest'];
+      /** @description Without the `X-Piao-Client` header (`/problems/cross-site-request`) */
+      403: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
       503: components['responses']['Unavailable'];

@@ -124,6 +124,7 @@ export class DossiersController {
       'text/csv': { schema: { type: 'string' } },
     },
   })
+  @ApiResponse({ status: 304, description: 'Not modified: `If-None-Match` names the file’s current `ETag` (no body)' })
   @ApiResponse({ status: 409, ...NOT_READY })
   async download(
     @Context() c: RequestContext,

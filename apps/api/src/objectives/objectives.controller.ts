@@ -2,7 +2,7 @@ import { StreamCommands, type CommandOutcome, fold, OBJECTIVE_STREAM, objectiveS
 import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { OBJECTIVE_ID } from '../validation/route-params';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type ObjectiveCommand, type ObjectiveState } from '@piao/lifecycle';
 import { EVENT_STORE, formatPosition, type EventStore } from '@piao/event-store';
 import { notFound } from '../problem-details/problem';
@@ -93,6 +93,7 @@ export class ObjectivesController {
     ].join('\n'),
   })
   @ApiOkResponse({ type: ObjectiveView, description: 'The objective and its revision', headers: OBJECTIVE_ETAG })
+  @ApiResponse({ status: 304, description: 'Not modified: `If-None-Match` names the objective’s current revision (no body)' })
   async read(@Context() context: RequestContext, @Param('objectiveId', OBJECTIVE_ID) id: string, @ObjectiveETag() tag: RevisionTag): Promise<ObjectiveView> {
     const { state, revision } = await this.streams.loadExisting(OBJECTIVE_STREAM, objectiveStreamId(id), context.actor.ente, id);
     tag(revision);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPr
 import { type Request, type Response } from 'express';
 import { NotPermitted } from '@piao/lifecycle';
 import { AppConfig } from '@piao/config';
-import { Public } from '../auth/auth.guard';
+import { Public, type AuthenticatedRequest } from '../auth/auth.guard';
 import { Context, type RequestContext } from '../commands/request-context';
 import { IgnoresIdempotencyKey } from '../idempotency/idempotency.interceptor';
 import { DASHBOARD_COOKIE, DASHBOARD_COOKIE_MAX_SECONDS, DASHBOARD_PATH, DASHBOARD_SESSION_PATH, dashboardRefusal } from './queue-dashboard';
@@ -43,7 +43,8 @@ export class QueueDashboardController {
   open(@Context() c: RequestContext, @Req() request: Request, @Res({ passthrough: true }) response: Response): void {
     const refusal = dashboardRefusal(c.actor, this.config);
     if (refusal) throw new NotPermitted('role-not-allowed', refusal);
-    const token = (request.headers.authorization ?? '').split(' ')[1];
+    // The token the guard verified: the bearer token, or the web interface's session cookie.
+    const token = (request as AuthenticatedRequest).token ?? '';
     const expiresAt = tokenExpiry(token);
     const seconds = Math.floor(Math.min(DASHBOARD_COOKIE_MAX_SECONDS, expiresAt === undefined ? Infinity : (expiresAt - Date.now()) / 1000));
     response.cookie(DASHBOARD_COOKIE, token, {

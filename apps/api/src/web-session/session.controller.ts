@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import { ApiProblems } from '../openapi/api-problems';
 import { type Request, type Response } from 'express';
 import { type Actor } from '@piao/lifecycle';
-import { AppConfig } from '@piao/config';
+import { AppConfig, DEVELOPMENT_JWT_SECRET } from '@piao/config';
 import { CurrentActor, Public } from '../auth/auth.guard';
 import { mintDevelopmentToken } from '../auth/development-token';
 import { notFound } from '../problem-details/problem';
@@ -57,39 +57,55 @@ export class SessionController {
     summary: 'Sign in as a person of the demo ente (development only)',
     description: [
       'Public. Opens a session as the person and role given, with a token signed by the development secret, in an HttpOnly cookie.',
-      'Only on the embedded default: 404 in production, with an identity provider (`OIDC_JWKS_URL`) or with `DEVELOPMENT_SIGN_IN=false`.',
+      'The ente is always `DEMO_ENTE`. Only on the embedded default: 404 in production, with an identity provider (`OIDC_JWKS_URL`),',
+      'with a `JWT_SECRET` of the installation’s own, or with `DEVELOPMENT_SIGN_IN=false`.',
       'The request must carry `X-Piao-Client: web` (a page of another site cannot send it).',
     ].join('\n'),
   })
   @ApiOkResponse({ type: SessionView })
   @ApiProblems(
     [403, 'Without the `X-Piao-Client` header (`/problems/cross-site-request`)'],
-    [404, 'The development sign-in is closed here (production, an identity provider, or `DEVELOPMENT_SIGN_IN=false`)'],
+    [404, 'The development sign-in is closed here (production, an identity provider, a secret of the installation’s own, or `DEVELOPMENT_SIGN_IN=false`)'],
   )
   async signIn(@Req() request: Request, @Res({ passthrough: true }) response: Response, @Body() body: DevelopmentSignInDto): Promise<SessionView> {
     if (!developmentSignInOpen(this.config)) throw notFound('The development sign-in');
     if (isCrossSiteWrite(request)) throw crossSite();
-    const claims = { sub: body.personId, name: body.name, ente: body.ente ?? this.config.DEMO_ENTE, roles: [body.role] };
+    const claims = { sub: body.personId, name: body.name, ente: this.config.DEMO_ENTE, roles: [body.role] };
     const token = await mintDevelopmentToken(claims, this.config.JWT_SECRET!, {
       expiresIn: `${DEVELOPMENT_SESSION_MS / 1000}s`,
       issuer: this.config.OIDC_ISSUER,
       audience: this.config.OIDC_AUDIENCE,
     });
-    setSessionCookie(request, response, token, DEVELOPMENT_SESSION_MS);
+    setSessionCookie(this.config, request, response, token, DEVELOPMENT_SESSION_MS);
     return { personId: claims.sub, name: claims.name, ente: claims.ente, roles: claims.roles };
   }
 
   @Public()
   @Post('sign-out')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'signOut', security: [], summary: 'Sign out', description: 'Public. Ends the session: the cookie is cleared. Always 204.' })
+  @ApiOperation({
+    operationId: 'signOut',
+    security: [],
+    summary: 'Sign out',
+    description: [
+      'Public. The browser forgets the session: its cookie is cleared. The token itself stays valid until it expires (8 hours at most for',
+      'the development sign-in), like any bearer token. Needs `X-Piao-Client: web`, so that another site cannot sign a browser out.',
+    ].join('\n'),
+  })
   @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiProblems([403, 'Without the `X-Piao-Client` header (`/problems/cross-site-request`)'])
   signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
-    clearSessionCookie(request, response);
+    if (isCrossSiteWrite(request)) throw crossSite();
+    clearSessionCookie(this.config, request, response);
   }
 }
 
-/** Never in production, never beside an identity provider, and only with the development secret's tokens. */
+/**
+ * Never in production, never beside an identity provider, and only while tokens are signed with the built-in
+ * development secret (or the test suite's, NODE_ENV=test): an installation with a secret of its own (a gateway's)
+ * never lets anyone mint tokens with it, whatever NODE_ENV says.
+ */
 export function developmentSignInOpen(config: AppConfig): boolean {
-  return config.NODE_ENV !== 'production' && config.DEVELOPMENT_SIGN_IN === 'true' && !config.OIDC_JWKS_URL && config.JWT_SECRET !== undefined;
+  const developmentSecret = config.JWT_SECRET === DEVELOPMENT_JWT_SECRET || (config.NODE_ENV === 'test' && config.JWT_SECRET !== undefined);
+  return config.NODE_ENV !== 'production' && config.DEVELOPMENT_SIGN_IN === 'true' && !config.OIDC_JWKS_URL && developmentSecret;
 }

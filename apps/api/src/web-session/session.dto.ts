@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsString, Matches } from 'class-validator';
 import { ROLES, type Role } from '@piao/lifecycle';
 
 /** As a token's `sub` and `name` (docs/identity.md): plain text, no control, format or separator characters. */
@@ -19,12 +19,6 @@ export class DevelopmentSignInDto {
   name!: string;
 
   @ApiProperty({ enum: ROLES, example: 'dirigente' }) @IsIn(ROLES) role!: Role;
-
-  @ApiPropertyOptional({ description: 'The ente; DEMO_ENTE (comune-demo) by default', example: 'comune-demo' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z0-9-]{1,100}$/, { message: 'ente must be 1 to 100 lowercase letters, digits or dashes' })
-  ente?: string;
 }
 
 /** The person a session (or a bearer token) speaks for. */

@@ -8,7 +8,8 @@ export const api: ApiClient = createApiClient({
   baseUrl: window.location.origin,
   fetch: (request: Request) => {
     request.headers.set('X-Piao-Client', 'web');
-    return fetch(request, { credentials: 'same-origin' });
+    // Never from the browser's cache: an answer depends on who asks (see the API's Cache-Control: no-store).
+    return fetch(request, { credentials: 'same-origin', cache: 'no-store' });
   },
 });
 

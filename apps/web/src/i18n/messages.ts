@@ -8,7 +8,9 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 }
 
 /** A status or role as people read it; an unknown one as it came. */
-export function label(prefix: 'objectiveStatus' | 'planStatus' | 'role' | 'event' | 'deadline', value: string): string {
+export type LabelKind = 'objectiveStatus' | 'planStatus' | 'role' | 'event' | 'deadline' | 'evaluationStatus' | 'dossierScope' | 'dossierStatus';
+
+export function label(prefix: LabelKind, value: string): string {
   const key = `${prefix}.${value}`;
   return key in catalogue ? catalogue[key as MessageKey] : value;
 }
@@ -16,4 +18,17 @@ export function label(prefix: 'objectiveStatus' | 'planStatus' | 'role' | 'event
 /** Whether the catalogue has a text for `key` (a key built at run time, such as a problem's rule). */
 export function hasMessage(key: string): key is MessageKey {
   return key in catalogue;
+}
+
+/**
+ * A text that depends on a count: `<base>.zero` (when the catalogue has one), `<base>.one` or `<base>.other`, with
+ * `{count}` filled in.
+ */
+export function plural(base: string, count: number): string {
+  const forms = count === 0 ? ['zero', 'other'] : count === 1 ? ['one', 'other'] : ['other'];
+  for (const form of forms) {
+    const key = `${base}.${form}`;
+    if (hasMessage(key)) return t(key, { count });
+  }
+  return String(count);
 }

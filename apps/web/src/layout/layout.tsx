@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Link, NavLink, useLocation } from 'react-router';
+import { Link, NavLink, useLocation, useNavigationType } from 'react-router';
 import { Button, Container, Header, HeaderBrand, HeaderContent, HeaderRightZone } from 'design-react-kit';
 import { label, t } from '../i18n/messages';
 import { useSession } from '../session/session';
@@ -9,16 +9,18 @@ export function Layout({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession();
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
+  const navigation = useNavigationType();
   const page = location.pathname + location.search;
   const shown = useRef(page);
-  // After a client-side navigation to another page, focus goes to its content (a screen reader announces it); on
-  // the page load itself it stays at the top, where the skip link is the first stop. A change of the hash alone (the
-  // skip link itself) is not another page.
+  // After a client-side navigation to another page, focus goes to its content (a screen reader announces it). On the
+  // page load itself, and after a redirect that stands for it (`/` to the plans, a page to the sign-in: a REPLACE),
+  // it stays at the top, where the skip link is the first stop. A change of the hash alone (the skip link) is not
+  // another page.
   useEffect(() => {
     if (shown.current === page) return;
     shown.current = page;
-    main.current?.focus();
-  }, [page]);
+    if (navigation !== 'REPLACE') main.current?.focus();
+  }, [page, navigation]);
   return (
     <>
       {/* The kit's Skiplink puts the link straight inside a <ul> (axe: list); the design system's own markup instead. */}
@@ -44,7 +46,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="text-white me-3" data-testid="signed-in-as">
                 {t('session.signedInAs', { name: session.name, role: session.roles.map((r) => label('role', r)).join(', ') })}
               </span>
-              <Button color="light" size="sm" outline onClick={() => void signOut()}>
+              <Button color="light" size="sm" outline onClick={() => void signOut().catch(() => undefined)}>
                 {t('session.signOut')}
               </Button>
             </HeaderRightZone>
@@ -64,6 +66,13 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li className="nav-item">
                   <NavLink className="nav-link" to="/mine">
                     {t('nav.mine')}
+                  </NavLink>
+                </li>
+              ) : null}
+              {session.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ? (
+                <li className="nav-item">
+                  <NavLink className="nav-link" to="/dossiers">
+                    {t('nav.dossiers')}
                   </NavLink>
                 </li>
               ) : null}

@@ -4,7 +4,7 @@ import { Badge } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
 import { formatDate } from '../format/format';
-import { label, t } from '../i18n/messages';
+import { label, plural, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
 import { useSession } from '../session/session';
 
@@ -70,11 +70,7 @@ export function MyObjectivesPage() {
                     ) : null}
                     {formatDate(d.dueOn)}{' '}
                     <span className="small">
-                      (
-                      {d.overdue
-                        ? t('mine.daysOverdue', { days: 'daysOverdue' in d ? d.daysOverdue : 0 })
-                        : t('mine.daysLeft', { days: 'daysLeft' in d ? d.daysLeft : 0 })}
-                      )
+                      ({'daysOverdue' in d ? plural('mine.daysOverdue', d.daysOverdue) : plural('mine.daysLeft', 'daysLeft' in d ? d.daysLeft : 0)})
                     </span>
                   </td>
                   <td>

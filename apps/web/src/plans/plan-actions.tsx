@@ -16,7 +16,9 @@ export function PlanActions({ plan, onDone }: { plan: Plan; onDone(position?: st
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [act, setAct] = useState({ number: '', date: '' });
-  if (!session?.roles.includes('segretario') || (plan.status !== 'open' && plan.status !== 'submitted')) return null;
+  const offers = session?.roles.includes('segretario') && (plan.status === 'open' || plan.status === 'submitted');
+  // After the last step it offered (the act recorded), the section stays to say what happened.
+  if (!offers && !notice && !problem) return null;
   const planId = plan.planId;
   const expectedRevision = plan.revision;
 
@@ -38,9 +40,9 @@ export function PlanActions({ plan, onDone }: { plan: Plan; onDone(position?: st
       <h2 id="plan-actions" className="h4">
         {t('planActions.title')}
       </h2>
-      <ProblemAlert problem={problem && !problem.errors ? problem : undefined} />
+      <ProblemAlert problem={problem} subject="plan" shownFields={['act.number', 'act.date']} />
       <Notice text={notice} />
-      {plan.status === 'open' ? (
+      {!offers ? null : plan.status === 'open' ? (
         <Button color="primary" onClick={() => void submit()}>
           {t('planActions.submit')}
         </Button>

@@ -4,8 +4,9 @@ import { Badge, Progress } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { api, asProblem } from '../api/api';
 import { formatDate, formatPercent } from '../format/format';
-import { label, t } from '../i18n/messages';
+import { label, plural, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
+import { useSession } from '../session/session';
 import { PlanActions } from './plan-actions';
 import { planTree } from './plan-tree';
 
@@ -30,13 +31,18 @@ async function allObjectives(planId: string, after?: string): Promise<Objective[
 /** The plan's tree: areas of Valore Pubblico, their strategic lines, and each objective's status and progress. */
 export function PlanTreePage() {
   const { planId = '' } = useParams();
+  const { session } = useSession();
   const [plan, setPlan] = useState<Plan>();
   const [objectives, setObjectives] = useState<Objective[]>();
   const [problem, setProblem] = useState<Problem>();
   const load = useCallback(
     (after?: string) => {
       api.GET('/plans/{planId}', { params: { path: { planId } } }).then(
-        ({ data, error, response }) => (data ? setPlan(data) : setProblem(asProblem(error, response.status))),
+        ({ data, error, response }) => {
+          if (!data) return setProblem(asProblem(error, response.status));
+          setPlan(data);
+          setProblem(undefined);
+        },
         (error: unknown) => setProblem(asProblem(error, 0)),
       );
       allObjectives(planId, after).then(setObjectives, (error: unknown) => setProblem(asProblem(error, 0)));
@@ -49,15 +55,20 @@ export function PlanTreePage() {
   return (
     <>
       <h1>{plan?.title ?? t('tree.title')}</h1>
-      <ProblemAlert problem={problem} />
+      <ProblemAlert problem={problem} subject="plan" />
       {plan ? (
         <p>
           <Badge color={plan.status === 'approved' ? 'success' : 'secondary'}>{label('planStatus', plan.status)}</Badge>{' '}
           {plan.approvalAct ? t('tree.approvedBy', { number: plan.approvalAct.number, date: formatDate(plan.approvalAct.date) }) : null}{' '}
-          {objectives ? t('tree.objectives', { count: objectives.length }) : null}
+          {objectives ? plural('tree.objectives', objectives.length) : null}
         </p>
       ) : null}
       {plan ? <PlanActions plan={plan} onDone={load} /> : null}
+      {session?.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ? (
+        <p>
+          <Link to={`/dossiers?kind=plan&id=${planId}`}>{t('dossier.askForPlan')}</Link>
+        </p>
+      ) : null}
       {objectives === undefined && !problem ? <p>{t('app.loading')}</p> : null}
       {objectives?.length === 0 ? <p>{t('tree.empty')}</p> : null}
       {tree.map((area, i) => (

@@ -2,9 +2,12 @@ import { Alert } from 'design-react-kit';
 import { type Problem } from '@piao/api-client';
 import { hasMessage, t } from '../i18n/messages';
 
-/** The message a person reads for a problem the API answered (the fields' own errors are shown beside the fields). */
-export function problemMessage(problem: Problem): string {
-  if (problem.status === 409) return t('problem.conflict');
+/** What a 409 is about: the text says whose change it was. */
+export type ProblemSubject = 'objective' | 'plan';
+
+/** The message a person reads for a problem the API answered. */
+export function problemMessage(problem: Problem, subject: ProblemSubject = 'objective'): string {
+  if (problem.status === 409) return t(subject === 'plan' ? 'problem.conflictPlan' : 'problem.conflict');
   if (problem.status === 403) return t('problem.forbidden');
   if (problem.status === 401) return t('problem.unauthenticated');
   if (problem.status === 503 || problem.status === 0) return t('app.unavailable');
@@ -22,11 +25,25 @@ export function fieldError(problem: Problem | undefined, field: string): string 
   return hasMessage(key) ? t(key) : error.message;
 }
 
-export function ProblemAlert({ problem }: { problem: Problem | undefined }) {
+/**
+ * A problem above the form: everything but the field errors shown beside the fields the form has (`shownFields`); a
+ * field error the form cannot place (a field it does not show) is listed here, so nothing refused goes unsaid.
+ */
+export function ProblemAlert({ problem, subject, shownFields = [] }: { problem: Problem | undefined; subject?: ProblemSubject; shownFields?: string[] }) {
   if (!problem) return null;
+  const unplaced = (problem.errors ?? []).filter((e) => !shownFields.includes(e.field));
+  if (problem.errors && problem.errors.length > 0 && unplaced.length === 0) return null;
   return (
     <Alert color="danger" role="alert">
-      {problemMessage(problem)}
+      {unplaced.length > 0 ? (
+        <ul className="mb-0">
+          {unplaced.map((e) => (
+            <li key={e.field}>{t('problem.field', { field: e.field, message: fieldError(problem, e.field) ?? e.message })}</li>
+          ))}
+        </ul>
+      ) : (
+        problemMessage(problem, subject)
+      )}
     </Alert>
   );
 }

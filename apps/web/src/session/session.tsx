@@ -21,7 +21,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [unreachable, setUnreachable] = useState(false);
   useEffect(() => {
     api.GET('/session').then(
-      ({ data }) => setSession(data ?? null),
+      ({ data, response }) => {
+        // 401: nobody signed in. Anything else without an answer (a 503, a proxy's error) is not a sign-out.
+        if (!data && response.status !== 401) setUnreachable(true);
+        setSession(data ?? null);
+      },
       () => {
         setUnreachable(true);
         setSession(null);
@@ -29,8 +33,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     );
   }, []);
   const signOut = useCallback(async () => {
-    await api.POST('/session/sign-out');
-    setSession(null);
+    const { response } = await api.POST('/session/sign-out');
+    // Only once the cookie is cleared: otherwise the page would say "signed out" of a session still open.
+    if (response.ok) setSession(null);
   }, []);
   return <SessionContext.Provider value={{ session, unreachable, signedIn: setSession, signOut }}>{children}</SessionContext.Provider>;
 }

@@ -60,13 +60,14 @@ export function SignInPage() {
   return (
     <>
       <h1>{t('signIn.title')}</h1>
+      <ProblemAlert problem={problem} shownFields={['personId', 'name']} />
+      {options === undefined && !problem ? <p>{t('app.loading')}</p> : null}
       {options && !options.development ? <p>{t('signIn.closed')}</p> : null}
       {options?.development ? (
         <Card className="card-bg shadow-sm mt-3">
           <CardBody>
             <h2 className="h4">{t('signIn.development')}</h2>
             <p>{t('signIn.developmentHelp', { ente: options.demoEnte })}</p>
-            <ProblemAlert problem={problem && !problem.errors ? problem : undefined} />
             <form onSubmit={(e) => void submit(e)} noValidate>
               <div className="select-wrapper mb-4">
                 <label htmlFor={presetId}>{t('signIn.preset')}</label>
