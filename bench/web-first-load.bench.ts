@@ -81,7 +81,11 @@ async function main(): Promise<void> {
         new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
       `);
       await page.goto(`${base}/app/plans/${demo.planId}`);
-      await page.waitForFunction(`document.querySelectorAll('tbody tr').length >= ${OBJECTIVES}`, undefined, { timeout: 60_000 });
+      // A locator, not waitForFunction: the page's CSP forbids the eval the latter polls with.
+      await page
+        .locator('tbody tr')
+        .nth(OBJECTIVES - 1)
+        .waitFor({ state: 'attached', timeout: 60_000 });
       const treeMs = (await page.evaluate('performance.now()')) as number;
       await page.waitForTimeout(300); // a long task still running when the tree appeared ends within this
       const figures = (await page.evaluate(`(() => ({

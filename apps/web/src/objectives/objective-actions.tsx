@@ -123,8 +123,8 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
         </Button>
       ) : null}
       {canReport ? (
-        <form onSubmit={recordProgress} noValidate className="mt-3">
-          <h3 className="h5">{t('objective.recordProgress')}</h3>
+        <form onSubmit={recordProgress} noValidate className="mt-4">
+          <h3 className="h5 mb-4">{t('objective.recordProgress')}</h3>
           <SelectField
             label={t('objective.phase')}
             value={phaseId}
@@ -164,8 +164,8 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
         </Button>
       ) : null}
       {canEvaluate ? (
-        <form onSubmit={evaluate} noValidate className="mt-3">
-          <h3 className="h5">{t('evaluation.title')}</h3>
+        <form onSubmit={evaluate} noValidate className="mt-4">
+          <h3 className="h5 mb-4">{t('evaluation.title')}</h3>
           <TextField
             label={t('evaluation.achievement')}
             value={evaluation.achievement}

@@ -36,8 +36,8 @@ export function ReportForm(props: { objective: Objective; title: string; withDat
     });
   };
   return (
-    <form onSubmit={submit} noValidate className="mt-3">
-      <h3 className="h5">{title}</h3>
+    <form onSubmit={submit} noValidate className="mt-5">
+      <h3 className="h5 mb-4">{title}</h3>
       {withDate !== undefined ? <TextField label={t('report.asOf')} value={asOf} onChange={setAsOf} error={fieldError(problem, 'asOf')} /> : null}
       {phases.map((p, i) => (
         <TextField

@@ -48,7 +48,7 @@ export function PlanActions({ plan, onDone }: { plan: Plan; onDone(position?: st
         </Button>
       ) : (
         <form onSubmit={(e) => void approve(e)} noValidate>
-          <h3 className="h5">{t('planActions.recordAct')}</h3>
+          <h3 className="h5 mb-4">{t('planActions.recordAct')}</h3>
           <TextField
             label={t('planActions.actNumber')}
             value={act.number}
