@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startApi } from '../test/support/api-harness';
-import { buildWebInterface, launchChromium } from '../test/support/browser';
+import { buildWebInterface, launchChromium, signInThroughPage } from '../test/support/browser';
 import { definition, seedEnte } from '../test/support/scenario';
 
 const OUT = join(__dirname, '..', 'docs', 'screenshots');
@@ -45,14 +45,7 @@ async function main(): Promise<void> {
       await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
       console.error(`docs/screenshots/${name}.png`);
     };
-    const signInAs = async (personId: string, name: string, role: string) => {
-      await page.goto(`${base}/app/sign-in`);
-      await page.getByLabel('Identificativo').fill(personId);
-      await page.getByLabel('Nome e cognome').fill(name);
-      await page.getByLabel('Ruolo').selectOption(role);
-      await page.getByRole('button', { name: 'Accedi' }).click();
-      await page.getByTestId('signed-in-as').waitFor();
-    };
+    const signInAs = (personId: string, name: string, role: string) => signInThroughPage(page, base, { personId, name, role });
 
     await page.goto(`${base}/app/sign-in`);
     await page.getByRole('heading', { name: 'Accesso di sviluppo' }).waitFor();

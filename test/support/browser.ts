@@ -54,3 +54,13 @@ export async function tabUntil(page: Page, reached: (f: Focused) => boolean, lim
   }
   throw new Error(`${limit} Tab presses did not reach the element`);
 }
+
+/** Signs in through the page's development sign-in form as anyone of the demo ente, and waits for the session. */
+export async function signInThroughPage(page: Page, base: string, person: { personId: string; name: string; role: string }): Promise<void> {
+  await page.goto(`${base}/app/sign-in`);
+  await page.getByLabel('Identificativo').fill(person.personId);
+  await page.getByLabel('Nome e cognome').fill(person.name);
+  await page.getByLabel('Ruolo').selectOption(person.role);
+  await page.getByRole('button', { name: 'Accedi' }).click();
+  await page.getByTestId('signed-in-as').waitFor();
+}

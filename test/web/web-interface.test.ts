@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SignJWT } from 'jose';
 import { allEvents, startApi, TEST_SECRET, type Api } from '../support/api-harness';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
-import { accessibilityViolations, buildWebInterface, focused, launchChromium, tabUntil } from '../support/browser';
+import { accessibilityViolations, buildWebInterface, focused, launchChromium, signInThroughPage, tabUntil } from '../support/browser';
 import { definition, seedEnte, type Ente } from '../support/scenario';
 
 /**
@@ -158,12 +158,8 @@ describe('the web interface (Chromium, PGlite)', () => {
     await page.waitForURL(`${base}/app/sign-in`);
   });
 
-  it('a dirigente proposes a draft, records progress, sees an overdue deadline first, and is told when someone else changed the objective', async () => {
-    await page.goto(`${base}/app/sign-in`);
-    await page.getByLabel('Identificativo').fill(demo.people.dirigente.sub);
-    await page.getByLabel('Nome e cognome').fill(demo.people.dirigente.name);
-    await page.getByLabel('Ruolo').selectOption('dirigente');
-    await page.getByRole('button', { name: 'Accedi' }).click();
+  it('a dirigente drafts an objective through the form, subscribes to the calendar, proposes a draft, records progress, sees an overdue deadline first, and is told when someone else changed the objective', async () => {
+    await signInThroughPage(page, base, { personId: demo.people.dirigente.sub, name: demo.people.dirigente.name, role: 'dirigente' });
     await page.getByTestId('signed-in-as').getByText(`Accesso come ${demo.people.dirigente.name} (Dirigente)`).waitFor();
 
     await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'I miei obiettivi' }).click();
@@ -174,7 +170,48 @@ describe('the web interface (Chromium, PGlite)', () => {
     expect(await firstDeadline.textContent()).toMatch(/30\/06\/2025 \(scaduta da \d+ giorni\)/);
     await expectAccessible();
 
+    // A new objective drafted through the form: a code the API refuses is named under its field; phase weights
+    // that do not total 100 are a warning on the objective, not a refusal.
+    await page.goto(`${base}/app/plans/${demo.planId}`);
+    await page.getByRole('link', { name: 'Nuovo obiettivo' }).click();
+    await page.getByLabel('Codice (es. 2025_S08_04)').fill('non valido!');
+    await page.getByLabel('Titolo').fill('Orti urbani condivisi');
+    await page.getByLabel('Struttura responsabile').selectOption('welfare');
+    await page.getByLabel('Area di Valore Pubblico').fill('Ambiente');
+    await page.getByLabel('Linea strategica').fill('Una città verde');
+    await page.getByLabel('Fase 1: descrizione').fill('Bando per le associazioni');
+    await page.getByLabel('Fase 1: fine prevista (gg/mm/aaaa)').fill('30/04/2025');
+    await page.getByLabel('Fase 1: peso').fill('40');
+    await page.getByRole('button', { name: 'Aggiungi una fase' }).click();
+    await page.getByLabel('Fase 2: descrizione').fill('Assegnazione degli orti');
+    await page.getByLabel('Fase 2: fine prevista (gg/mm/aaaa)').fill('30/09/2025');
+    await page.getByLabel('Fase 2: peso').fill('40');
+    await page.getByLabel('Indicatore 1: descrizione').fill('Orti assegnati');
+    await page.getByLabel(/Indicatore 1: target/).fill('almeno n. 20');
+    await page.getByRole('button', { name: 'Salva la bozza' }).click();
+    await page.locator('input[aria-invalid="true"]').waitFor();
+    expect(await page.getByLabel('Codice (es. 2025_S08_04)').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible();
+    await page.getByLabel('Codice (es. 2025_S08_04)').fill('S12_01');
+    await page.getByRole('button', { name: 'Salva la bozza' }).click();
+    await page.getByRole('heading', { name: 'S12_01 – Orti urbani condivisi' }).waitFor();
+    await page.getByText('Avvisi sulla definizione').waitFor();
+    await page.getByText('Bozza', { exact: true }).waitFor();
+    await expectAccessible();
+
+    // The inbox and the calendar feed: a secret address, shown once, that a calendar application reads as iCalendar.
+    await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Promemoria' }).click();
+    await page.getByRole('button', { name: 'Crea l’indirizzo del calendario' }).click();
+    await status('Indirizzo creato: copialo ora, non sarà più mostrato.');
+    const feedUrl = new URL((await page.locator('code').textContent()) ?? '');
+    const feed = await request(base).get(feedUrl.pathname);
+    expect(feed.status).toBe(200);
+    expect(feed.headers['content-type']).toContain('text/calendar');
+    expect(feed.text).toContain('BEGIN:VCALENDAR');
+    await expectAccessible();
+
     // The draft: proposed from its page.
+    await page.goto(`${base}/app/mine`);
     await page.getByRole('link', { name: /S08_02/ }).click();
     await page.getByRole('button', { name: 'Proponi l’obiettivo' }).click();
     await page.getByRole('status').getByText('Obiettivo proposto.').waitFor();
@@ -204,15 +241,7 @@ describe('the web interface (Chromium, PGlite)', () => {
     expect((await allEvents(api.store)).length).toBe(before + 1);
   });
 
-  /** Signs in through the page's form as anyone of the demo ente. */
-  const signInAs = async (personId: string, name: string, role: string) => {
-    await page.goto(`${base}/app/sign-in`);
-    await page.getByLabel('Identificativo').fill(personId);
-    await page.getByLabel('Nome e cognome').fill(name);
-    await page.getByLabel('Ruolo').selectOption(role);
-    await page.getByRole('button', { name: 'Accedi' }).click();
-    await page.getByTestId('signed-in-as').waitFor();
-  };
+  const signInAs = (personId: string, name: string, role: string) => signInThroughPage(page, base, { personId, name, role });
   const status = (text: string) => page.getByRole('status').getByText(text).waitFor();
 
   it('to the end of the cycle: the dirigente reports, the Segretario validates, the NdV evaluates and downloads the dossier', async () => {
@@ -268,6 +297,27 @@ describe('the web interface (Chromium, PGlite)', () => {
     expect((await download.body()).subarray(0, 5).toString()).toBe('%PDF-');
     const evaluated = await demo.as.segretario.get(`/objectives/${demo.objectiveId}`);
     expect(evaluated.body).toMatchObject({ status: 'evaluated', evaluation: { status: 'shared', achievementPercent: 95 } });
+
+    // The audit trail: the whole ente's history, filtered by the kind of fact, exported with the same filter.
+    await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Registro' }).click();
+    await page.getByRole('heading', { name: 'Registro delle modifiche', level: 1 }).waitFor();
+    await page.getByRole('cell', { name: 'Valutazione del Nucleo' }).first().waitFor();
+    await expectAccessible();
+    await page.getByLabel('Tipo di fatto').selectOption('ObjectiveProposed');
+    await page.getByRole('button', { name: 'Filtra' }).click();
+    await page.getByRole('cell', { name: 'Valutazione del Nucleo' }).first().waitFor({ state: 'detached' });
+    const kinds = await page.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds.every((k) => k.startsWith('Obiettivo proposto'))).toBe(true);
+    const csv = await context.request.get(`${base}${await page.getByRole('link', { name: 'CSV' }).getAttribute('href')}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    expect(await csv.text()).toContain('ObjectiveProposed');
+    expect(await csv.text()).not.toContain('ObjectiveEvaluated');
+    await page.getByLabel('Dal (gg/mm/aaaa)').fill('31/02/2025');
+    await page.getByRole('button', { name: 'Filtra' }).click();
+    await page.locator('input[aria-invalid="true"]').waitFor();
+    await expectAccessible();
 
     await page.getByRole('button', { name: 'Esci' }).click();
     await page.getByTestId('signed-in-as').waitFor({ state: 'detached' });

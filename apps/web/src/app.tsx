@@ -2,8 +2,11 @@ import { type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router';
 import { t } from './i18n/messages';
 import { Layout } from './layout/layout';
+import { AuditTrailPage } from './audit/audit-trail-page';
 import { DossiersPage } from './dossiers/dossiers-page';
+import { InboxPage } from './inbox/inbox-page';
 import { MyObjectivesPage } from './mine/my-objectives-page';
+import { DraftObjectivePage } from './objectives/draft-objective-page';
 import { ObjectivePage } from './objectives/objective-page';
 import { PlanTreePage } from './plans/plan-tree-page';
 import { PlansPage } from './plans/plans-page';
@@ -53,6 +56,14 @@ export function App() {
               }
             />
             <Route
+              path="/plans/:planId/new"
+              element={
+                <SignedIn>
+                  <DraftObjectivePage />
+                </SignedIn>
+              }
+            />
+            <Route
               path="/objectives/:objectiveId"
               element={
                 <SignedIn>
@@ -73,6 +84,22 @@ export function App() {
               element={
                 <SignedIn>
                   <DossiersPage />
+                </SignedIn>
+              }
+            />
+            <Route
+              path="/audit"
+              element={
+                <SignedIn>
+                  <AuditTrailPage />
+                </SignedIn>
+              }
+            />
+            <Route
+              path="/inbox"
+              element={
+                <SignedIn>
+                  <InboxPage />
                 </SignedIn>
               }
             />

@@ -7,6 +7,8 @@ import { useSession } from '../session/session';
 /** The frame of every page: skip link, the PA header with who is signed in, the main region, the footer. */
 export function Layout({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession();
+  // Those who read the whole ente's history: the audit trail and the dossiers.
+  const auditor = session?.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ?? false;
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
   const navigation = useNavigationType();
@@ -69,13 +71,25 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
               ) : null}
-              {session.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ? (
+              {auditor ? (
+                <li className="nav-item">
+                  <NavLink className="nav-link" to="/audit">
+                    {t('nav.audit')}
+                  </NavLink>
+                </li>
+              ) : null}
+              {auditor ? (
                 <li className="nav-item">
                   <NavLink className="nav-link" to="/dossiers">
                     {t('nav.dossiers')}
                   </NavLink>
                 </li>
               ) : null}
+              <li className="nav-item">
+                <NavLink className="nav-link" to="/inbox">
+                  {t('nav.inbox')}
+                </NavLink>
+              </li>
             </ul>
           </Container>
         </nav>

@@ -64,6 +64,13 @@ export function PlanTreePage() {
         </p>
       ) : null}
       {plan ? <PlanActions plan={plan} onDone={load} /> : null}
+      {session?.roles.some((r) => r === 'dirigente' || r === 'segretario') && plan?.status !== 'closed' ? (
+        <p>
+          <Link to={`/plans/${planId}/new`} className="btn btn-primary btn-sm">
+            {t('draft.new')}
+          </Link>
+        </p>
+      ) : null}
       {session?.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ? (
         <p>
           <Link to={`/dossiers?kind=plan&id=${planId}`}>{t('dossier.askForPlan')}</Link>
