@@ -216,6 +216,8 @@ describe('the web interface (Chromium, PGlite)', () => {
     await page.getByRole('button', { name: 'Proponi l’obiettivo' }).click();
     await page.getByRole('status').getByText('Obiettivo proposto.').waitFor();
     await page.getByRole('listitem').getByText('Obiettivo proposto', { exact: true }).waitFor();
+    // The timeline in words: the status by its name, old → new.
+    await page.getByText('Stato: Bozza → Proposto').waitFor();
     expect((await demo.as.dirigente.get(`/objectives/${demo.draftId}`)).body.status).toBe('proposed');
     await expectAccessible();
 
@@ -267,6 +269,17 @@ describe('the web interface (Chromium, PGlite)', () => {
     await page.getByRole('button', { name: 'Valida la relazione finale' }).click();
     await status('Relazione finale validata.');
     await page.getByText('Rendicontato', { exact: true }).waitFor();
+    await expectAccessible();
+
+    // The draft the dirigente proposed goes back to the unit with a reason, which the timeline keeps.
+    await page.goto(`${base}/app/objectives/${demo.draftId}`);
+    await page.getByText('La proposta di obiettivo').waitFor();
+    await page.getByLabel('Motivazione (che cosa cambiare)').fill('Manca un indicatore di impatto');
+    await page.getByRole('button', { name: 'Restituisci' }).click();
+    await status('Restituito all’ufficio.');
+    await page.getByText('Motivazione: Manca un indicatore di impatto').waitFor();
+    await page.getByText('Stato: Proposto → Restituito').waitFor();
+    expect((await demo.as.segretario.get(`/objectives/${demo.draftId}`)).body.status).toBe('returned');
     await expectAccessible();
 
     // The NdV evaluates, shares, and asks for the objective's dossier.

@@ -139,6 +139,18 @@ export const it = {
   'report.monitoringValidated': 'Monitoraggio validato.',
   'report.yearEndValidated': 'Relazione finale validata.',
 
+  'return.title': 'Restituisci all’ufficio, con motivazione',
+  'return.what': 'Cosa restituire',
+  'return.objective': 'La proposta di obiettivo',
+  'return.monitoring': 'Il monitoraggio al {date}',
+  'return.yearEnd': 'La relazione finale',
+  'return.reason': 'Motivazione (che cosa cambiare)',
+  'return.submit': 'Restituisci',
+  'return.done': 'Restituito all’ufficio.',
+
+  'change.status': 'Stato',
+  'change.phaseProgress': 'Avanzamento di «{phase}»',
+
   'evaluation.title': 'Valutazione del Nucleo di Valutazione',
   'evaluation.achievement': 'Grado di raggiungimento (%)',
   'evaluation.reason': 'Motivazione',

@@ -21,6 +21,7 @@ const SHOWN_FIELDS = [
   'reason',
   ...Array.from({ length: 50 }, (_, i) => `phases.${i}.progressPercent`),
 ];
+const isSegretarioOf = (roles: readonly string[]) => roles.includes('segretario');
 type Outcome = { data?: { position: string | null }; problem?: Problem };
 
 /**
@@ -93,6 +94,32 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
       t('evaluation.recorded'),
     );
   };
+  // What the Segretario may send back to the unit, with a reason: the proposal, a submitted report.
+  const returnables = isSegretarioOf(roles)
+    ? [
+        ...(objective.status === 'proposed' ? [{ value: 'objective', label: t('return.objective') }] : []),
+        ...Object.entries(objective.monitoringReports)
+          .filter(([, r]) => r.status === 'submitted')
+          .map(([asOf]) => ({ value: `monitoring:${asOf}`, label: t('return.monitoring', { date: formatDate(asOf) }) })),
+        ...(objective.yearEndReport?.status === 'submitted' ? [{ value: 'year-end', label: t('return.yearEnd') }] : []),
+      ]
+    : [];
+  const [returning, setReturning] = useState({ what: '', reason: '' });
+  const sendBack = (event: FormEvent) => {
+    event.preventDefault();
+    const what = returning.what || returnables[0]?.value;
+    const reason = returning.reason;
+    const call =
+      what === 'objective'
+        ? api.POST('/objectives/{objectiveId}/return', { ...path, body: { reason, expectedRevision } })
+        : what === 'year-end'
+          ? api.POST('/objectives/{objectiveId}/year-end-report/return', { ...path, body: { reason, expectedRevision } })
+          : api.POST('/objectives/{objectiveId}/monitoring-reports/return', {
+              ...path,
+              body: { asOf: (what ?? '').replace('monitoring:', ''), reason, expectedRevision },
+            });
+    void run(answerOf(call), t('return.done'));
+  };
   const share = () => run(answerOf(api.POST('/objectives/{objectiveId}/evaluation/share', { ...path, body: { expectedRevision } })), t('evaluation.shared'));
 
   const status = objective.status;
@@ -107,7 +134,8 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
   const canEvaluate = isNucleo && status === 'reported';
   const canShare = isNucleo && objective.evaluation?.status === 'evaluated';
   const canAskDossier = roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin');
-  const offers = canPropose || canReport || monitoringToValidate.length > 0 || canValidateYearEnd || canEvaluate || canShare || canAskDossier;
+  const offers =
+    returnables.length > 0 || canPropose || canReport || monitoringToValidate.length > 0 || canValidateYearEnd || canEvaluate || canShare || canAskDossier;
   // After the last step it offered, the section stays to say what happened.
   if (!offers && !notice && !problem) return null;
   return (
@@ -162,6 +190,30 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
         <Button color="primary" className="mt-2" onClick={() => void validateYearEnd()}>
           {t('report.validateYearEnd')}
         </Button>
+      ) : null}
+      {returnables.length > 0 ? (
+        <form onSubmit={sendBack} noValidate className="mt-4">
+          <h3 className="h5 mb-4">{t('return.title')}</h3>
+          {returnables.length > 1 ? (
+            <SelectField
+              label={t('return.what')}
+              value={returning.what || returnables[0].value}
+              options={returnables}
+              onChange={(what) => setReturning({ ...returning, what })}
+            />
+          ) : (
+            <p>{returnables[0].label}</p>
+          )}
+          <TextField
+            label={t('return.reason')}
+            value={returning.reason}
+            onChange={(reason) => setReturning({ ...returning, reason })}
+            error={fieldError(problem, 'reason')}
+          />
+          <Button color="primary" outline type="submit">
+            {t('return.submit')}
+          </Button>
+        </form>
       ) : null}
       {canEvaluate ? (
         <form onSubmit={evaluate} noValidate className="mt-4">

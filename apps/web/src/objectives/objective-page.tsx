@@ -141,7 +141,7 @@ export function ObjectivePage() {
             {(event.changes ?? []).length > 0 ? (
               <ul className="small mb-0">
                 {event.changes!.map((c) => (
-                  <li key={c.path}>{t('objective.change', { field: c.path, before: formatValue(c.from), after: formatValue(c.to) })}</li>
+                  <li key={c.path}>{changeText(c, definition)}</li>
                 ))}
               </ul>
             ) : null}
@@ -150,4 +150,21 @@ export function ObjectivePage() {
       </ol>
     </>
   );
+}
+
+type Change = NonNullable<TimelineEvent['changes']>[number];
+
+/** One change of a timeline entry as people read it: statuses and phases by their names, values as written here. */
+function changeText(change: Change, definition: Objective['definition']): string {
+  if (change.path === 'status') {
+    const status = (value: unknown) => (typeof value === 'string' ? label('objectiveStatus', value) : formatValue(value));
+    return t('objective.change', { field: t('change.status'), before: status(change.from), after: status(change.to) });
+  }
+  const phase = /^progress\[([^\]]+)\]\.progressPercent$/.exec(change.path);
+  if (phase) {
+    const name = definition.phases.find((p) => p.id === phase[1])?.description ?? phase[1];
+    const percent = (value: unknown) => (typeof value === 'number' ? formatPercent(value) : formatValue(value));
+    return t('objective.change', { field: t('change.phaseProgress', { phase: name }), before: percent(change.from), after: percent(change.to) });
+  }
+  return t('objective.change', { field: change.path, before: formatValue(change.from), after: formatValue(change.to) });
 }
