@@ -1,4 +1,5 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { parse } from 'cookie';
 import { type NextFunction, type Request, type Response } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -41,14 +42,6 @@ export function queueDashboardRouter(operations: ReminderOperations) {
   return serverAdapter.getRouter() as (request: Request, response: Response, next: NextFunction) => void;
 }
 
-function cookieOf(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
-  }
-  return undefined;
-}
-
 /**
  * In front of the dashboard (Nest's AuthGuard does not see express routers): the token comes from the dashboard's
  * cookie (set by POST /admin/queues-session) or an Authorization header, and is verified as the guard would. A page
@@ -63,7 +56,7 @@ export class QueueDashboardAuth implements NestMiddleware {
 
   async use(request: Request, response: Response, next: NextFunction): Promise<void> {
     const [scheme, bearer] = (request.headers.authorization ?? '').split(' ');
-    const token = scheme === 'Bearer' && bearer ? bearer : cookieOf(request, DASHBOARD_COOKIE);
+    const token = scheme === 'Bearer' && bearer ? bearer : parse(request.headers.cookie ?? '')[DASHBOARD_COOKIE];
     const refuse = (status: 401 | 403, detail: string) => {
       if (status === 401 && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) {
         response.redirect(303, DASHBOARD_LOGIN_PATH);

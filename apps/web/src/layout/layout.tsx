@@ -2,13 +2,12 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, NavLink, useLocation, useNavigationType } from 'react-router';
 import { Button, Container, Header, HeaderBrand, HeaderContent, HeaderRightZone } from 'design-react-kit';
 import { label, t } from '../i18n/messages';
-import { useSession } from '../session/session';
+import { type MessageKey } from '../i18n/it';
+import { readsTheHistory, useSession } from '../session/session';
 
 /** The frame of every page: skip link, the PA header with who is signed in, the main region, the footer. */
 export function Layout({ children }: { children: ReactNode }) {
   const { session, signOut } = useSession();
-  // Those who read the whole ente's history: the audit trail and the dossiers.
-  const auditor = session?.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ?? false;
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
   const navigation = useNavigationType();
@@ -59,37 +58,13 @@ export function Layout({ children }: { children: ReactNode }) {
         <nav aria-label={t('nav.label')} className="bg-light border-bottom">
           <Container>
             <ul className="nav">
-              <li className="nav-item">
-                <NavLink className="nav-link" to="/plans">
-                  {t('nav.plans')}
-                </NavLink>
-              </li>
-              {session.roles.includes('dirigente') ? (
-                <li className="nav-item">
-                  <NavLink className="nav-link" to="/mine">
-                    {t('nav.mine')}
+              {navigationOf(session.roles).map(([to, key]) => (
+                <li key={to} className="nav-item">
+                  <NavLink className="nav-link" to={to}>
+                    {t(key)}
                   </NavLink>
                 </li>
-              ) : null}
-              {auditor ? (
-                <li className="nav-item">
-                  <NavLink className="nav-link" to="/audit">
-                    {t('nav.audit')}
-                  </NavLink>
-                </li>
-              ) : null}
-              {auditor ? (
-                <li className="nav-item">
-                  <NavLink className="nav-link" to="/dossiers">
-                    {t('nav.dossiers')}
-                  </NavLink>
-                </li>
-              ) : null}
-              <li className="nav-item">
-                <NavLink className="nav-link" to="/inbox">
-                  {t('nav.inbox')}
-                </NavLink>
-              </li>
+              ))}
             </ul>
           </Container>
         </nav>
@@ -106,4 +81,19 @@ export function Layout({ children }: { children: ReactNode }) {
       </footer>
     </>
   );
+}
+
+/** The pages of the navigation bar a person with these roles has, in order. */
+function navigationOf(roles: readonly string[]): [string, MessageKey][] {
+  return [
+    ['/plans', 'nav.plans'],
+    ...(roles.includes('dirigente') ? ([['/mine', 'nav.mine']] as [string, MessageKey][]) : []),
+    ...(readsTheHistory(roles)
+      ? ([
+          ['/audit', 'nav.audit'],
+          ['/dossiers', 'nav.dossiers'],
+        ] as [string, MessageKey][])
+      : []),
+    ['/inbox', 'nav.inbox'],
+  ];
 }

@@ -8,7 +8,7 @@ import { SelectField, TextField } from '../forms/text-field';
 import { formatDate, parseDecimal } from '../format/format';
 import { t } from '../i18n/messages';
 import { fieldError, ProblemAlert } from '../problem/problem-view';
-import { useSession } from '../session/session';
+import { readsTheHistory, useSession } from '../session/session';
 import { ReportForm, type ReportValues } from './report-form';
 
 type Objective = components['schemas']['ObjectiveView'];
@@ -133,7 +133,7 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
   const canValidateYearEnd = isSegretario && objective.yearEndReport?.status === 'submitted';
   const canEvaluate = isNucleo && status === 'reported';
   const canShare = isNucleo && objective.evaluation?.status === 'evaluated';
-  const canAskDossier = roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin');
+  const canAskDossier = readsTheHistory(roles);
   const offers =
     returnables.length > 0 || canPropose || canReport || monitoringToValidate.length > 0 || canValidateYearEnd || canEvaluate || canShare || canAskDossier;
   // After the last step it offered, the section stays to say what happened.

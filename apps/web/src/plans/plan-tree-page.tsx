@@ -2,11 +2,11 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Badge, Progress } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
-import { api, asProblem } from '../api/api';
+import { answerOf, api, asProblem } from '../api/api';
 import { formatDate, formatPercent } from '../format/format';
 import { label, plural, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
-import { useSession } from '../session/session';
+import { readsTheHistory, useSession } from '../session/session';
 import { PlanActions } from './plan-actions';
 import { planTree } from './plan-tree';
 
@@ -37,14 +37,11 @@ export function PlanTreePage() {
   const [problem, setProblem] = useState<Problem>();
   const load = useCallback(
     (after?: string) => {
-      api.GET('/plans/{planId}', { params: { path: { planId } } }).then(
-        ({ data, error, response }) => {
-          if (!data) return setProblem(asProblem(error, response.status));
-          setPlan(data);
-          setProblem(undefined);
-        },
-        (error: unknown) => setProblem(asProblem(error, 0)),
-      );
+      void answerOf(api.GET('/plans/{planId}', { params: { path: { planId } } })).then((a) => {
+        if (a.problem) return setProblem(a.problem);
+        setPlan(a.data);
+        setProblem(undefined);
+      });
       allObjectives(planId, after).then(setObjectives, (error: unknown) => setProblem(asProblem(error, 0)));
     },
     [planId],
@@ -71,7 +68,7 @@ export function PlanTreePage() {
           </Link>
         </p>
       ) : null}
-      {session?.roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin') ? (
+      {readsTheHistory(session?.roles ?? []) ? (
         <p>
           <Link to={`/dossiers?kind=plan&id=${planId}`}>{t('dossier.askForPlan')}</Link>
         </p>

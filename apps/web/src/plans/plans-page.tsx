@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Badge, Card, CardBody, CardTitle, Col, Row } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
-import { api, asProblem } from '../api/api';
+import { answerOf, api } from '../api/api';
 import { formatDate } from '../format/format';
 import { label, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
@@ -14,10 +14,7 @@ export function PlansPage() {
   const [plans, setPlans] = useState<Plan[]>();
   const [problem, setProblem] = useState<Problem>();
   useEffect(() => {
-    api.GET('/plans').then(
-      ({ data, error, response }) => (data ? setPlans(data.items) : setProblem(asProblem(error, response.status))),
-      (error: unknown) => setProblem(asProblem(error, 0)),
-    );
+    void answerOf(api.GET('/plans')).then((a) => (a.data ? setPlans(a.data.items) : setProblem(a.problem)));
   }, []);
   return (
     <>

@@ -45,3 +45,11 @@ export function useSession(): SessionState {
   if (!state) throw new Error('useSession outside SessionProvider');
   return state;
 }
+
+/**
+ * Who reads the whole ente's history (the audit trail, the dossiers): the API's DOSSIER_REQUESTERS and audit-trail
+ * readers. The page only offers; the API decides.
+ */
+export function readsTheHistory(roles: readonly string[]): boolean {
+  return roles.some((r) => r === 'nucleo' || r === 'rpct' || r === 'segretario' || r === 'admin');
+}

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Button, Card, CardBody } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
-import { api, asProblem } from '../api/api';
+import { answerOf, api } from '../api/api';
 import { label, t } from '../i18n/messages';
 import { SelectField, TextField } from '../forms/text-field';
 import { fieldError, ProblemAlert } from '../problem/problem-view';
@@ -32,27 +32,18 @@ export function SignInPage() {
   const presetId = useId();
 
   useEffect(() => {
-    api.GET('/session/options').then(
-      ({ data }) => setOptions(data),
-      (error: unknown) => setProblem(asProblem(error, 0)),
-    );
+    void answerOf(api.GET('/session/options')).then((a) => (a.data ? setOptions(a.data) : setProblem(a.problem)));
   }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setProblem(undefined);
-    try {
-      const { data, error, response } = await api.POST('/session/development', { body: form });
-      if (data) {
-        signedIn(data);
-        void navigate('/plans');
-      } else setProblem(asProblem(error, response.status));
-    } catch (error) {
-      setProblem(asProblem(error, 0));
-    } finally {
-      setBusy(false);
-    }
+    const answer = await answerOf(api.POST('/session/development', { body: form }));
+    setBusy(false);
+    if (answer.problem) return setProblem(answer.problem);
+    signedIn(answer.data);
+    void navigate('/plans');
   };
 
   const errorOf = (field: string) => fieldError(problem, field);
