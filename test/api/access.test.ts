@@ -63,9 +63,19 @@ const QUERIES: Record<string, string> = {
 };
 /**
  * Routes without authentication, and free of any ente's data: the health checks, the metrics, and the web
- * interface's sign-in and sign-out (test/web/web-interface.test.ts crosses those).
+ * interface's sign-in and sign-out (test/web/web-interface.test.ts and identity-provider-sign-in.test.ts cross those).
  */
-const PUBLIC = ['/health', '/health/live', '/health/ready', '/metrics', '/session/options', '/session/development', '/session/sign-out'];
+const PUBLIC = [
+  '/health',
+  '/health/live',
+  '/health/ready',
+  '/metrics',
+  '/session/options',
+  '/session/development',
+  '/session/sign-out',
+  '/session/oidc/sign-in',
+  '/session/oidc/callback',
+];
 /** Routes whose URL is their only credential (calendar applications send no token): an unknown one is a 404, token or not. */
 const SECRET_URL = ['/calendar/{token}.ics'];
 

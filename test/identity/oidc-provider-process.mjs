@@ -5,7 +5,10 @@
 //
 // Its settings come as JSON in OIDC_TEST_PROVIDER:
 //   { port, issuer, audience, keys: [private JWKs with kid and alg],
-//     clients: { [clientId]: { alg, kid?, ttl?, claims: { name, ente, roles }, tamper?: { deleteExp, nbfIn, iss, randomKid } } } }
+//     clients: { [clientId]: { alg, kid?, ttl?, claims: { name, ente, roles }, tamper?: { deleteExp, nbfIn, iss, randomKid } } },
+//     webClients?: { [clientId]: { alg, ttl?, redirectUri, postLogoutRedirectUri? } }, accounts?: { [personId]: { name, ente, roles } } }
+// A web client signs people in with the authorization code flow (PKCE) through the provider's development login page
+// (any password); their access tokens carry the account's name, ente and roles.
 // Each client gets access tokens (client_credentials grant, JWT format, resource indicators) whose `sub` is its id,
 // signed with the key of its `alg` (or `kid`), carrying its claims. `tamper` makes the provider itself sign what a
 // real provider would not send (no exp, a future nbf, another iss, a key id it does not publish), so that those
@@ -21,31 +24,51 @@ import Provider from 'oidc-provider';
 const settings = JSON.parse(process.env.OIDC_TEST_PROVIDER);
 const CLIENT_SECRET = 'piao-test-client-secret-piao-test-client-secret';
 
+const webClients = settings.webClients ?? {};
+const accounts = settings.accounts ?? {};
+
 const provider = new Provider(settings.issuer, {
-  clients: Object.keys(settings.clients).map((clientId) => ({
-    client_id: clientId,
-    client_secret: CLIENT_SECRET,
-    grant_types: ['client_credentials'],
-    redirect_uris: [],
-    response_types: [],
-    token_endpoint_auth_method: 'client_secret_post',
-  })),
+  clients: [
+    ...Object.keys(settings.clients).map((clientId) => ({
+      client_id: clientId,
+      client_secret: CLIENT_SECRET,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_post',
+    })),
+    // Browser sign-ins (authorization code with PKCE), confidential: the API exchanges the code with the secret.
+    ...Object.entries(webClients).map(([clientId, { redirectUri, postLogoutRedirectUri }]) => ({
+      client_id: clientId,
+      client_secret: CLIENT_SECRET,
+      grant_types: ['authorization_code'],
+      redirect_uris: [redirectUri],
+      post_logout_redirect_uris: postLogoutRedirectUri ? [postLogoutRedirectUri] : [],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+    })),
+  ],
   jwks: { keys: settings.keys },
   cookies: { keys: ['piao-test-cookie-key'] },
+  // The people who can sign in at the provider's own (development) login page: any password is taken.
+  findAccount: (_ctx, id) => (accounts[id] ? { accountId: id, claims: () => ({ sub: id, name: accounts[id].name }) } : undefined),
+  claims: { openid: ['sub'], profile: ['name'] },
   features: {
-    devInteractions: { enabled: false },
+    // Its built-in login and consent pages, for the browser sign-in's test only (never a production setting).
+    devInteractions: { enabled: Object.keys(webClients).length > 0 },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
       defaultResource: () => settings.audience,
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resourceIndicator, client) => {
-        const { alg, kid, ttl } = settings.clients[client.clientId];
+        const { alg, kid, ttl } = settings.clients[client.clientId] ?? webClients[client.clientId];
         return { scope: 'piao', audience: resourceIndicator, accessTokenFormat: 'jwt', accessTokenTTL: ttl ?? 600, jwt: { sign: { alg, kid } } };
       },
     },
   },
-  extraTokenClaims: (_ctx, token) => settings.clients[token.clientId]?.claims,
+  // A person's token carries their ente and roles; a client's, the claims the test gave it.
+  extraTokenClaims: (_ctx, token) => (token.accountId ? accounts[token.accountId] : settings.clients[token.clientId]?.claims),
   formats: {
     customizers: {
       jwt: (_ctx, token, jwt) => {

@@ -5,7 +5,7 @@ import { freePort } from '../support/api-process';
 
 const SCRIPT = join(__dirname, 'oidc-provider-process.mjs');
 /** The secret of every client of the test provider (oidc-provider-process.mjs). */
-const CLIENT_SECRET = 'piao-test-client-secret-piao-test-client-secret';
+export const CLIENT_SECRET = 'piao-test-client-secret-piao-test-client-secret';
 
 /** A private signing key in the provider's key set. */
 export async function signingKey(alg: 'RS256' | 'ES256', kid: string): Promise<JWK> {
@@ -38,6 +38,10 @@ export interface ProviderSettings {
   audience: string;
   keys: JWK[];
   clients: Record<string, ClientSettings>;
+  /** Clients that sign people in in a browser (authorization code with PKCE), and where they are sent back. */
+  webClients?: Record<string, { alg: 'RS256' | 'ES256'; ttl?: number; redirectUri: string; postLogoutRedirectUri?: string }>;
+  /** The people who can sign in at the provider's login page (any password), with their token's claims. */
+  accounts?: Record<string, { name: string; ente: string; roles: string[] }>;
 }
 
 export type JwksMode = 'ok' | 'error' | 'hang';

@@ -170,4 +170,43 @@ describe('read-model queries (PostgreSQL)', () => {
     expect(counter(later, 'piao_processor_events_total')).toBeGreaterThan(events);
     expect(counter(later, 'piao_processor_busy_seconds_total')).toBeGreaterThan(busy);
   });
+
+  it('the Segretario’s review queue: proposals, submitted reports and reprogrammings across the plans, oldest first, its ente only', async () => {
+    const queue = async (as = b.as.segretario) => (await as.get(await fresh('/review-queue'))).body;
+    const before = await queue();
+    expect(before.items).toEqual([]);
+    // A proposal, then the approved objective's 31/07 monitoring report and its year-end report.
+    await b.as.dirigente.post(`/objectives/${b.draftId}/propose`).expect(200);
+    await b.as.dirigente.post(`/objectives/${b.objectiveId}/monitoring-reports`, { asOf: '2025-07-31', phases: [], indicators: [] }).expect(200);
+    await b.as.dirigente.post(`/objectives/${b.objectiveId}/year-end-report`, { phases: [], indicators: [] }).expect(200);
+    const { items } = await queue();
+    expect(items.map((i: { kind: string; code: string; asOf: string | null }) => [i.kind, i.code, i.asOf])).toEqual([
+      ['proposal', 'S08_02', null],
+      ['monitoring-report', 'S08_01', '2025-07-31'],
+      ['year-end-report', 'S08_01', null],
+    ]);
+    expect(items[0]).toMatchObject({ planId: b.planId, planTitle: 'PEG 2025', title: definition().title, responsibleUnitId: 'welfare' });
+    // Oldest first, each since the event that submitted it.
+    const timeline = (await b.as.segretario.get(`/objectives/${b.objectiveId}/timeline`)).body.events as { type: string; occurredAt: string }[];
+    expect(items[1].since).toBe(timeline.find((e) => e.type === 'MonitoringReportSubmitted')!.occurredAt);
+    // A proposal dated back (made on paper last week) has waited longer than the reports: it comes first.
+    const late = await b.as.dirigente.post(`/plans/${b.planId}/objectives`, { code: 'S09_01', definition: definition(), occurredOn: '2025-06-02' }).expect(201);
+    await b.as.dirigente.post(`/objectives/${late.body.objectiveId}/propose`, { occurredOn: '2025-06-02' }).expect(200);
+    const dated = (await queue()).items;
+    expect(dated.map((i: { code: string; kind: string }) => `${i.kind} ${i.code}`)).toEqual([
+      'proposal S09_01',
+      'proposal S08_02',
+      'monitoring-report S08_01',
+      'year-end-report S08_01',
+    ]);
+    expect(dated[0].since).toBe('2025-06-02');
+    await b.as.segretario.post(`/objectives/${late.body.objectiveId}/return`, { reason: 'Indicatori da rivedere' }).expect(200);
+    // Dealt with, it leaves the queue.
+    await b.as.segretario.post(`/objectives/${b.objectiveId}/monitoring-reports/validate`, { asOf: '2025-07-31' }).expect(200);
+    expect((await queue()).items.map((i: { kind: string }) => i.kind)).toEqual(['proposal', 'year-end-report']);
+    // The Segretario's only; another ente's Segretario sees none of it.
+    expect((await b.as.dirigente.get('/review-queue')).status).toBe(403);
+    expect((await b.as.nucleo.get('/review-queue')).status).toBe(403);
+    expect((await queue(a.as.segretario)).items.map((i: { planId: string }) => i.planId)).not.toContain(b.planId);
+  });
 });

@@ -64,3 +64,52 @@ export async function signInThroughPage(page: Page, base: string, person: { pers
   await page.getByRole('button', { name: 'Accedi' }).click();
   await page.getByTestId('signed-in-as').waitFor();
 }
+
+/**
+ * The Segretario's steps on an open plan's page: present it to the Giunta, then record the Giunta's act that
+ * approves it (the page must be the plan's tree, signed in as the Segretario). `act.date` as typed: dd/mm/yyyy.
+ */
+export async function presentPlanAndRecordAct(page: Page, act: { number: string; date: string }): Promise<void> {
+  await page.getByRole('button', { name: 'Presenta il piano alla Giunta' }).click();
+  await page.getByRole('status').getByText('Piano presentato alla Giunta.').waitFor();
+  await page.getByText('Presentato alla Giunta', { exact: true }).waitFor();
+  await page.getByLabel('Numero dell’atto').fill(act.number);
+  await page.getByLabel('Data dell’atto (gg/mm/aaaa)').fill(act.date);
+  await page.getByRole('button', { name: 'Registra' }).click();
+  await page.getByText(`Approvato con atto n. ${act.number} del ${act.date}`).waitFor();
+}
+
+/** The Segretario validates the 31/07 monitoring and the year-end report on the objective's page (already open). */
+export async function validateMonitoringAndYearEnd(page: Page, asOf = '31/07/2025'): Promise<void> {
+  await page.getByRole('button', { name: `Valida il monitoraggio al ${asOf}` }).click();
+  await page.getByRole('status').getByText('Monitoraggio validato.').waitFor();
+  await page.getByRole('button', { name: 'Valida la relazione finale' }).click();
+  await page.getByRole('status').getByText('Relazione finale validata.').waitFor();
+  await page.getByText('Rendicontato', { exact: true }).waitFor();
+}
+
+/** The NdV records the evaluation on the objective's page (already open) and communicates it to the dirigente. */
+export async function evaluateAndShare(page: Page, achievementPercent: string, reason: string): Promise<void> {
+  await page.getByLabel('Grado di raggiungimento (%)').fill(achievementPercent);
+  await page.getByLabel('Motivazione').fill(reason);
+  await page.getByRole('button', { name: 'Registra la valutazione' }).click();
+  await page.getByRole('status').getByText('Valutazione registrata.').waitFor();
+  await page.getByText(`Valutazione: ${achievementPercent} % (registrata, non ancora comunicata)`).waitFor();
+  await page.getByRole('button', { name: 'Comunica la valutazione al dirigente' }).click();
+  await page.getByRole('status').getByText('Valutazione comunicata.').waitFor();
+}
+
+/**
+ * From the objective's page (already open): asks for its dossier, waits for it to be built, and downloads its PDF
+ * as the browser does (the session cookie, no token in the page). The PDF's bytes.
+ */
+export async function requestObjectiveDossierPdf(page: Page, base: string, objectiveId: string): Promise<{ status: number; type: string; body: Buffer }> {
+  await page.getByRole('link', { name: 'Richiedi il fascicolo di questo obiettivo' }).click();
+  await page.getByRole('button', { name: 'Richiedi il fascicolo (Obiettivo)' }).click();
+  await page.getByRole('status').getByText('Fascicolo richiesto: la costruzione è in corso.').waitFor();
+  const row = page.getByRole('row', { name: new RegExp(objectiveId) });
+  await row.getByText('Pronto').waitFor({ timeout: 60_000 });
+  const pdf = await row.getByRole('link', { name: 'PDF' }).getAttribute('href');
+  const download = await page.context().request.get(`${base}${pdf}`);
+  return { status: download.status(), type: download.headers()['content-type'] ?? '', body: await download.body() };
+}

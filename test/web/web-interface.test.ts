@@ -486,7 +486,7 @@ describe('the development sign-in, closed, and the cookie on an HTTPS installati
     const api = await startApi('pglite', { DEVELOPMENT_SIGN_IN: 'false' });
     try {
       const http = api.app.getHttpServer();
-      expect((await request(http).get('/session/options')).body).toEqual({ development: false, demoEnte: 'comune-demo' });
+      expect((await request(http).get('/session/options')).body).toEqual({ development: false, demoEnte: 'comune-demo', identityProvider: false });
       const refused = await request(http)
         .post('/session/development')
         .set('X-Piao-Client', 'web')

@@ -23,6 +23,9 @@ import { ObjectivesController } from './objectives/objectives.controller';
 import { OrganisationController } from './organisation/organisation.controller';
 import { PlansController } from './plans/plans.controller';
 import { SessionController } from './web-session/session.controller';
+import { ReviewQueueController } from './read-side/review-queue.controller';
+import { IdentityProviderSignInController } from './web-session/identity-provider-sign-in.controller';
+import { IdentityProviderSignIn } from './web-session/identity-provider-sign-in';
 import { PlanImportController } from './plan-import/plan-import.controller';
 import { PlanHistoryController } from './plan-history/plan-history.controller';
 import { CalendarFeedController } from './reminders/calendar-feed.controller';
@@ -87,6 +90,7 @@ export class AppModule {
         PlanQueriesController,
         ObjectiveQueriesController,
         PeopleQueriesController,
+        ReviewQueueController,
         ReminderPolicyController,
         ReminderPreferencesController,
         DeadlinesController,
@@ -99,9 +103,11 @@ export class AppModule {
         RedFlagsController,
         TransparencyController,
         SessionController,
+        IdentityProviderSignInController,
       ],
       providers: [
         TokenVerifier,
+        IdentityProviderSignIn,
         ReadYourWritesInterceptor,
         { provide: APP_GUARD, useClass: AuthGuard },
         RefusalRecords,

@@ -1887,6 +1887,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/review-queue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What awaits the Segretario
+     * @description Across the ente’s plans that are not closed: objectives proposed, monitoring and year-end reports submitted, reprogrammings
+     *     proposed, each with the time it was submitted, oldest first. `after` waits for a command’s position (read-your-writes).
+     *
+     *     Role: segretario (anybody else: 403 `role-not-allowed`).
+     */
+    get: operations['getReviewQueue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/session': {
     parameters: {
       query?: never;
@@ -1930,6 +1953,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/session/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the identity provider sends the browser back
+     * @description Public. Takes the provider’s answer (`code`, `state`, or `error`), checks it against the sign-in under way, exchanges the
+     *     code for tokens with the PKCE verifier, verifies the access token like any bearer token (issuer, audience, keys, ente and
+     *     roles), and opens the session (the HttpOnly cookie of `POST /session/development`) until the token expires. Then to the
+     *     page the sign-in named, or to the sign-in page with `?error=`.
+     */
+    get: operations['completeIdentityProviderSignIn'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/session/oidc/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sign in through the identity provider (a browser navigation)
+     * @description Public. Sends the browser to the identity provider (OpenID Connect authorization code flow with PKCE) and remembers the
+     *     sign-in under way in a short-lived HttpOnly cookie. Open when `OIDC_CLIENT_ID` is set; 404 otherwise.
+     *     When the provider cannot be reached, the browser is sent back to the sign-in page with `?error=provider-unavailable`.
+     */
+    get: operations['beginIdentityProviderSignIn'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/session/options': {
     parameters: {
       query?: never;
@@ -1939,7 +2007,7 @@ export interface paths {
     };
     /**
      * How one signs in
-     * @description Public. Whether the development sign-in is open, and for which ente.
+     * @description Public. Whether the development sign-in is open, and for which ente; whether the identity provider’s sign-in is.
      */
     get: operations['getSignInOptions'];
     put?: never;
@@ -1963,6 +2031,8 @@ export interface paths {
      * Sign out
      * @description Public. The browser forgets the session: its cookie is cleared. The token itself stays valid until it expires (8 hours at most for
      *     the development sign-in), like any bearer token. Needs `X-Piao-Client: web`, so that another site cannot sign a browser out.
+     *     A session opened by the identity provider answers 200 with the provider’s sign-out address (RP-initiated logout), where the
+     *     browser goes next to end the person’s session there too; 204 otherwise.
      */
     post: operations['signOut'];
     delete?: never;
@@ -3707,6 +3777,11 @@ export interface components {
        */
       rows: number[];
       targets: components['schemas']['ImportTargetView'][];
+      /**
+       * @description Its title as read from the file (absent when it could not be read)
+       * @example Sportello unico per le famiglie
+       */
+      title?: string;
       /** @description What the draft would carry as warnings */
       warnings: components['schemas']['ImportWarningView'][];
     };
@@ -4635,6 +4710,12 @@ export interface components {
        * @example S08_01
        */
       code: string;
+      /**
+       * @description Where the NdV’s evaluation stands (null: none yet; one not yet shared is shown to the `nucleo` only)
+       * @example shared
+       * @enum {string|null}
+       */
+      evaluationStatus: 'evaluated' | 'shared' | 'contested' | 'confirmed' | null;
       /**
        * Format: uuid
        * @example 0b1c7a52-6a3e-4f8e-9d0a-3c2f5e7d9a14
@@ -6483,6 +6564,38 @@ export interface components {
       /** @example Contributo regionale per le politiche familiari */
       description: string;
     };
+    ReviewItemView: {
+      /**
+       * @description The monitoring date of a monitoring report
+       * @example 2025-07-31
+       */
+      asOf?: string | null;
+      /** @example S08_01 */
+      code: string;
+      /**
+       * @description What awaits: a proposal to approve or return, a report to validate or return, a reprogramming to decide
+       * @enum {string}
+       */
+      kind: 'proposal' | 'monitoring-report' | 'year-end-report' | 'reprogramming';
+      objectiveId: string;
+      planId: string;
+      planTitle: string;
+      /** @description When that event was recorded */
+      recordedAt: string;
+      responsibleUnitId: string;
+      /** @description The objective’s revision, for the decision’s `expectedRevision` */
+      revision: number;
+      /**
+       * @description When the event that put it in the queue occurred (its occurredAt: a date, or an instant): how long it has waited
+       * @example 2025-08-01
+       */
+      since: string;
+      title: string;
+    };
+    ReviewQueueView: {
+      /** @description Oldest first (at most 1,000) */
+      items: components['schemas']['ReviewItemView'][];
+    };
     ScoreBandDto: {
       /**
        * @description Achievement % where the band starts (inclusive)
@@ -6582,6 +6695,12 @@ export interface components {
       demoEnte: string;
       /** @description The development sign-in is open (never in production) */
       development: boolean;
+      /** @description The sign-in through the ente’s identity provider is open (`GET /session/oidc/sign-in`) */
+      identityProvider: boolean;
+    };
+    SignOutView: {
+      /** @description The provider’s end-session address, with the ID token as hint; it sends the browser back to the sign-in page */
+      providerSignOutUrl: string;
     };
     SubstituteValidatorDto: {
       /** @description The act that designates (decree of the Sindaco, deliberation of the Giunta) */
@@ -11026,6 +11145,38 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  getReviewQueue: {
+    parameters: {
+      query?: {
+        /** @description Read your own writes: a command answer's `position` (`<commit>/<sequence>`, such as `748/12`). The answer waits, up to `READ_YOUR_WRITES_TIMEOUT_MS`, until the read model includes it: 503 `read-model-behind` with `Retry-After` when it does not in time, 400 `position-in-log` for a position beyond the end of the log */
+        after?: string;
+      };
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewQueueView'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthenticated'];
+      403: components['responses']['Forbidden'];
+      503: components['responses']['Unavailable'];
+    };
+  };
   getSession: {
     parameters: {
       query?: never;
@@ -11110,6 +11261,97 @@ export interface operations {
       503: components['responses']['Unavailable'];
     };
   };
+  completeIdentityProviderSignIn: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To the interface, signed in, or back to the sign-in page with `?error=` */
+      303: {
+        headers: {
+          /** @description Where the browser goes next */
+          Location?: string;
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      /** @description No identity provider is configured for the browser sign-in */
+      404: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      503: components['responses']['Unavailable'];
+    };
+  };
+  beginIdentityProviderSignIn: {
+    parameters: {
+      query?: {
+        /** @description The page of the interface to open once signed in (a path under /app) */
+        returnTo?: string;
+      };
+      header?: {
+        /** @description Ties the events of a command to a business process of yours (same format); stored with every event it records */
+        'X-Correlation-Id'?: components['parameters']['CorrelationId'];
+        /** @description An id for this request (at most 100 of `A–Z a–z 0–9 _ . : @ -`), echoed in the answer; any other value is replaced */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To the provider’s authorization endpoint (or back to the sign-in page) */
+      303: {
+        headers: {
+          /** @description Where the browser goes next */
+          Location?: string;
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `returnTo` is not a page of the interface (a path under /app) */
+      400: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No identity provider is configured for the browser sign-in */
+      404: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      503: components['responses']['Unavailable'];
+    };
+  };
   getSignInOptions: {
     parameters: {
       query?: never;
@@ -11151,6 +11393,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Signed out here; the session came from the identity provider: the browser goes on to `providerSignOutUrl` to end it there too */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignOutView'];
+        };
+      };
       /** @description Signed out */
       204: {
         headers: {

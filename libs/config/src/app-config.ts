@@ -80,6 +80,33 @@ export class AppConfig {
   })
   OIDC_AUDIENCE?: string;
 
+  /**
+   * The web interface's client id at the identity provider: with it (and OIDC_ISSUER, OIDC_JWKS_URL) people sign in in
+   * the browser with the authorization code flow and PKCE (docs/web.md). The provider must allow the redirect URI
+   * PUBLIC_BASE_URL + /session/oidc/callback.
+   */
+  @ValidateIf((c: AppConfig) => c.OIDC_CLIENT_ID !== undefined)
+  @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'OIDC_CLIENT_ID must be 1 to 255 printable characters without spaces' })
+  OIDC_CLIENT_ID?: string;
+
+  /** The client's secret when the provider registered it as a confidential client (sent in the token request's body). */
+  @ValidateIf((c: AppConfig) => c.OIDC_CLIENT_SECRET !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'OIDC_CLIENT_SECRET must be at least 16 characters long' })
+  OIDC_CLIENT_SECRET?: string;
+
+  /** The scopes the browser sign-in asks for; `openid` is always among them. */
+  @Matches(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'OIDC_SCOPES must be scope names separated by single spaces' })
+  OIDC_SCOPES = 'openid profile';
+
+  /**
+   * The resource indicator (RFC 8707) the browser sign-in asks the access token for, when the provider issues tokens
+   * for this API's audience only on request (e.g. the API's URL); not sent when unset.
+   */
+  @ValidateIf((c: AppConfig) => c.OIDC_RESOURCE !== undefined)
+  @Matches(/^[^\s]{1,2048}$/, { message: 'OIDC_RESOURCE must be a resource identifier without spaces' })
+  OIDC_RESOURCE?: string;
+
   /** How far apart the provider's clock and this one may be when exp, nbf and iat are checked. */
   @IsInt()
   @Min(0)
@@ -341,6 +368,9 @@ const OPTIONAL = [
   'OIDC_JWKS_URL',
   'OIDC_ISSUER',
   'OIDC_AUDIENCE',
+  'OIDC_CLIENT_ID',
+  'OIDC_CLIENT_SECRET',
+  'OIDC_RESOURCE',
   'REDIS_URL',
   'SMTP_URL',
   'QUEUE_DASHBOARD_ENTE',
@@ -357,7 +387,7 @@ export class ConfigError extends Error {
 }
 
 /** Settings whose values are never repeated in a message: they hold, or may embed, a password. */
-const SECRET = new Set(['JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'REDIS_URL', 'SMTP_URL']);
+const SECRET = new Set(['JWT_SECRET', 'OIDC_CLIENT_SECRET', 'DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'REDIS_URL', 'SMTP_URL']);
 
 /** Settings that were renamed: set, they would be ignored in silence, so the process refuses to start instead. */
 const RENAMED: Record<string, string> = { RUN_PROJECTIONS: 'RUN_PROCESSORS (every processor, the read models included)' };
@@ -385,6 +415,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.NODE_ENV === 'production' && config.JWT_SECRET && config.OIDC_JWKS_URL) {
     // Tokens are verified against one source: a secret left beside the provider's key set would be ignored in silence.
     problems.push('JWT_SECRET, OIDC_JWKS_URL: set one of them, not both (with OIDC_JWKS_URL the secret is not used)');
+  }
+  if (config.OIDC_CLIENT_ID && (!config.OIDC_ISSUER || !config.OIDC_JWKS_URL)) {
+    // The sign-in finds the provider by its issuer, and its sessions are tokens checked against the provider's keys.
+    problems.push('OIDC_CLIENT_ID: the browser sign-in needs OIDC_ISSUER and OIDC_JWKS_URL too');
+  }
+  if (config.OIDC_SCOPES !== undefined && !config.OIDC_SCOPES.split(' ').includes('openid')) {
+    problems.push(`OIDC_SCOPES="${config.OIDC_SCOPES}": must include openid`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   if (config.NODE_ENV !== 'production' && !config.JWT_SECRET && !config.OIDC_JWKS_URL) config.JWT_SECRET = DEVELOPMENT_JWT_SECRET;

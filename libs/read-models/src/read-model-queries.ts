@@ -77,6 +77,37 @@ const LIST_COLUMNS = `objective_id::text AS "objectiveId", code, title, status, 
   state->'definition'->'place'->>'publicValueArea' AS "publicValueArea", state->'definition'->'place'->>'strategicLine' AS "strategicLine"`;
 
 /** Every read of the read models, each scoped to one ente: no query here can return another ente's row. */
+/** What awaits the Segretario on an objective: a proposal to approve, a report to validate, a reprogramming to decide. */
+export type ReviewKind = 'proposal' | 'monitoring-report' | 'year-end-report' | 'reprogramming';
+
+export interface ReviewItem {
+  kind: ReviewKind;
+  planId: string;
+  planTitle: string;
+  objectiveId: string;
+  code: string;
+  title: string;
+  responsibleUnitId: string;
+  /** The monitoring date of a monitoring report. */
+  asOf: string | null;
+  /**
+   * When it was submitted: the occurredAt of the event that submitted it (the day it happened in the ente, which a
+   * command may date back with `occurredOn`: a proposal made on paper last week has waited since then).
+   */
+  since: string;
+  /** When that event was recorded: the order of items submitted the same day. */
+  recordedAt: string;
+  revision: number;
+}
+
+/** The event that puts each kind in the queue, and what of the objective's state says it still waits. */
+const REVIEW_EVENTS: Record<ReviewKind, string> = {
+  proposal: 'ObjectiveProposed',
+  'monitoring-report': 'MonitoringReportSubmitted',
+  'year-end-report': 'YearEndReportSubmitted',
+  reprogramming: 'ReprogrammingProposed',
+};
+
 export class ReadModelQueries {
   constructor(private readonly sql: SqlClient) {}
 
@@ -156,9 +187,11 @@ export class ReadModelQueries {
       phasesPercent: number | null;
       indicatorsPercent: number | null;
       people: unknown[];
+      evaluationStatus: 'evaluated' | 'shared' | 'contested' | 'confirmed' | null;
     }>(
       `SELECT objective_id::text AS "objectiveId", code, responsible_unit_id AS "responsibleUnitId", phases_percent::float8 AS "phasesPercent",
-              indicators_percent::float8 AS "indicatorsPercent", coalesce(state->'definition'->'people', '[]'::jsonb) AS people
+              indicators_percent::float8 AS "indicatorsPercent", coalesce(state->'definition'->'people', '[]'::jsonb) AS people,
+              state->'evaluation'->>'status' AS "evaluationStatus"
          FROM rm_objectives WHERE ente = $1 AND plan_id = $2 AND status NOT IN ('draft', 'returned', 'cancelled') ORDER BY code, objective_id`,
       [ente, planId],
     );
@@ -191,6 +224,75 @@ export class ReadModelQueries {
       [ente, limit],
     );
     return rows.map((r) => r.state);
+  }
+
+  /**
+   * What awaits the Segretario across the ente's plans that are not closed, oldest first: each objective proposed, each
+   * monitoring report and year-end report submitted, each reprogramming proposed, with the time the event that put it
+   * there occurred. Two queries whatever the plan's size: the objectives whose state says something waits, then the
+   * last such event of each in the timeline.
+   */
+  async reviewQueue(ente: string, limit: number): Promise<ReviewItem[]> {
+    const rows = await this.sql.query<{
+      objective_id: string;
+      plan_id: string;
+      plan_title: string;
+      code: string;
+      title: string;
+      responsible_unit_id: string;
+      revision: number;
+      proposed: boolean;
+      submitted_reports: string[];
+      year_end: boolean;
+      reprogramming: boolean;
+    }>(
+      `SELECT o.objective_id, o.plan_id, p.state->>'title' AS plan_title, o.code, o.title, o.responsible_unit_id, o.revision,
+              o.status = 'proposed' AS proposed,
+              ARRAY(SELECT r.key FROM jsonb_each(o.state->'monitoringReports') r WHERE r.value->>'status' = 'submitted' ORDER BY r.key)
+                AS submitted_reports,
+              COALESCE(o.state->'yearEndReport'->>'status' = 'submitted', false) AS year_end,
+              jsonb_typeof(o.state->'pendingReprogramming') = 'object' AS reprogramming
+         FROM rm_objectives o JOIN rm_plans p ON p.plan_id = o.plan_id AND p.ente = o.ente
+        WHERE o.ente = $1 AND p.state->>'status' <> 'closed'
+          AND (o.status = 'proposed'
+               OR o.state->'yearEndReport'->>'status' = 'submitted'
+               OR jsonb_typeof(o.state->'pendingReprogramming') = 'object'
+               OR jsonb_path_exists(o.state->'monitoringReports', '$.* ? (@.status == "submitted")'))`,
+      [ente],
+    );
+    if (rows.length === 0) return [];
+    // The last event of each kind per objective (a monitoring report: per date), which is when it began to wait.
+    const events = await this.sql.query<{ objective_id: string; type: string; as_of: string | null; occurred_at: string; recorded_at: string }>(
+      `SELECT DISTINCT ON (objective_id, type, data->>'asOf') objective_id, type, data->>'asOf' AS as_of, occurred_at, recorded_at
+         FROM rm_timeline
+        WHERE ente = $1 AND objective_id = ANY($2::uuid[]) AND type = ANY($3::text[])
+        ORDER BY objective_id, type, data->>'asOf', revision DESC`,
+      [ente, rows.map((r) => r.objective_id), Object.values(REVIEW_EVENTS)],
+    );
+    const when = new Map(events.map((e) => [`${e.objective_id}|${e.type}|${e.as_of ?? ''}`, e]));
+    const items: ReviewItem[] = [];
+    for (const row of rows) {
+      const item = (kind: ReviewKind, asOf: string | null = null): ReviewItem => ({
+        kind,
+        planId: row.plan_id,
+        planTitle: row.plan_title,
+        objectiveId: row.objective_id,
+        code: row.code,
+        title: row.title,
+        responsibleUnitId: row.responsible_unit_id,
+        asOf,
+        since: when.get(`${row.objective_id}|${REVIEW_EVENTS[kind]}|${asOf ?? ''}`)?.occurred_at ?? '',
+        recordedAt: when.get(`${row.objective_id}|${REVIEW_EVENTS[kind]}|${asOf ?? ''}`)?.recorded_at ?? '',
+        revision: row.revision,
+      });
+      if (row.proposed) items.push(item('proposal'));
+      for (const asOf of row.submitted_reports) items.push(item('monitoring-report', asOf));
+      if (row.year_end) items.push(item('year-end-report'));
+      if (row.reprogramming) items.push(item('reprogramming'));
+    }
+    // By day (an occurredAt is a date, or an instant when the command gave none), then in the order they were recorded.
+    items.sort((a, b) => a.since.slice(0, 10).localeCompare(b.since.slice(0, 10)) || a.recordedAt.localeCompare(b.recordedAt) || a.code.localeCompare(b.code));
+    return items.slice(0, limit);
   }
 
   /** The plans' states, for the campaigns that make deadlines. */

@@ -39,6 +39,8 @@ export class ImportTargetView {
 /** What the import does (or would do, on a dry run) with one objective of the file. */
 export class ImportLineView {
   @ApiProperty({ example: '2025_S08_04' }) code!: string;
+  @ApiPropertyOptional({ description: 'Its title as read from the file (absent when it could not be read)', example: 'Sportello unico per le famiglie' })
+  title?: string;
   @ApiProperty({
     type: [Number],
     description: 'The spreadsheet rows it was read from; for a JSON document, its position in `objectives` (from 1)',

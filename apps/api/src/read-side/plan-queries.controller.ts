@@ -160,6 +160,8 @@ export class PlanQueriesController {
         unitId: r.responsibleUnitId,
         percent: percent ?? null,
         score: percent === undefined ? null : scoreOnScale(percent, system.scale),
+        // The NdV's until shared: to anyone else an evaluation not yet shared is no evaluation yet.
+        evaluationStatus: r.evaluationStatus === 'evaluated' && !seesUnsharedEvaluations(c.actor) ? null : r.evaluationStatus,
         people: r.people,
       };
     });

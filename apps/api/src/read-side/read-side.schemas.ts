@@ -139,6 +139,14 @@ export class ObjectiveScoreView {
   @ApiProperty({ ...UNIT_ID, description: 'The responsible unit' }) unitId!: string;
   @ApiProperty({ type: Number, nullable: true, description: 'Achievement on the SMVP basis (null: nothing measurable)', example: 50 }) percent!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'The score on the SMVP scale (null: no achievement)', example: 50 }) score!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['evaluated', 'shared', 'contested', 'confirmed'],
+    description: 'Where the NdV’s evaluation stands (null: none yet; one not yet shared is shown to the `nucleo` only)',
+    example: 'shared',
+  })
+  evaluationStatus!: 'evaluated' | 'shared' | 'contested' | 'confirmed' | null;
 }
 
 export class UnitScoreView {

@@ -7,8 +7,9 @@ import { AppConfig, DEVELOPMENT_JWT_SECRET } from '@piao/config';
 import { CurrentActor, Public } from '../auth/auth.guard';
 import { mintDevelopmentToken } from '../auth/development-token';
 import { notFound } from '../problem-details/problem';
-import { clearSessionCookie, crossSite, isCrossSiteWrite, setSessionCookie } from './session-cookie';
-import { DevelopmentSignInDto, SessionView, SignInOptionsView } from './session.dto';
+import { clearIdTokenCookie, clearSessionCookie, crossSite, idTokenOf, isCrossSiteWrite, setSessionCookie } from './session-cookie';
+import { DevelopmentSignInDto, SessionView, SignInOptionsView, SignOutView } from './session.dto';
+import { IdentityProviderSignIn } from './identity-provider-sign-in';
 
 /** A development session lasts a working day, like a token of `npm run token`. */
 const DEVELOPMENT_SESSION_MS = 8 * 60 * 60 * 1000;
@@ -20,7 +21,10 @@ const DEVELOPMENT_SESSION_MS = 8 * 60 * 60 * 1000;
 @ApiTags('session')
 @Controller('session')
 export class SessionController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly identityProvider: IdentityProviderSignIn,
+  ) {}
 
   @Get()
   @ApiBearerAuth()
@@ -41,11 +45,15 @@ export class SessionController {
     operationId: 'getSignInOptions',
     security: [],
     summary: 'How one signs in',
-    description: 'Public. Whether the development sign-in is open, and for which ente.',
+    description: 'Public. Whether the development sign-in is open, and for which ente; whether the identity provider’s sign-in is.',
   })
   @ApiOkResponse({ type: SignInOptionsView })
   options(): SignInOptionsView {
-    return { development: developmentSignInOpen(this.config), demoEnte: this.config.DEMO_ENTE };
+    return {
+      development: developmentSignInOpen(this.config),
+      demoEnte: this.config.DEMO_ENTE,
+      identityProvider: this.config.OIDC_CLIENT_ID !== undefined,
+    };
   }
 
   @Public()
@@ -90,13 +98,26 @@ export class SessionController {
     description: [
       'Public. The browser forgets the session: its cookie is cleared. The token itself stays valid until it expires (8 hours at most for',
       'the development sign-in), like any bearer token. Needs `X-Piao-Client: web`, so that another site cannot sign a browser out.',
+      'A session opened by the identity provider answers 200 with the provider’s sign-out address (RP-initiated logout), where the',
+      'browser goes next to end the person’s session there too; 204 otherwise.',
     ].join('\n'),
   })
   @ApiNoContentResponse({ description: 'Signed out' })
+  @ApiOkResponse({
+    type: SignOutView,
+    description: 'Signed out here; the session came from the identity provider: the browser goes on to `providerSignOutUrl` to end it there too',
+  })
   @ApiProblems([403, 'Without the `X-Piao-Client` header (`/problems/cross-site-request`)'])
-  signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+  async signOut(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<SignOutView | undefined> {
     if (isCrossSiteWrite(request)) throw crossSite();
     clearSessionCookie(this.config, request, response);
+    const idToken = idTokenOf(this.config, request);
+    if (!idToken || !this.identityProvider.open) return undefined;
+    clearIdTokenCookie(this.config, request, response);
+    const providerSignOutUrl = await this.identityProvider.signOutUrl(idToken);
+    if (!providerSignOutUrl) return undefined;
+    response.status(200);
+    return { providerSignOutUrl };
   }
 }
 

@@ -33,4 +33,12 @@ export class SessionView {
 export class SignInOptionsView {
   @ApiProperty({ description: 'The development sign-in is open (never in production)' }) development!: boolean;
   @ApiProperty({ description: 'The ente of the development sign-in', example: 'comune-demo' }) demoEnte!: string;
+  @ApiProperty({ description: 'The sign-in through the ente’s identity provider is open (`GET /session/oidc/sign-in`)' })
+  identityProvider!: boolean;
+}
+
+/** A sign-out that goes on at the identity provider. */
+export class SignOutView {
+  @ApiProperty({ description: 'The provider’s end-session address, with the ID token as hint; it sends the browser back to the sign-in page' })
+  providerSignOutUrl!: string;
 }

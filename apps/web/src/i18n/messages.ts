@@ -8,7 +8,8 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 }
 
 /** A status or role as people read it; an unknown one as it came. */
-export type LabelKind = 'objectiveStatus' | 'planStatus' | 'role' | 'event' | 'deadline' | 'evaluationStatus' | 'dossierScope' | 'dossierStatus';
+export type LabelKind =
+  'objectiveStatus' | 'planStatus' | 'role' | 'event' | 'deadline' | 'evaluationStatus' | 'reportStatus' | 'dossierScope' | 'dossierStatus';
 
 export function label(prefix: LabelKind, value: string): string {
   const key = `${prefix}.${value}`;

@@ -87,11 +87,16 @@ export function Layout({ children }: { children: ReactNode }) {
 function navigationOf(roles: readonly string[]): [string, MessageKey][] {
   return [
     ['/plans', 'nav.plans'],
+    // What awaits the Segretario's approval or validation, across the plans.
+    ...(roles.includes('segretario') ? ([['/queue', 'nav.queue']] as [string, MessageKey][]) : []),
     ...(roles.includes('dirigente') ? ([['/mine', 'nav.mine']] as [string, MessageKey][]) : []),
     ...(readsTheHistory(roles)
       ? ([
           ['/audit', 'nav.audit'],
           ['/dossiers', 'nav.dossiers'],
+          // The red flags and the log's proofs: the API's roles for them (DOSSIER_REQUESTERS, AUDITORS) are these.
+          ['/red-flags', 'nav.redFlags'],
+          ['/verification', 'nav.verification'],
         ] as [string, MessageKey][])
       : []),
     ['/inbox', 'nav.inbox'],

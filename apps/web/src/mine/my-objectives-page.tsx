@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
-import { Badge } from 'design-react-kit';
+import { Link, useSearchParams } from 'react-router';
+import { Badge, Button } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
 import { formatDate } from '../format/format';
 import { label, plural, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
 import { useSession } from '../session/session';
+import { DeadlineCalendar } from '../calendar/deadline-calendar';
+import { monthKey, parseMonth } from '../calendar/month-grid';
 
 type Mine = components['schemas']['PersonObjectivesView'];
 type Deadlines = components['schemas']['PersonDeadlinesView'];
@@ -25,6 +27,11 @@ export function MyObjectivesPage() {
     );
   }, [personId]);
 
+  // The calendar beside the list (the list stays the default); the view and the month are in the address.
+  const [search, setSearch] = useSearchParams();
+  const calendar = search.get('view') === 'calendar';
+  const month = parseMonth(search.get('month')) ?? parseMonth(deadlines?.on) ?? parseMonth(new Date().toISOString());
+  const showView = (view: 'list' | 'calendar') => setSearch(view === 'calendar' ? { view, ...(month ? { month: monthKey(month) } : {}) } : {});
   const rows = deadlines
     ? [...deadlines.overdue.map((d) => ({ ...d, overdue: true as const })), ...deadlines.upcoming.map((d) => ({ ...d, overdue: false as const }))]
     : [];
@@ -50,6 +57,19 @@ export function MyObjectivesPage() {
       <h2 className="h3 mt-4">{t('mine.deadlines')}</h2>
       {deadlines && rows.length === 0 ? <p>{t('mine.noDeadlines')}</p> : null}
       {rows.length > 0 ? (
+        <div role="group" aria-label={t('calendar.view')} className="mb-3">
+          <Button color="primary" size="sm" outline={calendar} aria-pressed={!calendar} className="me-2" onClick={() => showView('list')}>
+            {t('calendar.list')}
+          </Button>
+          <Button color="primary" size="sm" outline={!calendar} aria-pressed={calendar} onClick={() => showView('calendar')}>
+            {t('calendar.calendar')}
+          </Button>
+        </div>
+      ) : null}
+      {rows.length > 0 && calendar && month ? (
+        <DeadlineCalendar deadlines={rows} month={month} onMonth={(m) => setSearch({ view: 'calendar', month: monthKey(m) }, { replace: true })} />
+      ) : null}
+      {rows.length > 0 && !calendar ? (
         <div className="table-responsive">
           <table className="table table-sm">
             <thead>

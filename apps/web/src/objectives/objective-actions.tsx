@@ -126,7 +126,8 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
   const isDirigente = roles.includes('dirigente');
   const isSegretario = roles.includes('segretario');
   const isNucleo = roles.includes('nucleo');
-  const canPropose = isDirigente && (status === 'draft' || status === 'returned');
+  // The API lets the Segretario propose too (a draft the office prepared); a dirigente only for their unit's objectives.
+  const canPropose = (isDirigente || isSegretario) && (status === 'draft' || status === 'returned');
   const canReport = isDirigente && status === 'approved';
   const canReportYearEnd = canReport && (objective.yearEndReport === null || objective.yearEndReport.status === 'returned');
   const monitoringToValidate = isSegretario ? Object.entries(objective.monitoringReports).filter(([, r]) => r.status === 'submitted') : [];
@@ -171,8 +172,10 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
           </Button>
         </form>
       ) : null}
+      {/* Keyed by revision: prefilled again with what was just recorded (a phase's progress) once the objective changes. */}
       {canReport ? (
         <ReportForm
+          key={`monitoring-${objective.revision}`}
           objective={objective}
           title={t('report.monitoringTitle')}
           withDate={`31/07/${objective.definition.horizon.fromYear}`}
@@ -180,7 +183,9 @@ export function ObjectiveActions({ objective, onDone }: { objective: Objective; 
           onSubmit={monitoring}
         />
       ) : null}
-      {canReportYearEnd ? <ReportForm objective={objective} title={t('report.yearEndTitle')} problem={problem} onSubmit={yearEnd} /> : null}
+      {canReportYearEnd ? (
+        <ReportForm key={`year-end-${objective.revision}`} objective={objective} title={t('report.yearEndTitle')} problem={problem} onSubmit={yearEnd} />
+      ) : null}
       {monitoringToValidate.map(([asOf]) => (
         <Button key={asOf} color="primary" className="me-2 mt-2" onClick={() => void validateMonitoring(asOf)}>
           {t('report.validateMonitoring', { date: formatDate(asOf) })}

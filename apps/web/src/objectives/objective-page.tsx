@@ -1,12 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Badge, Progress } from 'design-react-kit';
+import { Badge, Progress } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
-import { formatDate, formatNumber, formatPercent, formatValue } from '../format/format';
+import { formatDate, formatNumber, formatPercent } from '../format/format';
 import { label, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
+import { AsOfField } from '../time-travel/as-of-field';
 import { ObjectiveActions } from './objective-actions';
+import { IndicatorCharts } from '../charts/indicator-charts';
+import { EvaluationReview } from '../scores/evaluation-review';
+import { VerifyEventLink } from '../verification/verify-event-link';
+import { ObjectiveLinks } from './objective-links';
+import { DefinitionWarnings, TargetReadings } from './target-readings';
+import { changeText } from './timeline-changes';
 
 type Objective = components['schemas']['ObjectiveView'];
 type TimelineEvent = components['schemas']['ObjectiveTimelineEventView'];
@@ -59,16 +66,10 @@ export function ObjectivePage() {
           })}
         </p>
       ) : null}
-      {objective.warnings.length > 0 ? (
-        <Alert color="warning">
-          <h2 className="h6">{t('objective.warnings')}</h2>
-          <ul className="mb-0">
-            {objective.warnings.map((w, i) => (
-              <li key={`${w.code}-${i}`}>{w.message}</li>
-            ))}
-          </ul>
-        </Alert>
-      ) : null}
+      <EvaluationReview objective={objective} onDone={(position) => void load(position)} />
+      <DefinitionWarnings warnings={objective.warnings} />
+      <ObjectiveLinks objective={objective} />
+      <AsOfField subject="objective" />
 
       <h2 className="h4 mt-4">{t('objective.phases')}</h2>
       <div className="table-responsive">
@@ -126,6 +127,9 @@ export function ObjectivePage() {
         </table>
       </div>
 
+      <TargetReadings objectiveId={objective.objectiveId} definition={definition} revision={objective.revision} />
+      <IndicatorCharts objective={objective} />
+
       <ObjectiveActions key={objective.objectiveId} objective={objective} onDone={(position) => void load(position)} />
 
       <h2 className="h4 mt-4">{t('objective.timeline')}</h2>
@@ -138,6 +142,7 @@ export function ObjectivePage() {
             </div>
             {event.act ? <div className="small">{t('objective.act', { number: event.act.number, date: formatDate(event.act.date) })}</div> : null}
             {event.reason ? <div className="small">{t('objective.reason', { reason: event.reason })}</div> : null}
+            <VerifyEventLink event={event} />
             {(event.changes ?? []).length > 0 ? (
               <ul className="small mb-0">
                 {event.changes!.map((c) => (
@@ -150,21 +155,4 @@ export function ObjectivePage() {
       </ol>
     </>
   );
-}
-
-type Change = NonNullable<TimelineEvent['changes']>[number];
-
-/** One change of a timeline entry as people read it: statuses and phases by their names, values as written here. */
-function changeText(change: Change, definition: Objective['definition']): string {
-  if (change.path === 'status') {
-    const status = (value: unknown) => (typeof value === 'string' ? label('objectiveStatus', value) : formatValue(value));
-    return t('objective.change', { field: t('change.status'), before: status(change.from), after: status(change.to) });
-  }
-  const phase = /^progress\[([^\]]+)\]\.progressPercent$/.exec(change.path);
-  if (phase) {
-    const name = definition.phases.find((p) => p.id === phase[1])?.description ?? phase[1];
-    const percent = (value: unknown) => (typeof value === 'number' ? formatPercent(value) : formatValue(value));
-    return t('objective.change', { field: t('change.phaseProgress', { phase: name }), before: percent(change.from), after: percent(change.to) });
-  }
-  return t('objective.change', { field: change.path, before: formatValue(change.from), after: formatValue(change.to) });
 }

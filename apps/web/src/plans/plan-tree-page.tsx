@@ -7,8 +7,10 @@ import { formatDate, formatPercent } from '../format/format';
 import { label, plural, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
 import { readsTheHistory, useSession } from '../session/session';
+import { AsOfField } from '../time-travel/as-of-field';
 import { PlanActions } from './plan-actions';
 import { planTree } from './plan-tree';
+import { publishes, TransparencyLinks } from '../transparency/transparency-links';
 
 type Plan = components['schemas']['PlanDetailView'];
 type Objective = components['schemas']['PlanObjectiveListItemView'];
@@ -61,11 +63,17 @@ export function PlanTreePage() {
         </p>
       ) : null}
       {plan ? <PlanActions plan={plan} onDone={load} /> : null}
+      <AsOfField subject="plan" />
       {session?.roles.some((r) => r === 'dirigente' || r === 'segretario') && plan?.status !== 'closed' ? (
         <p>
           <Link to={`/plans/${planId}/new`} className="btn btn-primary btn-sm">
             {t('draft.new')}
           </Link>
+          {session.roles.includes('segretario') && plan?.status === 'open' ? (
+            <Link to={`/plans/${planId}/import`} className="btn btn-outline-primary btn-sm ms-2">
+              {t('import.link')}
+            </Link>
+          ) : null}
         </p>
       ) : null}
       {readsTheHistory(session?.roles ?? []) ? (
@@ -73,6 +81,16 @@ export function PlanTreePage() {
           <Link to={`/dossiers?kind=plan&id=${planId}`}>{t('dossier.askForPlan')}</Link>
         </p>
       ) : null}
+      {/* Any role of the ente may read the scores and the dashboard (their charts load only there). */}
+      <ul className="list-inline">
+        <li className="list-inline-item">
+          <Link to={`/plans/${planId}/scores`}>{t('scores.link')}</Link>
+        </li>
+        <li className="list-inline-item">
+          <Link to={`/plans/${planId}/dashboard`}>{t('dashboard.link')}</Link>
+        </li>
+      </ul>
+      {plan && publishes(session?.roles ?? []) ? <TransparencyLinks planId={planId} status={plan.status} /> : null}
       {objectives === undefined && !problem ? <p>{t('app.loading')}</p> : null}
       {objectives?.length === 0 ? <p>{t('tree.empty')}</p> : null}
       {tree.map((area, i) => (

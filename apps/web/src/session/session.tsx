@@ -33,9 +33,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     );
   }, []);
   const signOut = useCallback(async () => {
-    const { response } = await api.POST('/session/sign-out');
+    const { data, response } = await api.POST('/session/sign-out');
     // Only once the cookie is cleared: otherwise the page would say "signed out" of a session still open.
-    if (response.ok) setSession(null);
+    if (!response.ok) return;
+    setSession(null);
+    // A session the identity provider opened ends there too (it sends the browser back to the sign-in page).
+    if (data?.providerSignOutUrl) window.location.assign(data.providerSignOutUrl);
   }, []);
   return <SessionContext.Provider value={{ session, unreachable, signedIn: setSession, signOut }}>{children}</SessionContext.Provider>;
 }

@@ -1,9 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { Button, Card, CardBody } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
-import { label, t } from '../i18n/messages';
+import { hasMessage, label, t } from '../i18n/messages';
 import { SelectField, TextField } from '../forms/text-field';
 import { fieldError, ProblemAlert } from '../problem/problem-view';
 import { useSession } from '../session/session';
@@ -21,10 +21,20 @@ const PRESETS: { personId: string; name: string; role: Role }[] = [
 ];
 const ROLES: Role[] = ['segretario', 'dirigente', 'nucleo', 'rpct', 'admin'];
 
-/** Sign-in: on the embedded default, the development sign-in (a person and a role of the demo ente). */
+/**
+ * Sign-in: through the ente's identity provider when the installation has one (a navigation to the API, which runs the
+ * authorization code flow and comes back here with `?error=` if it did not end in a session), and on the embedded
+ * default the development sign-in (a person and a role of the demo ente).
+ */
 export function SignInPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
+  const [search] = useSearchParams();
+  // Why a sign-in at the identity provider did not end in a session (identity-provider-sign-in.controller.ts).
+  const failure = search.get('error');
+  const failureKey = `signIn.failure.${failure}`;
+  // The page the person was sent away from (SignedIn in app.tsx), to open once signed in.
+  const from = (useLocation().state as { from?: string } | null)?.from ?? '/plans';
   const [options, setOptions] = useState<Options>();
   const [form, setForm] = useState(PRESETS[0]);
   const [problem, setProblem] = useState<Problem>();
@@ -43,7 +53,7 @@ export function SignInPage() {
     setBusy(false);
     if (answer.problem) return setProblem(answer.problem);
     signedIn(answer.data);
-    void navigate('/plans');
+    void navigate(from);
   };
 
   const errorOf = (field: string) => fieldError(problem, field);
@@ -53,7 +63,24 @@ export function SignInPage() {
       <h1>{t('signIn.title')}</h1>
       <ProblemAlert problem={problem} shownFields={['personId', 'name']} />
       {options === undefined && !problem ? <p>{t('app.loading')}</p> : null}
-      {options && !options.development ? <p>{t('signIn.closed')}</p> : null}
+      {failure ? (
+        <div className="alert alert-danger" role="alert">
+          {t(hasMessage(failureKey) ? failureKey : 'signIn.failure.refused')}
+        </div>
+      ) : null}
+      {options?.identityProvider ? (
+        <Card className="card-bg shadow-sm mt-3">
+          <CardBody>
+            <h2 className="h4">{t('signIn.identityProvider')}</h2>
+            <p>{t('signIn.identityProviderHelp')}</p>
+            {/* A navigation, not a call: the API sends the browser on to the provider and back. */}
+            <a className="btn btn-primary" href={`/session/oidc/sign-in?returnTo=${encodeURIComponent(`/app${from}`)}`}>
+              {t('signIn.identityProviderSubmit')}
+            </a>
+          </CardBody>
+        </Card>
+      ) : null}
+      {options && !options.development && !options.identityProvider ? <p>{t('signIn.closed')}</p> : null}
       {options?.development ? (
         <Card className="card-bg shadow-sm mt-3">
           <CardBody>

@@ -45,6 +45,8 @@ export interface ImportItem {
 /** What the import does (or, on a dry run, would do) with one objective. */
 export interface ImportLine {
   code: string;
+  /** Its title as read from the file (absent when the objective could not be read). */
+  title?: string;
   rows: number[];
   objectiveId?: string;
   /** `create`: drafted into the plan; `unchanged`: already in the plan with this very definition; `refused`: see problems. */
@@ -118,7 +120,16 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
       const seen = new Set<string>();
       const decide = (item: ImportItem, i: number): ImportLine => {
         const objectiveId = ids[i];
-        const line: ImportLine = { code: item.code, rows: item.rows, objectiveId, action: 'refused', problems: [...item.problems], warnings: [], targets: [] };
+        const line: ImportLine = {
+          code: item.code,
+          ...(item.definition?.title ? { title: item.definition.title } : {}),
+          rows: item.rows,
+          objectiveId,
+          action: 'refused',
+          problems: [...item.problems],
+          warnings: [],
+          targets: [],
+        };
         if (seen.has(item.code))
           line.problems.push({ field: 'code', rule: 'duplicate-code', message: `objective ${item.code} appears more than once in the file` });
         seen.add(item.code);

@@ -1,0 +1,161 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import { Alert, Button } from 'design-react-kit';
+import { type components, type Problem } from '@piao/api-client';
+import { answerOf, api } from '../api/api';
+import { TextField } from '../forms/text-field';
+import { formatDate, formatNumber } from '../format/format';
+import { t } from '../i18n/messages';
+import { fieldError, ProblemAlert } from '../problem/problem-view';
+import { fromBase64, parseCheckpointNote, verifyInclusion, verifyNoteSignature, type SignatureCheck } from './merkle';
+
+type Checkpoint = components['schemas']['CheckpointView'];
+
+interface Outcome {
+  verified: boolean;
+  root: string;
+  treeSize: number;
+  signedAt?: string;
+  leafIndex: number;
+  leafHash: string;
+  /** The root the server answered, when it is not the signed one (shown: the server is not to be trusted here). */
+  serverRoot?: string;
+  signature?: SignatureCheck;
+}
+
+/**
+ * Verification of the audit log in the browser (docs/audit.md): the latest signed checkpoint, and for one event its
+ * RFC 6962 inclusion proof (`GET /audit/events/{eventId}/inclusion`) checked here with Web Crypto against the root of
+ * the signed note, not against the root the same answer states, or against a root the reader kept and pastes. The
+ * note's Ed25519 signature is checked when the reader gives the verifier key (the API does not publish it). The event
+ * and a root can come in the address (`?eventId=…&root=…`): the objective's timeline and the red flags link here.
+ */
+export function VerificationPage() {
+  const [search] = useSearchParams();
+  const [latest, setLatest] = useState<Checkpoint | null>();
+  const [form, setForm] = useState({ eventId: search.get('eventId') ?? '', root: search.get('root') ?? '', key: '' });
+  const [problem, setProblem] = useState<Problem>();
+  const [outcome, setOutcome] = useState<Outcome>();
+  const [checkpoints, setCheckpoints] = useState<Checkpoint[]>([]);
+
+  useEffect(() => {
+    void answerOf(api.GET('/audit/checkpoints', { params: { query: { limit: 50 } } })).then((a) => {
+      if (a.problem) return setProblem(a.problem);
+      setCheckpoints(a.data.items);
+      setLatest(a.data.items[0] ?? null);
+    });
+  }, []);
+
+  const verify = async (values: typeof form) => {
+    setProblem(undefined);
+    setOutcome(undefined);
+    const answer = await answerOf(api.GET('/audit/events/{eventId}/inclusion', { params: { path: { eventId: values.eventId.trim() } } }));
+    if (answer.problem) return setProblem(answer.problem);
+    const proof = answer.data;
+    const note = proof.checkpoint ? parseCheckpointNote(proof.checkpoint) : undefined;
+    // The signed root when there is one, else the answer's; the reader's own root above both.
+    const signedRoot = note && note.treeSize === proof.treeSize ? note.rootHash : proof.rootHash;
+    const root = values.root.trim() || signedRoot;
+    const hashes = proof.proof.map(fromBase64);
+    const leaf = fromBase64(proof.leafHash);
+    const expected = fromBase64(root);
+    const verified =
+      leaf !== undefined &&
+      expected !== undefined &&
+      hashes.every((h) => h !== undefined) &&
+      (await verifyInclusion(leaf, proof.leafIndex, proof.treeSize, hashes as Uint8Array[], expected));
+    setOutcome({
+      verified,
+      root,
+      treeSize: proof.treeSize,
+      signedAt: checkpoints.find((c) => c.treeSize === proof.treeSize)?.signedAt,
+      leafIndex: proof.leafIndex,
+      leafHash: proof.leafHash,
+      serverRoot: proof.rootHash !== signedRoot ? proof.rootHash : undefined,
+      signature: note && values.key.trim() ? await verifyNoteSignature(note, values.key) : undefined,
+    });
+  };
+  // An event named in the address is verified as soon as the checkpoints are known (for the date of the tree).
+  const fromAddress = search.get('eventId');
+  useEffect(() => {
+    if (fromAddress && latest !== undefined) void verify({ eventId: fromAddress, root: search.get('root') ?? '', key: '' });
+    // Once, when the checkpoints have come (not again on every edit of the form).
+  }, [fromAddress, latest]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void verify(form);
+  };
+
+  return (
+    <>
+      <h1>{t('verification.title')}</h1>
+      <p>{t('verification.intro')}</p>
+
+      <section aria-labelledby="latest-checkpoint" className="mb-4">
+        <h2 id="latest-checkpoint" className="h4">
+          {t('verification.latest')}
+        </h2>
+        {latest === undefined && !problem ? <p>{t('app.loading')}</p> : null}
+        {latest === null ? <p>{t('verification.noCheckpoint')}</p> : null}
+        {latest ? (
+          <dl className="row" data-testid="latest-checkpoint">
+            <dt className="col-sm-3">{t('verification.treeSize')}</dt>
+            <dd className="col-sm-9">{formatNumber(latest.treeSize)}</dd>
+            <dt className="col-sm-3">{t('verification.root')}</dt>
+            <dd className="col-sm-9">
+              <code>{latest.rootHash}</code>
+            </dd>
+            <dt className="col-sm-3">{t('verification.signedAt')}</dt>
+            <dd className="col-sm-9">{formatDate(latest.signedAt)}</dd>
+            <dt className="col-sm-3">{t('verification.note')}</dt>
+            <dd className="col-sm-9">
+              {/* Wrapped, not scrolled: a scrolling region would need a keyboard stop of its own. */}
+              <pre className="small bg-light p-2 mb-0" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                {latest.note}
+              </pre>
+            </dd>
+          </dl>
+        ) : null}
+      </section>
+
+      <form onSubmit={submit} noValidate className="mb-4">
+        <ProblemAlert problem={problem} shownFields={['eventId']} />
+        <TextField
+          label={t('verification.eventId')}
+          value={form.eventId}
+          onChange={(eventId) => setForm({ ...form, eventId })}
+          error={fieldError(problem, 'eventId')}
+          spellCheck={false}
+        />
+        <p className="small">{t('verification.expectedRootHelp')}</p>
+        <TextField label={t('verification.expectedRoot')} value={form.root} onChange={(root) => setForm({ ...form, root })} spellCheck={false} />
+        <p className="small">{t('verification.verifierKeyHelp')}</p>
+        <TextField label={t('verification.verifierKey')} value={form.key} onChange={(key) => setForm({ ...form, key })} spellCheck={false} />
+        <Button color="primary" type="submit">
+          {t('verification.submit')}
+        </Button>
+      </form>
+
+      {outcome ? (
+        <section aria-live="polite" data-testid="verification-outcome">
+          <Alert color={outcome.verified ? 'success' : 'danger'}>
+            <h2 className="h4">{outcome.verified ? t('verification.verified') : t('verification.notVerified')}</h2>
+            <p className="mb-1">
+              {outcome.verified
+                ? t('verification.verifiedText', {
+                    size: formatNumber(outcome.treeSize),
+                    root: outcome.root,
+                    date: outcome.signedAt ? formatDate(outcome.signedAt) : '—',
+                  })
+                : t('verification.notVerifiedText', { root: outcome.root })}
+            </p>
+            <p className="small mb-1">{t('verification.leaf', { index: formatNumber(outcome.leafIndex), hash: outcome.leafHash })}</p>
+            {outcome.serverRoot ? <p className="small mb-1">{t('verification.rootMismatch', { server: outcome.serverRoot })}</p> : null}
+            <p className="small mb-0">{t(`verification.signature.${outcome.signature ?? 'none'}`)}</p>
+          </Alert>
+        </section>
+      ) : null}
+    </>
+  );
+}
