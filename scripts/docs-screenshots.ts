@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { startApi } from '../test/support/api-harness';
 import { buildWebInterface, launchChromium, signInThroughPage } from '../test/support/browser';
 import { definition, seedEnte } from '../test/support/scenario';
+import { asTable, fixtureObjectives, unitsNamed } from '../test/support/fixture-import-rows';
+import { xlsxOf } from '../test/support/xlsx-files';
 
 const OUT = join(__dirname, '..', 'docs', 'screenshots');
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const PLACES = [
   { code: 'S01_01', title: 'Sportello unico per le famiglie', area: 'Inclusione sociale', line: 'Una città che cura' },
@@ -37,6 +40,23 @@ async function main(): Promise<void> {
     }
     await demo.as.dirigente.post(`/objectives/${demo.objectiveId}/phase-progress`, { phaseId: 'f1', progressPercent: 80 });
     await demo.as.dirigente.post(`/objectives/${demo.objectiveId}/phase-progress`, { phaseId: 'f2', progressPercent: 35 });
+    // Something for the Segretario's queue: a proposal, the 31/07 monitoring, a reprogramming.
+    await demo.as.dirigente.post(`/objectives/${demo.draftId}/propose`);
+    await demo.as.dirigente.post(`/objectives/${demo.objectiveId}/monitoring-reports`, {
+      asOf: '2025-07-31',
+      phases: [
+        { phaseId: 'f1', progressPercent: 80 },
+        { phaseId: 'f2', progressPercent: 35 },
+      ],
+      indicators: [],
+    });
+    // The units a real plan extract names, for the import's report (a file names units, never creates them).
+    const extract = fixtureObjectives().slice(0, 8);
+    for (const [i, name] of unitsNamed(extract).entries()) {
+      await demo.as.admin.post('/organisation/units', { unitId: `estratto-${i}`, name, kind: 'settore' });
+    }
+    const importPlan = await demo.as.segretario.post('/plans', { kind: 'PEG', title: 'PEG 2026', fromYear: 2026, toYear: 2026 });
+    const workbook = { name: 'piano-2026.xlsx', mimeType: XLSX, buffer: await xlsxOf(asTable(extract.flatMap((o) => o.rows))) };
 
     const context = await browser.newContext({ locale: 'it-IT', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -53,6 +73,17 @@ async function main(): Promise<void> {
     await signInAs('seg', 'Maria Bianchi', 'segretario');
     await page.getByRole('link', { name: 'Apri il piano PEG 2025' }).waitFor();
     await shoot('plans');
+    await page.goto(`${base}/app/queue`);
+    await page.getByText('Monitoraggio al 31/07/2025 da validare').waitFor();
+    await shoot('queue');
+    await page.goto(`${base}/app/plans/${importPlan.body.planId}/import`);
+    await page.getByLabel(/File da importare/).setInputFiles(workbook);
+    await page.getByRole('button', { name: 'Verifica il file' }).click();
+    await page.getByRole('heading', { name: 'Esito della verifica (nulla è stato scritto)' }).waitFor();
+    await shoot('import-report');
+    await page.goto(`${base}/app/plans/${demo.planId}/scores`);
+    await page.getByTestId('objective-scores').waitFor();
+    await shoot('scores');
     await page.goto(`${base}/app/plans/${demo.planId}`);
     await page.getByRole('heading', { level: 2, name: 'Inclusione sociale' }).waitFor();
     await shoot('plan-tree');
@@ -64,6 +95,9 @@ async function main(): Promise<void> {
     await page.getByRole('heading', { name: 'Cronologia' }).waitFor();
     await shoot('objective');
     await signInAs('ndv', 'Nucleo di Valutazione', 'nucleo');
+    await page.goto(`${base}/app/red-flags?planId=${demo.planId}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shoot('red-flags');
     await page.goto(`${base}/app/dossiers?kind=objective&id=${demo.objectiveId}`);
     await page.getByRole('button', { name: 'Richiedi il fascicolo (Obiettivo)' }).click();
     await page.getByText('Pronto').first().waitFor({ timeout: 60_000 });

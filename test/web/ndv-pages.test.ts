@@ -183,7 +183,9 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
     ]);
     // S08_01: f1 (weight 50) done, f2 not: 50 % → 50, Fascia 2.
     const s0801 = page.getByTestId('objective-scores').getByRole('row', { name: /S08_01/ });
-    expect(await s0801.getByRole('cell').allTextContents()).toEqual(['welfare', '50 %', '50', 'Fascia 2 (da 50 % a meno di 75 %)']);
+    // The unit by its name, once the ente's directory has arrived.
+    await s0801.getByRole('cell', { name: 'Settore Welfare' }).waitFor();
+    expect(await s0801.getByRole('cell').allTextContents()).toEqual(['Settore Welfare', '50 %', '50', 'Fascia 2 (da 50 % a meno di 75 %)']);
     const chart = page.getByTestId('chart-distribution');
     await chart.locator('svg.recharts-surface').waitFor();
     expect(await chart.getByRole('table').getByRole('row').allTextContents()).toEqual(['FasciaObiettivi', 'Fascia 10', 'Fascia 21', 'Fascia 30', 'Fascia 40']);

@@ -14,8 +14,10 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'on
  */
 export function TextField({ label, value, onChange, error, ...attributes }: TextFieldProps) {
   const id = useId();
+  // The design system draws the label above the input, over the space before the group (mt-4 keeps it clear of a
+  // heading, or of the field above in a table cell).
   return (
-    <div className="form-group">
+    <div className="form-group mt-4">
       <label htmlFor={id} className="active">
         {label}
       </label>

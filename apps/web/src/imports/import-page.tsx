@@ -198,7 +198,7 @@ export function ImportPage() {
         <h2 id={`${fieldId}-heading`} className="h4">
           {t('import.fileSection')}
         </h2>
-        <div className="form-group">
+        <div className="form-group mt-4">
           <label htmlFor={fieldId} className="active">
             {t('import.file')}
           </label>

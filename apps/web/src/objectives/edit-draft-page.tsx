@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
+import { useOrganisationUnits } from '../organisation/organisation-units';
 import { t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
 import { useSession } from '../session/session';
@@ -9,7 +10,6 @@ import { DefinitionForm, definitionFields, definitionOf, valuesOf, type Definiti
 import { DefinitionWarnings, TargetReadings } from './target-readings';
 
 type Objective = components['schemas']['ObjectiveView'];
-type Unit = components['schemas']['OrganisationUnitView'];
 
 /** Whether the objective's definition may still be edited as a draft (the API decides who: see `mayEditDraft`). */
 export const isEditableDraft = (status: string) => status === 'draft' || status === 'returned';
@@ -27,7 +27,7 @@ export function EditDraftPage() {
   const { session } = useSession();
   const [objective, setObjective] = useState<Objective>();
   const [values, setValues] = useState<DefinitionValues>();
-  const [units, setUnits] = useState<Unit[]>([]);
+  const units = useOrganisationUnits();
   const [problem, setProblem] = useState<Problem>();
 
   useEffect(() => {
@@ -35,9 +35,6 @@ export function EditDraftPage() {
       if (a.problem) return setProblem(a.problem);
       setObjective(a.data);
       setValues(valuesOf(a.data.definition));
-    });
-    void answerOf(api.GET('/organisation')).then((a) => {
-      if (a.data) setUnits(a.data.units);
     });
   }, [objectiveId]);
 

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { Button } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
+import { unitNameIn, useOrganisationUnits } from '../organisation/organisation-units';
 import { Notice } from '../forms/notice';
 import { TextField } from '../forms/text-field';
 import { formatDate } from '../format/format';
@@ -10,7 +11,6 @@ import { plural, t } from '../i18n/messages';
 import { fieldError, ProblemAlert } from '../problem/problem-view';
 import { useSession } from '../session/session';
 
-type Unit = components['schemas']['OrganisationUnitView'];
 type QueueItem = components['schemas']['ReviewItemView'];
 type Outcome = { data?: { position: string | null }; problem?: Problem };
 
@@ -23,7 +23,7 @@ export function QueuePage() {
   const { session } = useSession();
   const isSegretario = session?.roles.includes('segretario') ?? false;
   const [items, setItems] = useState<QueueItem[]>();
-  const [units, setUnits] = useState<Unit[]>([]);
+  const unitName = unitNameIn(useOrganisationUnits());
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [acts, setActs] = useState<Record<string, { number: string; date: string }>>({});
@@ -38,9 +38,6 @@ export function QueuePage() {
   useEffect(() => {
     if (!isSegretario) return;
     load();
-    void answerOf(api.GET('/organisation')).then((a) => {
-      if (a.data) setUnits(a.data.units);
-    });
   }, [isSegretario, load]);
 
   if (!isSegretario) {
@@ -51,7 +48,6 @@ export function QueuePage() {
       </>
     );
   }
-  const unitName = (unitId: string) => units.find((u) => u.unitId === unitId)?.name ?? unitId;
 
   const run = async (item: QueueItem, call: Promise<Outcome>, done: string) => {
     setFailed(undefined);

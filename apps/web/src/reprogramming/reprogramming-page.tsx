@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Button } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
+import { unitNameIn, useOrganisationUnits } from '../organisation/organisation-units';
 import { Notice } from '../forms/notice';
 import { TextField } from '../forms/text-field';
 import { formatDate } from '../format/format';
@@ -15,7 +16,6 @@ import { ComparisonTable } from './comparison-table';
 
 type Objective = components['schemas']['ObjectiveView'];
 type Versions = components['schemas']['ObjectiveVersionsView'];
-type Unit = components['schemas']['OrganisationUnitView'];
 type Outcome = { data?: { position: string | null }; problem?: Problem };
 
 /** Who may propose a reprogramming: the Segretario, or a dirigente (the API checks they head the responsible unit). */
@@ -33,7 +33,8 @@ export function ReprogrammingPage() {
   const roles = session?.roles ?? [];
   const [objective, setObjective] = useState<Objective>();
   const [versions, setVersions] = useState<Versions>();
-  const [units, setUnits] = useState<Unit[]>([]);
+  const units = useOrganisationUnits();
+  const unitName = unitNameIn(units);
   const [values, setValues] = useState<DefinitionValues>();
   const [reason, setReason] = useState('');
   const [act, setAct] = useState({ number: '', date: '' });
@@ -57,13 +58,9 @@ export function ReprogrammingPage() {
   );
   useEffect(() => {
     void load();
-    void answerOf(api.GET('/organisation')).then((a) => {
-      if (a.data) setUnits(a.data.units);
-    });
   }, [load]);
 
   if (!objective || !values) return problem ? <ProblemAlert problem={problem} /> : <p>{t('app.loading')}</p>;
-  const unitName = (unitId: string) => units.find((u) => u.unitId === unitId)?.name ?? unitId;
   const expectedRevision = objective.revision;
   const pending = objective.pendingReprogramming;
   const isSegretario = roles.includes('segretario');

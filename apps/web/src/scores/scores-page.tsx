@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Badge } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
+import { unitNameIn, useOrganisationUnits } from '../organisation/organisation-units';
 import { BarChartOf, ChartFigure } from '../charts/charts';
 import { formatNumber, formatPercent } from '../format/format';
 import { t } from '../i18n/messages';
@@ -32,6 +33,7 @@ export function ScoresPage() {
   const [scores, setScores] = useState<Scores>();
   const [plan, setPlan] = useState<Plan>();
   const [problem, setProblem] = useState<Problem>();
+  const unitName = unitNameIn(useOrganisationUnits());
   useEffect(() => {
     void answerOf(api.GET('/plans/{planId}/scores', { params: { path: { planId } } })).then((a) => (a.data ? setScores(a.data) : setProblem(a.problem)));
     void answerOf(api.GET('/plans/{planId}', { params: { path: { planId } } })).then((a) => a.data && setPlan(a.data));
@@ -116,7 +118,7 @@ export function ScoresPage() {
                           </>
                         ) : null}
                       </th>
-                      <td>{o.unitId}</td>
+                      <td>{unitName(o.unitId)}</td>
                       <td>{percentText(o.percent)}</td>
                       <td>{scoreText(o.score)}</td>
                       <BandCell percent={o.percent} scale={scale} />
@@ -167,7 +169,7 @@ export function ScoresPage() {
               <tbody>
                 {scores.units.map((u) => (
                   <tr key={u.unitId}>
-                    <th scope="row">{u.unitId}</th>
+                    <th scope="row">{unitName(u.unitId)}</th>
                     <td>{percentText(u.percent)}</td>
                     <td>{scoreText(u.score)}</td>
                     <BandCell percent={u.percent} scale={scale} />

@@ -3,6 +3,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { Alert, Badge } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
+import { unitNameIn, useOrganisationUnits } from '../organisation/organisation-units';
 import { formatDate, formatPercent } from '../format/format';
 import { label, plural, t } from '../i18n/messages';
 import { ObjectivePage } from '../objectives/objective-page';
@@ -12,7 +13,6 @@ import { AS_OF_PARAM, AsOfField } from './as-of-field';
 
 type PlanAsOf = components['schemas']['PlanAsOfView'];
 type ObjectiveAsOf = components['schemas']['ObjectiveAsOfView'] | components['schemas']['ObjectiveNotYetView'];
-type Unit = components['schemas']['OrganisationUnitView'];
 
 /** "Vista al 02/12/2026", and the way back to today: a past view is never taken for the present. */
 function PastBanner({ date, today }: { date: string; today: string }) {
@@ -24,13 +24,7 @@ function PastBanner({ date, today }: { date: string; today: string }) {
 }
 
 function useUnits(): (unitId: string) => string {
-  const [units, setUnits] = useState<Unit[]>([]);
-  useEffect(() => {
-    void answerOf(api.GET('/organisation')).then((a) => {
-      if (a.data) setUnits(a.data.units);
-    });
-  }, []);
-  return (unitId: string) => units.find((u) => u.unitId === unitId)?.name ?? unitId;
+  return unitNameIn(useOrganisationUnits());
 }
 
 /** The plan as it stood at the end of a day: read only, its objectives as they were (those not yet drafted absent). */
