@@ -8,7 +8,7 @@
  * browser context (empty cache); warm: the same context loading the page again.
  * Usage: npm run bench:web   (BENCH_ROUNDS=5 by default)
  */
-import { rmSync } from 'node:fs';
+
 import { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startApi } from '../test/support/api-harness';
@@ -156,7 +156,6 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await api.close();
-    rmSync(webDir, { recursive: true, force: true });
   }
 }
 

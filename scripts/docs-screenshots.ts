@@ -4,7 +4,7 @@
  * the main pages in Debian's Chromium as the Segretario, a dirigente and the NdV would see them.
  * Usage: npm run docs:screenshots
  */
-import { rmSync } from 'node:fs';
+
 import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startApi } from '../test/support/api-harness';
@@ -105,7 +105,6 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await api.close();
-    rmSync(webDir, { recursive: true, force: true });
   }
 }
 

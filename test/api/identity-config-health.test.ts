@@ -98,6 +98,18 @@ describe('configuration is checked at boot, naming each bad variable', () => {
     [{ OIDC_CLIENT_ID: 'piao web', OIDC_ISSUER: 'https://idp.example', OIDC_JWKS_URL: 'https://idp.example/jwks' }, 'OIDC_CLIENT_ID="piao web"'],
     [{ OIDC_CLIENT_SECRET: 'short' }, 'OIDC_CLIENT_SECRET \\(value not shown\\)'],
     [{ OIDC_SCOPES: 'profile email' }, 'OIDC_SCOPES="profile email": must include openid'],
+    [{ ...PRODUCTION, OIDC_CLIENT_ID: 'piao-web', OIDC_JWKS_URL: 'https://idp.example/jwks', JWT_SECRET: '' }, 'PUBLIC_BASE_URL: must be https://'],
+    [
+      {
+        ...PRODUCTION,
+        OIDC_CLIENT_ID: 'piao-web',
+        OIDC_JWKS_URL: 'https://idp.example/jwks',
+        JWT_SECRET: '',
+        OIDC_ISSUER: 'http://idp.example',
+        PUBLIC_BASE_URL: 'https://piao.example',
+      },
+      'OIDC_ISSUER: must be https://',
+    ],
     [{ OIDC_SCOPES: 'openid  profile' }, 'OIDC_SCOPES'],
     [{ OIDC_RESOURCE: 'two words' }, 'OIDC_RESOURCE'],
     [{ OIDC_CLOCK_TOLERANCE_SECONDS: '3600' }, 'OIDC_CLOCK_TOLERANCE_SECONDS'],

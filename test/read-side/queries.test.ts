@@ -204,6 +204,9 @@ describe('read-model queries (PostgreSQL)', () => {
     // Dealt with, it leaves the queue.
     await b.as.segretario.post(`/objectives/${b.objectiveId}/monitoring-reports/validate`, { asOf: '2025-07-31' }).expect(200);
     expect((await queue()).items.map((i: { kind: string }) => i.kind)).toEqual(['proposal', 'year-end-report']);
+    // A cancelled objective takes no more decisions: its report submitted leaves the queue with it.
+    await b.as.segretario.post(`/objectives/${b.objectiveId}/cancel`, { reason: 'Servizio soppresso', act: { number: '77', date: '2025-10-01' } }).expect(200);
+    expect((await queue()).items.map((i: { kind: string; code: string }) => `${i.kind} ${i.code}`)).toEqual(['proposal S08_02']);
     // The Segretario's only; another ente's Segretario sees none of it.
     expect((await b.as.dirigente.get('/review-queue')).status).toBe(403);
     expect((await b.as.nucleo.get('/review-queue')).status).toBe(403);

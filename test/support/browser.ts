@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`.ci/run` installs it), or the one CHROMIUM_PATH names. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,14 +14,60 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true });
 }
 
-/** The web interface built from the sources as they are now (as `npm run build` does), into a folder of the test's own. */
+/** What the interface is built from: its sources, the API client's, and the packages' versions. */
+const WEB_SOURCES = ['apps/web', 'libs/api-client/src', 'package-lock.json'];
+
+/**
+ * The web interface built from the sources as they are now (as `npm run build` does), in a folder named by their hash:
+ * built once, then shared by every browser test, script and benchmark run on the same sources (a build takes some
+ * fifteen seconds of CPU; five suites used to pay it each). The folder is left in the system's temporary directory.
+ */
 export function buildWebInterface(): string {
-  const outDir = mkdtempSync(join(tmpdir(), 'piao-web-'));
+  const outDir = join(tmpdir(), `piao-web-${sourcesHash()}`);
+  if (existsSync(join(outDir, 'index.html'))) return outDir;
+  const staging = mkdtempSync(join(tmpdir(), 'piao-web-build-'));
   execFileSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.mts'], {
-    env: { ...process.env, NODE_ENV: 'production', WEB_OUT_DIR: outDir },
+    env: { ...process.env, NODE_ENV: 'production', WEB_OUT_DIR: staging },
     stdio: 'pipe',
   });
+  try {
+    // Whole or not at all: a folder named by the hash always holds a finished build.
+    renameSync(staging, outDir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
   return outDir;
+}
+
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  const add = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) if (name !== 'node_modules') add(join(path, name));
+    } else {
+      hash.update(path).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const path of WEB_SOURCES) add(path);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** A page in a new Italian browser context that keeps what its Content-Security-Policy blocked (a file or a style). */
+export async function watchedPage(browser: Browser, timeoutMs = 10_000): Promise<{ context: BrowserContext; page: Page; blocked: string[] }> {
+  const context = await browser.newContext({ locale: 'it-IT' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
+  return { context, page, blocked };
+}
+
+/** The page as it is now has no WCAG 2.1 AA violation, and its policy blocked nothing the interface needs. */
+export async function expectAccessible(page: Page, blocked: readonly string[]): Promise<void> {
+  expect(await accessibilityViolations(page)).toEqual([]);
+  expect(blocked).toEqual([]);
 }
 
 /** Violations of WCAG 2.1 A and AA on the page as it is now (the level Italian law requires of public administrations). */
@@ -36,12 +83,15 @@ export interface Focused {
   text?: string;
   label?: string;
   ariaLabel?: string;
+  /** The heading of the form it is in, if any: two forms may have fields of the same label. */
+  form?: string;
 }
 
 export function focused(page: Page): Promise<Focused> {
   return page.evaluate(`(() => {
     const e = document.activeElement;
-    return e ? { tag: e.tagName, id: e.id, text: e.textContent, label: e.labels?.[0]?.textContent, ariaLabel: e.getAttribute('aria-label') ?? undefined } : {};
+    const form = e?.closest('form')?.querySelector('h1, h2, h3, h4, h5, h6')?.textContent ?? undefined;
+    return e ? { tag: e.tagName, id: e.id, text: e.textContent, label: e.labels?.[0]?.textContent, ariaLabel: e.getAttribute('aria-label') ?? undefined, form } : {};
   })()`);
 }
 

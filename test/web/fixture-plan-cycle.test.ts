@@ -1,10 +1,8 @@
-import { rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { stringify } from 'csv-stringify/sync';
 import { allEvents, startApi, type Api, type AuthorisedClient, type Person } from '../support/api-harness';
 import {
-  accessibilityViolations,
   buildWebInterface,
   evaluateAndShare,
   focused,
@@ -14,6 +12,8 @@ import {
   signInThroughPage,
   tabUntil,
   validateMonitoringAndYearEnd,
+  expectAccessible as expectPageAccessible,
+  watchedPage,
 } from '../support/browser';
 import { asTable, fixtureObjectives, unitsNamed, type TemplateRow } from '../support/fixture-import-rows';
 import { xlsxOf } from '../support/xlsx-files';
@@ -50,7 +50,7 @@ describe('the fixture plan’s whole cycle through the pages (Chromium, PGlite)'
   let page: Page;
   let planId: string;
   let segretario: AuthorisedClient;
-  const blocked: string[] = [];
+  let blocked: string[];
   const fixtures = fixtureObjectives();
   const workbook = async () => ({ name: 'piano-2025.xlsx', mimeType: XLSX, buffer: await xlsxOf(asTable(fixtures.flatMap((o) => o.rows))) });
   // The first objective (Cinisello's 2025_S07_01) is the one taken through the cycle, by the head of its unit.
@@ -86,12 +86,7 @@ describe('the fixture plan’s whole cycle through the pages (Chromium, PGlite)'
     expect(expected.summary).toMatchObject({ objectives: 40, create: 40, refused: 0 });
 
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'it-IT' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
-    });
+    ({ context, page, blocked } = await watchedPage(browser, 15_000));
     page.on('request', (request) => {
       if (request.method() === 'POST' && request.url().includes('/imports')) {
         const headers = request.headers();
@@ -103,13 +98,9 @@ describe('the fixture plan’s whole cycle through the pages (Chromium, PGlite)'
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
-  const expectAccessible = async () => {
-    expect(await accessibilityViolations(page)).toEqual([]);
-    expect(blocked).toEqual([]);
-  };
+  const expectAccessible = () => expectPageAccessible(page, blocked);
   /** A command's notice; a problem the page shows instead fails the test with its words. */
   const status = async (text: string) => {
     const notice = page.getByRole('status').getByText(text);

@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ProcessorsHost } from '@piao/application';
@@ -6,7 +8,7 @@ import { loadOrCreateSignerKey } from '@piao/audit';
 import { LOG_START } from '@piao/event-store';
 import { logHead, startApi, type Api } from '../support/api-harness';
 import { TEST_AUDIT_SIGNER_KEY_FILE } from '../support/api-process';
-import { accessibilityViolations, buildWebInterface, launchChromium, signInThroughPage } from '../support/browser';
+import { buildWebInterface, launchChromium, signInThroughPage, expectAccessible as expectPageAccessible, watchedPage } from '../support/browser';
 import { seedEnte, type Ente } from '../support/scenario';
 
 /**
@@ -23,7 +25,7 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const blocked: string[] = [];
+  let blocked: string[];
 
   beforeAll(async () => {
     webDir = buildWebInterface();
@@ -44,24 +46,15 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
       expect(recorded.status).toBe(200);
     }
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'it-IT' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
-    });
+    ({ context, page, blocked } = await watchedPage(browser));
   });
 
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
-  const expectAccessible = async () => {
-    expect(await accessibilityViolations(page)).toEqual([]);
-    expect(blocked).toEqual([]);
-  };
+  const expectAccessible = () => expectPageAccessible(page, blocked);
   const signInAs = (who: keyof Ente['people'], role: string) =>
     signInThroughPage(page, base, { personId: demo.people[who].sub, name: demo.people[who].name, role });
   const status = (text: string) => page.getByRole('status').getByText(text).waitFor();
@@ -295,7 +288,8 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
     const [first] = await api.store.readAll(LOG_START, 1);
     await page.goto(`${base}/app/verification?eventId=${first.id}`);
     const outcome = page.getByTestId('verification-outcome');
-    await outcome.getByRole('heading', { name: 'Verificato', exact: true }).waitFor();
+    // Without a key or a root of the reader's own, the proof is only coherent with the server's own answer.
+    await outcome.getByRole('heading', { name: 'Coerente con la risposta del server', exact: true }).waitFor();
     const text = (await outcome.textContent()) ?? '';
     const told = /Il fatto è incluso nell’albero di (\d+) fatti con radice (\S+), firmato il (\d{2}\/\d{2}\/\d{4})\./.exec(text);
     expect(told).not.toBeNull();
@@ -304,7 +298,7 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
     const today = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
     expect(told![3]).toBe(today);
     expect(text).toContain('Posizione nel registro: 0;');
-    await outcome.getByText('Firma non verificata: indica la chiave di verifica per controllarla.').waitFor();
+    await outcome.getByText(/^Firma non verificata: la prova porta alla radice indicata dal server stesso/).waitFor();
     await expectAccessible();
 
     // The installation's verifier key: the note's Ed25519 signature checked by the browser's Web Crypto.
@@ -313,6 +307,14 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
     await page.getByRole('button', { name: 'Verifica', exact: true }).click();
     await outcome.getByText('Firma del checkpoint verificata con la chiave indicata (Ed25519).').waitFor();
     await outcome.getByRole('heading', { name: 'Verificato', exact: true }).waitFor();
+
+    // Another installation's key: the signature is not of that key, and the event is not verified.
+    const other = await loadOrCreateSignerKey(join(mkdtempSync(join(tmpdir(), 'piao-other-key-')), 'signer.key'), 'unused');
+    await page.getByLabel('Chiave di verifica della firma (facoltativa)').fill(other.verifierKey);
+    await page.getByRole('button', { name: 'Verifica', exact: true }).click();
+    await outcome.getByRole('heading', { name: 'Non verificato', exact: true }).waitFor();
+    await outcome.getByText(/^(Il checkpoint non porta una firma della chiave indicata|Firma del checkpoint non valida)/).waitFor();
+    await page.getByLabel('Chiave di verifica della firma (facoltativa)').fill('');
 
     // A root that is not the signed one: one character changed.
     const root = told![2];

@@ -1,11 +1,18 @@
-import { rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SignJWT } from 'jose';
 import { allEvents, startApi, TEST_SECRET, type Api } from '../support/api-harness';
 import { mintDevelopmentToken } from '../../apps/api/src/auth/development-token';
-import { accessibilityViolations, buildWebInterface, focused, launchChromium, signInThroughPage, tabUntil } from '../support/browser';
+import {
+  buildWebInterface,
+  focused,
+  launchChromium,
+  signInThroughPage,
+  tabUntil,
+  expectAccessible as expectPageAccessible,
+  watchedPage,
+} from '../support/browser';
 import { definition, seedEnte, type Ente } from '../support/scenario';
 
 /**
@@ -20,7 +27,7 @@ describe('the web interface (Chromium, PGlite)', () => {
   let demo: Ente;
   let nextPlanId: string;
   let browser: Browser;
-  const blocked: string[] = [];
+  let blocked: string[];
   let context: BrowserContext;
   let page: Page;
 
@@ -46,25 +53,15 @@ describe('the web interface (Chromium, PGlite)', () => {
     });
     expect((await demo.as.dirigente.post(`/objectives/${proposedNext.body.objectiveId}/propose`)).status).toBe(200);
     browser = await launchChromium();
-    context = await browser.newContext({ locale: 'it-IT' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    // What the page's Content-Security-Policy blocked: a file or a style the interface needs and may not load.
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
-    });
+    ({ context, page, blocked } = await watchedPage(browser));
   });
 
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    rmSync(webDir, { recursive: true, force: true });
   });
 
-  const expectAccessible = async () => {
-    expect(await accessibilityViolations(page)).toEqual([]);
-    expect(blocked).toEqual([]);
-  };
+  const expectAccessible = () => expectPageAccessible(page, blocked);
 
   it('sends a visitor to the sign-in, signs the Segretario in with the keyboard alone, and keeps the token out of the page', async () => {
     await page.goto(`${base}/`);
@@ -253,11 +250,20 @@ describe('the web interface (Chromium, PGlite)', () => {
     expect(await monitoring.getByLabel('Data di riferimento (gg/mm/aaaa)').inputValue()).toBe('31/07/2025');
     await monitoring.getByRole('button', { name: 'Presenta' }).click();
     await status('Monitoraggio presentato.');
-    const yearEnd = page.locator('form', { has: page.getByRole('heading', { name: 'Relazione finale' }) });
-    await yearEnd.getByLabel('Avanzamento di «Analisi dei bisogni» (%)').fill('100');
-    await yearEnd.getByLabel('Avanzamento di «Erogazione» (%)').fill('100');
-    await yearEnd.getByLabel('Valore di «Famiglie sostenute»').fill('120');
-    await yearEnd.getByRole('button', { name: 'Presenta' }).click();
+    // The year-end report with the keyboard alone: Tab from the top of the page to its first field, type, Tab on, Enter.
+    await page.reload();
+    await tabUntil(page, (f) => f.form === 'Relazione finale' && f.label === 'Avanzamento di «Analisi dei bisogni» (%)', 300);
+    const typeHere = async (label: string, text: string) => {
+      expect(await focused(page)).toMatchObject({ form: 'Relazione finale', label });
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+    };
+    await typeHere('Avanzamento di «Analisi dei bisogni» (%)', '100');
+    await typeHere('Avanzamento di «Erogazione» (%)', '100');
+    await typeHere('Valore di «Famiglie sostenute»', '120');
+    expect(await focused(page)).toMatchObject({ form: 'Relazione finale', tag: 'BUTTON', text: 'Presenta' });
+    await page.keyboard.press('Enter');
     await status('Relazione finale presentata.');
     await expectAccessible();
 
@@ -285,9 +291,13 @@ describe('the web interface (Chromium, PGlite)', () => {
     // The NdV evaluates, shares, and asks for the objective's dossier.
     await signInAs('ndv', 'Nucleo di Valutazione', 'nucleo');
     await page.goto(`${base}/app/objectives/${demo.objectiveId}`);
-    await page.getByLabel('Grado di raggiungimento (%)').fill('95');
-    await page.getByLabel('Motivazione').fill('Target superato: 120 famiglie sostenute');
-    await page.getByRole('button', { name: 'Registra la valutazione' }).click();
+    // The evaluation with the keyboard alone too.
+    await tabUntil(page, (f) => f.label === 'Grado di raggiungimento (%)', 300);
+    await page.keyboard.type('95');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).label).toBe('Motivazione');
+    await page.keyboard.type('Target superato: 120 famiglie sostenute');
+    await page.keyboard.press('Enter');
     await status('Valutazione registrata.');
     await page.getByText('Valutazione: 95 % (registrata, non ancora comunicata)').waitFor();
     await page.getByRole('button', { name: 'Comunica la valutazione al dirigente' }).click();
@@ -340,6 +350,12 @@ describe('the web interface (Chromium, PGlite)', () => {
     const signIn = (body: object, headers: Record<string, string> = { 'X-Piao-Client': 'web' }) =>
       request(base).post('/session/development').set(headers).send(body);
     const cookieOf = (response: request.Response) => String(response.headers['set-cookie']).split(';')[0];
+
+    it('has no sign-in through an identity provider without OIDC_CLIENT_ID: its routes are a 404', async () => {
+      expect((await request(base).get('/session/oidc/sign-in')).status).toBe(404);
+      expect((await request(base).get('/session/oidc/callback?code=a&state=b')).status).toBe(404);
+      expect((await request(base).get('/session/options')).body).toMatchObject({ development: true, identityProvider: false });
+    });
 
     it('refuses a sign-in without the web client header (another site’s form), and a bad role naming the field', async () => {
       const crossSite = await signIn({ personId: 'seg', name: 'Maria Bianchi', role: 'segretario' }, {});

@@ -420,6 +420,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // The sign-in finds the provider by its issuer, and its sessions are tokens checked against the provider's keys.
     problems.push('OIDC_CLIENT_ID: the browser sign-in needs OIDC_ISSUER and OIDC_JWKS_URL too');
   }
+  if (config.NODE_ENV === 'production' && config.OIDC_CLIENT_ID) {
+    // The session cookie is Secure and host-only only over HTTPS, and the client's secret would cross the network in clear.
+    if (!config.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL: must be https:// for the browser sign-in in production');
+    if (config.OIDC_ISSUER && !config.OIDC_ISSUER.startsWith('https://')) problems.push('OIDC_ISSUER: must be https:// for the browser sign-in in production');
+  }
   if (config.OIDC_SCOPES !== undefined && !config.OIDC_SCOPES.split(' ').includes('openid')) {
     problems.push(`OIDC_SCOPES="${config.OIDC_SCOPES}": must include openid`);
   }

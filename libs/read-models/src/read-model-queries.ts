@@ -254,6 +254,8 @@ export class ReadModelQueries {
               jsonb_typeof(o.state->'pendingReprogramming') = 'object' AS reprogramming
          FROM rm_objectives o JOIN rm_plans p ON p.plan_id = o.plan_id AND p.ente = o.ente
         WHERE o.ente = $1 AND p.state->>'status' <> 'closed'
+          -- A cancelled or closed objective takes no more decisions, whatever its reports were left as.
+          AND o.status NOT IN ('cancelled', 'closed')
           AND (o.status = 'proposed'
                OR o.state->'yearEndReport'->>'status' = 'submitted'
                OR jsonb_typeof(o.state->'pendingReprogramming') = 'object'

@@ -101,7 +101,9 @@ export class IdentityProviderSignInController {
       seeOther(response, signInPage('expired'));
       return;
     }
-    const search = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
+    // Everything after the first `?`: a provider's error_description may hold another one.
+    const query = request.originalUrl.indexOf('?');
+    const search = new URLSearchParams(query < 0 ? '' : request.originalUrl.slice(query + 1));
     try {
       const session = await this.signIn.finish(search, pending);
       const lifetimeMs = Math.max(0, session.expiresAt - Date.now());

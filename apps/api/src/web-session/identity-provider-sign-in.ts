@@ -26,7 +26,15 @@ export interface PendingSignIn {
 }
 
 /** Why a sign-in did not end in a session: the sign-in page explains each code in Italian. */
-export type SignInFailure = 'denied' | 'expired' | 'refused' | 'token-refused' | 'provider-unavailable';
+export type SignInFailure = 'denied' | 'expired' | 'refused' | 'token-refused' | 'token-too-large' | 'provider-unavailable';
+
+/**
+ * The longest token a cookie can carry: browsers keep a cookie of up to 4,096 bytes (name and value) and drop a larger
+ * one in silence, which would send the person back and forth between the provider and the sign-in.
+ */
+const MAX_COOKIE_TOKEN = 3_900;
+/** How long a provider that did not answer is not asked again: a burst of sign-ins is one request, not one each. */
+const UNAVAILABLE_FOR_MS = 10_000;
 
 export class SignInFailed extends Error {
   constructor(
@@ -58,6 +66,9 @@ export interface ProviderSession {
 export class IdentityProviderSignIn {
   private readonly logger = new Logger('IdentityProviderSignIn');
   private metadata?: { configuration: Configuration; readUntil: number };
+  /** The discovery under way, shared by every sign-in that needs it meanwhile. */
+  private discovering?: Promise<Configuration>;
+  private unavailableUntil = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -127,7 +138,12 @@ export class IdentityProviderSignIn {
         throw new SignInFailed('provider-unavailable', 'the provider’s keys could not be fetched');
       throw error;
     }
-    return { token, idToken, actor, expiresAt: decodeJwt(token).exp! * 1000 };
+    if (token.length > MAX_COOKIE_TOKEN) {
+      throw new SignInFailed('token-too-large', `the access token is ${token.length} characters long, more than a cookie holds (${MAX_COOKIE_TOKEN})`);
+    }
+    // The ID token is only the sign-out's hint: without it, the sign-out at the provider asks the person to confirm.
+    const hint = idToken && idToken.length <= MAX_COOKIE_TOKEN ? idToken : undefined;
+    return { token, idToken: hint, actor, expiresAt: decodeJwt(token).exp! * 1000 };
   }
 
   /**
@@ -155,6 +171,12 @@ export class IdentityProviderSignIn {
   /** The provider's metadata (its endpoints), read from its discovery document and kept for an hour. */
   private async configuration(): Promise<Configuration> {
     if (this.metadata && this.metadata.readUntil > Date.now()) return this.metadata.configuration;
+    if (Date.now() < this.unavailableUntil) throw new SignInFailed('provider-unavailable', 'the provider did not answer a moment ago');
+    this.discovering ??= this.discover().finally(() => (this.discovering = undefined));
+    return this.discovering;
+  }
+
+  private async discover(): Promise<Configuration> {
     const oidc = await import('openid-client');
     const issuer = new URL(this.config.OIDC_ISSUER!);
     const authentication = this.config.OIDC_CLIENT_SECRET ? oidc.ClientSecretPost(this.config.OIDC_CLIENT_SECRET) : oidc.None();
@@ -168,6 +190,7 @@ export class IdentityProviderSignIn {
       return configuration;
     } catch (error) {
       this.logger.warn(`the identity provider's discovery document could not be read: ${describe(error)}`);
+      this.unavailableUntil = Date.now() + UNAVAILABLE_FOR_MS;
       throw new SignInFailed('provider-unavailable', 'the provider’s discovery document could not be read');
     }
   }

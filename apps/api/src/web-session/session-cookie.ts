@@ -120,7 +120,10 @@ export function clearIdTokenCookie(config: AppConfig, request: Request, response
 
 /** A page of the web interface (`/app` or below), never another site (`//host`) or a path of the API. */
 export function isInterfacePath(path: string): boolean {
-  return /^\/app(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?$/.test(path) && !path.includes('//') && !path.includes('/.') && path.length <= 2048;
+  if (path.length > 2048 || !/^\/app(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?[\]{}|^]*)?$/.test(path)) return false;
+  // As the browser will resolve it: `%2e%2e` is `..`, and a dot segment could leave /app.
+  const resolved = new URL(path, 'http://interface.invalid');
+  return (resolved.pathname === '/app' || resolved.pathname.startsWith('/app/')) && !path.includes('//') && !/\/(\.|%2e)/i.test(path);
 }
 
 export function crossSite(): ProblemException {

@@ -112,8 +112,8 @@ export class SessionController {
     if (isCrossSiteWrite(request)) throw crossSite();
     clearSessionCookie(this.config, request, response);
     const idToken = idTokenOf(this.config, request);
+    if (idToken) clearIdTokenCookie(this.config, request, response);
     if (!idToken || !this.identityProvider.open) return undefined;
-    clearIdTokenCookie(this.config, request, response);
     const providerSignOutUrl = await this.identityProvider.signOutUrl(idToken);
     if (!providerSignOutUrl) return undefined;
     response.status(200);

@@ -33,6 +33,8 @@ export const it = {
   'signIn.failure.refused': 'Il sistema di identità ha rifiutato l’accesso: riprova, e se si ripete rivolgiti all’amministratore.',
   'signIn.failure.token-refused':
     'Il sistema di identità non indica l’ente o il ruolo di questa persona: l’accesso non è possibile. Rivolgiti all’amministratore.',
+  'signIn.failure.token-too-large':
+    'Il sistema di identità ha rilasciato credenziali troppo grandi per il browser (troppi ruoli o gruppi): rivolgiti all’amministratore.',
   'signIn.failure.provider-unavailable': 'Il sistema di identità non risponde in questo momento: riprova tra qualche minuto.',
 
   // Import from a spreadsheet (apps/web/src/imports): the page, its dry-run report, the codes the API names.
@@ -249,6 +251,7 @@ export const it = {
   'scores.person': 'Persona',
   'scores.none': 'Nessun obiettivo oltre la bozza.',
   'scores.notMeasured': 'non misurabile',
+  'scores.evaluationScore': 'Punteggio SMVP della valutazione: {score} (scala lineare: il punteggio è la percentuale)',
   'scores.evaluationBand': 'Fascia SMVP della valutazione: {band} (punteggio {score})',
   'scores.distribution': 'Distribuzione dei punteggi',
   'scores.distributionCaption': 'Numero di obiettivi per fascia di punteggio',
@@ -270,7 +273,7 @@ export const it = {
 
   'verification.title': 'Verifica del registro',
   'verification.intro':
-    'Il registro delle modifiche è un albero di Merkle (RFC 6962) di cui l’installazione firma periodicamente la radice (checkpoint). Qui il browser verifica da sé, senza fidarsi del server, che un fatto sia incluso nell’albero firmato.',
+    'Il registro delle modifiche è un albero di Merkle (RFC 6962) di cui l’installazione firma periodicamente la radice (checkpoint). Qui il browser ricalcola da sé la prova che un fatto sia incluso nell’albero. Per non doversi fidare del server, indica la chiave di verifica dell’installazione (ottenuta per altra via) o una radice conservata o pubblicata: solo allora l’esito è «Verificato».',
   'verification.latest': 'Ultimo checkpoint firmato',
   'verification.noCheckpoint': 'Nessun checkpoint è stato ancora firmato.',
   'verification.treeSize': 'Dimensione dell’albero',
@@ -283,8 +286,11 @@ export const it = {
   'verification.verifierKey': 'Chiave di verifica della firma (facoltativa)',
   'verification.verifierKeyHelp': 'La chiave pubblica dell’installazione (nome+id+chiave), che l’API non pubblica: chiedila all’amministratore.',
   'verification.submit': 'Verifica',
-  'verification.verified': 'Verificato',
-  'verification.notVerified': 'Non verificato',
+  'verification.verdict.verified': 'Verificato',
+  'verification.verdict.coherent': 'Coerente con la risposta del server',
+  'verification.verdict.not-verified': 'Non verificato',
+  'verification.leafFromServer':
+    'L’hash del fatto è quello calcolato dal server; lo ricalcola dagli eventi stessi la verifica completa del registro (npm run audit -- verify).',
   'verification.verifiedText': 'Il fatto è incluso nell’albero di {size} fatti con radice {root}, firmato il {date}.',
   'verification.notVerifiedText': 'La prova di inclusione non porta alla radice {root}: il fatto, la prova o la radice non corrispondono.',
   'verification.leaf': 'Posizione nel registro: {index}; hash del fatto: {hash}',
@@ -294,7 +300,7 @@ export const it = {
   'verification.signature.no-signature-of-key': 'Il checkpoint non porta una firma della chiave indicata.',
   'verification.signature.malformed-key': 'La chiave di verifica non è nel formato nome+id+chiave.',
   'verification.signature.unsupported': 'Questo browser non offre Ed25519: la firma non può essere verificata qui.',
-  'verification.signature.none': 'Firma non verificata: indica la chiave di verifica per controllarla.',
+  'verification.signature.none': 'Firma non verificata: la prova porta alla radice indicata dal server stesso. Indica la chiave di verifica per controllarla.',
   'verification.verifyLink': 'verifica',
   'verification.verifyLinkLabel': 'Verifica l’inclusione del fatto «{what}» del {date}',
   'rule.isUuid': 'Identificativo non valido: serve un UUID.',
@@ -453,6 +459,7 @@ export const it = {
   'reprogramming.reason': 'Motivazione della riprogrammazione',
   'reprogramming.submit': 'Proponi la riprogrammazione',
   'reprogramming.proposed': 'Riprogrammazione proposta: attende la decisione della Giunta.',
+  'reprogramming.allChanges': 'Tutte le modifiche proposte, come le registra il sistema ({count})',
   'reprogramming.pending': 'Riprogrammazione in attesa',
   'reprogramming.motivation': 'Motivazione: {reason} (proposta da {who})',
   'reprogramming.caption': 'La definizione in vigore e quella proposta, campo per campo',

@@ -30,7 +30,7 @@ export function MyObjectivesPage() {
   // The calendar beside the list (the list stays the default); the view and the month are in the address.
   const [search, setSearch] = useSearchParams();
   const calendar = search.get('view') === 'calendar';
-  const month = parseMonth(search.get('month')) ?? parseMonth(deadlines?.on) ?? parseMonth(new Date().toISOString());
+  const month = parseMonth(search.get('month')) ?? parseMonth(deadlines?.on) ?? parseMonth(new Date().toISOString().slice(0, 10));
   const showView = (view: 'list' | 'calendar') => setSearch(view === 'calendar' ? { view, ...(month ? { month: monthKey(month) } : {}) } : {});
   const rows = deadlines
     ? [...deadlines.overdue.map((d) => ({ ...d, overdue: true as const })), ...deadlines.upcoming.map((d) => ({ ...d, overdue: false as const }))]

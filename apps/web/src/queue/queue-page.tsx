@@ -27,13 +27,15 @@ export function QueuePage() {
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [acts, setActs] = useState<Record<string, { number: string; date: string }>>({});
-  const [failed, setFailed] = useState<{ objectiveId: string; problem: Problem }>();
+  // A refusal belongs to the item it was about (an objective may wait with two: its monitoring and its year-end report).
+  const [failed, setFailed] = useState<{ item: string; problem: Problem }>();
 
   // One call: the API reads the queue from its read models (GET /review-queue), after the position of the last decision.
   const load = useCallback((after?: string | null) => {
-    void answerOf(api.GET('/review-queue', { params: { query: after ? { after } : {} } })).then((a) =>
-      a.data ? setItems(a.data.items) : setProblem(a.problem),
-    );
+    void answerOf(api.GET('/review-queue', { params: { query: after ? { after } : {} } })).then((a) => {
+      setProblem(a.problem);
+      if (a.data) setItems(a.data.items);
+    });
   }, []);
   useEffect(() => {
     if (!isSegretario) return;
@@ -53,7 +55,7 @@ export function QueuePage() {
     setFailed(undefined);
     setNotice(undefined);
     const outcome = await call;
-    if (outcome.problem) return setFailed({ objectiveId: item.objectiveId, problem: outcome.problem });
+    if (outcome.problem) return setFailed({ item: itemKey(item), problem: outcome.problem });
     setNotice(done);
     load(outcome.data?.position);
   };
@@ -81,7 +83,7 @@ export function QueuePage() {
       t('queue.validated', { code: item.code }),
     );
 
-  const problemOf = (item: QueueItem) => (failed?.objectiveId === item.objectiveId ? failed.problem : undefined);
+  const problemOf = (item: QueueItem) => (failed?.item === itemKey(item) ? failed.problem : undefined);
   const what = (item: QueueItem) =>
     item.kind === 'monitoring-report' ? t('queue.kind.monitoring-report', { date: formatDate(item.asOf ?? '') }) : t(`queue.kind.${item.kind}`);
 
@@ -112,7 +114,7 @@ export function QueuePage() {
               </thead>
               <tbody>
                 {items.map((item) => {
-                  const key = `${item.objectiveId}-${item.kind}-${item.asOf ?? ''}`;
+                  const key = itemKey(item);
                   const act = acts[item.objectiveId] ?? { number: '', date: '' };
                   const itemProblem = problemOf(item);
                   return (
@@ -170,4 +172,9 @@ export function QueuePage() {
       ) : null}
     </>
   );
+}
+
+/** One item of the queue: an objective waits at most once per kind, and per date for its monitoring reports. */
+function itemKey(item: QueueItem): string {
+  return `${item.objectiveId}-${item.kind}-${item.asOf ?? ''}`;
 }

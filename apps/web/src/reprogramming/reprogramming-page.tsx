@@ -13,6 +13,7 @@ import { fieldError, ProblemAlert } from '../problem/problem-view';
 import { useSession } from '../session/session';
 import { compareDefinitions } from './compare';
 import { ComparisonTable } from './comparison-table';
+import { changeText } from '../objectives/timeline-changes';
 
 type Objective = components['schemas']['ObjectiveView'];
 type Versions = components['schemas']['ObjectiveVersionsView'];
@@ -122,6 +123,13 @@ export function ReprogrammingPage() {
             afterLabel={t('reprogramming.proposal')}
             rows={compareDefinitions(objective.definition, pending.definition, unitName)}
           />
+          {/* The table shows the fields people read first; the API's own diff lists every change, none left out. */}
+          <h3 className="h6 mt-3">{t('reprogramming.allChanges', { count: pending.changes.length })}</h3>
+          <ul className="small" data-testid="reprogramming-changes">
+            {pending.changes.map((change) => (
+              <li key={change.path}>{changeText({ ...change, path: `definition.${change.path}` }, objective.definition)}</li>
+            ))}
+          </ul>
           {isSegretario ? (
             <div className="row mt-4">
               <form onSubmit={approve} noValidate className="col-md-6">

@@ -76,7 +76,7 @@ export function EvaluationReview({ objective, onDone }: { objective: Objective; 
         <p data-testid="evaluation-band">
           {band
             ? t('scores.evaluationBand', { band: bandName(band), score: formatNumber(band.score) })
-            : t('scores.evaluationBand', { band: t('scores.linear'), score: formatNumber(scoreOf(evaluation.achievementPercent, scale)) })}
+            : t('scores.evaluationScore', { score: formatNumber(scoreOf(evaluation.achievementPercent, scale)) })}
         </p>
       ) : null}
       {evaluation.status === 'contested' ? (

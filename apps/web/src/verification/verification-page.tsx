@@ -21,6 +21,8 @@ interface Outcome {
   /** The root the server answered, when it is not the signed one (shown: the server is not to be trusted here). */
   serverRoot?: string;
   signature?: SignatureCheck;
+  /** The root compared against is one the reader gave (kept or published elsewhere), not the server's. */
+  ownRoot: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export function VerificationPage() {
   }, []);
 
   const verify = async (values: typeof form) => {
+    const ownRoot = values.root.trim() !== '';
     setProblem(undefined);
     setOutcome(undefined);
     const answer = await answerOf(api.GET('/audit/events/{eventId}/inclusion', { params: { path: { eventId: values.eventId.trim() } } }));
@@ -73,6 +76,7 @@ export function VerificationPage() {
       leafHash: proof.leafHash,
       serverRoot: proof.rootHash !== signedRoot ? proof.rootHash : undefined,
       signature: note && values.key.trim() ? await verifyNoteSignature(note, values.key) : undefined,
+      ownRoot,
     });
   };
   // An event named in the address is verified as soon as the checkpoints are known (for the date of the tree).
@@ -139,8 +143,8 @@ export function VerificationPage() {
 
       {outcome ? (
         <section aria-live="polite" data-testid="verification-outcome">
-          <Alert color={outcome.verified ? 'success' : 'danger'}>
-            <h2 className="h4">{outcome.verified ? t('verification.verified') : t('verification.notVerified')}</h2>
+          <Alert color={VERDICT_COLOURS[verdictOf(outcome)]}>
+            <h2 className="h4">{t(`verification.verdict.${verdictOf(outcome)}`)}</h2>
             <p className="mb-1">
               {outcome.verified
                 ? t('verification.verifiedText', {
@@ -152,10 +156,27 @@ export function VerificationPage() {
             </p>
             <p className="small mb-1">{t('verification.leaf', { index: formatNumber(outcome.leafIndex), hash: outcome.leafHash })}</p>
             {outcome.serverRoot ? <p className="small mb-1">{t('verification.rootMismatch', { server: outcome.serverRoot })}</p> : null}
-            <p className="small mb-0">{t(`verification.signature.${outcome.signature ?? 'none'}`)}</p>
+            <p className="small mb-1">{t(`verification.signature.${outcome.signature ?? 'none'}`)}</p>
+            {/* What the browser could not check itself: the leaf is the server's hash of the event. */}
+            <p className="small mb-0">{t('verification.leafFromServer')}</p>
           </Alert>
         </section>
       ) : null}
     </>
   );
 }
+
+/**
+ * What the reader may conclude. The inclusion is checked here whatever happens; it says nothing against a server that
+ * lies unless the root it leads to is one the server cannot forge: a root the reader kept, or one signed by the key the
+ * reader gave. Without either, the answer is only coherent with itself.
+ */
+type Verdict = 'verified' | 'coherent' | 'not-verified';
+
+function verdictOf(outcome: Outcome): Verdict {
+  if (!outcome.verified) return 'not-verified';
+  if (outcome.ownRoot || outcome.signature === 'verified') return 'verified';
+  return outcome.signature === undefined ? 'coherent' : 'not-verified';
+}
+
+const VERDICT_COLOURS: Record<Verdict, string> = { verified: 'success', coherent: 'info', 'not-verified': 'danger' };
