@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global process */
+/* global process, URL */
 // `npm test`: the unit and integration suites two files at a time, then the timed suites one at a time with the
 // machine to themselves (jest.config.js says which and why). Arguments go to both runs (`npm test -- test/api/fuzz`);
 // a run that a path leaves without a file is not a failure. TEST_WORKERS sets the first run's workers (2 by default).
