@@ -27,6 +27,7 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
   };
   let api: Api;
   let sql: SqlClient;
+  let objectiveId: string;
 
   beforeAll(async () => {
     api = await startApi('pglite', {}, clock);
@@ -97,5 +98,65 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
     await expect2xx(seg.post(`/plans/${plan.planId}/approve`, { act: { number: '12', date: '2025-01-08' } }));
     expect(await offPolicy()).toEqual([]);
     expect(await pending()).toBeGreaterThan(2); // the phases' ends, the indicator, the monitoring, the report…
+    objectiveId = objective.objectiveId as string;
+  });
+
+  /**
+   * The processor writes an objective's deadlines again only when they (or their titles, or the policy) changed: a
+   * phase's progress short of its end and a second indicator value leave rem_deadlines and the outbox as they were; a
+   * phase completed closes its deadline; a row kept before the digest existed is worked out again at its next event.
+   */
+  it('writes an objective’s deadlines again only when what it owes changed', async () => {
+    const dirigente = await api.as(person('verdi', 'Luca Verdi', ['dirigente']));
+    const owed = async () => ({
+      deadlines: await sql.query(`SELECT * FROM rem_deadlines WHERE ente = $1 ORDER BY deadline_id`, [ENTE]),
+      outbox: await sql.query(`SELECT * FROM rem_outbox WHERE ente = $1 ORDER BY reminder_id`, [ENTE]),
+    });
+    const kept = async () =>
+      (
+        await sql.query<{ revision: number; digest: string | null; values: unknown }>(
+          `SELECT revision, deadlines_digest AS digest, state->'indicatorValues'->'i1' AS values FROM rem_objectives WHERE objective_id = $1`,
+          [objectiveId],
+        )
+      )[0];
+    const command = async (path: string, body: object) => {
+      const response = await dirigente.post(`/objectives/${objectiveId}/${path}`, body);
+      expect(response.status).toBeLessThan(300);
+      await caughtUp();
+    };
+    const f1 = `${objectiveId}/phase-end/f1`;
+    const i1 = `${objectiveId}/indicator-due/i1`;
+    const openOf = async (id: string) => (await sql.query<{ open: boolean }>(`SELECT open FROM rem_deadlines WHERE deadline_id = $1`, [id]))[0].open;
+    // The indicator's first value meets its deadline: that is written.
+    expect(await openOf(i1)).toBe(true);
+    await command('indicator-values', { indicatorId: 'i1', value: '10', asOf: '2025-01-08' });
+    expect(await openOf(i1)).toBe(false);
+
+    const before = await owed();
+    const keptBefore = await kept();
+    expect(keptBefore.digest).toEqual(expect.any(String));
+    await command('phase-progress', { phaseId: 'f1', progressPercent: 40 });
+    await command('indicator-values', { indicatorId: 'i1', value: '25', asOf: '2025-01-08' });
+    expect(await owed()).toEqual(before);
+    // The processor's own row follows every event, and keeps of an indicator only its latest value.
+    expect(await kept()).toEqual({ revision: keptBefore.revision + 2, digest: keptBefore.digest, values: [{ value: '25', asOf: '2025-01-08' }] });
+
+    await command('phase-progress', { phaseId: 'f1', progressPercent: 100 });
+    expect(await openOf(f1)).toBe(false);
+    const f1Pending = await sql.query(`SELECT 1 FROM rem_outbox WHERE deadline_id = $1 AND status = 'pending'`, [f1]);
+    expect(f1Pending).toEqual([]);
+
+    // Not rewritten: a deadline altered behind the processor's back stays so while what is owed does not change…
+    const f2 = `${objectiveId}/phase-end/f2`;
+    const descriptionOf = async () =>
+      (await sql.query<{ description: string }>(`SELECT description FROM rem_deadlines WHERE deadline_id = $1`, [f2]))[0].description;
+    await sql.query(`UPDATE rem_deadlines SET description = 'scritta altrove' WHERE deadline_id = $1`, [f2]);
+    await command('phase-progress', { phaseId: 'f2', progressPercent: 10 });
+    expect(await descriptionOf()).toBe('scritta altrove');
+    // …and a row without a digest (kept by a version before it) is worked out again, its deadlines written anew.
+    await sql.query(`UPDATE rem_objectives SET deadlines_digest = NULL WHERE objective_id = $1`, [objectiveId]);
+    await command('phase-progress', { phaseId: 'f2', progressPercent: 20 });
+    expect(await descriptionOf()).toBe('Avvisi');
+    expect((await kept()).digest).toEqual(expect.any(String));
   });
 });

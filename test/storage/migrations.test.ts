@@ -480,7 +480,7 @@ describe('the lists of migrations', () => {
     const names = [...EVENT_STORE_MIGRATIONS, ...READ_MODEL_MIGRATIONS].map((migration) => migration.name);
     expect(names).toEqual(AT_START);
     const reminders = REMINDER_MIGRATIONS.map((migration) => migration.name);
-    expect(reminders).toEqual(['0004-reminders', '0005-outbox-pending-since']);
+    expect(reminders).toEqual(['0004-reminders', '0005-outbox-pending-since', '0012-deadlines-digest']);
     const audit = AUDIT_MIGRATIONS.map((migration) => migration.name);
     expect(audit).toEqual(['0006-audit', '0008-dossiers', '0010-dossier-files']);
     const numbers = [...names, ...reminders, ...audit].map((name) => name.slice(0, 4));

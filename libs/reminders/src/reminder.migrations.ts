@@ -117,4 +117,16 @@ const migration0004Reminders: SqlMigration = {
 };
 
 /** The reminders' migrations, in order (numbering: libs/storage/src/migrations/migrator.ts). */
-export const REMINDER_MIGRATIONS: readonly SqlMigration[] = [migration0004Reminders, migration0005OutboxPendingSince];
+/**
+ * Migration 12: the digest of the deadlines last written for each objective and plan (deadlines.projection.ts). Empty
+ * on the rows already there: their deadlines are worked out and compared once more at their next event, as before.
+ */
+const migration0012DeadlinesDigest: SqlMigration = {
+  name: '0012-deadlines-digest',
+  async up(tx: SqlQuery): Promise<void> {
+    await tx.query(`ALTER TABLE rem_objectives ADD COLUMN deadlines_digest text`);
+    await tx.query(`ALTER TABLE rem_plans ADD COLUMN deadlines_digest text`);
+  },
+};
+
+export const REMINDER_MIGRATIONS: readonly SqlMigration[] = [migration0004Reminders, migration0005OutboxPendingSince, migration0012DeadlinesDigest];

@@ -23,12 +23,18 @@ import {
   type ReminderPolicy,
   type ReminderStep,
   type TrackedDeadline,
+  type IndicatorValue,
 } from '@piao/lifecycle';
 import { type SqlQuery, type StoredEvent } from '@piao/event-store';
 
 interface Versioned<S> {
   state: S;
   revision: number;
+  /**
+   * The digest of the deadlines last written for the row (deadlinesDigest), null before any: when the same events
+   * leave the digest as it was, rem_deadlines and the outbox already say what the row owes and are not read again.
+   */
+  digest?: string | null;
 }
 interface OrganisationRow extends Versioned<OrganisationState> {
   policyRevision: number;
@@ -68,6 +74,8 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
   if (objectiveIds.size + planIds.size + entes.size === 0) return;
 
   const objectives = await loadObjectives(tx, `objective_id = ANY($1::uuid[])`, [[...objectiveIds]]);
+  /** Whether each objective was awaiting the NdV's evaluation before the batch: the plan's NdV deadline counts them. */
+  const awaitingBefore = new Map([...objectives].map(([id, row]) => [id, isAwaitingEvaluation(row.state)]));
   for (const row of objectives.values()) planIds.add(row.state.planId);
   for (const e of events) if (e.type === 'ObjectiveDrafted') planIds.add((e.data as { planId: string }).planId);
   const plans = await loadPlans(tx, `plan_id = ANY($1::text[])`, [[...planIds]]);
@@ -86,13 +94,13 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
       const row = objectives.get(id);
       if (row && event.revision <= row.revision) continue;
       const state = evolveObjective(row?.state, { type: event.type, data: event.data } as ObjectiveEvent, { actorId: event.metadata.actor.id });
-      objectives.set(id, { state, revision: event.revision });
+      objectives.set(id, { state, revision: event.revision, digest: row?.digest });
       dirtyObjectives.add(id);
     } else if (event.streamId.startsWith(PLAN_STREAM_PREFIX)) {
       const id = event.streamId.slice(PLAN_STREAM_PREFIX.length);
       const row = plans.get(id);
       if (row && event.revision <= row.revision) continue;
-      plans.set(id, { state: evolvePlan(row?.state, { type: event.type, data: event.data } as PlanEvent), revision: event.revision });
+      plans.set(id, { state: evolvePlan(row?.state, { type: event.type, data: event.data } as PlanEvent), revision: event.revision, digest: row?.digest });
       dirtyPlans.add(id);
       if (event.type === 'MonitoringCampaignOpened') widenPlans.add(id);
     } else if (event.streamId.startsWith(ORGANISATION_STREAM_PREFIX)) {
@@ -115,37 +123,69 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
     ]);
     for (const [id, row] of others) {
       objectives.set(id, row);
+      awaitingBefore.set(id, isAwaitingEvaluation(row.state));
       dirtyObjectives.add(id); // written back unchanged: cheap, and keeps the code to one path
     }
     const otherPlans = await loadPlans(tx, `ente = ANY($1::text[]) AND NOT (plan_id = ANY($2::text[]))`, [[...widenEntes], [...plans.keys()]]);
     for (const [id, row] of otherPlans) plans.set(id, row);
     for (const id of plans.keys()) if (widenEntes.has(plans.get(id)!.state.ente)) dirtyPlans.add(id);
   }
-  // An objective's progress through evaluation changes its plan's NdV deadline.
-  for (const id of dirtyObjectives) dirtyPlans.add(objectives.get(id)!.state.planId);
-
-  await saveStates(tx, objectives, dirtyObjectives, plans, dirtyPlans, organisations, dirtyOrganisations);
-
-  const awaiting = await awaitingEvaluation(tx, [...dirtyPlans]);
-  const next: TrackedDeadline[] = [];
-  const titles = new Map<string, { code: string | null; title: string }>();
+  // The plans whose NdV deadline may move: their own events, and objectives that began or stopped awaiting evaluation.
+  const planChecks = new Set(dirtyPlans);
   for (const id of dirtyObjectives) {
     const { state } = objectives.get(id)!;
-    const plan = plans.get(state.planId)?.state;
-    for (const d of objectiveTrackedDeadlines(id, state, plan, policyOf(organisations.get(state.ente)?.state))) {
+    if ((awaitingBefore.get(id) ?? false) !== isAwaitingEvaluation(state)) planChecks.add(state.planId);
+  }
+
+  // The deadlines of every objective the batch moved, written again only where they (or their titles, or the policy
+  // that times their reminders) differ from those last written: a phase's progress or an indicator's tenth value
+  // changes nothing that is owed, and leaves rem_deadlines and the outbox unread.
+  const next: TrackedDeadline[] = [];
+  const titles = new Map<string, { code: string | null; title: string }>();
+  const syncedObjectives: string[] = [];
+  for (const id of dirtyObjectives) {
+    const row = objectives.get(id)!;
+    const organisation = organisations.get(row.state.ente);
+    const deadlines = objectiveTrackedDeadlines(id, row.state, plans.get(row.state.planId)?.state, policyOf(organisation?.state));
+    const title = { code: row.state.code, title: row.state.definition.title };
+    const digest = deadlinesDigest(deadlines, title, organisation?.policyRevision ?? -1);
+    if (digest === row.digest) continue;
+    row.digest = digest;
+    syncedObjectives.push(id);
+    for (const d of deadlines) {
       next.push(d);
-      titles.set(d.deadlineId, { code: state.code, title: state.definition.title });
+      titles.set(d.deadlineId, title);
     }
   }
-  for (const id of dirtyPlans) {
-    const plan = plans.get(id)?.state;
-    if (!plan) continue; // an objective drafted into a plan this processor has not seen (its stream is parked)
-    for (const d of planTrackedDeadlines(plan, policyOf(organisations.get(plan.ente)?.state), awaiting.get(id) ?? 0)) {
+  await saveObjectives(tx, objectives, dirtyObjectives);
+
+  const awaiting = await awaitingEvaluation(tx, [...planChecks]);
+  const syncedPlans: string[] = [];
+  for (const id of planChecks) {
+    const row = plans.get(id);
+    if (!row) continue; // an objective drafted into a plan this processor has not seen (its stream is parked)
+    const organisation = organisations.get(row.state.ente);
+    const deadlines = planTrackedDeadlines(row.state, policyOf(organisation?.state), awaiting.get(id) ?? 0);
+    const title = { code: null, title: row.state.title };
+    const digest = deadlinesDigest(deadlines, title, organisation?.policyRevision ?? -1);
+    if (digest === row.digest) continue;
+    row.digest = digest;
+    syncedPlans.push(id);
+    for (const d of deadlines) {
       next.push(d);
-      titles.set(d.deadlineId, { code: null, title: plan.title });
+      titles.set(d.deadlineId, title);
     }
   }
-  await syncDeadlines(tx, next, titles, [...dirtyObjectives], [...dirtyPlans], organisations);
+  await savePlans(tx, plans, new Set([...dirtyPlans, ...syncedPlans]));
+  await saveOrganisations(tx, organisations, dirtyOrganisations);
+  if (syncedObjectives.length + syncedPlans.length > 0) await syncDeadlines(tx, next, titles, syncedObjectives, syncedPlans, organisations);
+}
+
+/** What the deadlines written for a row depend on: the deadlines themselves, the titles beside them, the policy's revision. */
+function deadlinesDigest(deadlines: TrackedDeadline[], title: { code: string | null; title: string }, policyRevision: number): string {
+  return createHash('sha256')
+    .update(JSON.stringify([policyRevision, title.code, title.title, deadlines]))
+    .digest('base64url');
 }
 
 /** Writes the deadlines worked out again, closes those that no longer exist, and brings the outbox in line. */
@@ -260,49 +300,74 @@ async function syncDeadlines(
   }
 }
 
-async function saveStates(
-  tx: SqlQuery,
-  objectives: Map<string, Versioned<ObjectiveState>>,
-  dirtyObjectives: Set<string>,
-  plans: Map<string, Versioned<PlanState>>,
-  dirtyPlans: Set<string>,
-  organisations: Map<string, OrganisationRow>,
-  dirtyOrganisations: Set<string>,
-): Promise<void> {
-  if (dirtyObjectives.size > 0) {
-    const rows = [...dirtyObjectives].map((id) => {
-      const { state, revision } = objectives.get(id)!;
-      return { objective_id: id, ente: state.ente, plan_id: state.planId, revision, awaiting_evaluation: isAwaitingEvaluation(state), state };
+async function saveObjectives(tx: SqlQuery, objectives: Map<string, Versioned<ObjectiveState>>, dirty: Set<string>): Promise<void> {
+  if (dirty.size === 0) return;
+  const rows = [...dirty].map((id) => {
+    const { state, revision, digest } = objectives.get(id)!;
+    return {
+      objective_id: id,
+      ente: state.ente,
+      plan_id: state.planId,
+      revision,
+      awaiting_evaluation: isAwaitingEvaluation(state),
+      state: keptForDeadlines(state),
+      deadlines_digest: digest ?? null,
+    };
+  });
+  await tx.query(
+    `INSERT INTO rem_objectives (objective_id, ente, plan_id, revision, awaiting_evaluation, state, deadlines_digest)
+     SELECT r.objective_id, r.ente, r.plan_id, r.revision, r.awaiting_evaluation, r.state, r.deadlines_digest
+       FROM jsonb_to_recordset($1::jsonb) AS r(objective_id uuid, ente text, plan_id text, revision integer, awaiting_evaluation boolean, state jsonb, deadlines_digest text)
+     ON CONFLICT (objective_id) DO UPDATE SET revision = excluded.revision, awaiting_evaluation = excluded.awaiting_evaluation, state = excluded.state,
+            deadlines_digest = excluded.deadlines_digest`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
+ * The objective as this processor keeps it: the deadlines ask of an indicator (or a unit's share of it) only whether a
+ * value was recorded, so each keeps its latest value and the row does not grow with every value (the whole series is
+ * in the log and the read models).
+ */
+function keptForDeadlines(state: ObjectiveState): ObjectiveState {
+  const latest = (values: Record<string, IndicatorValue[]>) => Object.fromEntries(Object.entries(values).map(([id, series]) => [id, series.slice(-1)]));
+  const units = state.unitIndicatorValues;
+  return {
+    ...state,
+    indicatorValues: latest(state.indicatorValues),
+    ...(units ? { unitIndicatorValues: Object.fromEntries(Object.entries(units).map(([id, byUnit]) => [id, latest(byUnit)])) } : {}),
+  };
+}
+
+async function savePlans(tx: SqlQuery, plans: Map<string, Versioned<PlanState>>, dirty: Set<string>): Promise<void> {
+  const rows = [...dirty]
+    .filter((id) => plans.has(id))
+    .map((id) => {
+      const { state, revision, digest } = plans.get(id)!;
+      return { plan_id: id, ente: state.ente, revision, state, deadlines_digest: digest ?? null };
     });
-    await tx.query(
-      `INSERT INTO rem_objectives (objective_id, ente, plan_id, revision, awaiting_evaluation, state)
-       SELECT r.objective_id, r.ente, r.plan_id, r.revision, r.awaiting_evaluation, r.state
-         FROM jsonb_to_recordset($1::jsonb) AS r(objective_id uuid, ente text, plan_id text, revision integer, awaiting_evaluation boolean, state jsonb)
-       ON CONFLICT (objective_id) DO UPDATE SET revision = excluded.revision, awaiting_evaluation = excluded.awaiting_evaluation, state = excluded.state`,
-      [JSON.stringify(rows)],
-    );
-  }
-  const planRows = [...dirtyPlans].filter((id) => plans.has(id)).map((id) => ({ plan_id: id, ente: plans.get(id)!.state.ente, ...plans.get(id)! }));
-  if (planRows.length > 0) {
-    await tx.query(
-      `INSERT INTO rem_plans (plan_id, ente, revision, state)
-       SELECT r.plan_id, r.ente, r.revision, r.state FROM jsonb_to_recordset($1::jsonb) AS r(plan_id text, ente text, revision integer, state jsonb)
-       ON CONFLICT (plan_id) DO UPDATE SET revision = excluded.revision, state = excluded.state`,
-      [JSON.stringify(planRows)],
-    );
-  }
-  if (dirtyOrganisations.size > 0) {
-    const rows = [...dirtyOrganisations].map((ente) => {
-      const { state, revision, policyRevision } = organisations.get(ente)!;
-      return { ente, revision, policy_revision: policyRevision, state };
-    });
-    await tx.query(
-      `INSERT INTO rem_organisations (ente, revision, policy_revision, state)
-       SELECT r.ente, r.revision, r.policy_revision, r.state FROM jsonb_to_recordset($1::jsonb) AS r(ente text, revision integer, policy_revision integer, state jsonb)
-       ON CONFLICT (ente) DO UPDATE SET revision = excluded.revision, policy_revision = excluded.policy_revision, state = excluded.state`,
-      [JSON.stringify(rows)],
-    );
-  }
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO rem_plans (plan_id, ente, revision, state, deadlines_digest)
+     SELECT r.plan_id, r.ente, r.revision, r.state, r.deadlines_digest
+       FROM jsonb_to_recordset($1::jsonb) AS r(plan_id text, ente text, revision integer, state jsonb, deadlines_digest text)
+     ON CONFLICT (plan_id) DO UPDATE SET revision = excluded.revision, state = excluded.state, deadlines_digest = excluded.deadlines_digest`,
+    [JSON.stringify(rows)],
+  );
+}
+
+async function saveOrganisations(tx: SqlQuery, organisations: Map<string, OrganisationRow>, dirty: Set<string>): Promise<void> {
+  if (dirty.size === 0) return;
+  const rows = [...dirty].map((ente) => {
+    const { state, revision, policyRevision } = organisations.get(ente)!;
+    return { ente, revision, policy_revision: policyRevision, state };
+  });
+  await tx.query(
+    `INSERT INTO rem_organisations (ente, revision, policy_revision, state)
+     SELECT r.ente, r.revision, r.policy_revision, r.state FROM jsonb_to_recordset($1::jsonb) AS r(ente text, revision integer, policy_revision integer, state jsonb)
+     ON CONFLICT (ente) DO UPDATE SET revision = excluded.revision, policy_revision = excluded.policy_revision, state = excluded.state`,
+    [JSON.stringify(rows)],
+  );
 }
 
 /** Approved or reported, and not yet evaluated by the NdV: what keeps the plan's NdV deadline open. */
@@ -320,16 +385,19 @@ async function awaitingEvaluation(tx: SqlQuery, planIds: string[]): Promise<Map<
 }
 
 async function loadObjectives(tx: SqlQuery, where: string, params: unknown[]): Promise<Map<string, Versioned<ObjectiveState>>> {
-  const rows = await tx.query<{ objective_id: string; state: ObjectiveState; revision: number }>(
-    `SELECT objective_id::text AS objective_id, state, revision FROM rem_objectives WHERE ${where}`,
+  const rows = await tx.query<{ objective_id: string; state: ObjectiveState; revision: number; deadlines_digest: string | null }>(
+    `SELECT objective_id::text AS objective_id, state, revision, deadlines_digest FROM rem_objectives WHERE ${where}`,
     params,
   );
-  return new Map(rows.map((r) => [r.objective_id, { state: r.state, revision: r.revision }]));
+  return new Map(rows.map((r) => [r.objective_id, { state: r.state, revision: r.revision, digest: r.deadlines_digest }]));
 }
 
 async function loadPlans(tx: SqlQuery, where: string, params: unknown[]): Promise<Map<string, Versioned<PlanState>>> {
-  const rows = await tx.query<{ plan_id: string; state: PlanState; revision: number }>(`SELECT plan_id, state, revision FROM rem_plans WHERE ${where}`, params);
-  return new Map(rows.map((r) => [r.plan_id, { state: r.state, revision: r.revision }]));
+  const rows = await tx.query<{ plan_id: string; state: PlanState; revision: number; deadlines_digest: string | null }>(
+    `SELECT plan_id, state, revision, deadlines_digest FROM rem_plans WHERE ${where}`,
+    params,
+  );
+  return new Map(rows.map((r) => [r.plan_id, { state: r.state, revision: r.revision, digest: r.deadlines_digest }]));
 }
 
 async function loadOrganisations(tx: SqlQuery, entes: string[]): Promise<Map<string, OrganisationRow>> {
