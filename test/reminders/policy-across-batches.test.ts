@@ -138,7 +138,10 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
     await command('phase-progress', { phaseId: 'f1', progressPercent: 40 });
     await command('indicator-values', { indicatorId: 'i1', value: '25', asOf: '2025-01-08' });
     expect(await owed()).toEqual(before);
-    // The processor's own row follows every event, and keeps of an indicator only its latest value.
+    // The processor's own rows follow every event; of an indicator they keep only its latest value, of a plan not its
+    // list of objectives.
+    const [planRow] = await sql.query<{ objectives: unknown }>(`SELECT state->'objectives' AS objectives FROM rem_plans WHERE ente = $1`, [ENTE]);
+    expect(planRow.objectives).toEqual([]);
     expect(await kept()).toEqual({ revision: keptBefore.revision + 2, digest: keptBefore.digest, values: [{ value: '25', asOf: '2025-01-08' }] });
 
     await command('phase-progress', { phaseId: 'f1', progressPercent: 100 });

@@ -344,7 +344,9 @@ async function savePlans(tx: SqlQuery, plans: Map<string, Versioned<PlanState>>,
     .filter((id) => plans.has(id))
     .map((id) => {
       const { state, revision, digest } = plans.get(id)!;
-      return { plan_id: id, ente: state.ente, revision, state, deadlines_digest: digest ?? null };
+      // The deadlines read of a plan its years, status and campaigns, not the list of its objectives (each has a row
+      // of its own): kept without it, a plan's row stays small however many objectives are drafted into it.
+      return { plan_id: id, ente: state.ente, revision, state: { ...state, objectives: [] }, deadlines_digest: digest ?? null };
     });
   if (rows.length === 0) return;
   await tx.query(
