@@ -107,6 +107,7 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
    * phase completed closes its deadline; a row kept before the digest existed is worked out again at its next event.
    */
   it('writes an objective’s deadlines again only when what it owes changed', async () => {
+    expect(objectiveId).toBeDefined(); // drafted, proposed and approved by the test above
     const dirigente = await api.as(person('verdi', 'Luca Verdi', ['dirigente']));
     const owed = async () => ({
       deadlines: await sql.query(`SELECT * FROM rem_deadlines WHERE ente = $1 ORDER BY deadline_id`, [ENTE]),
@@ -160,6 +161,21 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
     await sql.query(`UPDATE rem_objectives SET deadlines_digest = NULL WHERE objective_id = $1`, [objectiveId]);
     await command('phase-progress', { phaseId: 'f2', progressPercent: 20 });
     expect(await descriptionOf()).toBe('Avvisi');
+
+    // A new policy changes no deadline, and still every reminder: the policy is part of the digest.
+    const actor = { id: 'seg', name: 'Segretaria Generale', ente: ENTE, roles: ['segretario' as const] };
+    await api.app
+      .get(CommandBus)
+      .execute(
+        new RunOrganisationCommand(
+          { type: 'AdoptReminderPolicy', policy: { ...POLICY, daysBefore: [3] } },
+          { actor, correlationId: 'test', causationId: 'test' },
+        ),
+      );
+    await caughtUp();
+    const steps = await sql.query<{ step: string }>(`SELECT step FROM rem_outbox WHERE deadline_id LIKE $1 AND status = 'pending'`, [`${objectiveId}/%`]);
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.filter((r) => !r.step.startsWith('before-3@'))).toEqual([]);
     expect((await kept()).digest).toEqual(expect.any(String));
   });
 });

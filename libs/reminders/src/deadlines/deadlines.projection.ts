@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import {
   DEFAULT_REMINDER_POLICY,
   EMPTY_ORGANISATION,
@@ -148,7 +149,7 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
     const organisation = organisations.get(row.state.ente);
     const deadlines = objectiveTrackedDeadlines(id, row.state, plans.get(row.state.planId)?.state, policyOf(organisation?.state));
     const title = { code: row.state.code, title: row.state.definition.title };
-    const digest = deadlinesDigest(deadlines, title, organisation?.policyRevision ?? -1);
+    const digest = deadlinesDigest(deadlines, title, organisation);
     if (digest === row.digest) continue;
     row.digest = digest;
     syncedObjectives.push(id);
@@ -167,7 +168,7 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
     const organisation = organisations.get(row.state.ente);
     const deadlines = planTrackedDeadlines(row.state, policyOf(organisation?.state), awaiting.get(id) ?? 0);
     const title = { code: null, title: row.state.title };
-    const digest = deadlinesDigest(deadlines, title, organisation?.policyRevision ?? -1);
+    const digest = deadlinesDigest(deadlines, title, organisation);
     if (digest === row.digest) continue;
     row.digest = digest;
     syncedPlans.push(id);
@@ -181,10 +182,21 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
   if (syncedObjectives.length + syncedPlans.length > 0) await syncDeadlines(tx, next, titles, syncedObjectives, syncedPlans, organisations);
 }
 
-/** What the deadlines written for a row depend on: the deadlines themselves, the titles beside them, the policy's revision. */
-function deadlinesDigest(deadlines: TrackedDeadline[], title: { code: string | null; title: string }, policyRevision: number): string {
+/**
+ * What the rows written for a deadline depend on beyond the deadline itself: the code that works out the reminders'
+ * steps (bump the number when it changes) and the holiday calendar that moves them off public holidays. A new release
+ * of either changes every digest, so each objective's reminders are worked out again at its next event.
+ */
+const REMINDER_SCHEDULE = `steps-1/date-holidays-${(createRequire(__filename)('date-holidays/package.json') as { version: string }).version}`;
+
+/**
+ * What the deadlines written for a row depend on: the deadlines themselves, the titles beside them, the policy in force
+ * (with its revision: the outbox records it) and the schedule's code.
+ */
+function deadlinesDigest(deadlines: TrackedDeadline[], title: { code: string | null; title: string }, organisation: OrganisationRow | undefined): string {
+  const policy = [organisation?.policyRevision ?? -1, policyOf(organisation?.state)];
   return createHash('sha256')
-    .update(JSON.stringify([policyRevision, title.code, title.title, deadlines]))
+    .update(JSON.stringify([REMINDER_SCHEDULE, policy, title.code, title.title, deadlines]))
     .digest('base64url');
 }
 

@@ -283,8 +283,6 @@ export class ReminderSender {
 
   /** Settles the row and, for a step of the overdue series of a deadline still open, writes the next one. */
   private async settle(row: OutboxRow, status: 'sent' | 'skipped' | 'failed', outcome: string, leftNow: string[] = []): Promise<DeliveryOutcome> {
-    const organisation = await this.organisation(row.ente);
-    const policy = policyOf(organisation);
     await this.sql.transaction(async (tx: SqlQuery) => {
       await this.markSent(tx, leftNow);
       const [settled] = await tx.query<{ reminder_id: string }>(
@@ -295,9 +293,18 @@ export class ReminderSender {
       );
       const index = overdueIndexOf(row.step);
       if (!settled || index === undefined || status === 'skipped') return;
-      const next = overdueStep(row.due_on, policy, index + 1, row.audience);
+      // The series goes on under the policy in force now, not the one the row was written under: the deadlines
+      // processor may have adopted another while this step was being delivered, and it does not look at this deadline
+      // again until what it owes changes (its digest), so a step refused here would end the series.
+      const [current] = await tx.query<{ state: OrganisationState; policy_revision: number }>(
+        `SELECT state, policy_revision FROM rem_organisations WHERE ente = $1`,
+        [row.ente],
+      );
+      const policyNow = policyOf(current?.state);
+      const revisionNow = current?.policy_revision ?? -1;
+      const next = overdueStep(row.due_on, policyNow, index + 1, row.audience);
       if (!next) return;
-      // Written only while the deadline is still open at the same date, under the same policy version.
+      // Written only while the deadline is still open at the same date, under the policy version just read.
       await tx.query(
         `INSERT INTO rem_outbox (reminder_id, ente, deadline_id, step, audience, due_on, send_on, send_at, policy_revision, status)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending'
@@ -312,8 +319,8 @@ export class ReminderSender {
           row.audience,
           row.due_on,
           next.sendOn,
-          sendInstant(next.sendOn, policy.sendHour),
-          row.policy_revision,
+          sendInstant(next.sendOn, policyNow.sendHour),
+          revisionNow,
         ],
       );
     });
