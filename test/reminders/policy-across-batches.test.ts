@@ -2,7 +2,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ManualClock, ProcessorsHost, RunOrganisationCommand } from '@piao/application';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '@piao/lifecycle';
 import { READ_MODEL_SQL } from '@piao/read-models';
-import { DEADLINES } from '@piao/reminders';
+import { DEADLINES, InProcessReminderSender } from '@piao/reminders';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type SqlClient } from '@piao/event-store';
 import { startApi, type Api, type Person } from '../support/api-harness';
 
@@ -29,13 +32,25 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
   let sql: SqlClient;
   let objectiveId: string;
 
+  const mailFolder = mkdtempSync(join(tmpdir(), 'piao-policy-mail-'));
+
   beforeAll(async () => {
-    api = await startApi('pglite', {}, clock);
+    // The sender's own loop waits ten minutes between looks: the last test drives it.
+    api = await startApi('pglite', { MAIL_FOLDER: mailFolder, REMINDER_POLL_MS: '600000' }, clock);
     sql = api.app.get<SqlClient>(READ_MODEL_SQL);
   });
   afterAll(async () => {
     await api?.close();
+    rmSync(mailFolder, { recursive: true, force: true });
   });
+
+  async function adopt(policy: ReminderPolicy): Promise<void> {
+    const actor = { id: 'seg', name: 'Segretaria Generale', ente: ENTE, roles: ['segretario' as const] };
+    await api.app
+      .get(CommandBus)
+      .execute(new RunOrganisationCommand({ type: 'AdoptReminderPolicy', policy }, { actor, correlationId: 'test', causationId: 'test' }));
+    await caughtUp();
+  }
 
   async function caughtUp(): Promise<void> {
     const host = api.app.get(ProcessorsHost);
@@ -163,19 +178,44 @@ describe('the reminder policy across batches of the log (PGlite)', () => {
     expect(await descriptionOf()).toBe('Avvisi');
 
     // A new policy changes no deadline, and still every reminder: the policy is part of the digest.
-    const actor = { id: 'seg', name: 'Segretaria Generale', ente: ENTE, roles: ['segretario' as const] };
-    await api.app
-      .get(CommandBus)
-      .execute(
-        new RunOrganisationCommand(
-          { type: 'AdoptReminderPolicy', policy: { ...POLICY, daysBefore: [3] } },
-          { actor, correlationId: 'test', causationId: 'test' },
-        ),
-      );
-    await caughtUp();
+    await adopt({ ...POLICY, daysBefore: [3] });
     const steps = await sql.query<{ step: string }>(`SELECT step FROM rem_outbox WHERE deadline_id LIKE $1 AND status = 'pending'`, [`${objectiveId}/%`]);
     expect(steps.length).toBeGreaterThan(0);
     expect(steps.filter((r) => !r.step.startsWith('before-3@'))).toEqual([]);
     expect((await kept()).digest).toEqual(expect.any(String));
+  });
+
+  /**
+   * The sender writes each next step of an overdue series as it settles one. A policy adopted while a step was being
+   * delivered leaves that step under the previous policy's revision; the processor, whose digest did not change
+   * since, does not look at the deadline again, so the series goes on only if the sender carries it on under the
+   * policy in force (it used to refuse: a revision other than the row's).
+   */
+  it('carries an overdue series on under the policy in force when a step of it settles', async () => {
+    expect(objectiveId).toBeDefined(); // drafted, proposed and approved by the first test
+    const weekly: ReminderPolicy = { ...POLICY, overdueEveryDays: 7 };
+    await adopt(weekly);
+    const f2 = `${objectiveId}/phase-end/f2`;
+    const overdue = () =>
+      sql.query<{ reminder_id: string; step: string; status: string; policy_revision: number; send_at: Date }>(
+        `SELECT reminder_id, step, status, policy_revision, send_at FROM rem_outbox WHERE deadline_id = $1 AND step LIKE 'overdue-%' ORDER BY send_at`,
+        [f2],
+      );
+    const [first] = await overdue();
+    expect(first).toMatchObject({ step: expect.stringMatching(/^overdue-1@/), status: 'pending' });
+
+    await adopt({ ...weekly, daysBefore: [5] });
+    const [{ revision }] = await sql.query<{ revision: number }>(`SELECT policy_revision AS revision FROM rem_organisations WHERE ente = $1`, [ENTE]);
+    expect(revision).toBeGreaterThan(first.policy_revision);
+    // As the step in delivery left it: written under the previous policy.
+    await sql.query(`UPDATE rem_outbox SET policy_revision = $2 WHERE reminder_id = $1`, [first.reminder_id, first.policy_revision]);
+
+    clock.set(new Date(new Date(first.send_at).getTime() + 3_600_000).toISOString());
+    expect(await api.app.get(InProcessReminderSender).sendDue()).toBeGreaterThan(0);
+    const series = await overdue();
+    expect(series.map((r) => [r.step.replace(/@.*/, ''), r.status, r.policy_revision])).toEqual([
+      ['overdue-1', 'sent', first.policy_revision],
+      ['overdue-2', 'pending', revision],
+    ]);
   });
 });
