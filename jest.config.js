@@ -28,7 +28,7 @@ const timed = [
   'test/processors/poison-events.test.ts',
   'test/reminders-queue/redis-flushed.test.ts',
   'test/storage/pglite-folder-lock.test.ts',
-];
+].map((path) => `<rootDir>/${path}`);
 module.exports = {
   testTimeout: 120000,
   // One test file at a time unless told (`scripts/run-tests.mjs` asks for two outside the timed suites), in a worker
@@ -43,8 +43,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...timed.map((path) => `<rootDir>/${path}`)],
+      testPathIgnorePatterns: ['/node_modules/', ...timed],
     },
-    { ...common, displayName: 'timed', testMatch: timed.map((path) => `<rootDir>/${path}`) },
+    { ...common, displayName: 'timed', testMatch: timed },
   ],
 };

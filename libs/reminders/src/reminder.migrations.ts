@@ -116,7 +116,6 @@ const migration0004Reminders: SqlMigration = {
   },
 };
 
-/** The reminders' migrations, in order (numbering: libs/storage/src/migrations/migrator.ts). */
 /**
  * Migration 12: the digest of the deadlines last written for each objective and plan (deadlines.projection.ts). Empty
  * on the rows already there: their deadlines are worked out and compared once more at their next event, as before.
@@ -129,4 +128,5 @@ const migration0012DeadlinesDigest: SqlMigration = {
   },
 };
 
+/** The reminders' migrations, in order (numbering: libs/storage/src/migrations/migrator.ts). */
 export const REMINDER_MIGRATIONS: readonly SqlMigration[] = [migration0004Reminders, migration0005OutboxPendingSince, migration0012DeadlinesDigest];

@@ -143,20 +143,23 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
   // changes nothing that is owed, and leaves rem_deadlines and the outbox unread.
   const next: TrackedDeadline[] = [];
   const titles = new Map<string, { code: string | null; title: string }>();
-  const syncedObjectives: string[] = [];
-  for (const id of dirtyObjectives) {
-    const row = objectives.get(id)!;
-    const organisation = organisations.get(row.state.ente);
-    const deadlines = objectiveTrackedDeadlines(id, row.state, plans.get(row.state.planId)?.state, policyOf(organisation?.state));
-    const title = { code: row.state.code, title: row.state.definition.title };
-    const digest = deadlinesDigest(deadlines, title, organisation);
-    if (digest === row.digest) continue;
+  /** Whether the row's deadlines differ from those last written; if so they are queued for syncDeadlines. */
+  const owedAgain = (row: Versioned<unknown>, deadlines: TrackedDeadline[], title: { code: string | null; title: string }, ente: string): boolean => {
+    const digest = deadlinesDigest(deadlines, title, organisations.get(ente));
+    if (digest === row.digest) return false;
     row.digest = digest;
-    syncedObjectives.push(id);
     for (const d of deadlines) {
       next.push(d);
       titles.set(d.deadlineId, title);
     }
+    return true;
+  };
+  const syncedObjectives: string[] = [];
+  for (const id of dirtyObjectives) {
+    const row = objectives.get(id)!;
+    const { state } = row;
+    const deadlines = objectiveTrackedDeadlines(id, state, plans.get(state.planId)?.state, policyOf(organisations.get(state.ente)?.state));
+    if (owedAgain(row, deadlines, { code: state.code, title: state.definition.title }, state.ente)) syncedObjectives.push(id);
   }
   await saveObjectives(tx, objectives, dirtyObjectives);
 
@@ -165,17 +168,9 @@ export async function projectDeadlines(tx: SqlQuery, events: StoredEvent[]): Pro
   for (const id of planChecks) {
     const row = plans.get(id);
     if (!row) continue; // an objective drafted into a plan this processor has not seen (its stream is parked)
-    const organisation = organisations.get(row.state.ente);
-    const deadlines = planTrackedDeadlines(row.state, policyOf(organisation?.state), awaiting.get(id) ?? 0);
-    const title = { code: null, title: row.state.title };
-    const digest = deadlinesDigest(deadlines, title, organisation);
-    if (digest === row.digest) continue;
-    row.digest = digest;
-    syncedPlans.push(id);
-    for (const d of deadlines) {
-      next.push(d);
-      titles.set(d.deadlineId, title);
-    }
+    const { state } = row;
+    const deadlines = planTrackedDeadlines(state, policyOf(organisations.get(state.ente)?.state), awaiting.get(id) ?? 0);
+    if (owedAgain(row, deadlines, { code: null, title: state.title }, state.ente)) syncedPlans.push(id);
   }
   await savePlans(tx, plans, new Set([...dirtyPlans, ...syncedPlans]));
   await saveOrganisations(tx, organisations, dirtyOrganisations);
