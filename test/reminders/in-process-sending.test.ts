@@ -174,4 +174,32 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
     await api.app.get(InProcessReminderSender).sendDue();
     expect(mailbox.messages.length).toBe(messages);
   });
+
+  it('writes once about a deadline found long overdue, then goes on with the series after that day, not with every week missed', async () => {
+    // T5's phase ended on Monday 12 January; the objective reaches the reminders on Monday 16 March, nine weeks on.
+    clock.set('2026-03-16T09:00:00Z');
+    await objectiveDue('T5', 'tributi', '2026-01-12');
+    await api.app.get(ProcessorsHost).runner(DEADLINES).catchUp(); // stopped by the previous test: run by hand
+    const sender = api.app.get(InProcessReminderSender);
+    while ((await sender.sendDue()) > 0) {
+      // everything due now, and whatever sending it writes that is due now as well
+    }
+    const aboutT5 = () => mailbox.messages.filter((m) => m.text.includes('Obiettivo: T5') && m.to.includes('dir@comune-invio.it'));
+    expect(aboutT5()).toHaveLength(1);
+    const series = await sql.query<{ step: string; status: string; send_on: string }>(
+      `SELECT o.step, o.status, to_char(o.send_on, 'YYYY-MM-DD') AS send_on FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id)
+        WHERE d.code = 'T5' AND o.audience = 'responsible' AND o.step LIKE 'overdue-%@2026-01-12' ORDER BY o.send_on`,
+    );
+    // overdue-1 (19 January) went out today, as the latest step due; the series goes on on Monday 23 March
+    // (overdue-10), the first of its days after today; the eight weeks between are not written at all.
+    expect(series).toEqual([
+      { step: 'overdue-1@2026-01-12', status: 'sent', send_on: '2026-01-19' },
+      { step: 'overdue-10@2026-01-12', status: 'pending', send_on: '2026-03-23' },
+    ]);
+    clock.set('2026-03-23T09:00:00Z');
+    while ((await sender.sendDue()) > 0) {
+      // the next step of the series, and nothing else about T5
+    }
+    expect(aboutT5()).toHaveLength(2);
+  });
 });

@@ -5,6 +5,7 @@ import {
   organisationDecider,
   overdueIndexOf,
   overdueStep,
+  overdueStepAfter,
   reminderPolicyProblems,
   reminderSteps,
   sendInstant,
@@ -77,6 +78,19 @@ describe('the reminders of a deadline', () => {
     });
     expect(overdueStep('2025-09-30', policy({ overdueEveryDays: null }), 1)).toBeUndefined();
     expect(overdueIndexOf('overdue-12@2025-09-30')).toBe(12);
+  });
+
+  it('goes on with the overdue series from its first step after the day one goes out, skipping the days missed', () => {
+    // Due Tuesday 30 September 2025, weekly: overdue-1 on 7 October, overdue-2 on the 14th, overdue-3 on the 21st…
+    expect(overdueStepAfter('2025-09-30', policy(), 1, '2025-10-07')?.step).toBe('overdue-2@2025-09-30');
+    // overdue-1 found due, and sent, on 20 January 2026: the next is the first step after that day, not overdue-2.
+    const next = overdueStepAfter('2025-09-30', policy(), 1, '2026-01-20');
+    expect(next).toEqual({ step: 'overdue-17@2025-09-30', audience: 'responsible', sendOn: '2026-01-27', overdueIndex: 17 });
+    // A step that falls on the day itself has been missed as well (it would be a second message that day).
+    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-27')?.step).toBe('overdue-18@2025-09-30');
+    // A step moved off a holiday goes out on the next working day: Tuesday 6 January 2026 (Epiphany) → Wednesday 7.
+    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-05')).toMatchObject({ step: 'overdue-14@2025-09-30', sendOn: '2026-01-07' });
+    expect(overdueStepAfter('2025-09-30', policy({ overdueEveryDays: null }), 1, '2026-01-20')).toBeUndefined();
     expect(overdueIndexOf('before-7@2025-09-30')).toBeUndefined();
   });
 

@@ -52,6 +52,26 @@ export function overdueStep(dueOn: CalendarDate, policy: ReminderPolicy, index: 
   return { step: `overdue-${index}@${dueOn}`, audience, sendOn: workingDayFrom(on, policy.patronSaintDay), overdueIndex: index };
 }
 
+/**
+ * The step of the overdue series that follows step `index` once it has gone out on `today`: the first that goes out
+ * after today. Steps whose day is already past were missed (a deadline found long overdue, a send delayed by an
+ * outage): the person has just been written to about this deadline, and one message per missed week sent one after
+ * the other would bury them.
+ */
+export function overdueStepAfter(
+  dueOn: CalendarDate,
+  policy: ReminderPolicy,
+  index: number,
+  today: CalendarDate,
+  audience: ReminderAudience = 'responsible',
+): ReminderStep | undefined {
+  // The steps' days grow with their index, by at least a day each (overdueEveryDays >= 1): the loop ends.
+  for (let next = index + 1; ; next++) {
+    const step = overdueStep(dueOn, policy, next, audience);
+    if (!step || step.sendOn > today) return step;
+  }
+}
+
 /** The place of an overdue step in its series, from its name; undefined for any other step. */
 export function overdueIndexOf(step: string): number | undefined {
   const match = /^overdue-(\d+)@/.exec(step);

@@ -6,7 +6,7 @@ import {
   headOf,
   isQuietDay,
   overdueIndexOf,
-  overdueStep,
+  overdueStepAfter,
   romeDateOf,
   sendInstant,
   workingDayFrom,
@@ -302,7 +302,9 @@ export class ReminderSender {
       );
       const policyNow = policyOf(current?.state);
       const revisionNow = current?.policy_revision ?? -1;
-      const next = overdueStep(row.due_on, policyNow, index + 1, row.audience);
+      // The first step after today: a step sent late (the deadline found long overdue, an outage) does not make the
+      // sender write, and send at once, every step missed since.
+      const next = overdueStepAfter(row.due_on, policyNow, index, romeDateOf(this.clock.now()), row.audience);
       if (!next) return;
       // Written only while the deadline is still open at the same date, under the policy version just read.
       await tx.query(
