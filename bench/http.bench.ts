@@ -27,7 +27,7 @@ import { Client } from 'pg';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
 import { measureProcessors } from './processors-catch-up';
-import { fmt, machine, machineJiffies, median, postgresPids, procFile, processTree, watchOthers } from './measure';
+import { fmt, machine, machineJiffies, median, postgresPids, procFile, processTree, watchJiffies, watchOthers } from './measure';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const PORT = 3917;
@@ -236,6 +236,8 @@ interface Measurement extends LoadResult {
   round: number;
   rssMax: number;
   apiCpu: number;
+  /** PostgreSQL's processes for the benchmark's database (backends, writers), % of one core. */
+  postgresCpu: number;
   machineBusy: number;
   /** Wall time each processor of the API's process spent on its batches during the load, per command answered (ms). */
   processorMs: Map<string, number>;
@@ -345,7 +347,9 @@ async function main(): Promise<void> {
       for (const v of VARIANTS.map((_, k) => VARIANTS[(k + round - 1) % VARIANTS.length])) {
         const rss: number[] = [];
         const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
-        const others = await watchOthers(async () => [...processTree(process.pid), ...(await postgresPids((text) => records.query(text)))]);
+        const pgPids = () => postgresPids((text) => records.query(text));
+        const others = await watchOthers(async () => [...processTree(process.pid), ...(await pgPids())]);
+        const postgresUsed = await watchJiffies(pgPids);
         const busyBefore = await processorBusy();
         const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
         const prefix = keyPrefix(v.keyed);
@@ -364,6 +368,7 @@ async function main(): Promise<void> {
           apiCpu: (100 * (cpuAfter - cpuBefore)) / elapsed,
           machineBusy: (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
           others: (await others()).others,
+          postgresCpu: (await postgresUsed()) / elapsed,
           records: await recordedWith(prefix),
         };
         measurements.push(m);
@@ -377,9 +382,9 @@ async function main(): Promise<void> {
         `API on PostgreSQL (LOG_LEVEL=info), ${process.env.API_WORKERS ?? '1'} API worker(s); ${machine()}\n`,
     );
     console.log(
-      '| round | Idempotency-Key | commands/s | p50 ms | p99 ms | 2xx | 4xx | 5xx | socket errors | records written | API RSS max MB (all workers) | API CPU (% of one core) | machine busy (both cores) | other processes (both cores) |',
+      '| round | Idempotency-Key | commands/s | p50 ms | p99 ms | 2xx | 4xx | 5xx | socket errors | records written | API RSS max MB (all workers) | API CPU (% of one core) | PostgreSQL CPU (% of one core) | machine busy (both cores) | other processes (both cores) |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const m of measurements) {
       const cells = [
         m.round,
@@ -393,13 +398,15 @@ async function main(): Promise<void> {
         m.errors,
         fmt(m.records, 0),
       ];
-      console.log(`| ${[...cells, fmt(m.rssMax, 0), `${fmt(m.apiCpu, 0)} %`, `${fmt(m.machineBusy, 0)} %`, `${fmt(m.others, 0)} %`].join(' | ')} |`);
+      console.log(
+        `| ${[...cells, fmt(m.rssMax, 0), `${fmt(m.apiCpu, 0)} %`, `${fmt(m.postgresCpu, 0)} %`, `${fmt(m.machineBusy, 0)} %`, `${fmt(m.others, 0)} %`].join(' | ')} |`,
+      );
     }
     console.log(`\nMedian of the ${ROUNDS} rounds:\n`);
     console.log(
-      '| Idempotency-Key | commands/s | p50 ms | p99 ms | vs without keys | any 5xx | API RSS max MB | API CPU (% of one core) | other processes (both cores) |',
+      '| Idempotency-Key | commands/s | p50 ms | p99 ms | vs without keys | any 5xx | API RSS max MB | API CPU (% of one core) | CPU per command, API / PostgreSQL (ms) | other processes (both cores) |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     const plain = median(measurements.filter((m) => m.variant === VARIANTS[0].label).map((m) => m.perSecond));
     for (const v of VARIANTS) {
       const ms = measurements.filter((m) => m.variant === v.label);
@@ -407,7 +414,8 @@ async function main(): Promise<void> {
       const perSecond = median(ms.map((m) => m.perSecond));
       const fivexx = ms.reduce((sum, m) => sum + m.status['5xx'], 0);
       const cells = [v.label, fmt(perSecond, 0), of((m) => m.p50, 1), of((m) => m.p99, 1), `${fmt((100 * perSecond) / plain, 0)} %`];
-      const tail = [fivexx ? `yes (${fivexx})` : 'none', of((m) => m.rssMax), `${of((m) => m.apiCpu)} %`, `${of((m) => m.others)} %`];
+      const perCommand = `${of((m) => (10 * m.apiCpu) / m.perSecond, 2)} / ${of((m) => (10 * m.postgresCpu) / m.perSecond, 2)}`;
+      const tail = [fivexx ? `yes (${fivexx})` : 'none', of((m) => m.rssMax), `${of((m) => m.apiCpu)} %`, perCommand, `${of((m) => m.others)} %`];
       console.log(`| ${[...cells, ...tail].join(' | ')} |`);
     }
     const processorNames = [...measurements[0].processorMs.keys()];

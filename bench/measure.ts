@@ -92,14 +92,26 @@ function jiffiesOf(pid: number): number {
  * sampled at slightly different instants, so `others` is good to a few percent either way.
  */
 export async function watchOthers(ours: () => Promise<number[]> | number[]): Promise<() => Promise<{ busy: number; others: number }>> {
-  const start = new Map((await ours()).map((pid) => [pid, jiffiesOf(pid)]));
+  const oursUsed = await watchJiffies(ours);
   const machineBefore = machineJiffies();
   return async () => {
-    const pids = new Set([...start.keys(), ...(await ours())]);
+    const used = await oursUsed();
     const machineAfter = machineJiffies();
-    const oursUsed = [...pids].reduce((sum, pid) => sum + Math.max(0, jiffiesOf(pid) - (start.get(pid) ?? 0)), 0);
     const [busy, total] = [machineAfter.busy - machineBefore.busy, machineAfter.total - machineBefore.total];
-    return { busy: (100 * busy) / total, others: (100 * (busy - oursUsed)) / total };
+    return { busy: (100 * busy) / total, others: (100 * (busy - used)) / total };
+  };
+}
+
+/**
+ * Starts counting the CPU of a changing set of processes; the returned function gives the jiffies (1/100 s) they used
+ * since. `pids()` is asked at the start and at the end: a process that appears meanwhile counts from zero, one that
+ * ends meanwhile is lost (unless reaped by a parent in the set).
+ */
+export async function watchJiffies(pids: () => Promise<number[]> | number[]): Promise<() => Promise<number>> {
+  const start = new Map((await pids()).map((pid) => [pid, jiffiesOf(pid)]));
+  return async () => {
+    const all = new Set([...start.keys(), ...(await pids())]);
+    return [...all].reduce((sum, pid) => sum + Math.max(0, jiffiesOf(pid) - (start.get(pid) ?? 0)), 0);
   };
 }
 
