@@ -66,14 +66,6 @@ function rssMb(pid: number): number {
   }, 0);
 }
 
-/** CPU seconds used by a process so far (user + system). */
-function cpuSeconds(pid: number): number {
-  return processTree(pid).reduce((sum, p) => {
-    const fields = (procFile(p, 'stat').split(') ')[1] ?? '').split(' ');
-    return sum + (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
-  }, 0);
-}
-
 interface LoadResult {
   tool: string;
   perSecond: number;
@@ -351,10 +343,11 @@ async function main(): Promise<void> {
         const others = await watchOthers(async () => [...processTree(process.pid), ...(await pgPids())]);
         const postgresUsed = await watchJiffies(pgPids);
         const busyBefore = await processorBusy();
-        const [cpuBefore, machineBefore, t0] = [cpuSeconds(api.pid!), machineJiffies(), performance.now()];
+        const apiUsed = await watchJiffies(() => processTree(api.pid!));
+        const [machineBefore, t0] = [machineJiffies(), performance.now()];
         const prefix = keyPrefix(v.keyed);
         const result = await load(SECONDS, prefix, v.mix);
-        const [cpuAfter, machineAfter, elapsed] = [cpuSeconds(api.pid!), machineJiffies(), (performance.now() - t0) / 1000];
+        const [apiJiffies, machineAfter, elapsed] = [await apiUsed(), machineJiffies(), (performance.now() - t0) / 1000];
         clearInterval(sampler);
         const busyAfter = await processorBusy();
         const answered = Math.max(1, result.status['2xx'] + result.status['4xx']);
@@ -365,7 +358,8 @@ async function main(): Promise<void> {
           variant: v.label,
           round,
           rssMax: Math.max(...rss),
-          apiCpu: (100 * (cpuAfter - cpuBefore)) / elapsed,
+          // Jiffies (1/100 s) per second: % of one core.
+          apiCpu: apiJiffies / elapsed,
           machineBusy: (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
           others: (await others()).others,
           postgresCpu: (await postgresUsed()) / elapsed,
