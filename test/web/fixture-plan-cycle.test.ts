@@ -251,6 +251,8 @@ describe('the fixture plan’s whole cycle through the pages (Chromium, PGlite)'
 
     await page.getByRole('link', { name: 'Apri l’albero del piano' }).click();
     await page.waitForURL(new RegExp(`/app/plans/${planId}$`));
+    // The URL changes before the tree replaces the import page, whose summary says "40 obiettivi" as well.
+    await page.getByTestId('import-summary').waitFor({ state: 'detached' });
     await page.getByText('40 obiettivi').waitFor();
     await page
       .getByRole('row', { name: /2025_S07_01/ })
