@@ -62,7 +62,7 @@ describe('tamper evidence (PostgreSQL)', () => {
     (
       await pg.query<{ event_id: string; stream_id: string; revision: string; transaction_id: string; global_position: string }>(
         `SELECT event_id::text, stream_id, revision::text, transaction_id::text, global_position::text FROM es_events WHERE ${where}
-          ORDER BY transaction_id, global_position OFFSET $1 LIMIT 1`,
+          ORDER BY es_events.transaction_id, es_events.global_position OFFSET $1 LIMIT 1`,
         [n],
       )
     ).rows[0];

@@ -331,9 +331,10 @@ async function leavesOf(sql: SqlQuery, events: StoredEvent[]): Promise<Map<strin
  * dossier (a smaller checkpoint signed later by a concurrent signer must not change a rebuild).
  */
 async function coveringCheckpoint(sql: SqlQuery, size: number, pinned?: number) {
+  // Ordered by the column, not by its text output of the same name (which would put 9 after 10).
   const [row] = await sql.query<{ tree_size: string; root_hash: Buffer | Uint8Array; origin: string; note: string }>(
     pinned === undefined
-      ? `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1`
+      ? `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 ORDER BY audit_checkpoints.tree_size LIMIT 1`
       : `SELECT tree_size::text, root_hash, origin, note FROM audit_checkpoints WHERE tree_size >= $1 AND tree_size = $2`,
     pinned === undefined ? [size] : [size, pinned],
   );

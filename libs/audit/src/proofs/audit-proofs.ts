@@ -32,9 +32,10 @@ export class AuditProofs {
   constructor(private readonly sql: SqlQuery) {}
 
   async checkpoints(before: number | undefined, limit: number): Promise<CheckpointRow[]> {
+    // Ordered by the column, not by its text output of the same name (which would call 9 the latest after 10).
     const rows = await this.sql.query<{ tree_size: string; root_hash: string; signed_at: Date; note: string }>(
       `SELECT tree_size::text, encode(root_hash, 'base64') AS root_hash, signed_at, note FROM audit_checkpoints
-        ${before === undefined ? '' : 'WHERE tree_size < $2'} ORDER BY tree_size DESC LIMIT $1`,
+        ${before === undefined ? '' : 'WHERE tree_size < $2'} ORDER BY audit_checkpoints.tree_size DESC LIMIT $1`,
       before === undefined ? [limit] : [limit, before],
     );
     return rows.map((r) => ({ treeSize: Number(r.tree_size), rootHash: r.root_hash, signedAt: new Date(r.signed_at).toISOString(), note: r.note }));

@@ -52,8 +52,9 @@ export async function verifyScope(
   const report: ScopeVerificationReport = { ok: true, scope, streams: 0, checked: 0, proved: 0, checkpointSize: null, notYetHashed: 0 };
   const fail = (problem: VerificationProblem) => ({ ...report, ok: false, firstProblem: problem });
 
+  // Ordered by the column, not by its text output of the same name (which would call 9 the latest after 10).
   const [checkpoint] = await sql.query<{ tree_size: string; root_hash: Buffer | Uint8Array; note: string }>(
-    `SELECT tree_size::text, root_hash, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1`,
+    `SELECT tree_size::text, root_hash, note FROM audit_checkpoints ORDER BY audit_checkpoints.tree_size DESC LIMIT 1`,
   );
   let signedRoot: Buffer | undefined;
   if (checkpoint) {
