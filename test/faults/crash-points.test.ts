@@ -78,7 +78,7 @@ describe('exactly once when the API process is killed at a fail point (PostgreSQ
   async function spares(n: number): Promise<ApiProcess[]> {
     const started = await Promise.all(
       Array.from({ length: Math.max(0, n - spare.length) }, async () => {
-        const api = await spawnApiProcess({ env: env(), readyTimeoutMs: 60_000 });
+        const api = await spawnApiProcess({ env: env(), readyTimeoutMs: 60_000, logLevel: 'error' });
         await api.ready();
         return api;
       }),
@@ -224,11 +224,13 @@ describe('exactly once when the API process is killed at a fail point (PostgreSQ
       round.map(async (c, i) => {
         const answer = await post(`${crashers[i].url}${c.path}`, c.body, await headers(c, { 'x-fail-point': failPoint }));
         const exit = await crashers[i].exitedWithin(EXIT_TIMEOUT_MS);
-        return { c, answer, exit };
+        return { c, answer, exit, said: `${crashers[i].stdout()}${crashers[i].stderr()}`.slice(-4_000) };
       }),
     );
-    for (const { c, answer, exit } of crashed) {
-      expect({ case: `${c.kind} ${failPoint}`, exit: describeExit(exit) }).toEqual({ case: `${c.kind} ${failPoint}`, exit: 'signal SIGKILL' });
+    for (const { c, answer, exit, said } of crashed) {
+      // A process that ended otherwise says why: its errors on stdout, Node's last words on stderr.
+      const why = exit.signal === 'SIGKILL' ? {} : { said };
+      expect({ case: `${c.kind} ${failPoint}`, exit: describeExit(exit), ...why }).toEqual({ case: `${c.kind} ${failPoint}`, exit: 'signal SIGKILL' });
       // The during-append point is a 1 ms timer started when the statement is sent: a quick append may have been
       // answered before it fires. That answer is then the one every retry must get back.
       if (answer.status !== 0 && failPoint === 'during-append') c.answeredBeforeKill = answer;

@@ -59,14 +59,36 @@ export interface ApiProcess {
 const running = new Set<ChildProcess>();
 let cleanupInstalled = false;
 
-/** A TCP port free right now on 127.0.0.1. */
+/**
+ * Ports handed out to child processes come from outside the OS's ephemeral range (32768–60999 on Linux, 49152–65535
+ * elsewhere), each jest worker from a block of its own: a port the OS picked (listen(0)) and this helper then freed
+ * was handed out again before the child bound it, to another suite's listen(0) or to a second child — which then
+ * died of EADDRINUSE while the first answered its health check in its stead (a crash test saw "exit code 1" for a
+ * process it had never reached). The OS never gives these ports to listen(0) or to an outgoing connection, and the
+ * workers' blocks do not overlap, so only a port in use by something else is met, and it is skipped.
+ */
+const PORT_BLOCKS_FROM = 20_000;
+const PORT_BLOCK = 1_000;
+let portsHandedOut: number | undefined;
+
+/** A TCP port free right now on 127.0.0.1, for a server another process will start. */
 export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  const block = PORT_BLOCKS_FROM + ((worker - 1) % 10) * PORT_BLOCK;
+  // A random start in the block: two runs of the suites side by side (same worker ids) rarely meet.
+  portsHandedOut ??= Math.floor(Math.random() * PORT_BLOCK);
+  for (let tried = 0; tried < PORT_BLOCK; tried++) {
+    const port = block + (portsHandedOut++ % PORT_BLOCK);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port in ${block}–${block + PORT_BLOCK - 1}`);
+}
+
+async function bindable(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port from the OS');
-  return address.port;
+  const bound = await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)));
+  if (bound) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return bound;
 }
 
 /**
