@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ProcessorRunner, SystemClock } from '@piao/application';
-import { AUDIT_MIGRATIONS, AuditHashingProcessor, AuditProofs, latestCheckpointSize, verifyScope, writeCheckpoint } from '@piao/audit';
+import { AUDIT_MIGRATIONS, AuditProofs, latestCheckpointSize, verifyScope, writeCheckpoint } from '@piao/audit';
 import { generateNoteKey } from '@piao/lifecycle';
 import { type Storage } from '@piao/storage';
-import { metadataOf } from '../support/processor-harness';
+import { hashTheLog, metadataOf } from '../support/processor-harness';
 import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
 
 /**
@@ -42,9 +41,7 @@ describe.each(ADAPTERS.filter((kind) => kind !== 'eventstoredb'))('signed checkp
       };
       await storage.events.append(stream, [event], revision === 0 ? 'no-stream' : revision - 1);
     }
-    const runner = new ProcessorRunner(new AuditHashingProcessor(), storage.events, storage.processors, new SystemClock(), { holder: 'test', leaseMs: 60_000 });
-    await runner.catchUp();
-    await runner.stop();
+    await hashTheLog(storage);
     expect((await writeCheckpoint(storage.sql, { origin: 'piao.test/audit', signerKey: key.signerKey, now: new Date() })).treeSize).toBe(size);
   }
 

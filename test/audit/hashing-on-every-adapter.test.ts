@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ProcessorRunner, SystemClock } from '@piao/application';
-import { AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog } from '@piao/audit';
+import { AUDIT_MIGRATIONS, loadTree, storedLeafSource, verifyLog } from '@piao/audit';
 import { inclusionProof, rootOf, verifyInclusion } from '@piao/lifecycle';
 import { type Storage } from '@piao/storage';
-import { metadataOf } from '../support/processor-harness';
+import { hashTheLog, metadataOf } from '../support/processor-harness';
 import { ADAPTERS, storageUnderTest, type StorageUnderTest } from '../support/storage-under-test';
 
 /**
@@ -29,9 +28,7 @@ describe.each(ADAPTERS)('audit hashing on %s', (kind) => {
   });
 
   const hash = async () => {
-    const runner = new ProcessorRunner(new AuditHashingProcessor(), storage.events, storage.processors, new SystemClock(), { holder: 'test', leaseMs: 60_000 });
-    await runner.catchUp();
-    await runner.stop();
+    await hashTheLog(storage);
   };
 
   it('hashes what arrives, keeps one tree, and its proofs verify', async () => {

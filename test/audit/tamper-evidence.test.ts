@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { ProcessorRunner, SystemClock } from '@piao/application';
-import { AUDIT_HASHING, AUDIT_MIGRATIONS, AuditHashingProcessor, loadTree, storedLeafSource, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
+import { AUDIT_HASHING, AUDIT_MIGRATIONS, loadTree, storedLeafSource, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
 import {
   consistencyProof,
   eventLeafHash,
@@ -16,6 +15,7 @@ import {
 } from '@piao/lifecycle';
 import { openStorage, type Storage } from '@piao/storage';
 import { startApi } from '../support/api-harness';
+import { hashTheLog } from '../support/processor-harness';
 import { createTestDatabase } from '../support/postgres';
 import { seedEnte } from '../support/scenario';
 
@@ -35,9 +35,7 @@ describe('tamper evidence (PostgreSQL)', () => {
   const origin = 'piao.test/audit';
 
   async function hashEverything(): Promise<void> {
-    const runner = new ProcessorRunner(new AuditHashingProcessor(), storage.events, storage.processors, new SystemClock(), { holder: 'test', leaseMs: 60_000 });
-    await runner.catchUp();
-    await runner.stop();
+    await hashTheLog(storage);
   }
 
   /** Puts the log back as it was recorded (from the copy taken after hashing). */

@@ -3,12 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ProcessorRunner, SystemClock } from '@piao/application';
+import { AuditHashingProcessor } from '@piao/audit';
 import { type EventMetadata, type SqlClient } from '@piao/event-store';
 import { READ_MODELS, ReadModelsProjection, readModelChecksums } from '@piao/read-models';
 import { type Storage } from '@piao/storage';
 import { POSTGRES_ADMIN_URL } from './postgres';
 
 const ROOT = join(__dirname, '../..');
+
+/** Runs the audit hashing over everything the log holds so far, in this process, then lets its lease go. */
+export async function hashTheLog(storage: Pick<Storage, 'events' | 'processors'>): Promise<void> {
+  const runner = new ProcessorRunner(new AuditHashingProcessor(), storage.events, storage.processors, new SystemClock(), { holder: 'test', leaseMs: 60_000 });
+  await runner.catchUp();
+  await runner.stop();
+}
 
 /** Polls `condition` every `everyMs` until it holds; fails naming `what` after `timeoutMs`. */
 export async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000, everyMs = 20): Promise<void> {
