@@ -6,7 +6,7 @@ interface BadRequest {
   name: string;
   send: (e: Ente, other: Ente) => Promise<{ status: number; body: Record<string, unknown>; headers: Record<string, string> }>;
   status: number;
-  /** The field named in `errors` (400) or the rule named in `rule` (403/422). */
+  /** The field named in `errors` (400, or the field a 422's rule blames) and the rule named in `rule` (403/422). */
   field?: string;
   rule?: string;
   type?: string;
@@ -86,8 +86,14 @@ const cases: BadRequest[] = [
     status: 400,
     field: 'code',
   },
-  { name: 'a unit the ente does not have', send: (e) => newObjective(e, { responsibleUnitId: 'nowhere' }), status: 422, rule: 'unknown-unit' },
-  { name: 'a code the plan already uses', send: (e) => newObjective(e, {}, 'S08_01'), status: 422, rule: 'objective-code-taken' },
+  {
+    name: 'a unit the ente does not have',
+    send: (e) => newObjective(e, { responsibleUnitId: 'nowhere' }),
+    status: 422,
+    rule: 'unknown-unit',
+    field: 'definition.responsibleUnitId',
+  },
+  { name: 'a code the plan already uses', send: (e) => newObjective(e, {}, 'S08_01'), status: 422, rule: 'objective-code-taken', field: 'code' },
   {
     name: 'malformed JSON',
     send: (e) => raw(e.as.dirigente, objectiveUrl(e, '/phase-progress'), '{"phaseId": "f1",'),
@@ -125,18 +131,21 @@ const cases: BadRequest[] = [
     send: (e) => e.as.dirigente.post(objectiveUrl(e, '/phase-progress'), { phaseId: 'f9', progressPercent: 50 }),
     status: 422,
     rule: 'unknown-phase',
+    field: 'phaseId',
   },
   {
     name: 'an indicator value dated in the future',
     send: (e) => e.as.dirigente.post(objectiveUrl(e, '/indicator-values'), { indicatorId: 'i1', value: '3', asOf: '2099-12-31' }),
     status: 422,
     rule: 'date-in-future',
+    field: 'asOf',
   },
   {
     name: 'a business date in the future',
     send: (e) => e.as.dirigente.post(draftUrl(e, '/propose'), { occurredOn: '2099-01-01' }),
     status: 422,
     rule: 'date-in-future',
+    field: 'occurredOn',
   },
   {
     name: 'a business date that does not exist',
@@ -168,6 +177,7 @@ const cases: BadRequest[] = [
     send: (e) => e.as.dirigente.post(objectiveUrl(e, '/reprogramming'), { definition: { ...definition(), title: 'Nuovo' } }),
     status: 422,
     rule: 'motivation-required',
+    field: 'reason', // the body carries the motivation in `reason`
   },
   {
     name: 'approving a reprogramming nobody proposed',
@@ -251,6 +261,7 @@ const cases: BadRequest[] = [
     send: (e) => e.as.segretario.post('/plans', { kind: 'PIAO', title: 'X', fromYear: 2026, toYear: 2025 }),
     status: 422,
     rule: 'horizon-reversed',
+    field: 'toYear',
   },
   {
     name: 'a plan of an unknown kind',
@@ -398,6 +409,9 @@ describe('bad input gets a specific 4xx problem and changes nothing (PostgreSQL)
         expect.arrayContaining([expect.objectContaining({ field: c.field, rule: expect.any(String), message: expect.any(String) })]),
       );
     if (c.rule) expect(response.body.rule).toBe(c.rule);
+    // A 422 names the field its rule blames, with that rule; a rule of state (or of the key) names none.
+    if (c.status === 422 && c.field) expect(response.body.errors).toEqual([expect.objectContaining({ field: c.field, rule: c.rule })]);
+    if (c.status === 422 && !c.field) expect(response.body.errors).toBeUndefined();
     if (c.type) expect(response.body.type).toBe(c.type);
     const after = await allEvents(api.store);
     expect(after.map((ev) => ev.id)).toEqual(before.map((ev) => ev.id));

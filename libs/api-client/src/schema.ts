@@ -6057,7 +6057,7 @@ export interface components {
       currentRevision?: number | null;
       /** @example Invalid fields: definition.title */
       detail: string;
-      /** @description 400: every bad field, with the rule it broke */
+      /** @description 400: every bad field, with the rule it broke; 422: the field the lifecycle rule blames (`act.date` for an act dated after today), when one is */
       errors?: components['schemas']['FieldError'][];
       /**
        * @description The request path
@@ -7051,7 +7051,7 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A lifecycle rule refused the command (`rule` names it), or the Idempotency-Key was used for another request */
+    /** @description A lifecycle rule refused the command (`rule` names it; `errors[]` the field it blames, when one is), or the Idempotency-Key was used for another request */
     Unprocessable: {
       headers: {
         'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];

@@ -5,6 +5,8 @@ export interface DeciderThen<Event> {
   then(expected: Event[]): void;
   /** The command is refused with this rule (RuleViolation or NotPermitted), its message containing `message` if given. */
   thenThrows(rule: string, message?: string | RegExp): void;
+  /** The command is refused with this lifecycle rule, blaming this field of the command (`field`; undefined: none). */
+  thenBlames(rule: string, field: string | undefined): void;
 }
 
 /**
@@ -37,6 +39,16 @@ export const DeciderSpecification = {
                 return;
               }
               throw new Error(`expected the rule ${rule} to be broken, but decide returned ${JSON.stringify(decided)}`);
+            },
+            thenBlames(rule, field) {
+              let refusal: unknown;
+              try {
+                decide();
+              } catch (error) {
+                refusal = error;
+              }
+              expect(refusal).toBeInstanceOf(RuleViolation);
+              expect({ rule: (refusal as RuleViolation).rule, field: (refusal as RuleViolation).field }).toEqual({ rule, field });
             },
           };
         },

@@ -96,6 +96,52 @@ describe('objective decider', () => {
         .when({ type: 'ValidateMonitoringReport', asOf: '2025-07-31' }, as(vice))
         .then([by(vice, { type: 'MonitoringReportValidated', data: { asOf: '2025-07-31' } })]);
     });
+    it('names the field a refusal blames, as the command names it (the API puts it in the problem’s errors[])', () => {
+      const value: ObjectiveCommand & { type: 'RecordIndicatorValue' } = { type: 'RecordIndicatorValue', indicatorId: 'i1', value: '40', asOf: '2025-06-30' };
+      given(approved)
+        .when({ ...value, asOf: '2026-01-15' })
+        .thenBlames('date-in-future', 'asOf');
+      given(approved)
+        .when({ ...value, indicatorId: 'i9' })
+        .thenBlames('unknown-indicator', 'indicatorId');
+      given(approved)
+        .when({ ...value, unitId: 'cultura' })
+        .thenBlames('unit-not-targeted', 'unitId');
+      given(approved).when({ type: 'RecordPhaseProgress', phaseId: 'f9', progressPercent: 10 }).thenBlames('unknown-phase', 'phaseId');
+      given(approved)
+        .when({ type: 'RecordPhaseProgress', phaseId: 'f1', progressPercent: 10, actualStart: '2025-03-01', actualEnd: '2025-02-01' })
+        .thenBlames('end-before-start', 'actualEnd');
+      given([drafted, proposed]).when({ type: 'ApproveByGiunta' }, as(segretario)).thenBlames('giunta-act-required', 'act');
+      given([drafted, proposed])
+        .when({ type: 'ApproveByGiunta', act: { number: '9', date: '2026-02-01' } }, as(segretario))
+        .thenBlames('date-in-future', 'act.date');
+      given([drafted, proposed]).when({ type: 'ReturnForChanges', reason: '  ' }, as(segretario)).thenBlames('reason-required', 'reason');
+      given(approved)
+        .when({ type: 'ProposeReprogramming', definition: { ...definition, title: 'Altro' }, motivation: '' })
+        .thenBlames('motivation-required', 'motivation');
+      const report: ObjectiveCommand & { type: 'SubmitMonitoringReport' } = {
+        type: 'SubmitMonitoringReport',
+        asOf: '2025-07-31',
+        phases: [{ phaseId: 'f1', progressPercent: 50 }],
+        indicators: [],
+      };
+      given(approved)
+        .when({
+          ...report,
+          indicators: [
+            { indicatorId: 'i1', value: '3' },
+            { indicatorId: 'i7', value: '1' },
+          ],
+        })
+        .thenBlames('unknown-indicator', 'indicators.1.indicatorId');
+      given(approved)
+        .when({ ...report, phases: [{ phaseId: 'f0', progressPercent: 1 }] })
+        .thenBlames('unknown-phase', 'phases.0.phaseId');
+      // A rule of state blames no field.
+      given([...approved, submittedBySegretario])
+        .when({ type: 'ValidateMonitoringReport', asOf: '2025-07-31' }, as(segretario))
+        .thenBlames('self-validation-forbidden', undefined);
+    });
     it('refuses a reprogramming that changes nothing, and anything on a cancelled objective', () => {
       given(approved).when({ type: 'ProposeReprogramming', definition, motivation: 'Nuove risorse' }).thenThrows('nothing-changed');
       const cancelled = by(segretario, { type: 'ObjectiveCancelled', data: { reason: 'Superato', act } });
@@ -318,6 +364,17 @@ describe('plan decider', () => {
   it('goes to the Giunta with at least one objective', () => {
     given([opened]).when({ type: 'SubmitPlan' }).thenThrows('plan-without-objectives');
   });
+  it('names the field a refusal blames', () => {
+    const submitted: PlanEvent[] = [opened, attached, { type: 'PlanSubmitted', data: { objectiveCount: 1 } }];
+    given(submitted)
+      .when({ type: 'ApprovePlan', act: { number: '5', date: '2026-01-02' } })
+      .thenBlames('date-in-future', 'act.date');
+    given([opened, attached]).when({ type: 'AttachObjective', objectiveId: 'o2', code: 'A' }).thenBlames('objective-code-taken', 'code');
+    given(approvedPlan).when({ type: 'OpenMonitoringCampaign', asOf: '2025-07-31', dueOn: '2025-07-15' }).thenBlames('due-before-reference-date', 'dueOn');
+    given([])
+      .when({ ...open, fromYear: 2027, toYear: 2025 })
+      .thenBlames('horizon-reversed', 'toYear');
+  });
   it('opens a monitoring campaign due on or after its reference date', () => {
     given(approvedPlan).when({ type: 'OpenMonitoringCampaign', asOf: '2025-07-31', dueOn: '2025-07-15' }).thenThrows('due-before-reference-date');
     given(approvedPlan)
@@ -372,6 +429,14 @@ describe('organisation decider', () => {
   it('creates a unit, whose name is unique whatever its case', () => {
     given([]).when({ type: 'CreateUnit', unitId: 'welfare', name: 'Settore Welfare', kind: 'settore' }).then([unit]);
     given([unit]).when({ type: 'CreateUnit', unitId: 'w2', name: 'SETTORE WELFARE', kind: 'settore' }).thenThrows('unit-name-taken');
+  });
+  it('names the field a refusal blames', () => {
+    given([unit]).when(assign('2025-01-01')).thenBlames('unknown-person', 'personId');
+    given([person]).when(assign('2025-01-01')).thenBlames('unknown-unit', 'unitId');
+    given([unit, person]).when(assign('2025-05-01', '2025-04-01')).thenBlames('end-before-start', 'to');
+    given([unit, person])
+      .when({ type: 'SetReminderPreferences', personId: 'dir', channels: ['email'], copyTo: ['dir'] })
+      .thenBlames('value-invalid', 'copyTo.0');
   });
   it('is the administrator’s to change', () => {
     given([]).when({ type: 'CreateUnit', unitId: 'welfare', name: 'Settore Welfare', kind: 'settore' }, as(dirigente)).thenThrows('role-not-allowed');

@@ -1,5 +1,6 @@
 import { type Type } from '@nestjs/common';
 import { type HistoryObjectiveCommand } from '@piao/application';
+import { RuleViolation } from '@piao/lifecycle';
 import { validationProblem } from '../problem-details/problem';
 import {
   AsOfDto,
@@ -28,6 +29,15 @@ export interface ObjectiveAction<D extends CommandOptionsDto> {
 
 function action<D extends CommandOptionsDto>(dto: Type<D>, command: (dto: D) => HistoryObjectiveCommand): ObjectiveAction<D> {
   return { dto, command };
+}
+
+/**
+ * A rule broken by a command's field, named as the body names it: the bodies carry a command's `motivation` (of a
+ * reprogramming, an evaluation) in `reason`, as every other why.
+ */
+export function inBodyTerms(error: unknown): unknown {
+  if (error instanceof RuleViolation && error.field === 'motivation') return new RuleViolation(error.rule, error.message, 'reason');
+  return error;
 }
 
 /** By the name a history step gives them; the route of each is in the comment. */

@@ -22,7 +22,7 @@ import {
   YearEndReportDto,
 } from './objective-command.dto';
 import { DEFINITION_EXAMPLE } from './objective-definition.dto';
-import { OBJECTIVE_ACTIONS } from './objective-actions';
+import { inBodyTerms, OBJECTIVE_ACTIONS } from './objective-actions';
 import { RunObjectiveCommand } from '@piao/application';
 import { historyView, objectiveView } from './objective.views';
 import { OBJECTIVE_SCHEMA_MODELS, ObjectiveCommandResult, ObjectiveHistoryView, ObjectiveView } from './objective.schemas';
@@ -506,7 +506,7 @@ export class ObjectivesController {
       preconditions.tag(outcome.revision);
       return render(outcome);
     } catch (error) {
-      throw asPreconditionFailure(error, ifMatch);
+      throw asPreconditionFailure(inBodyTerms(error), ifMatch);
     }
   }
 }

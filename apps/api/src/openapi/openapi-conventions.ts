@@ -25,7 +25,7 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   412: 'The `If-Match` revision is stale: reload and retry',
   413: 'The body is over 256 kB',
   415: 'The body is not `application/json` in UTF-8',
-  422: 'A lifecycle rule refused the command (`rule` names it), or the Idempotency-Key was used for another request',
+  422: 'A lifecycle rule refused the command (`rule` names it; `errors[]` the field it blames, when one is), or the Idempotency-Key was used for another request',
   428: 'The route requires `If-Match`',
   503: 'The database, the identity provider or a read model is not available in time: retry after `Retry-After` seconds',
 };

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 
-/** One bad field of a 400: the `errors[]` extension of the problem details. */
+/** One bad field of a 400 (or the field a 422's rule blames): the `errors[]` extension of the problem details. */
 @ApiSchema({ name: 'FieldError' })
 export class FieldErrorSchema {
   @ApiProperty({
@@ -37,7 +37,11 @@ export class ProblemSchema {
   @ApiPropertyOptional({ description: 'The request path', example: '/plans/1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b/objectives' })
   instance?: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorSchema], description: '400: every bad field, with the rule it broke' })
+  @ApiPropertyOptional({
+    type: [FieldErrorSchema],
+    description:
+      '400: every bad field, with the rule it broke; 422: the field the lifecycle rule blames (`act.date` for an act dated after today), when one is',
+  })
   errors?: FieldErrorSchema[];
 
   @ApiPropertyOptional({ description: '403 and 422: the access or lifecycle rule that was broken', example: 'giunta-act-required' })

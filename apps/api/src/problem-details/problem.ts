@@ -17,7 +17,7 @@ export interface Problem {
   status: number;
   detail: string;
   instance?: string;
-  /** 400: every bad field. */
+  /** 400: every bad field; 422: the field a lifecycle rule blames, when one is to blame. */
   errors?: FieldError[];
   /** 422 and 403: the lifecycle or access rule that was broken. */
   rule?: string;
@@ -97,7 +97,15 @@ export function toProblem(error: unknown, instance: string): Problem {
     });
   }
   if (error instanceof RuleViolation) {
-    return withInstance({ type: `/problems/lifecycle/${error.rule}`, title: 'Lifecycle rule broken', status: 422, detail: error.message, rule: error.rule });
+    const errors = error.field === undefined ? {} : { errors: [{ field: error.field, rule: error.rule, message: error.message }] };
+    return withInstance({
+      type: `/problems/lifecycle/${error.rule}`,
+      title: 'Lifecycle rule broken',
+      status: 422,
+      detail: error.message,
+      rule: error.rule,
+      ...errors,
+    });
   }
   if (error instanceof NotPermitted) {
     return withInstance({ type: `/problems/access/${error.rule}`, title: 'Not permitted', status: 403, detail: error.message, rule: error.rule });

@@ -40,7 +40,7 @@ export function PlanActions({ plan, onDone }: { plan: Plan; onDone(position?: st
       <h2 id="plan-actions" className="h4">
         {t('planActions.title')}
       </h2>
-      <ProblemAlert problem={problem} subject="plan" shownFields={['act.number', 'act.date']} />
+      <ProblemAlert problem={problem} subject="plan" shownFields={['act', 'act.number', 'act.date']} />
       <Notice text={notice} />
       {!offers ? null : plan.status === 'open' ? (
         <Button color="primary" onClick={() => void submit()}>
@@ -53,7 +53,7 @@ export function PlanActions({ plan, onDone }: { plan: Plan; onDone(position?: st
             label={t('planActions.actNumber')}
             value={act.number}
             onChange={(number) => setAct({ ...act, number })}
-            error={fieldError(problem, 'act.number')}
+            error={fieldError(problem, 'act.number') ?? fieldError(problem, 'act')}
           />
           <TextField label={t('planActions.actDate')} value={act.date} onChange={(date) => setAct({ ...act, date })} error={fieldError(problem, 'act.date')} />
           <Button color="primary" type="submit">

@@ -128,14 +128,14 @@ export function QueuePage() {
                       </td>
                       <td>{unitName(item.responsibleUnitId)}</td>
                       <td style={{ minWidth: '14rem' }}>
-                        {itemProblem ? <ProblemAlert problem={itemProblem} subject="objective" shownFields={['act.number', 'act.date']} /> : null}
+                        {itemProblem ? <ProblemAlert problem={itemProblem} subject="objective" shownFields={['act', 'act.number', 'act.date']} /> : null}
                         {item.kind === 'proposal' ? (
                           <form onSubmit={approve(item)} noValidate aria-label={t('queue.approveFor', { code: item.code })}>
                             <TextField
                               label={t('queue.actNumber', { code: item.code })}
                               value={act.number}
                               onChange={(number) => setActs({ ...acts, [item.objectiveId]: { ...act, number } })}
-                              error={fieldError(itemProblem, 'act.number')}
+                              error={fieldError(itemProblem, 'act.number') ?? fieldError(itemProblem, 'act')}
                             />
                             <TextField
                               label={t('queue.actDate', { code: item.code })}

@@ -94,12 +94,12 @@ export function ReprogrammingPage() {
   };
 
   const canPropose = !pending && objective.status === 'approved' && mayPropose(roles);
-  // A reason or act left out is a lifecycle rule of the API (422 with `rule`, no field): named under its field here.
+  // A reason or act left out is a lifecycle rule of the API (422 with `rule`): said in this page's words under its field.
   const ruleBroken = (rule: string) => (problem?.status === 422 && problem.rule === rule ? problem : undefined);
   const missingReason = ruleBroken('motivation-required') ?? ruleBroken('reason-required');
   const missingAct = ruleBroken('giunta-act-required');
-  const reasonError = fieldError(problem, 'reason') ?? (missingReason ? t('reprogramming.reasonRequired') : undefined);
-  const actError = (field: string) => fieldError(problem, field) ?? (missingAct ? t('reprogramming.actRequired') : undefined);
+  const reasonError = missingReason ? t('reprogramming.reasonRequired') : fieldError(problem, 'reason');
+  const actError = (field: string) => (missingAct ? t('reprogramming.actRequired') : fieldError(problem, field));
   return (
     <>
       <p>

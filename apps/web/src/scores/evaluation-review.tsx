@@ -67,9 +67,9 @@ export function EvaluationReview({ objective, onDone }: { objective: Objective; 
     );
   };
   const band = scale ? bandOf(evaluation.achievementPercent, scale) : undefined;
-  // A missing reason is the domain's rule (422 `reason-required`, no field named): it belongs under the reason all the same.
+  // A missing reason is the domain's rule (422 `reason-required`): this page says it in its own words, under the reason.
   const missingReason = problem?.rule === 'reason-required';
-  const reasonError = fieldError(problem, 'reason') ?? (missingReason ? t('contest.reasonRequired') : undefined);
+  const reasonError = missingReason ? t('contest.reasonRequired') : fieldError(problem, 'reason');
   return (
     <>
       {scale ? (

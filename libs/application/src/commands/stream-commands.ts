@@ -214,7 +214,8 @@ export class StreamCommands {
    */
   async execute<R>(request: CommandRequest, attempt: (unit: CommandUnit) => Promise<R>): Promise<R> {
     const today = this.today();
-    if (request.occurredOn && request.occurredOn > today) violated('date-in-future', `the business date ${request.occurredOn} is after today (${today})`);
+    if (request.occurredOn && request.occurredOn > today)
+      violated('date-in-future', `the business date ${request.occurredOn} is after today (${today})`, 'occurredOn');
     const started = performance.now();
     for (let attempts = 1; ; attempts++) {
       // The HTTP layer looked the key up before the first attempt; a retry looks again, a copy may have landed.

@@ -77,7 +77,7 @@ export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, Co
       // The plan decides first: a closed plan or a code it holds is the answer, whatever the objective says.
       const attached = decidePlan(plan.state, { type: 'AttachObjective', objectiveId, code }, context, definition.responsibleUnitId);
       const objective = await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId, addressed: true });
-      if (objective.state) violated('objective-code-taken', `the plan already has an objective ${code}`);
+      if (objective.state) violated('objective-code-taken', `the plan already has an objective ${code}`, 'code');
       const outcome = unit.write<ObjectiveState>(
         objectiveStreamId(objectiveId),
         decideObjective(undefined, { type: 'DraftObjective', objectiveId, planId, ente, code, definition }, context),
@@ -106,14 +106,23 @@ function requireKnownUnits(
   command: Pick<ObjectiveCommand, 'type'> & Partial<{ definition: ObjectiveDefinition; toUnitId: string }>,
 ): void {
   const definition = command.definition;
-  const ids =
+  // Each unit named, with the field that names it: the problem points at the first unknown one.
+  const named: [field: string, id: unknown][] =
     (command.type === 'DraftObjective' || command.type === 'UpdateDraft' || command.type === 'ProposeReprogramming') && definition
-      ? [definition.responsibleUnitId, ...(Array.isArray(definition.contributingUnitIds) ? definition.contributingUnitIds : [])]
+      ? [
+          ['definition.responsibleUnitId', definition.responsibleUnitId],
+          ...(Array.isArray(definition.contributingUnitIds) ? definition.contributingUnitIds : []).map((id, index): [string, unknown] => [
+            `definition.contributingUnitIds.${index}`,
+            id,
+          ]),
+        ]
       : command.type === 'ReassignResponsible' && command.toUnitId
-        ? [command.toUnitId]
+        ? [['toUnitId', command.toUnitId]]
         : [];
-  const unknown = ids.filter((id) => typeof id !== 'string' || !Object.hasOwn(organisation.units, id));
-  if (unknown.length > 0) violated('unknown-unit', `the ente has no unit ${unknown.join(', ')}: create it under /organisation first`);
+  const unknown = named.filter(([, id]) => typeof id !== 'string' || !Object.hasOwn(organisation.units, id));
+  if (unknown.length > 0) {
+    violated('unknown-unit', `the ente has no unit ${unknown.map(([, id]) => String(id)).join(', ')}: create it under /organisation first`, unknown[0][0]);
+  }
 }
 
 /**

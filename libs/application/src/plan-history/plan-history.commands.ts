@@ -113,11 +113,11 @@ export class HistoryRefused extends Error {
 /** A rule broken by a step: by one of its fields, when one is to blame. */
 class StepRefused extends RuleViolation {
   constructor(
-    readonly field: string | undefined,
+    override readonly field: string | undefined,
     rule: string,
     message: string,
   ) {
-    super(rule, message);
+    super(rule, message, field);
   }
 }
 

@@ -188,11 +188,11 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
 /** A rule broken by one field of an objective of the file. */
 class FieldRefused extends RuleViolation {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     rule: string,
     message: string,
   ) {
-    super(rule, message);
+    super(rule, message, field);
   }
 }
 

@@ -118,9 +118,9 @@ export class ContinuePlanHandler implements ICommandHandler<ContinuePlan, Contin
         const field = `objectives.${index}.code`;
         const code = choice.newCode ?? choice.code;
         const entry = source.objectives.find((o) => o.code === choice.code);
-        if (!entry) violated('unknown-objective', `${field}: the plan has no objective ${choice.code}`);
+        if (!entry) violated('unknown-objective', `${field}: the plan has no objective ${choice.code}`, field);
         const loaded = await unit.load(OBJECTIVE_STREAM, objectiveStreamId(entry.objectiveId), { id: entry.objectiveId });
-        if (!loaded.state) violated('unknown-objective', `${field}: objective ${choice.code} of the plan cannot be read`);
+        if (!loaded.state) violated('unknown-objective', `${field}: objective ${choice.code} of the plan cannot be read`, field);
         const events = await this.eventsOf(entry.objectiveId, loaded.revision);
         const copy = naming(field, () => copiedObjective(loaded.state!, valuesReached(events, source.fromYear), source.fromYear));
         const definition = naming(field, () => definitionForDraft(organisation, copy.definition));
@@ -135,7 +135,7 @@ export class ContinuePlanHandler implements ICommandHandler<ContinuePlan, Contin
           // committed meanwhile (the same request sent twice): the refusal is that one's, not a code taken.
           const now = await unit.load(PLAN_STREAM, planStreamId(planId), { id: planId });
           if (now.state) violated('plan-already-exists', `plan ${planId} already exists`);
-          violated('objective-code-taken', `${codeField}: the plan already has an objective ${code}`);
+          violated('objective-code-taken', `${codeField}: the plan already has an objective ${code}`, codeField);
         }
         const copiedFrom: CopiedFrom = { planId: sourcePlanId, objectiveId: entry.objectiveId, revision: loaded.revision };
         const decision = naming(field, () =>
@@ -165,12 +165,15 @@ export class ContinuePlanHandler implements ICommandHandler<ContinuePlan, Contin
   }
 }
 
-/** A rule broken by one of the objectives chosen says which one: `objectives.2.code: …`. */
+/**
+ * A rule broken by one of the objectives chosen says which one: `objectives.2.code: …`, and names that field (a field
+ * the copy's own decision blames is the copied objective's, not the request's).
+ */
 function naming<T>(field: string, decide: () => T): T {
   try {
     return decide();
   } catch (error) {
-    if (error instanceof RuleViolation) throw new RuleViolation(error.rule, `${field}: ${error.message}`);
+    if (error instanceof RuleViolation) throw new RuleViolation(error.rule, `${field}: ${error.message}`, field);
     throw error;
   }
 }

@@ -6,6 +6,11 @@ export class RuleViolation extends Error {
   constructor(
     readonly rule: string,
     message: string,
+    /**
+     * The command's field to blame, as a path (`act.date`, `indicators.2.indicatorId`), when one is: the API names it
+     * in the problem's `errors`, so that a form shows the rule beside that field. Absent for rules of state.
+     */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'RuleViolation';
@@ -23,6 +28,6 @@ export class NotPermitted extends Error {
   }
 }
 
-export function violated(rule: string, message: string): never {
-  throw new RuleViolation(rule, message);
+export function violated(rule: string, message: string, field?: string): never {
+  throw new RuleViolation(rule, message, field);
 }

@@ -145,7 +145,7 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       requireStatus(state, ['proposed'], 'not-proposed', 'only a proposed objective can be returned for changes');
       return decided({
         type: 'ObjectiveReturnedForChanges',
-        data: { reason: requireText(command.reason, 'reason-required', 'returning an objective needs a reason') },
+        data: { reason: requireText(command.reason, 'reason-required', 'returning an objective needs a reason', 'reason') },
       });
     case 'ApproveByGiunta': {
       requireStatus(state, ['proposed'], 'not-proposed', 'the Giunta approves only proposed objectives');
@@ -163,20 +163,20 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     case 'RecordPhaseProgress': {
       requireApproved(state, 'recording progress');
       const phase = state.definition.phases.find((p) => p.id === command.phaseId);
-      if (!phase) violated('unknown-phase', `the objective has no phase ${command.phaseId}`);
-      if (phase.cancelled) violated('phase-cancelled', `phase ${command.phaseId} was cancelled`);
+      if (!phase) violated('unknown-phase', `the objective has no phase ${command.phaseId}`, 'phaseId');
+      if (phase.cancelled) violated('phase-cancelled', `phase ${command.phaseId} was cancelled`, 'phaseId');
       if (command.actualStart && command.actualEnd && command.actualEnd < command.actualStart) {
-        violated('end-before-start', 'the actual end precedes the actual start');
+        violated('end-before-start', 'the actual end precedes the actual start', 'actualEnd');
       }
-      notInFuture(command.actualStart, context, 'actual start');
-      notInFuture(command.actualEnd, context, 'actual end');
+      notInFuture(command.actualStart, context, 'actual start', 'actualStart');
+      notInFuture(command.actualEnd, context, 'actual end', 'actualEnd');
       const { phaseId, progressPercent, actualStart, actualEnd, note } = command;
       return decided({ type: 'PhaseProgressRecorded', data: compact({ phaseId, progressPercent, actualStart, actualEnd, note }) });
     }
     case 'RecordIndicatorValue': {
       requireApproved(state, 'recording an indicator value');
       const indicator = state.definition.indicators.find((i) => i.id === command.indicatorId);
-      if (!indicator) violated('unknown-indicator', `the objective has no indicator ${command.indicatorId}`);
+      if (!indicator) violated('unknown-indicator', `the objective has no indicator ${command.indicatorId}`, 'indicatorId');
       // A unit's share is recorded only against a target of its own: otherwise there is nothing to score it against.
       if (command.unitId !== undefined && !(indicator.unitTargets ?? []).some((u) => u.unitId === command.unitId)) {
         const targeted = (indicator.unitTargets ?? []).map((u) => u.unitId);
@@ -184,9 +184,10 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
           'unit-not-targeted',
           `unitId: indicator ${indicator.id} has no target for unit ${command.unitId}` +
             (targeted.length ? ` (units with a target of their own: ${targeted.join(', ')})` : ' (it has no target for any unit)'),
+          'unitId',
         );
       }
-      notInFuture(command.asOf, context, 'the value date');
+      notInFuture(command.asOf, context, 'the value date', 'asOf');
       const { indicatorId, value, asOf, note, unitId } = command;
       return decided({ type: 'IndicatorValueRecorded', data: compact({ indicatorId, unitId, value, asOf, note }) });
     }
@@ -208,7 +209,7 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       if (command.type === 'ValidateMonitoringReport') return decided({ type: 'MonitoringReportValidated', data: { asOf: command.asOf, ...substitute } });
       return decided({
         type: 'MonitoringReportReturned',
-        data: { asOf: command.asOf, reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason'), ...substitute },
+        data: { asOf: command.asOf, reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason', 'reason'), ...substitute },
       });
     }
     case 'ProposeReprogramming': {
@@ -217,7 +218,7 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       if (state.yearEndReport && state.yearEndReport.status !== 'returned') {
         violated('year-end-report-submitted', 'the year-end report is already submitted: the objective can no longer be reprogrammed');
       }
-      const motivation = requireText(command.motivation, 'motivation-required', 'a reprogramming needs a motivation');
+      const motivation = requireText(command.motivation, 'motivation-required', 'a reprogramming needs a motivation', 'motivation');
       const changes = definitionChanges(state.definition, command.definition);
       if (changes.length === 0) violated('nothing-changed', 'the reprogramming changes nothing');
       if (role === 'dirigente') actingRole(['dirigente:responsible'], context, command.definition, 'moving the objective to another unit');
@@ -228,28 +229,31 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
     }
     case 'ApproveReprogramming': {
       if (!state.pendingReprogramming) violated('no-pending-reprogramming', 'there is no reprogramming awaiting the Giunta');
-      if (!command.act) violated('giunta-act-required', "only the Giunta's act makes a reprogramming effective");
+      if (!command.act) violated('giunta-act-required', "only the Giunta's act makes a reprogramming effective", 'act');
       const act = requireAct(command.act, context);
       const byProposer = state.pendingReprogramming.proposedBy === me ? { recordedByProposer: true as const } : {};
       return decided({ type: 'ReprogrammingApprovedByGiunta', data: { act, changes: state.pendingReprogramming.changes, ...byProposer } });
     }
     case 'RejectReprogramming':
       if (!state.pendingReprogramming) violated('no-pending-reprogramming', 'there is no reprogramming awaiting the Giunta');
-      return decided({ type: 'ReprogrammingRejected', data: { reason: requireText(command.reason, 'reason-required', 'a rejection needs a reason') } });
+      return decided({
+        type: 'ReprogrammingRejected',
+        data: { reason: requireText(command.reason, 'reason-required', 'a rejection needs a reason', 'reason') },
+      });
     case 'ReassignResponsible': {
-      if (command.toUnitId === state.definition.responsibleUnitId) violated('nothing-changed', 'the objective already belongs to that unit');
+      if (command.toUnitId === state.definition.responsibleUnitId) violated('nothing-changed', 'the objective already belongs to that unit', 'toUnitId');
       // The reassignment applies when recorded: a future date would make it effective early.
-      notInFuture(command.effectiveOn, context, 'the reassignment');
+      notInFuture(command.effectiveOn, context, 'the reassignment', 'effectiveOn');
       return decided({
         type: 'ResponsibleReassigned',
         data: { fromUnitId: state.definition.responsibleUnitId, toUnitId: command.toUnitId, effectiveOn: command.effectiveOn },
       });
     }
     case 'Cancel': {
-      const reason = requireText(command.reason, 'reason-required', 'cancelling an objective needs a reason');
+      const reason = requireText(command.reason, 'reason-required', 'cancelling an objective needs a reason', 'reason');
       const approved = !['draft', 'proposed', 'returned'].includes(state.status);
       // An approved objective is the Giunta's: only another act of the Giunta removes it.
-      if (approved && !command.act) violated('giunta-act-required', 'cancelling an approved objective needs a Giunta act');
+      if (approved && !command.act) violated('giunta-act-required', 'cancelling an approved objective needs a Giunta act', 'act');
       const act = command.act ? requireAct(command.act, context) : undefined;
       return decided({ type: 'ObjectiveCancelled', data: compact({ reason, act }) });
     }
@@ -270,13 +274,13 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       if (command.type === 'ValidateYearEndReport') return decided({ type: 'YearEndReportValidated', data: { ...substitute } });
       return decided({
         type: 'YearEndReportReturned',
-        data: { reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason'), ...substitute },
+        data: { reason: requireText(command.reason, 'reason-required', 'returning a report needs a reason', 'reason'), ...substitute },
       });
     }
     case 'Evaluate': {
       requireStatus(state, ['reported'], 'evaluation-needs-validated-report', 'the NdV evaluates after the year-end report is validated');
       if (state.yearEndReport?.submittedBy === me) violated('self-evaluation-forbidden', 'nobody evaluates their own report');
-      const motivation = requireText(command.motivation, 'motivation-required', 'an evaluation needs a motivation');
+      const motivation = requireText(command.motivation, 'motivation-required', 'an evaluation needs a motivation', 'motivation');
       return decided({ type: 'ObjectiveEvaluated', data: { achievementPercent: command.achievementPercent, motivation } });
     }
     case 'ShareEvaluation':
@@ -284,10 +288,10 @@ export function decideObjective(state: ObjectiveState | undefined, command: Obje
       return decided({ type: 'EvaluationShared', data: {} });
     case 'ContestEvaluation':
       if (state.evaluation?.status !== 'shared') violated('evaluation-not-shared', 'only a shared evaluation can be contested');
-      return decided({ type: 'EvaluationContested', data: { reason: requireText(command.reason, 'reason-required', 'contesting needs a reason') } });
+      return decided({ type: 'EvaluationContested', data: { reason: requireText(command.reason, 'reason-required', 'contesting needs a reason', 'reason') } });
     case 'ConfirmEvaluation': {
       if (state.evaluation?.status !== 'contested') violated('evaluation-not-contested', 'only a contested evaluation is confirmed or revised');
-      const motivation = requireText(command.motivation, 'motivation-required', 'the answer to a contestation needs a motivation');
+      const motivation = requireText(command.motivation, 'motivation-required', 'the answer to a contestation needs a motivation', 'motivation');
       return decided({ type: 'EvaluationConfirmed', data: { achievementPercent: command.achievementPercent, motivation } });
     }
     case 'Close': {
@@ -344,27 +348,29 @@ function requireApproved(state: ObjectiveState, what: string): void {
   requireStatus(state, ['approved'], 'objective-not-approved', `${what} needs an objective approved by the Giunta`);
 }
 
-function requireText(text: string | undefined, rule: string, message: string): string {
-  if (!text || text.trim() === '') violated(rule, message);
+function requireText(text: string | undefined, rule: string, message: string, field: string): string {
+  if (!text || text.trim() === '') violated(rule, message, field);
   return text.trim();
 }
 
 function requireAct(act: GiuntaAct | undefined, context: DecisionContext): GiuntaAct {
-  if (!act) return violated('giunta-act-required', 'this step rests on a deliberation of the Giunta: give its number and date');
-  notInFuture(act.date, context, 'the act');
+  if (!act) return violated('giunta-act-required', 'this step rests on a deliberation of the Giunta: give its number and date', 'act');
+  notInFuture(act.date, context, 'the act', 'act.date');
   return act;
 }
 
-function notInFuture(date: string | undefined, context: DecisionContext, what: string): void {
-  if (date && date > context.today) violated('date-in-future', `${what} is dated ${date}, after today (${context.today})`);
+function notInFuture(date: string | undefined, context: DecisionContext, what: string, field: string): void {
+  if (date && date > context.today) violated('date-in-future', `${what} is dated ${date}, after today (${context.today})`, field);
 }
 
 function requireKnownItems(definition: ObjectiveDefinition, phases: PhaseReport[], indicators: IndicatorReport[]): void {
-  for (const { phaseId } of phases) {
-    if (!definition.phases.some((p) => p.id === phaseId)) violated('unknown-phase', `the objective has no phase ${phaseId}`);
+  for (const [index, { phaseId }] of phases.entries()) {
+    if (!definition.phases.some((p) => p.id === phaseId)) violated('unknown-phase', `the objective has no phase ${phaseId}`, `phases.${index}.phaseId`);
   }
-  for (const { indicatorId } of indicators) {
-    if (!definition.indicators.some((i) => i.id === indicatorId)) violated('unknown-indicator', `the objective has no indicator ${indicatorId}`);
+  for (const [index, { indicatorId }] of indicators.entries()) {
+    if (!definition.indicators.some((i) => i.id === indicatorId)) {
+      violated('unknown-indicator', `the objective has no indicator ${indicatorId}`, `indicators.${index}.indicatorId`);
+    }
   }
 }
 

@@ -192,9 +192,9 @@ export function decideOrganisation(
       return { role, events: [{ type: 'PersonRegistered', data: compactPerson(command) }] };
     case 'AssignUnitHead': {
       const { unitId, personId, from, to } = command;
-      if (!state.units[unitId]) violated('unknown-unit', `the ente has no unit ${unitId}`);
-      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
-      if (to !== undefined && to < from) violated('end-before-start', 'the headship ends before it starts');
+      if (!state.units[unitId]) violated('unknown-unit', `the ente has no unit ${unitId}`, 'unitId');
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, 'personId');
+      if (to !== undefined && to < from) violated('end-before-start', 'the headship ends before it starts', 'to');
       const clash = state.headships.find((h) => h.unitId === unitId && overlaps(h, { from, to }));
       if (clash) {
         violated(
@@ -209,14 +209,14 @@ export function decideOrganisation(
       const { unitId, personId, from, to } = command;
       const headship = state.headships.find((h) => h.unitId === unitId && h.personId === personId && h.from === from);
       if (!headship) violated('unknown-headship', `${personId} has no headship of ${unitId} starting ${from}`);
-      if (to < from) violated('end-before-start', 'the headship ends before it starts');
+      if (to < from) violated('end-before-start', 'the headship ends before it starts', 'to');
       return { role, events: [{ type: 'UnitHeadshipEnded', data: { unitId, personId, from, to } }] };
     }
     case 'AssignPersonToUnit': {
       const { unitId, personId, from, to } = command;
-      if (!state.units[unitId]) violated('unknown-unit', `the ente has no unit ${unitId}`);
-      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
-      if (to !== undefined && to < from) violated('end-before-start', 'the assignment ends before it starts');
+      if (!state.units[unitId]) violated('unknown-unit', `the ente has no unit ${unitId}`, 'unitId');
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, 'personId');
+      if (to !== undefined && to < from) violated('end-before-start', 'the assignment ends before it starts', 'to');
       const clash = (state.unitAssignments ?? []).find((a) => a.unitId === unitId && a.personId === personId && overlaps(a, { from, to }));
       if (clash) {
         violated(
@@ -230,7 +230,7 @@ export function decideOrganisation(
       const { unitId, personId, from, to } = command;
       const assignment = (state.unitAssignments ?? []).find((a) => a.unitId === unitId && a.personId === personId && a.from === from);
       if (!assignment) violated('unknown-assignment', `${personId} has no assignment to ${unitId} starting ${from}`);
-      if (to < from) violated('end-before-start', 'the assignment ends before it starts');
+      if (to < from) violated('end-before-start', 'the assignment ends before it starts', 'to');
       return { role, events: [{ type: 'UnitAssignmentEnded', data: { unitId, personId, from, to } }] };
     }
     case 'DesignateSubstituteValidator': {
@@ -239,10 +239,11 @@ export function decideOrganisation(
         throw new NotPermitted('designation-by-segretario', 'only the Segretario designates who validates in his stead: segretarioPersonId must be yourself');
       }
       const segretarioPersonId = context.actor.id;
-      for (const id of [personId, segretarioPersonId]) if (!state.people[id]) violated('unknown-person', `the ente has no person ${id}`);
-      if (personId === segretarioPersonId) violated('value-invalid', 'personId: the Segretario does not substitute himself');
-      if (to !== undefined && to < from) violated('end-before-start', 'the designation ends before it starts');
-      if (act.date > context.today) violated('date-in-future', `the act is dated ${act.date}, after today (${context.today})`);
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, 'personId');
+      if (!state.people[segretarioPersonId]) violated('unknown-person', `the ente has no person ${segretarioPersonId}`, 'segretarioPersonId');
+      if (personId === segretarioPersonId) violated('value-invalid', 'personId: the Segretario does not substitute himself', 'personId');
+      if (to !== undefined && to < from) violated('end-before-start', 'the designation ends before it starts', 'to');
+      if (act.date > context.today) violated('date-in-future', `the act is dated ${act.date}, after today (${context.today})`, 'act.date');
       const clash = (state.substituteValidators ?? []).find(
         (d) => d.personId === personId && d.segretarioPersonId === segretarioPersonId && overlaps(d, { from, to }),
       );
@@ -262,7 +263,7 @@ export function decideOrganisation(
         (d) => d.personId === personId && d.segretarioPersonId === segretarioPersonId && d.from === from,
       );
       if (!designation) violated('unknown-designation', `${personId} has no designation to substitute ${segretarioPersonId} starting ${from}`);
-      if (to < from) violated('end-before-start', 'the designation ends before it starts');
+      if (to < from) violated('end-before-start', 'the designation ends before it starts', 'to');
       return { role, events: [{ type: 'SubstituteValidatorDesignationEnded', data: { personId, segretarioPersonId, from, to } }] };
     }
     case 'AdoptScoringSystem': {
@@ -274,21 +275,24 @@ export function decideOrganisation(
       const problems = reminderPolicyProblems(command.policy);
       if (problems.length > 0) violated('reminder-policy-invalid', problems.join('; '));
       const { segretarioPersonId, nucleoPersonIds = [] } = command.policy;
-      for (const personId of [...(segretarioPersonId ? [segretarioPersonId] : []), ...nucleoPersonIds]) {
-        if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
+      if (segretarioPersonId && !state.people[segretarioPersonId]) {
+        violated('unknown-person', `the ente has no person ${segretarioPersonId}`, 'segretarioPersonId');
+      }
+      for (const [index, personId] of nucleoPersonIds.entries()) {
+        if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, `nucleoPersonIds.${index}`);
       }
       return { role, events: [{ type: 'ReminderPolicyAdopted', data: { policy: command.policy } }] };
     }
     case 'SetReminderPreferences': {
       const { personId, channels, copyTo = [] } = command;
-      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`);
-      if (channels.length === 0) violated('value-invalid', 'channels: choose e-mail, in-app or both');
-      if (new Set(channels).size !== channels.length) violated('value-invalid', 'channels: a channel is listed twice');
-      for (const other of copyTo) {
-        if (!state.people[other]) violated('unknown-person', `copyTo: the ente has no person ${other}`);
-        if (other === personId) violated('value-invalid', 'copyTo: a person is not copied on their own reminders');
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, 'personId');
+      if (channels.length === 0) violated('value-invalid', 'channels: choose e-mail, in-app or both', 'channels');
+      if (new Set(channels).size !== channels.length) violated('value-invalid', 'channels: a channel is listed twice', 'channels');
+      for (const [index, other] of copyTo.entries()) {
+        if (!state.people[other]) violated('unknown-person', `copyTo: the ente has no person ${other}`, `copyTo.${index}`);
+        if (other === personId) violated('value-invalid', 'copyTo: a person is not copied on their own reminders', `copyTo.${index}`);
       }
-      if (copyTo.length > 10) violated('value-invalid', 'copyTo: at most 10 people');
+      if (copyTo.length > 10) violated('value-invalid', 'copyTo: at most 10 people', 'copyTo');
       return { role, events: [{ type: 'ReminderPreferencesSet', data: { personId, channels, copyTo: [...new Set(copyTo)] } }] };
     }
     case 'DefineIndicatorType':
@@ -303,20 +307,20 @@ export function decideOrganisation(
  */
 function defineIndicatorType(state: OrganisationState, command: { typeId: string; label: string; synonyms?: string[] }): OrganisationEvent[] {
   const { typeId } = command;
-  if (!INDICATOR_TYPE_ID.test(typeId)) violated('value-invalid', `typeId: must be 1 to 40 lower-case letters, digits or dashes, not ${show(typeId)}`);
+  if (!INDICATOR_TYPE_ID.test(typeId)) violated('value-invalid', `typeId: must be 1 to 40 lower-case letters, digits or dashes, not ${show(typeId)}`, 'typeId');
   const label = command.label.trim();
-  if (label.length > INDICATOR_TYPE_LABEL_MAX) violated('value-invalid', `label: at most ${INDICATOR_TYPE_LABEL_MAX} characters`);
-  if (indicatorTypeKey(label) === '') violated('value-invalid', 'label: must contain letters or digits');
+  if (label.length > INDICATOR_TYPE_LABEL_MAX) violated('value-invalid', `label: at most ${INDICATOR_TYPE_LABEL_MAX} characters`, 'label');
+  if (indicatorTypeKey(label) === '') violated('value-invalid', 'label: must contain letters or digits', 'label');
   const synonyms: string[] = [];
   const seen = new Set([indicatorTypeKey(typeId), indicatorTypeKey(label)]);
   for (const synonym of (command.synonyms ?? []).map((s) => s.trim())) {
     const key = indicatorTypeKey(synonym);
-    if (synonym.length > INDICATOR_TYPE_LABEL_MAX) violated('value-invalid', `synonyms: each at most ${INDICATOR_TYPE_LABEL_MAX} characters`);
-    if (key === '') violated('value-invalid', `synonyms: ${show(synonym)} has no letter or digit`);
+    if (synonym.length > INDICATOR_TYPE_LABEL_MAX) violated('value-invalid', `synonyms: each at most ${INDICATOR_TYPE_LABEL_MAX} characters`, 'synonyms');
+    if (key === '') violated('value-invalid', `synonyms: ${show(synonym)} has no letter or digit`, 'synonyms');
     if (!seen.has(key)) synonyms.push(synonym); // "Processo" beside "processo": one name
     seen.add(key);
   }
-  if (synonyms.length > INDICATOR_TYPE_SYNONYMS_MAX) violated('value-invalid', `synonyms: at most ${INDICATOR_TYPE_SYNONYMS_MAX}`);
+  if (synonyms.length > INDICATOR_TYPE_SYNONYMS_MAX) violated('value-invalid', `synonyms: at most ${INDICATOR_TYPE_SYNONYMS_MAX}`, 'synonyms');
   const defined: IndicatorType = { typeId, label, ...(synonyms.length > 0 ? { synonyms } : {}) };
 
   const standard = STANDARD_INDICATOR_TYPES.find((t) => t.typeId === typeId);

@@ -122,7 +122,7 @@ export function decidePlan(state: PlanState | undefined, command: PlanCommand, c
   const decided = (...events: PlanEvent[]): PlanDecision => ({ role, events });
   if (command.type === 'OpenPlan') {
     if (state) violated('plan-already-exists', `plan ${command.planId} already exists`);
-    if (command.toYear < command.fromYear) violated('horizon-reversed', `the plan ends (${command.toYear}) before it starts (${command.fromYear})`);
+    if (command.toYear < command.fromYear) violated('horizon-reversed', `the plan ends (${command.toYear}) before it starts (${command.fromYear})`, 'toYear');
     const { planId, ente, kind, title, fromYear, toYear, continues } = command;
     const continued = continues ? { continues: { planId: continues.planId } } : {};
     return decided({ type: 'PlanOpened', data: { planId, ente, kind, title, fromYear, toYear, ...continued } });
@@ -132,7 +132,7 @@ export function decidePlan(state: PlanState | undefined, command: PlanCommand, c
   switch (command.type) {
     case 'AttachObjective': {
       if (state.objectives.some((o) => o.objectiveId === command.objectiveId)) return decided(); // idempotent: attached once
-      if (state.objectives.some((o) => o.code === command.code)) violated('objective-code-taken', `the plan already has an objective ${command.code}`);
+      if (state.objectives.some((o) => o.code === command.code)) violated('objective-code-taken', `the plan already has an objective ${command.code}`, 'code');
       return decided({ type: 'ObjectiveAttached', data: { objectiveId: command.objectiveId, code: command.code } });
     }
     case 'SubmitPlan':
@@ -141,14 +141,14 @@ export function decidePlan(state: PlanState | undefined, command: PlanCommand, c
       return decided({ type: 'PlanSubmitted', data: { objectiveCount: state.objectives.length } });
     case 'ApprovePlan': {
       if (state.status !== 'submitted') violated('plan-not-submitted', `the Giunta approves a submitted plan (the plan is ${state.status})`);
-      if (!command.act) violated('giunta-act-required', "only the Giunta's act approves a plan");
-      if (command.act.date > context.today) violated('date-in-future', `the act is dated ${command.act.date}, after today`);
+      if (!command.act) violated('giunta-act-required', "only the Giunta's act approves a plan", 'act');
+      if (command.act.date > context.today) violated('date-in-future', `the act is dated ${command.act.date}, after today`, 'act.date');
       return decided({ type: 'PlanApprovedByGiunta', data: command.proposals ? { act: command.act, proposals: command.proposals } : { act: command.act } });
     }
     case 'OpenMonitoringCampaign':
       if (state.status !== 'approved') violated('plan-not-approved', 'monitoring starts once the Giunta has approved the plan');
       if (state.campaigns[command.asOf]) violated('campaign-exists', `a monitoring campaign as of ${command.asOf} already exists`);
-      if (command.dueOn < command.asOf) violated('due-before-reference-date', 'the campaign is due before its reference date');
+      if (command.dueOn < command.asOf) violated('due-before-reference-date', 'the campaign is due before its reference date', 'dueOn');
       return decided({ type: 'MonitoringCampaignOpened', data: { asOf: command.asOf, dueOn: command.dueOn } });
     case 'CloseMonitoringCampaign':
       if (!state.campaigns[command.asOf]?.open) violated('campaign-not-open', `no open monitoring campaign as of ${command.asOf}`);
