@@ -186,13 +186,31 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
     }
     const aboutT5 = () => mailbox.messages.filter((m) => m.text.includes('Obiettivo: T5') && m.to.includes('dir@comune-invio.it'));
     expect(aboutT5()).toHaveLength(1);
-    const series = await sql.query<{ step: string; status: string; send_on: string }>(
-      `SELECT o.step, o.status, to_char(o.send_on, 'YYYY-MM-DD') AS send_on FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id)
-        WHERE d.code = 'T5' AND o.audience = 'responsible' AND o.step LIKE 'overdue-%@2026-01-12' ORDER BY o.send_on`,
-    );
+    const series = () =>
+      sql.query<{ step: string; status: string; send_on: string }>(
+        `SELECT o.step, o.status, to_char(o.send_on, 'YYYY-MM-DD') AS send_on FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id)
+          WHERE d.code = 'T5' AND o.audience = 'responsible' AND o.step LIKE 'overdue-%@2026-01-12' AND o.status <> 'superseded' ORDER BY o.send_on`,
+      );
     // overdue-1 (19 January) went out today, as the latest step due; the series goes on on Monday 23 March
     // (overdue-10), the first of its days after today; the eight weeks between are not written at all.
-    expect(series).toEqual([
+    expect(await series()).toEqual([
+      { step: 'overdue-1@2026-01-12', status: 'sent', send_on: '2026-01-19' },
+      { step: 'overdue-10@2026-01-12', status: 'pending', send_on: '2026-03-23' },
+    ]);
+
+    // A new policy the same day (the hour changes): the processor writes every deadline's steps again, and the
+    // series goes on after the day its last step went out, not from the step after it by number (overdue-2, dated
+    // 26 January, would go out at once: a second message today).
+    const policy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, daysBefore: [1], segretarioPersonId: 'seg', sendHour: 10 };
+    await api.app
+      .get(CommandBus)
+      .execute(new RunOrganisationCommand({ type: 'AdoptReminderPolicy', policy }, { actor: { ...seg, id: seg.sub }, correlationId: 'p2', causationId: 'p2' }));
+    await api.app.get(ProcessorsHost).runner(DEADLINES).catchUp();
+    while ((await sender.sendDue()) > 0) {
+      // nothing about T5 is due today any more
+    }
+    expect(aboutT5()).toHaveLength(1);
+    expect(await series()).toEqual([
       { step: 'overdue-1@2026-01-12', status: 'sent', send_on: '2026-01-19' },
       { step: 'overdue-10@2026-01-12', status: 'pending', send_on: '2026-03-23' },
     ]);

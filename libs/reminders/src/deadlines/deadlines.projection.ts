@@ -8,7 +8,8 @@ import {
   evolvePlan,
   objectiveTrackedDeadlines,
   overdueIndexOf,
-  overdueStep,
+  overdueStepAfter,
+  romeDateOf,
   planTrackedDeadlines,
   reminderSteps,
   sendInstant,
@@ -22,7 +23,6 @@ import {
   type PlanEvent,
   type PlanState,
   type ReminderPolicy,
-  type ReminderStep,
   type TrackedDeadline,
   type IndicatorValue,
 } from '@piao/lifecycle';
@@ -242,8 +242,17 @@ async function syncDeadlines(
   // The outbox: what each deadline should have pending now, against what it has.
   const affected = [...nextIds, ...gone];
   if (affected.length === 0) return;
-  const existing = await tx.query<{ reminder_id: string; deadline_id: string; step: string; status: string; due_on: string; policy_revision: number }>(
-    `SELECT reminder_id, deadline_id, step, status, to_char(due_on, 'YYYY-MM-DD') AS due_on, policy_revision FROM rem_outbox WHERE deadline_id = ANY($1::text[])`,
+  const existing = await tx.query<{
+    reminder_id: string;
+    deadline_id: string;
+    step: string;
+    status: string;
+    due_on: string;
+    policy_revision: number;
+    settled_at: Date | null;
+  }>(
+    `SELECT reminder_id, deadline_id, step, status, to_char(due_on, 'YYYY-MM-DD') AS due_on, policy_revision, settled_at
+       FROM rem_outbox WHERE deadline_id = ANY($1::text[])`,
     [affected],
   );
   const byDeadline = new Map<string, typeof existing>();
@@ -259,12 +268,20 @@ async function syncDeadlines(
     const keep = new Set<string>();
     if (d.open && d.dueOn) {
       const steps = reminderSteps(d.dueOn, policy, d.audience).filter((s) => d.audience === 'responsible' || !s.step.startsWith('escalation@'));
-      // The overdue series goes on from where the sender left it (it writes each next step as it settles one).
+      // The overdue series goes on from where the sender left it (it writes each next step as it settles one): with
+      // the first step after the day the last one settled went out, as the sender would (overdueStepAfter), not with
+      // the next by number, whose day may be long past (a deadline found weeks overdue): it would go out at once.
       const series = rows.filter((r) => r.due_on === d.dueOn && overdueIndexOf(r.step) !== undefined);
       const pendingOverdue = series.filter((r) => r.status === 'pending' && r.policy_revision === policyRevision).map((r) => r.step);
-      const settledIndex = Math.max(0, ...series.filter((r) => r.status === 'sent' || r.status === 'skipped').map((r) => overdueIndexOf(r.step)!));
+      const settled = series
+        .filter((r) => r.status === 'sent' || r.status === 'skipped')
+        .reduce<(typeof series)[number] | undefined>((last, r) => (!last || overdueIndexOf(r.step)! > overdueIndexOf(last.step)! ? r : last), undefined);
+      const settledIndex = settled ? overdueIndexOf(settled.step)! : 0;
       const withoutFirstOverdue = steps.filter((s) => s.overdueIndex === undefined);
-      const continuing = pendingOverdue.length > 0 ? [] : [overdueStep(d.dueOn, policy, settledIndex + 1, d.audience)].filter((s): s is ReminderStep => !!s);
+      const next = settled
+        ? overdueStepAfter(d.dueOn, policy, settledIndex, settled.settled_at ? romeDateOf(settled.settled_at) : d.dueOn, d.audience)
+        : undefined;
+      const continuing = pendingOverdue.length > 0 || !next ? [] : [next];
       const chosen = settledIndex === 0 && pendingOverdue.length === 0 ? steps : [...withoutFirstOverdue, ...continuing];
       for (const step of pendingOverdue) keep.add(reminderIdOf(d.deadlineId, step));
       for (const s of chosen) {
