@@ -26,7 +26,9 @@ export function buildWebInterface(): string {
   const outDir = join(tmpdir(), `piao-web-${sourcesHash()}`);
   if (existsSync(join(outDir, 'index.html'))) return outDir;
   const staging = mkdtempSync(join(tmpdir(), 'piao-web-build-'));
-  execFileSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.mts'], {
+  // Two suites may build at once (each into a staging folder of its own, the first finished one kept): Vite's lock
+  // against a second build of the same project would fail the later one, so it is bypassed.
+  execFileSync('npx', ['vite', 'build', '--config', 'apps/web/vite.config.mts', '--bypass-lock'], {
     env: { ...process.env, NODE_ENV: 'production', WEB_OUT_DIR: staging },
     stdio: 'pipe',
   });
