@@ -372,7 +372,8 @@ describe('the fixture plan’s whole cycle through the pages (Chromium, PGlite)'
     expect(await page.getByTestId('import-summary').getByRole('listitem').nth(1).textContent()).toBe('1 obiettivo con errori');
     const line = page.getByRole('row', { name: new RegExp(two.code) });
     await line.getByText('Rifiutato').waitFor();
-    await line.getByText(/^Errore .*Struttura sconosciuta/).waitFor();
+    // The field named as the file's reader knows it, not as the API's path (definition.responsibleUnitId).
+    await line.getByText(/^Errore \(Struttura responsabile\): Struttura sconosciuta/).waitFor();
     await page.getByText('Ci sono errori bloccanti', { exact: false }).waitFor();
     expect(await page.getByRole('button', { name: 'Importa', exact: true }).isDisabled()).toBe(true);
     await expectAccessible();

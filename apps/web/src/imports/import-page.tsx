@@ -6,6 +6,7 @@ import { answerOf, api } from '../api/api';
 import { formatPercent } from '../format/format';
 import { label, plural, t } from '../i18n/messages';
 import { ProblemAlert } from '../problem/problem-view';
+import { fieldLabel } from '../problem/field-label';
 import { useSession } from '../session/session';
 import {
   contentTypeOf,
@@ -357,7 +358,7 @@ function ReportLine({ row, applied }: { row: ReportRow; applied: boolean }) {
             {line.problems.map((p, i) => (
               <li key={`p${i}`} className="text-danger">
                 {p.field
-                  ? t('import.errorOn', { text: translated('import.rule', p.rule, p.message), field: p.field })
+                  ? t('import.errorOn', { text: translated('import.rule', p.rule, p.message), field: fieldLabel(p.field) })
                   : t('import.error', { text: translated('import.rule', p.rule, p.message) })}
               </li>
             ))}

@@ -1,6 +1,7 @@
 import { Alert } from 'design-react-kit';
 import { type Problem } from '@piao/api-client';
 import { hasMessage, t } from '../i18n/messages';
+import { fieldLabel } from './field-label';
 
 /** What a 409 is about: the text says whose change it was. */
 export type ProblemSubject = 'objective' | 'plan';
@@ -38,7 +39,7 @@ export function ProblemAlert({ problem, subject, shownFields = [] }: { problem: 
       {unplaced.length > 0 ? (
         <ul className="mb-0">
           {unplaced.map((e) => (
-            <li key={e.field}>{t('problem.field', { field: e.field, message: fieldError(problem, e.field) ?? e.message })}</li>
+            <li key={e.field}>{t('problem.field', { field: fieldLabel(e.field), message: fieldError(problem, e.field) ?? e.message })}</li>
           ))}
         </ul>
       ) : (
