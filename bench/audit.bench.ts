@@ -689,7 +689,7 @@ async function main(): Promise<void> {
     // 3. Proofs against the signed size.
     console.error('proofs…');
     const counted = counting(sql);
-    const proofs = new AuditProofs(counted);
+    const proofs = new AuditProofs(counted, storage.events);
     const random = seeded(TOTAL);
     const size = signed.treeSize;
     const indices = Array.from({ length: PROOF_CALLS + 20 }, () => Math.floor(random() * size));

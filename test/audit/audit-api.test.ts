@@ -76,6 +76,20 @@ describe('audit checkpoints and proofs over HTTP', () => {
     return { origin, size: Number(size), root: Buffer.from(root, 'base64') };
   }
 
+  /**
+   * RFC 8785 for JSON as JSON.parse gives it: keys sorted by UTF-16 code units, strings and numbers as ECMAScript's
+   * JSON.stringify writes them (which is what RFC 8785 §3.2.2 prescribes), no whitespace.
+   */
+  function jcs(value: unknown): string {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(jcs).join(',')}]`;
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${jcs(record[key])}`)
+      .join(',')}}`;
+  }
+
   /** RFC 9162 §2.1.3.2, step by step. */
   function rootFromInclusion(leafHash: Buffer, index: number, size: number, proof: Buffer[]): Buffer | undefined {
     if (index >= size) return undefined;
@@ -118,11 +132,26 @@ describe('audit checkpoints and proofs over HTTP', () => {
     for (const event of [own[0], own[Math.floor(own.length / 2)], own[own.length - 1]]) {
       const response = await a.as.nucleo.get(`/audit/events/${event.id}/inclusion`);
       expect(response.status).toBe(200);
-      const answer = response.body as { leafIndex: number; leafHash: string; treeSize: number; rootHash: string; proof: string[]; checkpoint: string };
+      const answer = response.body as {
+        leafIndex: number;
+        leafHash: string;
+        leaf: { id: string; type: string; data: unknown; metadata: unknown };
+        treeSize: number;
+        rootHash: string;
+        proof: string[];
+        checkpoint: string;
+      };
       expect(answer.treeSize).toBe(signed.size);
       expect(answer.checkpoint).toBe(note);
+      // The leaf hashed here from what it is made of (the event as the log holds it): that hash is what is proved.
+      expect(answer.leaf).toMatchObject({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
+      const leafHash = createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(jcs(answer.leaf), 'utf8')
+        .digest();
+      expect(leafHash.toString('base64')).toBe(answer.leafHash);
       const root = rootFromInclusion(
-        Buffer.from(answer.leafHash, 'base64'),
+        leafHash,
         answer.leafIndex,
         answer.treeSize,
         answer.proof.map((p) => Buffer.from(p, 'base64')),

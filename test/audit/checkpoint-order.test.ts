@@ -47,7 +47,7 @@ describe.each(ADAPTERS.filter((kind) => kind !== 'eventstoredb'))('signed checkp
 
   it('the latest is the largest tree; pages go down by size; the verifier proves against the largest', async () => {
     for (const size of [9, 10, 100]) await signAt(size);
-    const proofs = new AuditProofs(storage.sql);
+    const proofs = new AuditProofs(storage.sql, storage.events);
     expect(await latestCheckpointSize(storage.sql)).toBe(100);
     expect((await proofs.latestCheckpoint())?.treeSize).toBe(100);
     expect((await proofs.checkpoints(undefined, 10)).map((c) => c.treeSize)).toEqual([100, 10, 9]);

@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { AUDIT_HASHING, AUDIT_MIGRATIONS, loadTree, storedLeafSource, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
+import { AUDIT_HASHING, AUDIT_MIGRATIONS, AuditProofs, loadTree, storedLeafSource, verifyLog, verifyScope, writeCheckpoint } from '@piao/audit';
 import {
+  canonicalJson,
   consistencyProof,
   eventLeafHash,
+  leafHash,
   generateNoteKey,
   openNote,
   parseCheckpoint,
@@ -215,8 +217,20 @@ describe('tamper evidence (PostgreSQL)', () => {
     expect((await verifyScope(storage.events, storage.sql, { ente: 'comune-verifica' }, { verifierKeys: [stranger.verifierKey] })).firstProblem).toMatchObject({
       problem: 'bad-signature',
     });
+    // The inclusion proof hands out what the leaf is made of: a reader hashes it again and gets the leaf, until the
+    // event is changed in the log; then the leaf the proof is for is not the event's any more.
+    const proofs = new AuditProofs(storage.sql, storage.events);
+    const readersHash = async () => {
+      const answer = await proofs.inclusion('comune-verifica', victim.event_id, published.treeSize);
+      if (!answer || 'problem' in answer || !answer.leaf) throw new Error(`no inclusion answer with its leaf: ${JSON.stringify(answer)}`);
+      return { own: leafHash(Buffer.from(canonicalJson(answer.leaf), 'utf8')).toString('base64'), served: answer.leafHash };
+    };
+    const before = await readersHash();
+    expect(before.own).toBe(before.served);
     await pg.query(`UPDATE es_events SET data = regexp_replace(data::text, ': "[A-Za-z0-9]', ': "#')::jsonb WHERE event_id = $1`, [victim.event_id]);
     try {
+      const after = await readersHash();
+      expect([after.served, after.own === after.served]).toEqual([before.served, false]);
       for (const scope of [{ streamId: victim.stream_id }, { ente: 'comune-verifica' }]) {
         const report = await verifyScope(storage.events, storage.sql, scope);
         expect(report.ok).toBe(false);

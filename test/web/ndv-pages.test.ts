@@ -5,7 +5,8 @@ import { type AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ProcessorsHost } from '@piao/application';
 import { loadOrCreateSignerKey } from '@piao/audit';
-import { LOG_START } from '@piao/event-store';
+import { LOG_START, type SqlClient } from '@piao/event-store';
+import { READ_MODEL_SQL } from '@piao/read-models';
 import { logHead, startApi, type Api } from '../support/api-harness';
 import { TEST_AUDIT_SIGNER_KEY_FILE } from '../support/api-process';
 import { buildWebInterface, launchChromium, signInThroughPage, expectAccessible as expectPageAccessible, watchedPage } from '../support/browser';
@@ -298,6 +299,10 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
     const today = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
     expect(told![3]).toBe(today);
     expect(text).toContain('Posizione nel registro: 0;');
+    // The event's content came with the proof and was hashed by the browser: the hash shown is its own.
+    await outcome
+      .getByText(/^Contenuto del fatto ricalcolato qui \(«.+», registrato da .+ il \d{2}\/\d{2}\/\d{4}\): il suo hash è quello della foglia/)
+      .waitFor();
     await outcome.getByText(/^Firma non verificata: la prova porta alla radice indicata dal server stesso/).waitFor();
     await expectAccessible();
 
@@ -324,6 +329,22 @@ describe('the NdV and RPCT pages (Chromium, PGlite)', () => {
     await outcome.getByRole('heading', { name: 'Non verificato', exact: true }).waitFor();
     await outcome.getByText(`La prova di inclusione non porta alla radice ${tampered}: il fatto, la prova o la radice non corrispondono.`).waitFor();
     await expectAccessible();
+    await page.getByLabel('Radice da confrontare (facoltativa, base64)').fill('');
+
+    // The event changed in the log after it was hashed (its recorded time rewritten): the browser's hash of it is not
+    // the leaf, and even with the right key the event is not verified.
+    const sql = api.app.get<SqlClient>(READ_MODEL_SQL);
+    const [{ metadata }] = await sql.query<{ metadata: string }>(`SELECT metadata::text AS metadata FROM es_events WHERE event_id = $1`, [first.id]);
+    await sql.query(`UPDATE es_events SET metadata = jsonb_set(metadata, '{recordedAt}', '"2020-01-02T09:00:00.000Z"') WHERE event_id = $1`, [first.id]);
+    try {
+      await page.getByLabel('Chiave di verifica della firma (facoltativa)').fill(verifierKey);
+      await page.getByRole('button', { name: 'Verifica', exact: true }).click();
+      await outcome.getByText(/^Il contenuto del fatto \(«.+», registrato da .+ il 02\/01\/2020\) non dà l’hash della sua foglia/).waitFor();
+      await outcome.getByRole('heading', { name: 'Non verificato', exact: true }).waitFor();
+    } finally {
+      await sql.query(`UPDATE es_events SET metadata = $2::jsonb WHERE event_id = $1`, [first.id, metadata]);
+      await page.getByLabel('Chiave di verifica della firma (facoltativa)').fill('');
+    }
 
     // An id that is not one: named under its field.
     const field = page.getByLabel('Identificativo del fatto');

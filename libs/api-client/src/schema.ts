@@ -2171,6 +2171,66 @@ export interface components {
        */
       role: 'segretario' | 'dirigente' | 'nucleo' | 'rpct' | 'admin';
     };
+    AuditLeafView: {
+      /**
+       * @description The event’s data, as stored
+       * @example {
+       *       "phaseId": "f1",
+       *       "progressPercent": 60
+       *     }
+       */
+      data: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: uuid
+       * @description The event id
+       * @example b9124e8e-f4f2-409e-95d0-690eb1f8dd03
+       */
+      id: string;
+      /**
+       * @description The event’s whole metadata, as stored (who, the ente, the business date, the recorded time, the reason, the act…)
+       * @example {
+       *       "ente": "comune-esempio",
+       *       "actor": {
+       *         "id": "m.rossi",
+       *         "name": "Mario Rossi",
+       *         "role": "dirigente"
+       *       },
+       *       "occurredAt": "2025-07-31",
+       *       "recordedAt": "2025-07-31T08:12:44.120Z"
+       *     }
+       */
+      metadata: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description The leaf hash of the event before it in its stream (base64); null for the first
+       * @example n5EWH0NDPkmm3m22gNefYBWfLkrJFyYhoShGQoFYRAs=
+       */
+      prev: string | null;
+      /**
+       * @description The event’s place in its stream (0-based)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description The stream the event belongs to
+       * @example objective-7be129b5-99c2-4ad2-b63b-bcf6154ddf64
+       */
+      stream: string;
+      /**
+       * @description The event type
+       * @example PhaseProgressRecorded
+       */
+      type: string;
+      /**
+       * @description The version of the leaf’s rules (docs/audit.md)
+       * @example 1
+       * @enum {integer}
+       */
+      v: 1;
+    };
     AuditTrailChangeView: {
       /**
        * @description Its value before (any JSON value; null: none)
@@ -3950,8 +4010,10 @@ export interface components {
        * @example b9124e8e-f4f2-409e-95d0-690eb1f8dd03
        */
       eventId: string;
+      /** @description What the leaf is made of, as the log holds the event now: hash it yourself (RFC 8785 canonical JSON, then SHA-256 of 0x00 and its UTF-8) and prove that hash, rather than trust `leafHash`. Null when the log no longer holds the event at its place (deleted or moved) */
+      leaf: components['schemas']['AuditLeafView'] | null;
       /**
-       * @description The event's leaf hash (base64)
+       * @description The event's leaf hash (base64), as the tree holds it
        * @example n5EWH0NDPkmm3m22gNefYBWfLkrJFyYhoShGQoFYRAs=
        */
       leafHash: string;

@@ -66,7 +66,7 @@ export class AuditModule implements OnModuleInit, OnApplicationBootstrap, OnAppl
           },
           inject: options.inject ?? [],
         },
-        { provide: AuditProofs, useFactory: (o: AuditOptions) => new AuditProofs(o.sql), inject: [AUDIT_OPTIONS] },
+        { provide: AuditProofs, useFactory: (o: AuditOptions, events: EventStore) => new AuditProofs(o.sql, events), inject: [AUDIT_OPTIONS, EVENT_STORE] },
         { provide: AuditTrail, useFactory: (o: AuditOptions) => new AuditTrail(o.sql), inject: [AUDIT_OPTIONS] },
         DossierBuilder,
       ],

@@ -56,6 +56,48 @@ export class CheckpointPageView {
   next!: number | null;
 }
 
+/** What an event's leaf is made of: its canonical JSON (RFC 8785) hashed as SHA-256(0x00 || UTF-8) is the leaf hash. */
+export class AuditLeafView {
+  @ApiProperty({ type: 'integer', enum: [1], description: 'The version of the leaf’s rules (docs/audit.md)', example: 1 })
+  v!: 1;
+
+  @ApiProperty({ format: 'uuid', description: 'The event id', example: EVENT_ID })
+  id!: string;
+
+  @ApiProperty({ description: 'The stream the event belongs to', example: `objective-${OBJECTIVE_ID}` })
+  stream!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'The event’s place in its stream (0-based)', example: 3 })
+  revision!: number;
+
+  @ApiProperty({ description: 'The event type', example: 'PhaseProgressRecorded' })
+  type!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event’s data, as stored', example: { phaseId: 'f1', progressPercent: 60 } })
+  data!: object;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The event’s whole metadata, as stored (who, the ente, the business date, the recorded time, the reason, the act…)',
+    example: {
+      ente: 'comune-esempio',
+      actor: { id: 'm.rossi', name: 'Mario Rossi', role: 'dirigente' },
+      occurredAt: '2025-07-31',
+      recordedAt: '2025-07-31T08:12:44.120Z',
+    },
+  })
+  metadata!: object;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The leaf hash of the event before it in its stream (base64); null for the first',
+    example: LEAF_HASH,
+  })
+  prev!: string | null;
+}
+
 export class InclusionProofView {
   @ApiProperty({ format: 'uuid', example: EVENT_ID })
   eventId!: string;
@@ -63,8 +105,17 @@ export class InclusionProofView {
   @ApiProperty({ type: 'integer', minimum: 0, description: "The event's leaf index in the tree (0-based, log order)", example: 412 })
   leafIndex!: number;
 
-  @ApiProperty({ description: "The event's leaf hash (base64)", example: LEAF_HASH })
+  @ApiProperty({ description: "The event's leaf hash (base64), as the tree holds it", example: LEAF_HASH })
   leafHash!: string;
+
+  @ApiProperty({
+    type: AuditLeafView,
+    nullable: true,
+    description:
+      'What the leaf is made of, as the log holds the event now: hash it yourself (RFC 8785 canonical JSON, then SHA-256 of 0x00 and its UTF-8) ' +
+      'and prove that hash, rather than trust `leafHash`. Null when the log no longer holds the event at its place (deleted or moved)',
+  })
+  leaf!: AuditLeafView | null;
 
   @ApiProperty({ type: 'integer', minimum: 1, description: 'The size of the tree the proof leads to', example: 1287 })
   treeSize!: number;

@@ -1,15 +1,25 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Alert, Button } from 'design-react-kit';
+import canonicalize from 'canonicalize';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
 import { TextField } from '../forms/text-field';
 import { formatDate, formatNumber } from '../format/format';
-import { t } from '../i18n/messages';
+import { label, t } from '../i18n/messages';
 import { fieldError, ProblemAlert } from '../problem/problem-view';
-import { fromBase64, parseCheckpointNote, verifyInclusion, verifyNoteSignature, type SignatureCheck } from './merkle';
+import { fromBase64, leafHash, parseCheckpointNote, toBase64, verifyInclusion, verifyNoteSignature, type SignatureCheck } from './merkle';
 
 type Checkpoint = components['schemas']['CheckpointView'];
+type Leaf = components['schemas']['AuditLeafView'];
+
+/** The event as the browser hashed it again: what it is, and whether its hash is the tree's leaf. */
+interface Content {
+  matches: boolean;
+  type: string;
+  who?: string;
+  recordedAt?: string;
+}
 
 interface Outcome {
   verified: boolean;
@@ -17,7 +27,10 @@ interface Outcome {
   treeSize: number;
   signedAt?: string;
   leafIndex: number;
+  /** The leaf hash the browser computed from the event's content (the server's when there was no content to hash). */
   leafHash: string;
+  /** The event's content, hashed here; undefined when the log no longer holds it (deleted or moved). */
+  content?: Content;
   /** The root the server answered, when it is not the signed one (shown: the server is not to be trusted here). */
   serverRoot?: string;
   signature?: SignatureCheck;
@@ -60,7 +73,11 @@ export function VerificationPage() {
     const signedRoot = note && note.treeSize === proof.treeSize ? note.rootHash : proof.rootHash;
     const root = values.root.trim() || signedRoot;
     const hashes = proof.proof.map(fromBase64);
-    const leaf = fromBase64(proof.leafHash);
+    // The leaf is hashed here from the event itself, and that hash is what the proof must lead from: the server's
+    // own hash of it (leafHash) is only compared, never trusted.
+    const own = proof.leaf ? await hashOfLeaf(proof.leaf) : undefined;
+    const content = proof.leaf ? contentOf(proof.leaf, own === proof.leafHash) : undefined;
+    const leaf = content?.matches && own ? fromBase64(own) : undefined;
     const expected = fromBase64(root);
     const verified =
       leaf !== undefined &&
@@ -73,7 +90,8 @@ export function VerificationPage() {
       treeSize: proof.treeSize,
       signedAt: checkpoints.find((c) => c.treeSize === proof.treeSize)?.signedAt,
       leafIndex: proof.leafIndex,
-      leafHash: proof.leafHash,
+      leafHash: own ?? proof.leafHash,
+      content,
       serverRoot: proof.rootHash !== signedRoot ? proof.rootHash : undefined,
       signature: note && values.key.trim() ? await verifyNoteSignature(note, values.key) : undefined,
       ownRoot,
@@ -155,15 +173,38 @@ export function VerificationPage() {
                 : t('verification.notVerifiedText', { root: outcome.root })}
             </p>
             <p className="small mb-1">{t('verification.leaf', { index: formatNumber(outcome.leafIndex), hash: outcome.leafHash })}</p>
+            <p className="small mb-1" data-testid="verification-content">
+              {outcome.content
+                ? t(outcome.content.matches ? 'verification.content.matches' : 'verification.content.differs', {
+                    what: label('event', outcome.content.type),
+                    who: outcome.content.who ?? '—',
+                    when: outcome.content.recordedAt ? formatDate(outcome.content.recordedAt) : '—',
+                  })
+                : t('verification.content.missing')}
+            </p>
             {outcome.serverRoot ? <p className="small mb-1">{t('verification.rootMismatch', { server: outcome.serverRoot })}</p> : null}
-            <p className="small mb-1">{t(`verification.signature.${outcome.signature ?? 'none'}`)}</p>
-            {/* What the browser could not check itself: the leaf is the server's hash of the event. */}
-            <p className="small mb-0">{t('verification.leafFromServer')}</p>
+            <p className="small mb-0">{t(`verification.signature.${outcome.signature ?? 'none'}`)}</p>
           </Alert>
         </section>
       ) : null}
     </>
   );
+}
+
+/** The leaf hash of an event's leaf object, computed here: RFC 8785 canonical JSON, then SHA-256(0x00 || UTF-8). */
+async function hashOfLeaf(leaf: Leaf): Promise<string | undefined> {
+  const text = canonicalize(leaf);
+  return text === undefined ? undefined : toBase64(await leafHash(new TextEncoder().encode(text)));
+}
+
+function contentOf(leaf: Leaf, matches: boolean): Content {
+  const metadata = leaf.metadata as { actor?: { name?: unknown }; recordedAt?: unknown };
+  return {
+    matches,
+    type: leaf.type,
+    ...(typeof metadata.actor?.name === 'string' ? { who: metadata.actor.name } : {}),
+    ...(typeof metadata.recordedAt === 'string' ? { recordedAt: metadata.recordedAt } : {}),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { type SqlQuery } from '@piao/event-store';
-import { consistencyProof, inclusionProof, treeRoot } from '@piao/lifecycle';
+import { type EventStore, type SqlQuery } from '@piao/event-store';
+import { auditLeaf, consistencyProof, inclusionProof, treeRoot, type AuditLeaf } from '@piao/lifecycle';
 import { loadTree, storedLeafSource } from '../hashing/audit-tree-store';
 
 export interface CheckpointRow {
@@ -14,6 +14,11 @@ export interface InclusionAnswer {
   eventId: string;
   leafIndex: number;
   leafHash: string;
+  /**
+   * What the leaf is made of, as the log holds the event now: a reader hashes it again and compares it with `leafHash`
+   * instead of trusting it. Null when the log no longer holds the event at that place (deleted or moved).
+   */
+  leaf: AuditLeaf | null;
   treeSize: number;
   rootHash: string;
   /** RFC 6962 audit path, base64, leaf to root. */
@@ -29,7 +34,10 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
  * that the answer can be checked against a note the asker can verify). An event is only found among `ente`'s own.
  */
 export class AuditProofs {
-  constructor(private readonly sql: SqlQuery) {}
+  constructor(
+    private readonly sql: SqlQuery,
+    private readonly events: EventStore,
+  ) {}
 
   async checkpoints(before: number | undefined, limit: number): Promise<CheckpointRow[]> {
     // Ordered by the column, not by its text output of the same name (which would call 9 the latest after 10).
@@ -51,8 +59,10 @@ export class AuditProofs {
     eventId: string,
     treeSize?: number,
   ): Promise<InclusionAnswer | { problem: 'no-checkpoint' | 'beyond-tree'; treeSize: number } | undefined> {
-    const [leaf] = await this.sql.query<{ leaf_index: string; leaf_hash: string }>(
-      `SELECT leaf_index::text, encode(leaf_hash, 'base64') AS leaf_hash FROM audit_leaves WHERE event_id = $1 AND ente = $2`,
+    const [leaf] = await this.sql.query<{ leaf_index: string; leaf_hash: string; stream_id: string; revision: number; prev: string | null }>(
+      `SELECT l.leaf_index::text, encode(l.leaf_hash, 'base64') AS leaf_hash, l.stream_id, l.revision, encode(p.leaf_hash, 'base64') AS prev
+         FROM audit_leaves l LEFT JOIN audit_leaves p ON p.stream_id = l.stream_id AND p.revision = l.revision - 1
+        WHERE l.event_id = $1 AND l.ente = $2`,
       [eventId, ente],
     );
     if (!leaf) return undefined;
@@ -63,20 +73,34 @@ export class AuditProofs {
     const leafIndex = Number(leaf.leaf_index);
     if (leafIndex >= size) return undefined;
     const source = storedLeafSource(this.sql, current);
-    const [proof, root, checkpoint] = await Promise.all([
+    const [proof, root, checkpoint, content] = await Promise.all([
       inclusionProof(source, leafIndex, size),
       treeRoot(source, size),
       this.sql.query<{ note: string }>(`SELECT note FROM audit_checkpoints WHERE tree_size = $1`, [size]),
+      this.leafContent(eventId, leaf.stream_id, leaf.revision, leaf.prev),
     ]);
     return {
       eventId,
       leafIndex,
       leafHash: leaf.leaf_hash,
+      leaf: content,
       treeSize: size,
       rootHash: b64(root),
       proof: proof.map(b64),
       ...(checkpoint[0] ? { checkpoint: checkpoint[0].note } : {}),
     };
+  }
+
+  /**
+   * The leaf object of the event the log holds at (stream, revision), with the previous leaf's hash as the tree
+   * recorded it: given as it is, never checked here, so that a reader's own hash of it is what decides. Null when the
+   * event there is not the one the leaf was made of, or the chain has no previous leaf to name.
+   */
+  private async leafContent(eventId: string, streamId: string, revision: number, prev: string | null): Promise<AuditLeaf | null> {
+    const [event] = await this.events.readStream(streamId, revision);
+    if (!event || event.id !== eventId || event.revision !== revision) return null;
+    if (revision > 0 && prev === null) return null;
+    return auditLeaf(event, prev === null ? null : Buffer.from(prev, 'base64'));
   }
 
   async consistency(

@@ -98,19 +98,33 @@ export interface AuditedEvent {
   metadata: object;
 }
 
+/** What the log hashes of an event: the object whose canonical JSON is its leaf input. */
+export interface AuditLeaf {
+  v: typeof AUDIT_LEAF_VERSION;
+  id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: object;
+  metadata: object;
+  /** The base64 leaf hash of the event before it in the same stream; null for the first. */
+  prev: string | null;
+}
+
 /**
- * The leaf input of an event: the UTF-8 bytes of the canonical JSON of `{v, id, stream, revision, type, data,
- * metadata, prev}`, where `prev` is the base64 leaf hash of the event before it in the same stream (null for the
- * first). The chain makes a deleted or reordered event of a stream visible even to a reader who holds that stream
- * alone. The log position is left out: it differs between adapters and after a rebuild, while the event does not.
+ * The object an event's leaf is made of, `{v, id, stream, revision, type, data, metadata, prev}`, where `prev` is the
+ * base64 leaf hash of the event before it in the same stream (null for the first). The chain makes a deleted or
+ * reordered event of a stream visible even to a reader who holds that stream alone. The log position is left out:
+ * it differs between adapters and after a rebuild, while the event does not. A reader who is given this object
+ * hashes it again (canonical JSON, then the leaf hash) rather than trust a hash given beside it.
  */
-export function eventLeafInput(event: AuditedEvent, previous: Uint8Array | null): Buffer {
+export function auditLeaf(event: AuditedEvent, previous: Uint8Array | null): AuditLeaf {
   const { revision, streamId } = event;
   if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`${show(revision)} is not a revision (a non-negative integer)`);
   if (revision === 0 && previous !== null) throw new RangeError(`event 0 of ${streamId} is the first of its stream: it has no previous hash`);
   if (revision > 0 && previous === null) throw new RangeError(`event ${revision} of ${streamId} needs the leaf hash of event ${revision - 1}`);
   if (previous !== null && previous.length !== HASH_BYTES) throw new RangeError(`a leaf hash has ${HASH_BYTES} bytes, not ${previous.length}`);
-  const leaf = {
+  return {
     v: AUDIT_LEAF_VERSION,
     id: event.id,
     stream: event.streamId,
@@ -120,7 +134,11 @@ export function eventLeafInput(event: AuditedEvent, previous: Uint8Array | null)
     metadata: event.metadata,
     prev: previous === null ? null : Buffer.from(previous).toString('base64'),
   };
-  return Buffer.from(canonicalJson(leaf), 'utf8');
+}
+
+/** The leaf input of an event: the UTF-8 bytes of the canonical JSON of its `auditLeaf`. */
+export function eventLeafInput(event: AuditedEvent, previous: Uint8Array | null): Buffer {
+  return Buffer.from(canonicalJson(auditLeaf(event, previous)), 'utf8');
 }
 
 /** The RFC 6962 leaf hash of an event, SHA-256(0x00 || leaf input): the value chained as the next event's `prev`. */
