@@ -253,7 +253,8 @@ describe('the Segretario’s work: queue, editing a draft, reprogramming, time t
     await page.goto(`${base}/app/queue`);
     await page.getByRole('cell', { name: 'Riprogrammazione da decidere' }).waitFor();
     await page.getByRole('link', { name: 'Confronta e decidi (S08_01)' }).click();
-    await page.getByText('Motivazione: Il bando regionale è slittato', { exact: false }).waitFor();
+    // Who proposed it, by name (the directory's), not by id.
+    await page.getByText(`Motivazione: Il bando regionale è slittato (proposta da ${demo.people.dirigente.name})`).waitFor();
     const comparison = page.getByRole('table', { name: 'La definizione in vigore e quella proposta, campo per campo' });
     const row = (field: string) => comparison.getByRole('row', { name: new RegExp(`^${field}`) });
     const cellsOf = async (field: string) => [await row(field).locator('th').textContent(), ...(await row(field).locator('td').allTextContents())];

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Button } from 'design-react-kit';
 import { type components, type Problem } from '@piao/api-client';
 import { answerOf, api } from '../api/api';
-import { unitNameIn, useOrganisationUnits } from '../organisation/organisation-units';
+import { personNameIn, unitNameIn, useOrganisationDirectory } from '../organisation/organisation-units';
 import { Notice } from '../forms/notice';
 import { TextField } from '../forms/text-field';
 import { formatDate } from '../format/format';
@@ -34,8 +34,9 @@ export function ReprogrammingPage() {
   const roles = session?.roles ?? [];
   const [objective, setObjective] = useState<Objective>();
   const [versions, setVersions] = useState<Versions>();
-  const units = useOrganisationUnits();
+  const { units, people } = useOrganisationDirectory();
   const unitName = unitNameIn(units);
+  const personName = personNameIn(people);
   const [values, setValues] = useState<DefinitionValues>();
   const [reason, setReason] = useState('');
   const [act, setAct] = useState({ number: '', date: '' });
@@ -116,7 +117,7 @@ export function ReprogrammingPage() {
           <h2 id="pending-reprogramming" className="h4">
             {t('reprogramming.pending')}
           </h2>
-          <p>{t('reprogramming.motivation', { reason: pending.motivation, who: pending.proposedBy })}</p>
+          <p>{t('reprogramming.motivation', { reason: pending.motivation, who: personName(pending.proposedBy) })}</p>
           <ComparisonTable
             caption={t('reprogramming.caption')}
             beforeLabel={t('reprogramming.inForce')}
