@@ -186,6 +186,8 @@ describe('read-model queries (PostgreSQL)', () => {
       ['year-end-report', 'S08_01', null],
     ]);
     expect(items[0]).toMatchObject({ planId: b.planId, planTitle: 'PEG 2025', title: definition().title, responsibleUnitId: 'welfare' });
+    // Who submitted each report; a proposal names nobody here.
+    expect(items.map((i: { submittedBy: string | null }) => i.submittedBy)).toEqual([null, b.people.dirigente.sub, b.people.dirigente.sub]);
     // Oldest first, each since the event that submitted it.
     const timeline = (await b.as.segretario.get(`/objectives/${b.objectiveId}/timeline`)).body.events as { type: string; occurredAt: string }[];
     expect(items[1].since).toBe(timeline.find((e) => e.type === 'MonitoringReportSubmitted')!.occurredAt);
@@ -203,6 +205,15 @@ describe('read-model queries (PostgreSQL)', () => {
     await b.as.segretario.post(`/objectives/${late.body.objectiveId}/return`, { reason: 'Indicatori da rivedere' }).expect(200);
     // Dealt with, it leaves the queue.
     await b.as.segretario.post(`/objectives/${b.objectiveId}/monitoring-reports/validate`, { asOf: '2025-07-31' }).expect(200);
+    expect((await queue()).items.map((i: { kind: string }) => i.kind)).toEqual(['proposal', 'year-end-report']);
+    // A report the Segretario submitted: the queue says so (the web page offers them nothing on it), and it is another
+    // Segretario's to validate.
+    await b.as.segretario.post(`/objectives/${b.objectiveId}/monitoring-reports`, { asOf: '2025-09-30', phases: [], indicators: [] }).expect(200);
+    const own = (await queue()).items.find((i: { asOf: string | null }) => i.asOf === '2025-09-30');
+    expect(own).toMatchObject({ kind: 'monitoring-report', submittedBy: b.people.segretario.sub });
+    const refused = await b.as.segretario.post(`/objectives/${b.objectiveId}/monitoring-reports/validate`, { asOf: '2025-09-30' });
+    expect([refused.status, refused.body.rule]).toEqual([422, 'self-validation-forbidden']);
+    await b.as.vice.post(`/objectives/${b.objectiveId}/monitoring-reports/validate`, { asOf: '2025-09-30' }).expect(200);
     expect((await queue()).items.map((i: { kind: string }) => i.kind)).toEqual(['proposal', 'year-end-report']);
     // A cancelled objective takes no more decisions: its report submitted leaves the queue with it.
     await b.as.segretario.post(`/objectives/${b.objectiveId}/cancel`, { reason: 'Servizio soppresso', act: { number: '77', date: '2025-10-01' } }).expect(200);

@@ -166,6 +166,23 @@ describe('the Segretario’s work: queue, editing a draft, reprogramming, time t
     await page.getByText('Nulla da esaminare: nessuna proposta, relazione o riprogrammazione in attesa.').waitFor();
     expect((await demo.as.segretario.get(`/objectives/${demo.objectiveId}`)).body.monitoringReports['2025-07-31'].status).toBe('validated');
     await expectAccessible();
+
+    // A report the Segretario submitted himself: listed, but nothing is offered on it (the API would refuse him).
+    const maria = await api.as({ sub: 'seg', name: 'Maria Bianchi', ente: 'comune-demo', roles: ['segretario'] });
+    const own = await maria.post(`/objectives/${demo.objectiveId}/monitoring-reports`, { asOf: '2025-09-30', phases: [], indicators: [] });
+    expect(own.status).toBe(200);
+    await page.reload();
+    await page.getByText('1 elemento in attesa').waitFor();
+    await rows.nth(0).getByText('Presentato da te: lo valida o lo restituisce un altro segretario, o il sostituto designato.').waitFor();
+    expect(await rows.nth(0).getByRole('button').count()).toBe(0);
+    expect(
+      await rows
+        .nth(0)
+        .getByRole('link', { name: /per restituirlo/ })
+        .count(),
+    ).toBe(0);
+    await expectAccessible();
+    expect((await demo.as.vice.post(`/objectives/${demo.objectiveId}/monitoring-reports/validate`, { asOf: '2025-09-30' })).status).toBe(200);
   });
 
   it('a dirigente edits a draft with the keyboard alone: targets as the API read them, a date refused under its field, then saved; a concurrent change is a 409 and writes nothing', async () => {

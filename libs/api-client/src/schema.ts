@@ -6652,6 +6652,11 @@ export interface components {
        * @example 2025-08-01
        */
       since: string;
+      /**
+       * @description Who submitted a report (their person id); null for a proposal or a reprogramming. Nobody validates or returns their own report (422 `self-validation-forbidden`): a Segretario’s own waits for another Segretario or the substitute designated
+       * @example rossi
+       */
+      submittedBy: string | null;
       title: string;
     };
     ReviewQueueView: {

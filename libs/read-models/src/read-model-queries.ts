@@ -98,6 +98,11 @@ export interface ReviewItem {
   /** When that event was recorded: the order of items submitted the same day. */
   recordedAt: string;
   revision: number;
+  /**
+   * Who submitted a report (their person id); null for a proposal or a reprogramming. Nobody validates or returns their
+   * own report: a Segretario's own waits for another one, or for the substitute designated.
+   */
+  submittedBy: string | null;
 }
 
 /** The event that puts each kind in the queue, and what of the objective's state says it still waits. */
@@ -242,15 +247,17 @@ export class ReadModelQueries {
       responsible_unit_id: string;
       revision: number;
       proposed: boolean;
-      submitted_reports: string[];
+      submitted_reports: { asOf: string; by: string | null }[];
       year_end: boolean;
+      year_end_by: string | null;
       reprogramming: boolean;
     }>(
       `SELECT o.objective_id, o.plan_id, p.state->>'title' AS plan_title, o.code, o.title, o.responsible_unit_id, o.revision,
               o.status = 'proposed' AS proposed,
-              ARRAY(SELECT r.key FROM jsonb_each(o.state->'monitoringReports') r WHERE r.value->>'status' = 'submitted' ORDER BY r.key)
-                AS submitted_reports,
+              (SELECT COALESCE(jsonb_agg(jsonb_build_object('asOf', r.key, 'by', r.value->>'submittedBy') ORDER BY r.key), '[]'::jsonb)
+                 FROM jsonb_each(o.state->'monitoringReports') r WHERE r.value->>'status' = 'submitted') AS submitted_reports,
               COALESCE(o.state->'yearEndReport'->>'status' = 'submitted', false) AS year_end,
+              o.state->'yearEndReport'->>'submittedBy' AS year_end_by,
               jsonb_typeof(o.state->'pendingReprogramming') = 'object' AS reprogramming
          FROM rm_objectives o JOIN rm_plans p ON p.plan_id = o.plan_id AND p.ente = o.ente
         WHERE o.ente = $1 AND p.state->>'status' <> 'closed'
@@ -274,7 +281,7 @@ export class ReadModelQueries {
     const when = new Map(events.map((e) => [`${e.objective_id}|${e.type}|${e.as_of ?? ''}`, e]));
     const items: ReviewItem[] = [];
     for (const row of rows) {
-      const item = (kind: ReviewKind, asOf: string | null = null): ReviewItem => ({
+      const item = (kind: ReviewKind, asOf: string | null = null, submittedBy: string | null = null): ReviewItem => ({
         kind,
         planId: row.plan_id,
         planTitle: row.plan_title,
@@ -286,10 +293,11 @@ export class ReadModelQueries {
         since: when.get(`${row.objective_id}|${REVIEW_EVENTS[kind]}|${asOf ?? ''}`)?.occurred_at ?? '',
         recordedAt: when.get(`${row.objective_id}|${REVIEW_EVENTS[kind]}|${asOf ?? ''}`)?.recorded_at ?? '',
         revision: row.revision,
+        submittedBy,
       });
       if (row.proposed) items.push(item('proposal'));
-      for (const asOf of row.submitted_reports) items.push(item('monitoring-report', asOf));
-      if (row.year_end) items.push(item('year-end-report'));
+      for (const { asOf, by } of row.submitted_reports) items.push(item('monitoring-report', asOf, by));
+      if (row.year_end) items.push(item('year-end-report', null, row.year_end_by));
       if (row.reprogramming) items.push(item('reprogramming'));
     }
     // By day (an occurredAt is a date, or an instant when the command gave none), then in the order they were recorded.

@@ -28,6 +28,15 @@ export class ReviewItemView {
   since!: string;
   @ApiProperty({ description: 'When that event was recorded' }) recordedAt!: string;
   @ApiProperty({ description: 'The objective’s revision, for the decision’s `expectedRevision`' }) revision!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Who submitted a report (their person id); null for a proposal or a reprogramming. Nobody validates or returns their own report ' +
+      '(422 `self-validation-forbidden`): a Segretario’s own waits for another Segretario or the substitute designated',
+    example: 'rossi',
+  })
+  submittedBy!: string | null;
 }
 
 export class ReviewQueueView {

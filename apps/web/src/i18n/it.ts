@@ -398,6 +398,7 @@ export const it = {
   'queue.validated': 'Relazione di {code} validata.',
   'queue.compare': 'Confronta e decidi ({code})',
   'queue.openToReturn': 'Apri {code} per restituirlo con motivazione',
+  'queue.ownReport': 'Presentato da te: lo valida o lo restituisce un altro segretario, o il sostituto designato.',
 
   'edit.link': 'Modifica la bozza',
   'edit.back': 'Torna all’obiettivo',

@@ -149,6 +149,9 @@ export function QueuePage() {
                           </form>
                         ) : item.kind === 'reprogramming' ? (
                           <Link to={`/objectives/${item.objectiveId}/reprogramming`}>{t('queue.compare', { code: item.code })}</Link>
+                        ) : item.submittedBy === session?.personId ? (
+                          // Their own report: the API would refuse them (self-validation-forbidden); nothing to offer.
+                          <span className="small">{t('queue.ownReport')}</span>
                         ) : (
                           <Button color="primary" size="sm" onClick={() => validate(item)}>
                             {item.kind === 'monitoring-report'
@@ -156,7 +159,7 @@ export function QueuePage() {
                               : t('queue.validateYearEnd', { code: item.code })}
                           </Button>
                         )}
-                        {item.kind !== 'reprogramming' ? (
+                        {item.kind !== 'reprogramming' && item.submittedBy !== session?.personId ? (
                           <div className="small mt-1">
                             <Link to={`/objectives/${item.objectiveId}`}>{t('queue.openToReturn', { code: item.code })}</Link>
                           </div>
