@@ -15,11 +15,12 @@ export interface TimelineChange {
 /** How a field's values are written: a status by its name, a share as a percentage, anything else as a value. */
 type ValueKind = LabelKind | 'percent' | 'plain';
 
-/** The fields of a definition by their path inside it (`title`, `place.strategicLine`, …). */
-const DEFINITION_FIELDS: Record<string, MessageKey> = {
+/** The fields of a definition by their path inside it (`title`, `place.strategicLine`, …); problem/field-label.ts too. */
+export const DEFINITION_FIELDS: Record<string, MessageKey> = {
   title: 'compare.title',
   description: 'compare.description',
   responsibleUnitId: 'compare.unit',
+  coordinatingUnitId: 'field.coordinatingUnit',
   deadline: 'compare.deadline',
   'place.publicValueArea': 'compare.area',
   'place.strategicLine': 'compare.line',

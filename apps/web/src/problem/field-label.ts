@@ -1,5 +1,6 @@
 import { t } from '../i18n/messages';
 import { type MessageKey } from '../i18n/it';
+import { DEFINITION_FIELDS } from '../objectives/timeline-changes';
 
 /** A request's own fields, by their path in the body. */
 const REQUEST_FIELDS: Record<string, MessageKey> = {
@@ -26,22 +27,6 @@ const REQUEST_FIELDS: Record<string, MessageKey> = {
   dueOn: 'field.dueOn',
   fromYear: 'field.fromYear',
   toYear: 'field.toYear',
-};
-
-/** A definition's fields, by their path inside it. */
-const DEFINITION_FIELDS: Record<string, MessageKey> = {
-  title: 'compare.title',
-  description: 'compare.description',
-  responsibleUnitId: 'compare.unit',
-  coordinatingUnitId: 'field.coordinatingUnit',
-  deadline: 'compare.deadline',
-  'place.publicValueArea': 'compare.area',
-  'place.strategicLine': 'compare.line',
-  'horizon.fromYear': 'change.fromYear',
-  'horizon.toYear': 'change.toYear',
-  tags: 'change.tags',
-  contributingUnitIds: 'change.contributingUnits',
-  people: 'change.people',
 };
 
 /** The fields of a phase or an indicator (of a definition, or of a report), by their path inside it. */
