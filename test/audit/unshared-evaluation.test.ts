@@ -67,6 +67,26 @@ describe('an unshared evaluation in the audit outputs', () => {
     }
   });
 
+  it('its inclusion proof: the content for the NdV to hash, withheld from the others (who can prove only the hash)', async () => {
+    let hashed: { eventId: string; leafIndex: number | null } | undefined;
+    await until(async () => {
+      poke();
+      [hashed] = (await trailAs(a.as.nucleo)) as unknown as { eventId: string; leafIndex: number | null }[];
+      return hashed.leafIndex !== null;
+    }, 'the evaluation hashed');
+    // No checkpoint is signed here (one an hour): the proof is asked for the tree that ends with the evaluation.
+    const url = `/audit/events/${hashed!.eventId}/inclusion?treeSize=${hashed!.leafIndex! + 1}`;
+    const ndv = await a.as.nucleo.get(url);
+    expect(ndv.status).toBe(200);
+    expect(ndv.body).toMatchObject({ withheld: false, leaf: { type: 'ObjectiveEvaluated', data: { achievementPercent: 99, motivation: MOTIVATION } } });
+    for (const client of [a.as.rpct, a.as.segretario, a.as.admin]) {
+      const answer = await client.get(url);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ withheld: true, leaf: null, leafHash: (ndv.body as { leafHash: string }).leafHash });
+      expect(JSON.stringify(answer.body)).not.toContain(MOTIVATION);
+    }
+  });
+
   it('the red flags about it are the NdV’s', async () => {
     const kinds = async (client: Ente['as'][keyof Ente['as']]) =>
       ((await client.get(`/audit/red-flags?planId=${a.planId}`)).body as { items: { kind: string; description: string }[] }).items;

@@ -179,6 +179,9 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
     // T5's phase ended on Monday 12 January; the objective reaches the reminders on Monday 16 March, nine weeks on.
     clock.set('2026-03-16T09:00:00Z');
     await objectiveDue('T5', 'tributi', '2026-01-12');
+    // C5 the same, in the unit whose head's address the server refuses: its reminder fails, and the series goes on.
+    mailbox.refuse('nessuno@comune-invio.it');
+    await objectiveDue('C5', 'cultura', '2026-01-12');
     await api.app.get(ProcessorsHost).runner(DEADLINES).catchUp(); // stopped by the previous test: run by hand
     const sender = api.app.get(InProcessReminderSender);
     while ((await sender.sendDue()) > 0) {
@@ -210,6 +213,16 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
       // nothing about T5 is due today any more
     }
     expect(aboutT5()).toHaveLength(1);
+    const failedSeries = () =>
+      sql.query<{ step: string; status: string }>(
+        `SELECT o.step, o.status FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id)
+          WHERE d.code = 'C5' AND o.audience = 'responsible' AND o.step LIKE 'overdue-%@2026-01-12' AND o.status <> 'superseded' ORDER BY o.send_on`,
+      );
+    // A failed step is settled as a sent one is: the series still goes on, after the new policy as before it.
+    expect(await failedSeries()).toEqual([
+      { step: 'overdue-1@2026-01-12', status: 'failed' },
+      { step: 'overdue-10@2026-01-12', status: 'pending' },
+    ]);
     expect(await series()).toEqual([
       { step: 'overdue-1@2026-01-12', status: 'sent', send_on: '2026-01-19' },
       { step: 'overdue-10@2026-01-12', status: 'pending', send_on: '2026-03-23' },

@@ -4010,7 +4010,7 @@ export interface components {
        * @example b9124e8e-f4f2-409e-95d0-690eb1f8dd03
        */
       eventId: string;
-      /** @description What the leaf is made of, as the log holds the event now: hash it yourself (RFC 8785 canonical JSON, then SHA-256 of 0x00 and its UTF-8) and prove that hash, rather than trust `leafHash`. Null when the log no longer holds the event at its place (deleted or moved) */
+      /** @description What the leaf is made of, as the log holds the event now: hash it yourself (RFC 8785 canonical JSON, then SHA-256 of 0x00 and its UTF-8) and prove that hash, rather than trust `leafHash`. Null when the log no longer holds the event at its place (deleted or moved), or when it is withheld (`withheld`) */
       leaf: components['schemas']['AuditLeafView'] | null;
       /**
        * @description The event's leaf hash (base64), as the tree holds it
@@ -4041,6 +4041,11 @@ export interface components {
        * @example 1287
        */
       treeSize: number;
+      /**
+       * @description The event is an evaluation the NdV has not shared yet and the reader is not the NdV: its content is withheld (`leaf` null), as in the audit trail, and only `leafHash` can be proved
+       * @example false
+       */
+      withheld: boolean;
     };
     IndicatorAchievementView: {
       /** @description The latest overall value recorded on or before the date scored (never a unit’s) */

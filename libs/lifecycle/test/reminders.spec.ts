@@ -190,12 +190,30 @@ describe('reminder policy and preferences (organisation decider)', () => {
     given(people)
       .when({ type: 'AdoptReminderPolicy', policy: policy({ daysBefore: [7, 7] }) })
       .thenThrows('reminder-policy-invalid', /policy\.daysBefore/);
+    // The field blamed, as the body of PUT /organisation/reminder-policy names it.
+    given(people)
+      .when({ type: 'AdoptReminderPolicy', policy: policy({ daysBefore: [7, 7] }) })
+      .thenBlames('reminder-policy-invalid', 'policy.daysBefore');
+    given(people)
+      .when({
+        type: 'AdoptReminderPolicy',
+        policy: policy({
+          monitoringCampaigns: [
+            { asOf: '07-31', dueOn: '07-31' },
+            { asOf: '12-31', dueOn: '01-01' },
+          ],
+        }),
+      })
+      .thenBlames('reminder-policy-invalid', 'policy.monitoringCampaigns.1');
+    given(people)
+      .when({ type: 'AdoptReminderPolicy', policy: policy({ nucleoPersonIds: ['seg', 'nobody'] }) })
+      .thenBlames('unknown-person', 'policy.nucleoPersonIds.1');
     given(people)
       .when({ type: 'AdoptReminderPolicy', policy: policy({ sendHour: 24 }) })
       .thenThrows('reminder-policy-invalid', /policy\.sendHour/);
     given(people)
       .when({ type: 'AdoptReminderPolicy', policy: policy({ segretarioPersonId: 'nobody' }) })
-      .thenThrows('unknown-person');
+      .thenBlames('unknown-person', 'policy.segretarioPersonId');
     given(people).when({ type: 'AdoptReminderPolicy', policy: policy() }, as(dirigente)).thenThrows('role-not-allowed');
   });
 
@@ -212,7 +230,11 @@ describe('reminder policy and preferences (organisation decider)', () => {
     given(people).when({ type: 'SetReminderPreferences', personId: 'dir', channels: [] }).thenThrows('value-invalid');
     given(people)
       .when({ type: 'SetReminderPreferences', personId: 'dir', channels: ['email'], copyTo: ['ghost'] })
-      .thenThrows('unknown-person');
+      .thenBlames('unknown-person', 'copyTo.0');
+    // The person is the route's (PUT /people/{personId}/reminder-preferences), not a field of the body: none is blamed.
+    given(people)
+      .when({ type: 'SetReminderPreferences', personId: 'ghost', channels: ['email'] })
+      .thenBlames('unknown-person', undefined);
   });
 
   it('lists every field problem of a policy', () => {

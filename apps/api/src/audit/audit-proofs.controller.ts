@@ -9,6 +9,7 @@ import { CheckpointsQueryDto, ConsistencyQueryDto, InclusionQueryDto } from './a
 import { CHECKPOINT_NOTE_EXAMPLE, CheckpointPageView, ConsistencyProofView, InclusionProofView } from './audit.schemas';
 import { EVENT_ID } from '../validation/route-params';
 import { ApiProblems } from '../openapi/api-problems';
+import { seesUnsharedEvaluations } from '../objectives/objective.views';
 
 /** Who may read the tamper-evident log's checkpoints and proofs: the controls and those who answer to them. */
 const AUDITORS: readonly Role[] = ['nucleo', 'rpct', 'segretario', 'admin'];
@@ -77,7 +78,7 @@ export class AuditProofsController {
   @ApiOkResponse({ type: InclusionProofView })
   async inclusion(@Context() c: RequestContext, @Param('eventId', EVENT_ID) eventId: string, @Query() query: InclusionQueryDto): Promise<InclusionProofView> {
     auditor(c.actor);
-    const answer = await this.proofs.inclusion(c.actor.ente, eventId, query.treeSize);
+    const answer = await this.proofs.inclusion(c.actor.ente, eventId, query.treeSize, seesUnsharedEvaluations(c.actor));
     if (!answer) throw new NotFoundException(`no event ${eventId} of this ente within that tree`);
     if ('problem' in answer)
       throw validationProblem([

@@ -113,9 +113,17 @@ export class InclusionProofView {
     nullable: true,
     description:
       'What the leaf is made of, as the log holds the event now: hash it yourself (RFC 8785 canonical JSON, then SHA-256 of 0x00 and its UTF-8) ' +
-      'and prove that hash, rather than trust `leafHash`. Null when the log no longer holds the event at its place (deleted or moved)',
+      'and prove that hash, rather than trust `leafHash`. Null when the log no longer holds the event at its place (deleted or moved), or when it is withheld (`withheld`)',
   })
   leaf!: AuditLeafView | null;
+
+  @ApiProperty({
+    description:
+      'The event is an evaluation the NdV has not shared yet and the reader is not the NdV: its content is withheld (`leaf` null), as in the ' +
+      'audit trail, and only `leafHash` can be proved',
+    example: false,
+  })
+  withheld!: boolean;
 
   @ApiProperty({ type: 'integer', minimum: 1, description: 'The size of the tree the proof leads to', example: 1287 })
   treeSize!: number;

@@ -294,6 +294,8 @@ export const it = {
   'verification.content.differs':
     'Il contenuto del fatto («{what}», registrato da {who} il {when}) non dà l’hash della sua foglia: il fatto è stato alterato dopo la registrazione.',
   'verification.content.missing': 'Il registro non contiene più il fatto al suo posto: è stato cancellato o spostato dopo la registrazione.',
+  'verification.content.withheld':
+    'È una valutazione che il Nucleo di Valutazione non ha ancora comunicato: il suo contenuto non è mostrato, e l’hash del fatto è quello calcolato dal server.',
   'verification.verifiedText': 'Il fatto è incluso nell’albero di {size} fatti con radice {root}, firmato il {date}.',
   'verification.notVerifiedText': 'La prova di inclusione non porta alla radice {root}: il fatto, la prova o la radice non corrispondono.',
   'verification.leaf': 'Posizione nel registro: {index}; hash del fatto: {hash}',

@@ -29,8 +29,10 @@ interface Outcome {
   leafIndex: number;
   /** The leaf hash the browser computed from the event's content (the server's when there was no content to hash). */
   leafHash: string;
-  /** The event's content, hashed here; undefined when the log no longer holds it (deleted or moved). */
+  /** The event's content, hashed here; undefined when the log no longer holds it (deleted or moved) or it is withheld. */
   content?: Content;
+  /** An evaluation the NdV has not shared yet: its content is not the reader's, only the server's hash of it is proved. */
+  withheld: boolean;
   /** The root the server answered, when it is not the signed one (shown: the server is not to be trusted here). */
   serverRoot?: string;
   signature?: SignatureCheck;
@@ -77,7 +79,8 @@ export function VerificationPage() {
     // own hash of it (leafHash) is only compared, never trusted.
     const own = proof.leaf ? await hashOfLeaf(proof.leaf) : undefined;
     const content = proof.leaf ? contentOf(proof.leaf, own === proof.leafHash) : undefined;
-    const leaf = content?.matches && own ? fromBase64(own) : undefined;
+    // Withheld (an evaluation not shared yet): the server's hash is all there is to prove, and the page says so.
+    const leaf = proof.withheld ? fromBase64(proof.leafHash) : content?.matches && own ? fromBase64(own) : undefined;
     const expected = fromBase64(root);
     const verified =
       leaf !== undefined &&
@@ -92,6 +95,7 @@ export function VerificationPage() {
       leafIndex: proof.leafIndex,
       leafHash: own ?? proof.leafHash,
       content,
+      withheld: proof.withheld,
       serverRoot: proof.rootHash !== signedRoot ? proof.rootHash : undefined,
       signature: note && values.key.trim() ? await verifyNoteSignature(note, values.key) : undefined,
       ownRoot,
@@ -180,7 +184,7 @@ export function VerificationPage() {
                     who: outcome.content.who ?? '—',
                     when: outcome.content.recordedAt ? formatDate(outcome.content.recordedAt) : '—',
                   })
-                : t('verification.content.missing')}
+                : t(outcome.withheld ? 'verification.content.withheld' : 'verification.content.missing')}
             </p>
             {outcome.serverRoot ? <p className="small mb-1">{t('verification.rootMismatch', { server: outcome.serverRoot })}</p> : null}
             <p className="small mb-0">{t(`verification.signature.${outcome.signature ?? 'none'}`)}</p>

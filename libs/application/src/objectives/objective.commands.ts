@@ -77,7 +77,8 @@ export class DraftObjectiveHandler implements ICommandHandler<DraftObjective, Co
       // The plan decides first: a closed plan or a code it holds is the answer, whatever the objective says.
       const attached = decidePlan(plan.state, { type: 'AttachObjective', objectiveId, code }, context, definition.responsibleUnitId);
       const objective = await unit.load(OBJECTIVE_STREAM, objectiveStreamId(objectiveId), { id: objectiveId, addressed: true });
-      if (objective.state) violated('objective-code-taken', `the plan already has an objective ${code}`, 'code');
+      // The code is the client's field only when the client gave it (a generated one is not in the body).
+      if (objective.state) violated('objective-code-taken', `the plan already has an objective ${code}`, givenCode ? 'code' : undefined);
       const outcome = unit.write<ObjectiveState>(
         objectiveStreamId(objectiveId),
         decideObjective(undefined, { type: 'DraftObjective', objectiveId, planId, ente, code, definition }, context),

@@ -1,4 +1,4 @@
-import { type EventStore, type SqlQuery } from '@piao/event-store';
+import { StoreUnavailable, type EventStore, type SqlQuery } from '@piao/event-store';
 import { auditLeaf, consistencyProof, inclusionProof, treeRoot, type AuditLeaf } from '@piao/lifecycle';
 import { loadTree, storedLeafSource } from '../hashing/audit-tree-store';
 
@@ -16,9 +16,15 @@ export interface InclusionAnswer {
   leafHash: string;
   /**
    * What the leaf is made of, as the log holds the event now: a reader hashes it again and compares it with `leafHash`
-   * instead of trusting it. Null when the log no longer holds the event at that place (deleted or moved).
+   * instead of trusting it. Null when the log no longer holds the event at that place (deleted or moved), or when it is
+   * withheld.
    */
   leaf: AuditLeaf | null;
+  /**
+   * The event is an evaluation the NdV has not shared yet, and the reader is not the NdV: its content is theirs alone
+   * until it is shared (as in the audit trail), so `leaf` is null and only `leafHash` can be proved.
+   */
+  withheld: boolean;
   treeSize: number;
   rootHash: string;
   /** RFC 6962 audit path, base64, leaf to root. */
@@ -58,6 +64,8 @@ export class AuditProofs {
     ente: string,
     eventId: string,
     treeSize?: number,
+    /** Whether the reader may read an evaluation the NdV has not shared yet (the NdV may). */
+    readsUnsharedEvaluations = false,
   ): Promise<InclusionAnswer | { problem: 'no-checkpoint' | 'beyond-tree'; treeSize: number } | undefined> {
     const [leaf] = await this.sql.query<{ leaf_index: string; leaf_hash: string; stream_id: string; revision: number; prev: string | null }>(
       `SELECT l.leaf_index::text, encode(l.leaf_hash, 'base64') AS leaf_hash, l.stream_id, l.revision, encode(p.leaf_hash, 'base64') AS prev
@@ -79,11 +87,13 @@ export class AuditProofs {
       this.sql.query<{ note: string }>(`SELECT note FROM audit_checkpoints WHERE tree_size = $1`, [size]),
       this.leafContent(eventId, leaf.stream_id, leaf.revision, leaf.prev),
     ]);
+    const withheld = content?.unsharedEvaluation === true && !readsUnsharedEvaluations;
     return {
       eventId,
       leafIndex,
       leafHash: leaf.leaf_hash,
-      leaf: content,
+      leaf: withheld ? null : (content?.leaf ?? null),
+      withheld,
       treeSize: size,
       rootHash: b64(root),
       proof: proof.map(b64),
@@ -94,13 +104,28 @@ export class AuditProofs {
   /**
    * The leaf object of the event the log holds at (stream, revision), with the previous leaf's hash as the tree
    * recorded it: given as it is, never checked here, so that a reader's own hash of it is what decides. Null when the
-   * event there is not the one the leaf was made of, or the chain has no previous leaf to name.
+   * event there is not the one the leaf was made of, the stream is gone (an EventStoreDB stream deleted for good), or
+   * the chain has no previous leaf to name. An unreachable store is not an answer: it fails the request (503).
+   * `unsharedEvaluation`: the event is an evaluation no `EvaluationShared` follows in its stream.
    */
-  private async leafContent(eventId: string, streamId: string, revision: number, prev: string | null): Promise<AuditLeaf | null> {
-    const [event] = await this.events.readStream(streamId, revision);
+  private async leafContent(
+    eventId: string,
+    streamId: string,
+    revision: number,
+    prev: string | null,
+  ): Promise<{ leaf: AuditLeaf; unsharedEvaluation: boolean } | null> {
+    let tail: Awaited<ReturnType<EventStore['readStream']>>;
+    try {
+      tail = await this.events.readStream(streamId, revision);
+    } catch (error) {
+      if (error instanceof StoreUnavailable) throw error;
+      return null;
+    }
+    const [event] = tail;
     if (!event || event.id !== eventId || event.revision !== revision) return null;
     if (revision > 0 && prev === null) return null;
-    return auditLeaf(event, prev === null ? null : Buffer.from(prev, 'base64'));
+    const unsharedEvaluation = event.type === 'ObjectiveEvaluated' && !tail.some((e) => e.type === 'EvaluationShared');
+    return { leaf: auditLeaf(event, prev === null ? null : Buffer.from(prev, 'base64')), unsharedEvaluation };
   }
 
   async consistency(

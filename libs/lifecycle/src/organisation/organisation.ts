@@ -240,7 +240,8 @@ export function decideOrganisation(
       }
       const segretarioPersonId = context.actor.id;
       if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, 'personId');
-      if (!state.people[segretarioPersonId]) violated('unknown-person', `the ente has no person ${segretarioPersonId}`, 'segretarioPersonId');
+      // The Segretario is the actor (checked above): not a field the caller may get wrong, a state of the directory.
+      if (!state.people[segretarioPersonId]) violated('unknown-person', `the ente has no person ${segretarioPersonId}`);
       if (personId === segretarioPersonId) violated('value-invalid', 'personId: the Segretario does not substitute himself', 'personId');
       if (to !== undefined && to < from) violated('end-before-start', 'the designation ends before it starts', 'to');
       if (act.date > context.today) violated('date-in-future', `the act is dated ${act.date}, after today (${context.today})`, 'act.date');
@@ -273,19 +274,20 @@ export function decideOrganisation(
     }
     case 'AdoptReminderPolicy': {
       const problems = reminderPolicyProblems(command.policy);
-      if (problems.length > 0) violated('reminder-policy-invalid', problems.join('; '));
+      // Each problem starts with its path in the command (`policy.monitoringCampaigns[1]: …`): the first is blamed.
+      if (problems.length > 0) violated('reminder-policy-invalid', problems.join('; '), bodyPath(/^([\w.[\]]+): /.exec(problems[0])?.[1]));
       const { segretarioPersonId, nucleoPersonIds = [] } = command.policy;
       if (segretarioPersonId && !state.people[segretarioPersonId]) {
-        violated('unknown-person', `the ente has no person ${segretarioPersonId}`, 'segretarioPersonId');
+        violated('unknown-person', `the ente has no person ${segretarioPersonId}`, 'policy.segretarioPersonId');
       }
       for (const [index, personId] of nucleoPersonIds.entries()) {
-        if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, `nucleoPersonIds.${index}`);
+        if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, `policy.nucleoPersonIds.${index}`);
       }
       return { role, events: [{ type: 'ReminderPolicyAdopted', data: { policy: command.policy } }] };
     }
     case 'SetReminderPreferences': {
       const { personId, channels, copyTo = [] } = command;
-      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`, 'personId');
+      if (!state.people[personId]) violated('unknown-person', `the ente has no person ${personId}`); // the route's path names the person, not the body
       if (channels.length === 0) violated('value-invalid', 'channels: choose e-mail, in-app or both', 'channels');
       if (new Set(channels).size !== channels.length) violated('value-invalid', 'channels: a channel is listed twice', 'channels');
       for (const [index, other] of copyTo.entries()) {
@@ -374,7 +376,12 @@ function ORGANISATION_GRANTS(command: OrganisationCommand): Grant[] {
 function segretarioNamedIn(command: { segretarioPersonId?: string }, role: Role, context: DecisionContext): string {
   if (command.segretarioPersonId !== undefined) return command.segretarioPersonId;
   if (role === 'segretario') return context.actor.id;
-  return violated('segretario-required', 'segretarioPersonId: name the Segretario whom the validator substitutes');
+  return violated('segretario-required', 'segretarioPersonId: name the Segretario whom the validator substitutes', 'segretarioPersonId');
+}
+
+/** A path as the problems write it (`policy.monitoringCampaigns[1]`) as a body's field (`policy.monitoringCampaigns.1`). */
+function bodyPath(path: string | undefined): string | undefined {
+  return path?.replace(/\[(\d+)\]/g, '.$1');
 }
 
 /** A person setting their own reminder preferences acts in their first role, whatever it is. */

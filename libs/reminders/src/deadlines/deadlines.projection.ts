@@ -274,7 +274,8 @@ async function syncDeadlines(
       const series = rows.filter((r) => r.due_on === d.dueOn && overdueIndexOf(r.step) !== undefined);
       const pendingOverdue = series.filter((r) => r.status === 'pending' && r.policy_revision === policyRevision).map((r) => r.step);
       const settled = series
-        .filter((r) => r.status === 'sent' || r.status === 'skipped')
+        // A failed step is settled too: the sender goes on with the series after it, as after one sent.
+        .filter((r) => r.status === 'sent' || r.status === 'skipped' || r.status === 'failed')
         .reduce<(typeof series)[number] | undefined>((last, r) => (!last || overdueIndexOf(r.step)! > overdueIndexOf(last.step)! ? r : last), undefined);
       const settledIndex = settled ? overdueIndexOf(settled.step)! : 0;
       const withoutFirstOverdue = steps.filter((s) => s.overdueIndex === undefined);
