@@ -151,10 +151,10 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
           const current = existing[i].state;
           if (current) {
             if (definitionFingerprint(current.definition) === definitionFingerprint(definition)) return { ...line, action: 'unchanged' };
-            throw new FieldRefused(
-              'code',
+            throw new RuleViolation(
               'objective-code-taken',
               `the plan already has an objective ${item.code} with another definition: change it through the objective's own routes`,
+              'code',
             );
           }
           // Decided as a draft of its own would be, against the plan as the objectives before it leave it.
@@ -167,7 +167,9 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
           return { ...line, action: 'create' };
         } catch (error) {
           if (!(error instanceof RuleViolation) && !(error instanceof NotPermitted)) throw error;
-          line.problems.push({ ...(error instanceof FieldRefused ? { field: error.field } : {}), rule: error.rule, message: error.message });
+          // The field a rule blames is the file's: `code`, or a path in the objective's definition.
+          const field = error instanceof RuleViolation && error.field !== undefined ? { field: error.field } : {};
+          line.problems.push({ ...field, rule: error.rule, message: error.message });
           return line;
         }
       };
@@ -185,23 +187,12 @@ export class ImportObjectivesHandler implements ICommandHandler<ImportObjectives
   }
 }
 
-/** A rule broken by one field of an objective of the file. */
-class FieldRefused extends RuleViolation {
-  constructor(
-    override readonly field: string,
-    rule: string,
-    message: string,
-  ) {
-    super(rule, message, field);
-  }
-}
-
 /** The definition with the units named as the ente names them (by id or by name) replaced by their ids. */
 function withUnitIds(definition: ObjectiveDefinition, organisation: OrganisationState): ObjectiveDefinition {
   const resolve = (written: string, field: string): string => {
     const unitId = unitNamed(organisation, written);
     if (unitId === undefined) {
-      throw new FieldRefused(field, 'unknown-unit', `the ente has no unit "${written}" (by id or by name): create it under /organisation first`);
+      throw new RuleViolation('unknown-unit', `the ente has no unit "${written}" (by id or by name): create it under /organisation first`, field);
     }
     return unitId;
   };
