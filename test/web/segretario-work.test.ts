@@ -171,6 +171,8 @@ describe('the Segretario’s work: queue, editing a draft, reprogramming, time t
     const maria = await api.as({ sub: 'seg', name: 'Maria Bianchi', ente: 'comune-demo', roles: ['segretario'] });
     const own = await maria.post(`/objectives/${demo.objectiveId}/monitoring-reports`, { asOf: '2025-09-30', phases: [], indicators: [] });
     expect(own.status).toBe(200);
+    // The page reads the queue from the read models: once they have the report (read-your-writes), it is reloaded.
+    expect((await maria.get(`/review-queue?after=${encodeURIComponent(own.body.position as string)}`)).status).toBe(200);
     await page.reload();
     await page.getByText('1 elemento in attesa').waitFor();
     await rows.nth(0).getByText('Presentato da te: lo valida o lo restituisce un altro segretario, o il sostituto designato.').waitFor();
