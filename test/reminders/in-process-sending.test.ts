@@ -194,16 +194,17 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
         `SELECT o.step, o.status, to_char(o.send_on, 'YYYY-MM-DD') AS send_on FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id)
           WHERE d.code = 'T5' AND o.audience = 'responsible' AND o.step LIKE 'overdue-%@2026-01-12' AND o.status <> 'superseded' ORDER BY o.send_on`,
       );
-    // overdue-1 (19 January) went out today, as the latest step due; the series goes on on Monday 23 March
-    // (overdue-10), the first of its days after today; the eight weeks between are not written at all.
+    // overdue-1 (19 January) went out today, as the latest step due; the series goes on on Monday 23 March, the
+    // first of its weekly days after today, as its second message (overdue-2); the eight weeks between are not
+    // written at all.
     expect(await series()).toEqual([
       { step: 'overdue-1@2026-01-12', status: 'sent', send_on: '2026-01-19' },
-      { step: 'overdue-10@2026-01-12', status: 'pending', send_on: '2026-03-23' },
+      { step: 'overdue-2@2026-01-12', status: 'pending', send_on: '2026-03-23' },
     ]);
 
     // A new policy the same day (the hour changes): the processor writes every deadline's steps again, and the
-    // series goes on after the day its last step went out, not from the step after it by number (overdue-2, dated
-    // 26 January, would go out at once: a second message today).
+    // series goes on after the day its last step went out, not on the weekly day of the step after it by number
+    // (26 January: it would go out at once, a second message today).
     const policy: ReminderPolicy = { ...DEFAULT_REMINDER_POLICY, daysBefore: [1], segretarioPersonId: 'seg', sendHour: 10 };
     await api.app
       .get(CommandBus)
@@ -221,16 +222,56 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
     // A failed step is settled as a sent one is: the series still goes on, after the new policy as before it.
     expect(await failedSeries()).toEqual([
       { step: 'overdue-1@2026-01-12', status: 'failed' },
-      { step: 'overdue-10@2026-01-12', status: 'pending' },
+      { step: 'overdue-2@2026-01-12', status: 'pending' },
     ]);
     expect(await series()).toEqual([
       { step: 'overdue-1@2026-01-12', status: 'sent', send_on: '2026-01-19' },
-      { step: 'overdue-10@2026-01-12', status: 'pending', send_on: '2026-03-23' },
+      { step: 'overdue-2@2026-01-12', status: 'pending', send_on: '2026-03-23' },
     ]);
     clock.set('2026-03-23T09:00:00Z');
     while ((await sender.sendDue()) > 0) {
       // the next step of the series, and nothing else about T5
     }
     expect(aboutT5()).toHaveLength(2);
+
+    // From one policy to another: every day while overdue for five weeks (a message each working day), then every
+    // week again. The series numbers its messages, and the numbers must keep growing (a step's name is its key in the
+    // outbox), but its days follow the policy in force: the next goes out on the weekly day after today, not on the
+    // weekly day of its number (the 30th week after the due date, in August).
+    const adopt = async (every: number, id: string) => {
+      await api.app
+        .get(CommandBus)
+        .execute(
+          new RunOrganisationCommand(
+            { type: 'AdoptReminderPolicy', policy: { ...policy, overdueEveryDays: every } },
+            { actor: { ...seg, id: seg.sub }, correlationId: id, causationId: id },
+          ),
+        );
+      await api.app.get(ProcessorsHost).runner(DEADLINES).catchUp();
+    };
+    await adopt(1, 'p3');
+    const daysSent: string[] = [];
+    for (let day = Date.parse('2026-03-24'); day <= Date.parse('2026-04-30'); day += 86_400_000) {
+      const before = aboutT5().length;
+      clock.set(new Date(day + 10 * 3_600_000).toISOString());
+      while ((await sender.sendDue()) > 0) {
+        // each working day's message
+      }
+      if (aboutT5().length > before) daysSent.push(new Date(day).toISOString().slice(0, 10));
+      expect(aboutT5().length - before).toBeLessThanOrEqual(1);
+    }
+    // Every working day, none on a Saturday, a Sunday or Easter Monday (6 April).
+    expect(daysSent).toHaveLength(27);
+    expect(daysSent).not.toContain('2026-04-06');
+    const last = (await series()).filter((r) => r.status === 'sent').pop()!;
+    expect(last).toEqual({ step: 'overdue-29@2026-01-12', status: 'sent', send_on: '2026-04-30' });
+
+    await adopt(7, 'p4'); // Thursday 30 April: the processor writes the series' next step under the weekly policy
+    expect((await series()).filter((r) => r.status === 'pending')).toEqual([{ step: 'overdue-30@2026-01-12', status: 'pending', send_on: '2026-05-04' }]);
+    clock.set('2026-05-04T10:00:00Z');
+    while ((await sender.sendDue()) > 0) {
+      // Monday's message; the sender writes the one after it under the weekly policy
+    }
+    expect((await series()).filter((r) => r.status === 'pending')).toEqual([{ step: 'overdue-31@2026-01-12', status: 'pending', send_on: '2026-05-11' }]);
   });
 });

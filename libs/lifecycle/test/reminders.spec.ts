@@ -84,14 +84,39 @@ describe('the reminders of a deadline', () => {
   it('goes on with the overdue series from its first step after the day one goes out, skipping the days missed', () => {
     // Due Tuesday 30 September 2025, weekly: overdue-1 on 7 October, overdue-2 on the 14th, overdue-3 on the 21st…
     expect(overdueStepAfter('2025-09-30', policy(), 1, '2025-10-07')?.step).toBe('overdue-2@2025-09-30');
-    // overdue-1 found due, and sent, on 20 January 2026: the next is the first step after that day, not overdue-2.
+    // overdue-1 found due, and sent, on 20 January 2026: the next is the series' second message, on the first of its
+    // days after that one, not on the day of its second place (14 October).
     const next = overdueStepAfter('2025-09-30', policy(), 1, '2026-01-20');
-    expect(next).toEqual({ step: 'overdue-17@2025-09-30', audience: 'responsible', sendOn: '2026-01-27', overdueIndex: 17 });
+    expect(next).toEqual({ step: 'overdue-2@2025-09-30', audience: 'responsible', sendOn: '2026-01-27', overdueIndex: 2 });
     // A step that falls on the day itself has been missed as well (it would be a second message that day).
-    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-27')?.step).toBe('overdue-18@2025-09-30');
+    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-27')).toMatchObject({ step: 'overdue-2@2025-09-30', sendOn: '2026-02-03' });
     // A step moved off a holiday goes out on the next working day: Tuesday 6 January 2026 (Epiphany) → Wednesday 7.
-    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-05')).toMatchObject({ step: 'overdue-14@2025-09-30', sendOn: '2026-01-07' });
+    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-05')).toMatchObject({ step: 'overdue-2@2025-09-30', sendOn: '2026-01-07' });
+    // Found on the Saturday of a long weekend: the step of Tuesday 6 January (Epiphany) is still ahead of it.
+    expect(overdueStepAfter('2025-09-30', policy(), 1, '2026-01-03')).toMatchObject({ sendOn: '2026-01-07' });
     expect(overdueStepAfter('2025-09-30', policy({ overdueEveryDays: null }), 1, '2026-01-20')).toBeUndefined();
+  });
+
+  it('numbers the overdue messages one after the other, on the days of the policy in force, across policies', () => {
+    // Every day for twenty messages (the twentieth on Tuesday 28 October 2025), then every week: the twenty-first goes
+    // out on the weekly day after it (Tuesday 4 November, five weeks after the due date), not on the weekly day of
+    // the twenty-first place (24 February 2026, twenty weeks later).
+    expect(overdueStepAfter('2025-09-30', policy({ overdueEveryDays: 7 }), 20, '2025-10-28')).toEqual({
+      step: 'overdue-21@2025-09-30',
+      audience: 'responsible',
+      sendOn: '2025-11-04',
+      overdueIndex: 21,
+    });
+    // The other way, every week and then every day: the next working day.
+    expect(overdueStepAfter('2025-09-30', policy({ overdueEveryDays: 1 }), 3, '2025-10-21')).toMatchObject({
+      step: 'overdue-4@2025-09-30',
+      sendOn: '2025-10-22',
+    });
+    // Every 30 days, counted from the due date: 29 November is a Saturday, so Monday 1 December.
+    expect(overdueStepAfter('2025-09-30', policy({ overdueEveryDays: 30 }), 5, '2025-10-30')).toMatchObject({
+      step: 'overdue-6@2025-09-30',
+      sendOn: '2025-12-01',
+    });
   });
 
   it('sends at the policy hour, Italian time, in summer and in winter', () => {

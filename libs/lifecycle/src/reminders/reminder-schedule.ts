@@ -1,5 +1,5 @@
 import { type CalendarDate } from '../calendar/calendar-date';
-import { addDays, workingDayFrom } from './quiet-days';
+import { addDays, daysBetween, workingDayFrom } from './quiet-days';
 import { type ReminderPolicy } from './reminder-policy';
 
 /** Who a reminder is for: the head of the responsible unit (on the day it is sent), the Segretario, the NdV. */
@@ -15,7 +15,7 @@ export interface ReminderStep {
   audience: ReminderAudience;
   /** The working day it goes out. */
   sendOn: CalendarDate;
-  /** For an overdue step, its place in the series (1, 2, …). */
+  /** For an overdue step, its number in the series (1, 2, …): how many overdue reminders of the deadline so far, this one included. */
   overdueIndex?: number;
 }
 
@@ -53,10 +53,17 @@ export function overdueStep(dueOn: CalendarDate, policy: ReminderPolicy, index: 
 }
 
 /**
- * The step of the overdue series that follows step `index` once it has gone out on `today`: the first that goes out
- * after today. Steps whose day is already past were missed (a deadline found long overdue, a send delayed by an
- * outage): the person has just been written to about this deadline, and one message per missed week sent one after
- * the other would bury them.
+ * The step of the overdue series that follows step `index` once it has gone out on `today`, under `policy` (the one in
+ * force now, which may not be the one step `index` was written under). Its day is the first of the policy's series
+ * (`overdueEveryDays` apart, counted from the due date, as for a deadline that never saw another policy) that goes out
+ * after today. Days already past were missed (a deadline found long overdue, a send delayed by an outage, a policy that
+ * wrote to people more often): the person has just been written to about this deadline, and one message per missed
+ * week sent one after the other would bury them.
+ *
+ * Its name is the next in the series (`overdue-{index + 1}`), whatever day it falls on: names must keep growing, since
+ * a step's name is its key in the outbox and a name once sent is never written again. The name is not the step's
+ * place in the policy's grid: a series that went from every day to every week after twenty messages goes on the next
+ * week, where its twenty-first place in the weekly grid would be twenty weeks on.
  */
 export function overdueStepAfter(
   dueOn: CalendarDate,
@@ -65,10 +72,15 @@ export function overdueStepAfter(
   today: CalendarDate,
   audience: ReminderAudience = 'responsible',
 ): ReminderStep | undefined {
-  // The steps' days grow with their index, by at least a day each (overdueEveryDays >= 1): the loop ends.
-  for (let next = index + 1; ; next++) {
-    const step = overdueStep(dueOn, policy, next, audience);
-    if (!step || step.sendOn > today) return step;
+  const every = policy.overdueEveryDays;
+  if (every === null) return undefined;
+  // Start a little before today's place in the grid: a day moved off quiet days (a long weekend with a holiday and the
+  // patron saint's day) goes out at most a few days later than its own, never a week.
+  let place = Math.max(1, Math.floor((daysBetween(dueOn, today) - 7) / every));
+  // The grid's days grow by at least a day each (overdueEveryDays >= 1): the loop ends.
+  for (; ; place++) {
+    const sendOn = workingDayFrom(addDays(dueOn, place * every), policy.patronSaintDay);
+    if (sendOn > today) return { step: `overdue-${index + 1}@${dueOn}`, audience, sendOn, overdueIndex: index + 1 };
   }
 }
 
