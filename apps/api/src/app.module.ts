@@ -8,7 +8,7 @@ import { type Clock } from '@piao/application';
 import { ProcessingModule } from './processing.module';
 import { ReminderOperationsModule } from './reminder-operations/reminder-operations.module';
 import { AuthGuard } from './auth/auth.guard';
-import { TokenVerifier } from './auth/token-verifier';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from '@piao/config';
 import { HealthController } from './health/health.controller';
 import { ProcessorsController } from './admin/processors.controller';
@@ -50,6 +50,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ProcessingModule.forRoot(config, { runProcessors: config.RUN_PROCESSORS === 'true', clock }),
+        AuthModule,
         ReminderOperationsModule.forRoot(config),
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
@@ -106,7 +107,6 @@ export class AppModule {
         IdentityProviderSignInController,
       ],
       providers: [
-        TokenVerifier,
         IdentityProviderSignIn,
         ReadYourWritesInterceptor,
         { provide: APP_GUARD, useClass: AuthGuard },

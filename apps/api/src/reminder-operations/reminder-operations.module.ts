@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { AppConfig } from '@piao/config';
-import { TokenVerifier } from '../auth/token-verifier';
+import { AuthModule } from '../auth/auth.module';
 import { DASHBOARD_PATH, QueueDashboardAuth, queueDashboardRouter } from './queue-dashboard';
 import { QueueDashboardController } from './queue-dashboard.controller';
 import { ReminderOperations } from './reminder-operations';
@@ -20,8 +20,9 @@ export class ReminderOperationsModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ReminderOperationsModule,
+      imports: [AuthModule],
       controllers: config.REDIS_URL ? [QueueDashboardController] : [],
-      providers: [ReminderOperations, TokenVerifier, QueueDashboardAuth],
+      providers: [ReminderOperations, QueueDashboardAuth],
       exports: [ReminderOperations],
     };
   }
