@@ -13,7 +13,9 @@
  * The load comes from wrk when it is installed (Debian package `wrk`: a C program, light on the shared CPU),
  * from autocannon otherwise (`BENCH_LOAD=autocannon` forces it).
  * With RUN_PROCESSORS=false the API runs without its processors, and each processor is then timed catching up over
- * the log the load wrote (processors-catch-up.ts): what it costs per event.
+ * the log the load wrote (processors-catch-up.ts): what it costs per event. With BENCH_PROJECTOR=true the API runs
+ * without them and a projector process runs them beside it during the load (the production layout): its CPU, and how
+ * far behind the log it was when each load stopped and how long it took to catch up.
  * Usage: npm run bench:http [-- seconds]   (default 20 s per measurement, after a 3 s warm-up of each variant)
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -219,6 +221,23 @@ end
   };
 }
 
+/** The processors' lag behind the log, the worst of them, from the API's /metrics (events). */
+async function worstLag(): Promise<number> {
+  const text = await (await fetch(`${BASE}/metrics`)).text();
+  return Math.max(0, ...[...text.matchAll(/^piao_processor_lag_events\{processor="[^"]+"\} (\S+)$/gm)].map((m) => Number(m[1])));
+}
+
+/** The worst lag when called, then the seconds until every processor has caught up (NaN after `limitSeconds`). */
+async function drain(limitSeconds = 180): Promise<{ lagAtEnd: number; drainedAfter: number }> {
+  const t0 = performance.now();
+  const lagAtEnd = await worstLag();
+  for (let lag = lagAtEnd; lag > 0; lag = await worstLag()) {
+    if (performance.now() - t0 > limitSeconds * 1000) return { lagAtEnd, drainedAfter: NaN };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { lagAtEnd, drainedAfter: (performance.now() - t0) / 1000 };
+}
+
 interface Measurement extends LoadResult {
   variant: string;
   /** Rows of command_records written under this load's keys. */
@@ -233,6 +252,8 @@ interface Measurement extends LoadResult {
   machineBusy: number;
   /** Wall time each processor of the API's process spent on its batches during the load, per command answered (ms). */
   processorMs: Map<string, number>;
+  /** With BENCH_PROJECTOR: the projector's CPU (% of one core), its worst lag when the load stopped, and the catch-up. */
+  projector?: { cpu: number; lagAtEnd: number; drainedAfter: number };
 }
 
 /** Each processor's busy seconds so far in the API's process, from its /metrics. */
@@ -244,27 +265,31 @@ async function processorBusy(): Promise<Map<string, number>> {
 const ISSUER = 'https://bench.example';
 const AUDIENCE = 'piao-bench';
 
+const PROJECTOR = process.env.BENCH_PROJECTOR === 'true';
+
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const scratch = mkdtempSync(join(tmpdir(), 'piao-wrk-'));
-  const api = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'dist/apps/api/src/main.js'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: db.url,
-      PORT: String(PORT),
-      JWT_SECRET: SECRET,
-      // Production checks the issuer and the audience of every token, HS256 ones included (docs/identity.md).
-      OIDC_ISSUER: ISSUER,
-      OIDC_AUDIENCE: AUDIENCE,
-      LOG_LEVEL: 'info',
-      API_WORKERS: process.env.API_WORKERS ?? '1',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: db.url,
+    PORT: String(PORT),
+    JWT_SECRET: SECRET,
+    // Production checks the issuer and the audience of every token, HS256 ones included (docs/identity.md).
+    OIDC_ISSUER: ISSUER,
+    OIDC_AUDIENCE: AUDIENCE,
+    LOG_LEVEL: 'info',
+    API_WORKERS: process.env.API_WORKERS ?? '1',
+    ...(PROJECTOR ? { RUN_PROCESSORS: 'false' } : {}),
+  };
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const api = spawn(process.execPath, [...nodeOptions, 'dist/apps/api/src/main.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((resolve) => api.once('exit', resolve));
-  const stopApi = () => {
+  let projector: ReturnType<typeof spawn> | undefined;
+  const stopApi = async () => {
+    projector?.kill('SIGTERM');
     api.kill('SIGTERM');
     return exited;
   };
@@ -280,6 +305,8 @@ async function main(): Promise<void> {
       if (i > 100) throw new Error('the API did not start');
       await new Promise((r) => setTimeout(r, 200));
     }
+    // Started once the API has migrated the database; it takes the processors' leases from there on.
+    if (PROJECTOR) projector = spawn(process.execPath, [...nodeOptions, 'dist/apps/api/src/projector.js'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     const token = (sub: string, roles: ('admin' | 'segretario')[]) =>
       mintDevelopmentToken({ sub, name: sub, ente: ENTE, roles }, SECRET, { issuer: ISSUER, audience: AUDIENCE });
     const admin = await token('admin', ['admin']);
@@ -340,7 +367,9 @@ async function main(): Promise<void> {
         const rss: number[] = [];
         const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
         const pgPids = () => postgresPids((text) => records.query(text));
-        const others = await watchOthers(async () => [...processTree(process.pid), ...(await pgPids())]);
+        const projectorPids = () => (projector?.pid ? processTree(projector.pid) : []);
+        const others = await watchOthers(async () => [...processTree(process.pid), ...projectorPids(), ...(await pgPids())]);
+        const projectorUsed = await watchJiffies(projectorPids);
         const postgresUsed = await watchJiffies(pgPids);
         const busyBefore = await processorBusy();
         const apiUsed = await watchJiffies(() => processTree(api.pid!));
@@ -350,6 +379,7 @@ async function main(): Promise<void> {
         const [apiJiffies, machineAfter, elapsed] = [await apiUsed(), machineJiffies(), (performance.now() - t0) / 1000];
         clearInterval(sampler);
         const busyAfter = await processorBusy();
+        const projectorCpu = (await projectorUsed()) / elapsed;
         const answered = Math.max(1, result.status['2xx'] + result.status['4xx']);
         const processorMs = new Map([...busyAfter].map(([name, seconds]) => [name, ((seconds - (busyBefore.get(name) ?? 0)) * 1000) / answered]));
         const m: Measurement = {
@@ -364,6 +394,8 @@ async function main(): Promise<void> {
           others: (await others()).others,
           postgresCpu: (await postgresUsed()) / elapsed,
           records: await recordedWith(prefix),
+          // Last: waiting for the projector to catch up must not count in the load's own figures.
+          projector: PROJECTOR ? { cpu: projectorCpu, ...(await drain()) } : undefined,
         };
         measurements.push(m);
         console.error(`  round ${round}, ${v.label}: ${fmt(m.perSecond, 0)} commands/s, p50 ${fmt(m.p50)} ms, p99 ${fmt(m.p99)} ms, 5xx ${m.status['5xx']}`);
@@ -373,7 +405,7 @@ async function main(): Promise<void> {
 
     console.log(
       `\nHTTP commands, 32 connections, ${SECONDS} s per measurement, ${ROUNDS} rounds in rotated order, load from ${measurements[0].tool}, ` +
-        `API on PostgreSQL (LOG_LEVEL=info), ${process.env.API_WORKERS ?? '1'} API worker(s); ${machine()}\n`,
+        `API on PostgreSQL (LOG_LEVEL=info), ${process.env.API_WORKERS ?? '1'} API worker(s)${PROJECTOR ? ', processors in a projector process' : ''}; ${machine()}\n`,
     );
     console.log(
       '| round | Idempotency-Key | commands/s | p50 ms | p99 ms | 2xx | 4xx | 5xx | socket errors | records written | API RSS max MB (all workers) | API CPU (% of one core) | PostgreSQL CPU (% of one core) | machine busy (both cores) | other processes (both cores) |',
@@ -423,12 +455,23 @@ async function main(): Promise<void> {
         console.log(`| ${v.label} | ${processorNames.map((name) => fmt(median(ms.map((m) => m.processorMs.get(name) ?? 0)), 3)).join(' | ')} |`);
       }
     }
+    if (PROJECTOR) {
+      console.log(`\nThe processors in a projector process of their own, beside the API (the production layout):\n`);
+      console.log(
+        '| round | Idempotency-Key | projector CPU (% of one core) | its CPU per command (ms) | lag when the load stopped (events, the worst processor) | caught up after (s) |',
+      );
+      console.log('|---|---|---|---|---|---|');
+      for (const m of measurements) {
+        const p = m.projector!;
+        console.log(`| ${m.round} | ${m.variant} | ${fmt(p.cpu, 0)} % | ${fmt((10 * p.cpu) / m.perSecond, 2)} | ${p.lagAtEnd} | ${fmt(p.drainedAfter)} |`);
+      }
+    }
     console.log(
       `\nA keyed command's answer: ${Buffer.byteLength(first.body)} bytes; sent again with its key: ${replay}. ` +
         "Records written: the rows of command_records under the load's keys, read after it (commands still in flight when the load " +
         'generator stops counting are recorded, but not counted as answers).',
     );
-    if (process.env.RUN_PROCESSORS === 'false') {
+    if (process.env.RUN_PROCESSORS === 'false' && !PROJECTOR) {
       // The API ran without processors: what each would have cost it, measured on the log it wrote.
       await stopApi();
       console.log(`\n${await measureProcessors(db.url)}`);

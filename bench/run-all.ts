@@ -3,7 +3,7 @@
  * tables written into bench/README.md between the markers of its section under "Last full run", and the chart of
  * append throughput against log size drawn as bench/log-growth.svg. A benchmark that fails leaves its section as
  * it was and is named at the end (the exit code is then 1); the others still run.
- * Usage: npm run bench [-- name …]   (all by default: store growth followers http read reminders audit import web)
+ * Usage: npm run bench [-- name …]   (all by default: store growth followers http floor read reminders audit import web)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ const BENCHMARKS: { name: string; title: string }[] = [
   { name: 'growth', title: 'Append as the log grows, 10,000 to 1,000,000 events (`npm run bench:growth`)' },
   { name: 'followers', title: 'Followers catching up against the raw read (`npm run bench:followers`)' },
   { name: 'http', title: 'HTTP commands, 32 connections (`npm run bench:http`)' },
+  { name: 'floor', title: 'HTTP floor: one route with the stack and nothing of the product (`npm run bench:floor`)' },
   { name: 'read', title: 'Read side (`npm run bench:read`)' },
   { name: 'reminders', title: 'Reminders (`npm run bench:reminders`)' },
   { name: 'audit', title: 'Audit: hashing, verification, proofs, dossier (`npm run bench:audit`)' },
