@@ -3464,7 +3464,7 @@ export interface components {
        */
       sendAt: string;
       /**
-       * @description The step of the policy: `before-{days}@{dueOn}`, `on-the-day@…`, `overdue-{n}@…`, `escalation@…`
+       * @description The step of the policy: `before-{days}@{dueOn}`, `on-the-day@…`, `overdue-{n}@…` (the n-th reminder while overdue), `escalation@…`
        * @example before-7@2025-06-30
        */
       step: string;

@@ -244,7 +244,7 @@ export class FailedReminderView {
   deadlineId!: string;
 
   @ApiProperty({
-    description: 'The step of the policy: `before-{days}@{dueOn}`, `on-the-day@…`, `overdue-{n}@…`, `escalation@…`',
+    description: 'The step of the policy: `before-{days}@{dueOn}`, `on-the-day@…`, `overdue-{n}@…` (the n-th reminder while overdue), `escalation@…`',
     example: 'before-7@2025-06-30',
   })
   step!: string;
