@@ -16,7 +16,8 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { createTestDatabase } from '../test/support/postgres';
-import { fmt, machine, median, postgresPids, procFile, processTree, watchJiffies, watchOthers } from './measure';
+import { fmt, machine, median, postgresPids, processTree, rssMb, watchJiffies, watchOthers } from './measure';
+import { wrkFigures } from './wrk-output';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -40,19 +41,6 @@ interface Measurement {
   postgresCpu: number;
   rssMax: number;
   others: number;
-}
-
-const ms = (text: string | undefined): number => {
-  const match = /([\d.]+)(us|ms|s)/.exec(text ?? '');
-  if (!match) return NaN;
-  return Number(match[1]) * (match[2] === 'us' ? 0.001 : match[2] === 's' ? 1000 : 1);
-};
-
-function rssMb(pid: number): number {
-  const line = procFile(pid, 'status')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return line ? Number(line.replace(/\D+/g, '')) / 1024 : 0;
 }
 
 /**
@@ -130,15 +118,7 @@ end
     );
     const load = async (seconds: number) => {
       const { stdout } = await promisify(execFile)('wrk', ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE], { encoding: 'utf8' });
-      return {
-        perSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]),
-        p50: ms(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1]),
-        p99: ms(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1]),
-        non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0),
-        errors: [...stdout.matchAll(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/g)]
-          .flatMap((m) => m.slice(1).map(Number))
-          .reduce((a, b) => a + b, 0),
-      };
+      return wrkFigures(stdout);
     };
     const serverScript = compiledServer();
     const measurements: Measurement[] = [];
@@ -148,7 +128,7 @@ end
         try {
           await load(3); // warm-up: the JIT, the pool's connections
           const rss: number[] = [];
-          const sampler = setInterval(() => rss.push(rssMb(server.pid)), 250);
+          const sampler = setInterval(() => rss.push(rssMb([server.pid])), 250);
           const pgPids = () => postgresPids((text) => client.query(text));
           const others = await watchOthers(async () => [...processTree(process.pid), server.pid, ...(await pgPids())]);
           const serverUsed = await watchJiffies(() => [server.pid]);

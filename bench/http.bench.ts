@@ -29,7 +29,8 @@ import { Client } from 'pg';
 import { mintDevelopmentToken } from '../apps/api/src/auth/development-token';
 import { createTestDatabase } from '../test/support/postgres';
 import { measureProcessors } from './processors-catch-up';
-import { fmt, machine, machineJiffies, median, postgresPids, procFile, processTree, watchJiffies, watchOthers } from './measure';
+import { fmt, machine, machineJiffies, median, postgresPids, processTree, rssMb, watchJiffies, watchOthers } from './measure';
+import { wrkFigures } from './wrk-output';
 
 const SECONDS = Number(process.argv[2] ?? 20);
 const PORT = 3917;
@@ -57,15 +58,6 @@ async function call(token: string, path: string, body?: object): Promise<Record<
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-function rssMb(pid: number): number {
-  return processTree(pid).reduce((sum, p) => {
-    const line = procFile(p, 'status')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
-    return sum + (line ? Number(line.replace(/\D+/g, '')) / 1024 : 0);
-  }, 0);
 }
 
 interface LoadResult {
@@ -197,11 +189,6 @@ done = function(summary, latency, requests)
 end
 `,
   );
-  const ms = (text: string | undefined): number => {
-    const match = /([\d.]+)(us|ms|s)/.exec(text ?? '');
-    if (!match) return NaN;
-    return Number(match[1]) * (match[2] === 'us' ? 0.001 : match[2] === 's' ? 1000 : 1);
-  };
   return async (seconds, keyPrefix, mix) => {
     const args = ['-t2', '-c32', `-d${seconds}s`, '--latency', '-s', script, BASE, '--', keyPrefix ?? '-', mix ? 'mix' : 'one'];
     const { stdout: output } = await promisify(execFile)('wrk', args, { encoding: 'utf8' });
@@ -209,13 +196,7 @@ end
     if (!status) throw new Error(`wrk printed no status counts:\n${output}`);
     return {
       tool: 'wrk',
-      perSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
-      p50: ms(/^\s+50%\s+(\S+)/m.exec(output)?.[1]),
-      p99: ms(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),
-      non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0),
-      errors: [...output.matchAll(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/g)]
-        .flatMap((m) => m.slice(1).map(Number))
-        .reduce((a, b) => a + b, 0),
+      ...wrkFigures(output),
       status: { '2xx': Number(status[1]), '4xx': Number(status[2]), '5xx': Number(status[3]), other: Number(status[4]) },
     };
   };
@@ -365,7 +346,7 @@ async function main(): Promise<void> {
       // Rotated from round to round: every variant goes first once in three rounds.
       for (const v of VARIANTS.map((_, k) => VARIANTS[(k + round - 1) % VARIANTS.length])) {
         const rss: number[] = [];
-        const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 250);
+        const sampler = setInterval(() => rss.push(rssMb(processTree(api.pid!))), 250);
         const pgPids = () => postgresPids((text) => records.query(text));
         const projectorPids = () => (projector?.pid ? processTree(projector.pid) : []);
         const others = await watchOthers(async () => [...processTree(process.pid), ...projectorPids(), ...(await pgPids())]);

@@ -69,6 +69,16 @@ export function procFile(pid: number, file: string): string {
   }
 }
 
+/** The resident memory of these processes together, in MB (0 for one that has exited). */
+export function rssMb(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const line = procFile(pid, 'status')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
+    return sum + (line ? Number(line.replace(/\D+/g, '')) / 1024 : 0);
+  }, 0);
+}
+
 /** Busy and total jiffies of the whole machine. */
 export function machineJiffies(): { busy: number; total: number } {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
