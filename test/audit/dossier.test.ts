@@ -251,4 +251,34 @@ describe('the audit dossier', () => {
     expect(content.scope).toMatchObject({ kind: 'unit', id: 'welfare', label: 'Settore Welfare' });
     expect(content.objectives.map((o) => o.objectiveId).sort()).toEqual([a.objectiveId, a.draftId].sort());
   });
+
+  it('an event hashed after the latest signed checkpoint: 409 not-yet-signed, provable meanwhile against the tree as it is', async () => {
+    // The dossiers above had a checkpoint signed (here one an hour otherwise): what is recorded now comes after it.
+    const signed = await a.as.nucleo.get('/audit/checkpoint');
+    expect(signed.status).toBe(200);
+    const signedSize = Number(signed.text.split('\n')[1]);
+    const progress = await a.as.dirigente.post(`/objectives/${a.objectiveId}/phase-progress`, { phaseId: 'f1', progressPercent: 55 });
+    expect(progress.status).toBeLessThan(300);
+    let recorded: { eventId: string; leafIndex: number | null } | undefined;
+    await until(async () => {
+      poke();
+      const trail = await a.as.nucleo.get(`/audit/trail?objectiveId=${a.objectiveId}&type=PhaseProgressRecorded`);
+      recorded = (trail.body as { items: { eventId: string; leafIndex: number | null }[] }).items.at(-1);
+      return recorded?.leafIndex !== null && recorded?.leafIndex !== undefined;
+    }, 'the phase progress hashed');
+    expect(recorded!.leafIndex).toBeGreaterThanOrEqual(signedSize);
+
+    const early = await a.as.nucleo.get(`/audit/events/${recorded!.eventId}/inclusion`);
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ type: '/problems/not-yet-signed', rule: 'not-yet-signed', status: 409 });
+    expect(early.body.detail).toContain(`${signedSize} leaves`);
+    // Named, a tree that holds it (not signed yet) proves it; a tree that ends before it is still a 404.
+    const unsigned = await a.as.nucleo.get(`/audit/events/${recorded!.eventId}/inclusion?treeSize=${recorded!.leafIndex! + 1}`);
+    expect(unsigned.status).toBe(200);
+    expect(unsigned.body).toMatchObject({ eventId: recorded!.eventId, leafIndex: recorded!.leafIndex, treeSize: recorded!.leafIndex! + 1 });
+    expect(unsigned.body.checkpoint).toBeUndefined();
+    expect((await a.as.nucleo.get(`/audit/events/${recorded!.eventId}/inclusion?treeSize=${signedSize}`)).status).toBe(404);
+    // Another ente's auditor does not learn that the event exists.
+    expect((await b.as.nucleo.get(`/audit/events/${recorded!.eventId}/inclusion`)).status).toBe(404);
+  });
 });

@@ -219,7 +219,7 @@ export interface paths {
     };
     /**
      * An RFC 6962 inclusion proof of one of the ente's events
-     * @description Roles: nucleo, rpct, segretario, admin. The event’s leaf index and hash, the audit path to the root of the tree of `treeSize` (default: the latest signed checkpoint’s), that root, and the note signed at that size when there is one. Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree (or none before the first checkpoint) a 400.
+     * @description Roles: nucleo, rpct, segretario, admin. The event’s leaf index and hash, the audit path to the root of the tree of `treeSize` (default: the latest signed checkpoint’s), that root, and the note signed at that size when there is one. Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree (or none before the first checkpoint) a 400. Without `treeSize`, an event hashed after the latest signed checkpoint is a 409 `not-yet-signed`: the next checkpoint (every AUDIT_CHECKPOINT_SECONDS) will hold it; until then a `treeSize` up to the tree’s size proves it against an unsigned root.
      */
     get: operations['getEventInclusionProof'];
     put?: never;
@@ -7643,6 +7643,17 @@ export interface operations {
       401: components['responses']['Unauthenticated'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      /** @description The event was hashed after the latest signed checkpoint (`not-yet-signed`): the next checkpoint will hold it */
+      409: {
+        headers: {
+          'Idempotency-Replayed': components['headers']['IdempotencyReplayed'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       503: components['responses']['Unavailable'];
     };
   };

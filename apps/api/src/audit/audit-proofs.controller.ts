@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import { AuditProofs } from '@piao/audit';
 import { type Actor, type Role } from '@piao/lifecycle';
 import { Context, type RequestContext } from '../commands/request-context';
-import { validationProblem } from '../problem-details/problem';
+import { ProblemException, validationProblem } from '../problem-details/problem';
 import { requireRole } from '../auth/require-role';
 import { CheckpointsQueryDto, ConsistencyQueryDto, InclusionQueryDto } from './audit.dto';
 import { CHECKPOINT_NOTE_EXAMPLE, CheckpointPageView, ConsistencyProofView, InclusionProofView } from './audit.schemas';
@@ -73,13 +73,25 @@ export class AuditProofsController {
     description:
       'Roles: nucleo, rpct, segretario, admin. The event’s leaf index and hash, the audit path to the root of the tree of `treeSize` ' +
       '(default: the latest signed checkpoint’s), that root, and the note signed at that size when there is one. ' +
-      'Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree (or none before the first checkpoint) a 400.',
+      'Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree (or none before the first checkpoint) a 400. ' +
+      'Without `treeSize`, an event hashed after the latest signed checkpoint is a 409 `not-yet-signed`: the next checkpoint (every ' +
+      'AUDIT_CHECKPOINT_SECONDS) will hold it; until then a `treeSize` up to the tree’s size proves it against an unsigned root.',
   })
   @ApiOkResponse({ type: InclusionProofView })
+  @ApiProblems([409, 'The event was hashed after the latest signed checkpoint (`not-yet-signed`): the next checkpoint will hold it'])
   async inclusion(@Context() c: RequestContext, @Param('eventId', EVENT_ID) eventId: string, @Query() query: InclusionQueryDto): Promise<InclusionProofView> {
     auditor(c.actor);
     const answer = await this.proofs.inclusion(c.actor.ente, eventId, query.treeSize, seesUnsharedEvaluations(c.actor));
     if (!answer) throw new NotFoundException(`no event ${eventId} of this ente within that tree`);
+    if ('problem' in answer && answer.problem === 'not-yet-signed') {
+      throw new ProblemException({
+        type: '/problems/not-yet-signed',
+        title: 'Not in a signed checkpoint yet',
+        status: 409,
+        detail: `event ${eventId} was hashed after the latest signed checkpoint (${answer.treeSize} leaves): the next checkpoint will hold it`,
+        rule: 'not-yet-signed',
+      });
+    }
     if ('problem' in answer)
       throw validationProblem([
         answer.problem === 'no-checkpoint'

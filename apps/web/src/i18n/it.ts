@@ -306,6 +306,9 @@ export const it = {
   'verification.signature.malformed-key': 'La chiave di verifica non è nel formato nome+id+chiave.',
   'verification.signature.unsupported': 'Questo browser non offre Ed25519: la firma non può essere verificata qui.',
   'verification.signature.none': 'Firma non verificata: la prova porta alla radice indicata dal server stesso. Indica la chiave di verifica per controllarla.',
+  'verification.notYetSigned':
+    'Il fatto è nel registro, ma è stato registrato dopo l’ultimo checkpoint firmato: il prossimo checkpoint, che si firma a pochi minuti di distanza, lo includerà. Riprova tra qualche minuto.',
+  'verification.notFound': 'Il registro dell’ente non contiene un fatto con questo identificativo (o non l’ha ancora registrato: riprova tra qualche istante).',
   'verification.verifyLink': 'verifica',
   'verification.verifyLinkLabel': 'Verifica l’inclusione del fatto «{what}» del {date}',
   'rule.isUuid': 'Identificativo non valido: serve un UUID.',

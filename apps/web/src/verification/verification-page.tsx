@@ -8,6 +8,7 @@ import { TextField } from '../forms/text-field';
 import { formatDate, formatNumber } from '../format/format';
 import { label, t } from '../i18n/messages';
 import { fieldError, ProblemAlert } from '../problem/problem-view';
+import { inclusionRefusal } from './inclusion-refusal';
 import { fromBase64, leafHash, parseCheckpointNote, toBase64, verifyInclusion, verifyNoteSignature, type SignatureCheck } from './merkle';
 
 type Checkpoint = components['schemas']['CheckpointView'];
@@ -52,6 +53,7 @@ export function VerificationPage() {
   const [latest, setLatest] = useState<Checkpoint | null>();
   const [form, setForm] = useState({ eventId: search.get('eventId') ?? '', root: search.get('root') ?? '', key: '' });
   const [problem, setProblem] = useState<Problem>();
+  const [refusal, setRefusal] = useState<ReturnType<typeof inclusionRefusal>>();
   const [outcome, setOutcome] = useState<Outcome>();
   const [checkpoints, setCheckpoints] = useState<Checkpoint[]>([]);
 
@@ -66,9 +68,13 @@ export function VerificationPage() {
   const verify = async (values: typeof form) => {
     const ownRoot = values.root.trim() !== '';
     setProblem(undefined);
+    setRefusal(undefined);
     setOutcome(undefined);
     const answer = await answerOf(api.GET('/audit/events/{eventId}/inclusion', { params: { path: { eventId: values.eventId.trim() } } }));
-    if (answer.problem) return setProblem(answer.problem);
+    if (answer.problem) {
+      const said = inclusionRefusal(answer.problem);
+      return said ? setRefusal(said) : setProblem(answer.problem);
+    }
     const proof = answer.data;
     const note = proof.checkpoint ? parseCheckpointNote(proof.checkpoint) : undefined;
     // The signed root when there is one, else the answer's; the reader's own root above both.
@@ -147,6 +153,11 @@ export function VerificationPage() {
 
       <form onSubmit={submit} noValidate className="mb-4">
         <ProblemAlert problem={problem} shownFields={['eventId']} />
+        {refusal ? (
+          <Alert color={refusal.color} role="status">
+            {t(refusal.messageKey)}
+          </Alert>
+        ) : null}
         <TextField
           label={t('verification.eventId')}
           value={form.eventId}

@@ -59,14 +59,18 @@ export class AuditProofs {
     return (await this.checkpoints(undefined, 1))[0];
   }
 
-  /** undefined: no such event of the ente in the tree, or not within `treeSize`. */
+  /**
+   * undefined: no such event of the ente in the tree, or not within the `treeSize` asked for. Asked for no tree size,
+   * an event hashed after the latest signed checkpoint is `not-yet-signed`: it will be in the next one (every
+   * AUDIT_CHECKPOINT_SECONDS), and there is no signed root to prove it against until then.
+   */
   async inclusion(
     ente: string,
     eventId: string,
     treeSize?: number,
     /** Whether the reader may read an evaluation the NdV has not shared yet (the NdV may). */
     readsUnsharedEvaluations = false,
-  ): Promise<InclusionAnswer | { problem: 'no-checkpoint' | 'beyond-tree'; treeSize: number } | undefined> {
+  ): Promise<InclusionAnswer | { problem: 'no-checkpoint' | 'beyond-tree' | 'not-yet-signed'; treeSize: number } | undefined> {
     const [leaf] = await this.sql.query<{ leaf_index: string; leaf_hash: string; stream_id: string; revision: number; prev: string | null }>(
       `SELECT l.leaf_index::text, encode(l.leaf_hash, 'base64') AS leaf_hash, l.stream_id, l.revision, encode(p.leaf_hash, 'base64') AS prev
          FROM audit_leaves l LEFT JOIN audit_leaves p ON p.stream_id = l.stream_id AND p.revision = l.revision - 1
@@ -79,7 +83,7 @@ export class AuditProofs {
     if (size === undefined) return { problem: 'no-checkpoint', treeSize: current };
     if (size > current) return { problem: 'beyond-tree', treeSize: current };
     const leafIndex = Number(leaf.leaf_index);
-    if (leafIndex >= size) return undefined;
+    if (leafIndex >= size) return treeSize === undefined ? { problem: 'not-yet-signed', treeSize: size } : undefined;
     const source = storedLeafSource(this.sql, current);
     const [proof, root, checkpoint, content] = await Promise.all([
       inclusionProof(source, leafIndex, size),
