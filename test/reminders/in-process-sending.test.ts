@@ -2,7 +2,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ManualClock, ProcessorsHost, RunOrganisationCommand } from '@piao/application';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '@piao/lifecycle';
 import { READ_MODEL_SQL } from '@piao/read-models';
-import { DEADLINES, InProcessReminderSender, ReminderSender } from '@piao/reminders';
+import { DEADLINES, InProcessReminderSender, ReminderSender, reminderIdOf } from '@piao/reminders';
 import { PROCESSOR_STORE, type ProcessorStore } from '@piao/event-store';
 import { type SqlClient } from '@piao/event-store';
 import { startApi, type Api, type AuthorisedClient, type Person } from '../support/api-harness';
@@ -273,5 +273,23 @@ describe('sending in-process on the embedded default: retries, refusals, the loo
       // Monday's message; the sender writes the one after it under the weekly policy
     }
     expect((await series()).filter((r) => r.status === 'pending')).toEqual([{ step: 'overdue-31@2026-01-12', status: 'pending', send_on: '2026-05-11' }]);
+
+    // A row of the next step's name in the outbox already, never sent: superseded (as a step named by its place in the
+    // grid, before steps were numbered one after the other, is after a policy change). The sender brings it back as
+    // the next step; left superseded, the series would stop there.
+    const [pending] = await sql.query<{ deadline_id: string; ente: string; policy_revision: number }>(
+      `SELECT o.deadline_id, o.ente, o.policy_revision FROM rem_outbox o JOIN rem_deadlines d USING (deadline_id)
+        WHERE d.code = 'T5' AND o.audience = 'responsible' AND o.status = 'pending' AND o.step LIKE 'overdue-%'`,
+    );
+    await sql.query(
+      `INSERT INTO rem_outbox (reminder_id, ente, deadline_id, step, audience, due_on, send_on, send_at, policy_revision, status)
+       VALUES ($1, $2, $3, 'overdue-32@2026-01-12', 'responsible', '2026-01-12', '2026-08-24', '2026-08-24T06:00:00Z', $4, 'superseded')`,
+      [reminderIdOf(pending.deadline_id, 'overdue-32@2026-01-12'), pending.ente, pending.deadline_id, pending.policy_revision - 1],
+    );
+    clock.set('2026-05-11T10:00:00Z');
+    while ((await sender.sendDue()) > 0) {
+      // Monday's message
+    }
+    expect((await series()).filter((r) => r.status === 'pending')).toEqual([{ step: 'overdue-32@2026-01-12', status: 'pending', send_on: '2026-05-18' }]);
   });
 });

@@ -1,5 +1,6 @@
 export { RemindersModule, REMINDERS_OPTIONS, MAIL_TRANSPORT, type RemindersOptions } from './reminders.module';
 export { DeadlinesProcessor, DEADLINES } from './deadlines/deadlines.processor';
+export { reminderIdOf } from './deadlines/deadlines.projection';
 export { REMINDER_MIGRATIONS } from './reminder.migrations';
 export { ReminderSender, DeliveryDeferred, type DeliveryOutcome } from './sending/reminder-sender';
 export { InProcessReminderSender, REMINDER_SENDER, retryDelayMs } from './sending/in-process-sender';

@@ -23,7 +23,7 @@ export interface ReminderStep {
  * The finite reminders of a deadline due on `dueOn` under `policy`: the days before, the day itself and the
  * escalation to the Segretario, each moved off quiet days to the next working day. Steps that land on the same day
  * for the same person collapse into the latest one (a "due tomorrow" on a Monday that is also the due date becomes
- * "due today"). The overdue series is not finite: `overdueStep` gives its steps one at a time.
+ * "due today"). The overdue series is not finite: its first step is here, and `overdueStepAfter` gives each next one.
  */
 export function reminderSteps(dueOn: CalendarDate, policy: ReminderPolicy, audience: ReminderAudience = 'responsible'): ReminderStep[] {
   const nominal: { step: string; on: CalendarDate }[] = [...new Set(policy.daysBefore)]
@@ -45,7 +45,11 @@ export function reminderSteps(dueOn: CalendarDate, policy: ReminderPolicy, audie
   return steps;
 }
 
-/** The `index`-th reminder while overdue (every `overdueEveryDays` days), or none when the policy has no series. */
+/**
+ * The step at place `index` of the policy's overdue grid (`index` × `overdueEveryDays` days after the due date), named
+ * `overdue-{index}`: the series' first step (index 1, where place and number agree); the later ones come from
+ * `overdueStepAfter`, whose names count the messages. None when the policy has no series.
+ */
 export function overdueStep(dueOn: CalendarDate, policy: ReminderPolicy, index: number, audience: ReminderAudience = 'responsible'): ReminderStep | undefined {
   if (policy.overdueEveryDays === null || index < 1) return undefined;
   const on = addDays(dueOn, index * policy.overdueEveryDays);
@@ -63,7 +67,7 @@ export function overdueStep(dueOn: CalendarDate, policy: ReminderPolicy, index: 
  * Its name is the next in the series (`overdue-{index + 1}`), whatever day it falls on: names must keep growing, since
  * a step's name is its key in the outbox and a name once sent is never written again. The name is not the step's
  * place in the policy's grid: a series that went from every day to every week after twenty messages goes on the next
- * week, where its twenty-first place in the weekly grid would be twenty weeks on.
+ * week, where the twenty-first day of the weekly grid would be twenty weeks on.
  */
 export function overdueStepAfter(
   dueOn: CalendarDate,
@@ -84,7 +88,7 @@ export function overdueStepAfter(
   }
 }
 
-/** The place of an overdue step in its series, from its name; undefined for any other step. */
+/** The number of an overdue step in its series, from its name; undefined for any other step. */
 export function overdueIndexOf(step: string): number | undefined {
   const match = /^overdue-(\d+)@/.exec(step);
   return match ? Number(match[1]) : undefined;

@@ -268,9 +268,10 @@ async function syncDeadlines(
     const keep = new Set<string>();
     if (d.open && d.dueOn) {
       const steps = reminderSteps(d.dueOn, policy, d.audience).filter((s) => d.audience === 'responsible' || !s.step.startsWith('escalation@'));
-      // The overdue series goes on from where the sender left it (it writes each next step as it settles one): with
-      // the first step after the day the last one settled went out, as the sender would (overdueStepAfter), not with
-      // the next by number, whose day may be long past (a deadline found weeks overdue): it would go out at once.
+      // The overdue series goes on from where the sender left it (it writes each next step as it settles one): its
+      // next step, on the first of the policy's days after the day the last one settled went out, as the sender would
+      // (overdueStepAfter), not on the next day of the grid after the last step's, which may be long past (a deadline
+      // found weeks overdue): it would go out at once.
       const series = rows.filter((r) => r.due_on === d.dueOn && overdueIndexOf(r.step) !== undefined);
       const pendingOverdue = series.filter((r) => r.status === 'pending' && r.policy_revision === policyRevision).map((r) => r.step);
       const settled = series

@@ -306,13 +306,18 @@ export class ReminderSender {
       // sender write, and send at once, every step missed since.
       const next = overdueStepAfter(row.due_on, policyNow, index, romeDateOf(this.clock.now()), row.audience);
       if (!next) return;
-      // Written only while the deadline is still open at the same date, under the policy version just read.
+      // Written only while the deadline is still open at the same date, under the policy version just read. A row of
+      // that name may be there already and never sent: superseded (a step of an earlier policy or date, named before
+      // steps were numbered one after the other, or dropped when the deadline moved and came back), or pending. It is
+      // brought back as the next step, as the deadlines processor does; left alone, the series would stop at it.
       await tx.query(
         `INSERT INTO rem_outbox (reminder_id, ente, deadline_id, step, audience, due_on, send_on, send_at, policy_revision, status)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending'
           WHERE EXISTS (SELECT 1 FROM rem_deadlines d WHERE d.deadline_id = $3 AND d.open AND d.due_on = $6::date)
             AND COALESCE((SELECT o.policy_revision FROM rem_organisations o WHERE o.ente = $2), -1) = $9
-         ON CONFLICT (reminder_id) DO NOTHING`,
+         ON CONFLICT (reminder_id) DO UPDATE SET status = 'pending', send_on = excluded.send_on, send_at = excluded.send_at,
+                policy_revision = excluded.policy_revision, queued_at = CASE WHEN rem_outbox.send_at = excluded.send_at THEN rem_outbox.queued_at END
+          WHERE rem_outbox.status IN ('pending', 'superseded')`,
         [
           reminderIdOf(row.deadline_id, next.step),
           row.ente,
