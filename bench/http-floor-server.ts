@@ -2,8 +2,8 @@
  * The floor under the HTTP command benchmark: the least a command of this stack does, and nothing of the product. One
  * route, `POST /objectives/:id/phase-progress`, answered in one of three ways (the first argument):
  * - `node-pg`: Node's own HTTP server, the body parsed and checked by hand, one INSERT of the event;
- * - `nest-pg`: NestJS on Express as the API runs it (pino-http's line per request, asynchronous; the global
- *   ValidationPipe with whitelisting and a class-validator DTO), one INSERT of the event;
+ * - `nest-pg`: NestJS on Express as the API runs it (the API's own log line per request and its own ValidationPipe,
+ *   imported from apps/api, with a class-validator DTO), one INSERT of the event;
  * - `nest`: the same without the INSERT: the framework alone.
  * No authentication, no Idempotency-Key, no stream to load, no decision, no processors: what is left when every
  * cost of the product is taken away. bench/http-floor.bench.ts runs it under the load of bench:http.
@@ -12,12 +12,13 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { Body, Controller, HttpCode, Module, Param, Post, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { Body, Controller, HttpCode, Module, Param, Post, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { LoggerModule, Logger } from 'nestjs-pino';
-import pino from 'pino';
 import { Pool } from 'pg';
+import { requestLogOptions } from '../apps/api/src/request-log/request-log-options';
+import { createValidationPipe } from '../apps/api/src/validation/validation-pipe';
 
 const [mode, port, databaseUrl] = process.argv.slice(2);
 /** As many connections as the API's pool holds by default. */
@@ -53,7 +54,7 @@ class FloorController {
 }
 
 @Module({
-  imports: [LoggerModule.forRoot({ pinoHttp: { level: 'info', stream: pino.destination({ dest: 1, sync: false }) } })],
+  imports: [LoggerModule.forRoot({ pinoHttp: requestLogOptions('info') })],
   controllers: [FloorController],
 })
 class FloorModule {}
@@ -61,7 +62,7 @@ class FloorModule {}
 async function nest(): Promise<INestApplication> {
   const app = await NestFactory.create(FloorModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
+  app.useGlobalPipes(createValidationPipe());
   const express = app.getHttpAdapter().getInstance() as import('express').Express;
   express.disable('x-powered-by');
   express.set('etag', false);

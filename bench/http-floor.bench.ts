@@ -44,8 +44,9 @@ interface Measurement {
 }
 
 /**
- * The server compiled to JavaScript beside the build (dist/, where node_modules is found), so that it runs as the API
- * does: under ts-node its resident size would carry the TypeScript compiler.
+ * The server compiled to JavaScript beside the build (dist/, where node_modules is found and where it finds the API's
+ * compiled request log and validation pipe), so that it runs as the API does: under ts-node its resident size would
+ * carry the TypeScript compiler. Needs `npm run build` (bench:floor runs it).
  */
 function compiledServer(): string {
   const source = readFileSync(join(__dirname, 'http-floor-server.ts'), 'utf8');

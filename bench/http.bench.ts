@@ -208,15 +208,13 @@ async function worstLag(): Promise<number> {
   return Math.max(0, ...[...text.matchAll(/^piao_processor_lag_events\{processor="[^"]+"\} (\S+)$/gm)].map((m) => Number(m[1])));
 }
 
-/** The worst lag when called, then the seconds until every processor has caught up (NaN after `limitSeconds`). */
-async function drain(limitSeconds = 180): Promise<{ lagAtEnd: number; drainedAfter: number }> {
-  const t0 = performance.now();
-  const lagAtEnd = await worstLag();
-  for (let lag = lagAtEnd; lag > 0; lag = await worstLag()) {
-    if (performance.now() - t0 > limitSeconds * 1000) return { lagAtEnd, drainedAfter: NaN };
+/** The seconds from `since` (performance.now()) until every processor has caught up (NaN after `limitSeconds`). */
+async function caughtUpAfter(since: number, limitSeconds = 180): Promise<number> {
+  while ((await worstLag()) > 0) {
+    if (performance.now() - since > limitSeconds * 1000) return NaN;
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { lagAtEnd, drainedAfter: (performance.now() - t0) / 1000 };
+  return (performance.now() - since) / 1000;
 }
 
 interface Measurement extends LoadResult {
@@ -357,7 +355,10 @@ async function main(): Promise<void> {
         const [machineBefore, t0] = [machineJiffies(), performance.now()];
         const prefix = keyPrefix(v.keyed);
         const result = await load(SECONDS, prefix, v.mix);
-        const [apiJiffies, machineAfter, elapsed] = [await apiUsed(), machineJiffies(), (performance.now() - t0) / 1000];
+        const stopped = performance.now();
+        // Read first, while the load has just stopped: the projector goes on catching up meanwhile.
+        const lagAtEnd = PROJECTOR ? await worstLag() : 0;
+        const [apiJiffies, machineAfter, elapsed] = [await apiUsed(), machineJiffies(), (stopped - t0) / 1000];
         clearInterval(sampler);
         const busyAfter = await processorBusy();
         const projectorCpu = (await projectorUsed()) / elapsed;
@@ -376,7 +377,7 @@ async function main(): Promise<void> {
           postgresCpu: (await postgresUsed()) / elapsed,
           records: await recordedWith(prefix),
           // Last: waiting for the projector to catch up must not count in the load's own figures.
-          projector: PROJECTOR ? { cpu: projectorCpu, ...(await drain()) } : undefined,
+          projector: PROJECTOR ? { cpu: projectorCpu, lagAtEnd, drainedAfter: await caughtUpAfter(stopped) } : undefined,
         };
         measurements.push(m);
         console.error(`  round ${round}, ${v.label}: ${fmt(m.perSecond, 0)} commands/s, p50 ${fmt(m.p50)} ms, p99 ${fmt(m.p99)} ms, 5xx ${m.status['5xx']}`);

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import pino from 'pino';
 import { type Clock } from '@piao/application';
 import { ProcessingModule } from './processing.module';
 import { ReminderOperationsModule } from './reminder-operations/reminder-operations.module';
@@ -41,7 +39,7 @@ import { ReminderPolicyController } from './reminders/reminder-policy.controller
 import { ReminderPreferencesController } from './reminders/reminder-preferences.controller';
 import { ProblemDetailsFilter } from './problem-details/problem-details.filter';
 import { createValidationPipe } from './validation/validation-pipe';
-import { CLIENT_ID_FORMAT, correlationIdOf } from './commands/request-context';
+import { requestLogOptions } from './request-log/request-log-options';
 
 @Module({})
 export class AppModule {
@@ -53,31 +51,7 @@ export class AppModule {
         AuthModule,
         ReminderOperationsModule.forRoot(config),
         TerminusModule.forRoot({ logger: false }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            genReqId: (request, response) => {
-              const given = request.headers['x-request-id'];
-              const id = typeof given === 'string' && CLIENT_ID_FORMAT.test(given) ? given : randomUUID();
-              response.setHeader('x-request-id', id);
-              return id;
-            },
-            customProps: (request) => ({ correlationId: correlationIdOf(request.headers['x-correlation-id']) ?? request.id }),
-            // One short line per request: what an operator searches by. Headers (and the token) are not logged.
-            serializers: {
-              // A calendar feed's URL is its secret: it is not logged.
-              req: (request: { id: unknown; method: string; url: string }) => ({
-                id: request.id,
-                method: request.method,
-                url: request.url.replace(/^\/calendar\/[^/?#]+/, '/calendar/[secret]'),
-              }),
-              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-            },
-            // Asynchronous: a synchronous write per request line cost a tenth of the CPU under load. Writes are not batched,
-            // so that a stopping process loses at most the line being written.
-            stream: pino.destination({ dest: 1, sync: false }),
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: requestLogOptions(config.LOG_LEVEL) }),
       ],
       controllers: [
         HealthController,
