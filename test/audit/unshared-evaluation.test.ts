@@ -74,7 +74,13 @@ describe('an unshared evaluation in the audit outputs', () => {
       [hashed] = (await trailAs(a.as.nucleo)) as unknown as { eventId: string; leafIndex: number | null }[];
       return hashed.leafIndex !== null;
     }, 'the evaluation hashed');
-    // No checkpoint is signed here (one an hour): the proof is asked for the tree that ends with the evaluation.
+    // No checkpoint is signed here (one an hour): asked for none, the proof is not there yet (the first checkpoint
+    // will hold it)…
+    const unsigned = await a.as.nucleo.get(`/audit/events/${hashed!.eventId}/inclusion`);
+    expect(unsigned.status).toBe(409);
+    expect(unsigned.body).toMatchObject({ type: '/problems/not-yet-signed', rule: 'not-yet-signed' });
+    expect(unsigned.body.detail).toContain('(0 leaves: none signed yet)');
+    // …and asked for the tree that ends with the evaluation, it is proved against that tree.
     const url = `/audit/events/${hashed!.eventId}/inclusion?treeSize=${hashed!.leafIndex! + 1}`;
     const ndv = await a.as.nucleo.get(url);
     expect(ndv.status).toBe(200);

@@ -219,7 +219,7 @@ export interface paths {
     };
     /**
      * An RFC 6962 inclusion proof of one of the ente's events
-     * @description Roles: nucleo, rpct, segretario, admin. The event’s leaf index and hash, the audit path to the root of the tree of `treeSize` (default: the latest signed checkpoint’s), that root, and the note signed at that size when there is one. Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree (or none before the first checkpoint) a 400. Without `treeSize`, an event hashed after the latest signed checkpoint is a 409 `not-yet-signed`: the next checkpoint (every AUDIT_CHECKPOINT_SECONDS) will hold it; until then a `treeSize` up to the tree’s size proves it against an unsigned root.
+     * @description Roles: nucleo, rpct, segretario, admin. The event’s leaf index and hash, the audit path to the root of the tree of `treeSize` (default: the latest signed checkpoint’s), that root, and the note signed at that size when there is one. Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree a 400. Without `treeSize`, an event hashed after the latest signed checkpoint (or before the first) is a 409 `not-yet-signed`: the next checkpoint (every AUDIT_CHECKPOINT_SECONDS) will hold it; until then a `treeSize` up to the tree’s size proves it against an unsigned root.
      */
     get: operations['getEventInclusionProof'];
     put?: never;

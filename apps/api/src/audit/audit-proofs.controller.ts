@@ -73,9 +73,9 @@ export class AuditProofsController {
     description:
       'Roles: nucleo, rpct, segretario, admin. The event’s leaf index and hash, the audit path to the root of the tree of `treeSize` ' +
       '(default: the latest signed checkpoint’s), that root, and the note signed at that size when there is one. ' +
-      'Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree (or none before the first checkpoint) a 400. ' +
-      'Without `treeSize`, an event hashed after the latest signed checkpoint is a 409 `not-yet-signed`: the next checkpoint (every ' +
-      'AUDIT_CHECKPOINT_SECONDS) will hold it; until then a `treeSize` up to the tree’s size proves it against an unsigned root.',
+      'Another ente’s event, or one beyond `treeSize`, is a 404; a `treeSize` beyond the tree a 400. ' +
+      'Without `treeSize`, an event hashed after the latest signed checkpoint (or before the first) is a 409 `not-yet-signed`: the next ' +
+      'checkpoint (every AUDIT_CHECKPOINT_SECONDS) will hold it; until then a `treeSize` up to the tree’s size proves it against an unsigned root.',
   })
   @ApiOkResponse({ type: InclusionProofView })
   @ApiProblems([409, 'The event was hashed after the latest signed checkpoint (`not-yet-signed`): the next checkpoint will hold it'])
@@ -88,16 +88,14 @@ export class AuditProofsController {
         type: '/problems/not-yet-signed',
         title: 'Not in a signed checkpoint yet',
         status: 409,
-        detail: `event ${eventId} was hashed after the latest signed checkpoint (${answer.treeSize} leaves): the next checkpoint will hold it`,
+        detail:
+          `event ${eventId} was hashed after the latest signed checkpoint (${answer.signedSize} leaves${answer.signedSize === 0 ? ': none signed yet' : ''}): ` +
+          `the next checkpoint will hold it; a treeSize from ${answer.leafIndex + 1} to ${answer.treeSize} proves it against the tree as it is`,
         rule: 'not-yet-signed',
       });
     }
     if ('problem' in answer)
-      throw validationProblem([
-        answer.problem === 'no-checkpoint'
-          ? { field: 'treeSize', rule: 'checkpoint', message: `no checkpoint has been signed yet: name a treeSize of at most ${answer.treeSize}` }
-          : { field: 'treeSize', rule: 'max', message: `treeSize must be at most ${answer.treeSize}, the size of the tree` },
-      ]);
+      throw validationProblem([{ field: 'treeSize', rule: 'max', message: `treeSize must be at most ${answer.treeSize}, the size of the tree` }]);
     return answer;
   }
 

@@ -61,8 +61,9 @@ export class AuditProofs {
 
   /**
    * undefined: no such event of the ente in the tree, or not within the `treeSize` asked for. Asked for no tree size,
-   * an event hashed after the latest signed checkpoint is `not-yet-signed`: it will be in the next one (every
-   * AUDIT_CHECKPOINT_SECONDS), and there is no signed root to prove it against until then.
+   * an event hashed after the latest signed checkpoint, or before the first, is `not-yet-signed`: it will be in the
+   * next one (every AUDIT_CHECKPOINT_SECONDS), and there is no signed root to prove it against until then; a tree size
+   * from its leaf index + 1 to the tree's size (`treeSize`) proves it against the tree as it is.
    */
   async inclusion(
     ente: string,
@@ -70,7 +71,12 @@ export class AuditProofs {
     treeSize?: number,
     /** Whether the reader may read an evaluation the NdV has not shared yet (the NdV may). */
     readsUnsharedEvaluations = false,
-  ): Promise<InclusionAnswer | { problem: 'no-checkpoint' | 'beyond-tree' | 'not-yet-signed'; treeSize: number } | undefined> {
+  ): Promise<
+    | InclusionAnswer
+    | { problem: 'beyond-tree'; treeSize: number }
+    | { problem: 'not-yet-signed'; leafIndex: number; signedSize: number; treeSize: number }
+    | undefined
+  > {
     const [leaf] = await this.sql.query<{ leaf_index: string; leaf_hash: string; stream_id: string; revision: number; prev: string | null }>(
       `SELECT l.leaf_index::text, encode(l.leaf_hash, 'base64') AS leaf_hash, l.stream_id, l.revision, encode(p.leaf_hash, 'base64') AS prev
          FROM audit_leaves l LEFT JOIN audit_leaves p ON p.stream_id = l.stream_id AND p.revision = l.revision - 1
@@ -79,11 +85,10 @@ export class AuditProofs {
     );
     if (!leaf) return undefined;
     const { size: current } = await loadTree(this.sql);
-    const size = treeSize ?? (await this.latestCheckpoint())?.treeSize;
-    if (size === undefined) return { problem: 'no-checkpoint', treeSize: current };
-    if (size > current) return { problem: 'beyond-tree', treeSize: current };
     const leafIndex = Number(leaf.leaf_index);
-    if (leafIndex >= size) return treeSize === undefined ? { problem: 'not-yet-signed', treeSize: size } : undefined;
+    const size = treeSize ?? (await this.latestCheckpoint())?.treeSize ?? 0;
+    if (size > current) return { problem: 'beyond-tree', treeSize: current };
+    if (leafIndex >= size) return treeSize === undefined ? { problem: 'not-yet-signed', leafIndex, signedSize: size, treeSize: current } : undefined;
     const source = storedLeafSource(this.sql, current);
     const [proof, root, checkpoint, content] = await Promise.all([
       inclusionProof(source, leafIndex, size),
