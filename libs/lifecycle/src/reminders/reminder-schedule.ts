@@ -52,8 +52,12 @@ export function reminderSteps(dueOn: CalendarDate, policy: ReminderPolicy, audie
  */
 export function overdueStep(dueOn: CalendarDate, policy: ReminderPolicy, index: number, audience: ReminderAudience = 'responsible'): ReminderStep | undefined {
   if (policy.overdueEveryDays === null || index < 1) return undefined;
-  const on = addDays(dueOn, index * policy.overdueEveryDays);
-  return { step: `overdue-${index}@${dueOn}`, audience, sendOn: workingDayFrom(on, policy.patronSaintDay), overdueIndex: index };
+  return { step: `overdue-${index}@${dueOn}`, audience, sendOn: overdueGridDay(dueOn, policy, policy.overdueEveryDays, index), overdueIndex: index };
+}
+
+/** The working day of place `place` in the policy's overdue grid: `place` × `every` days after the due date, off quiet days. */
+function overdueGridDay(dueOn: CalendarDate, policy: ReminderPolicy, every: number, place: number): CalendarDate {
+  return workingDayFrom(addDays(dueOn, place * every), policy.patronSaintDay);
 }
 
 /**
@@ -83,7 +87,7 @@ export function overdueStepAfter(
   let place = Math.max(1, Math.floor((daysBetween(dueOn, today) - 7) / every));
   // The grid's days grow by at least a day each (overdueEveryDays >= 1): the loop ends.
   for (; ; place++) {
-    const sendOn = workingDayFrom(addDays(dueOn, place * every), policy.patronSaintDay);
+    const sendOn = overdueGridDay(dueOn, policy, every, place);
     if (sendOn > today) return { step: `overdue-${index + 1}@${dueOn}`, audience, sendOn, overdueIndex: index + 1 };
   }
 }
